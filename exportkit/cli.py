@@ -1,0 +1,44 @@
+"""The command line: `exportkit run SCENARIO` and friends. A thin edge around the core."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .engine import replay
+from .loader import ScenarioError, load_scenario
+from .render import render_timeline, to_json
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exportkit",
+        description="When does a customer data platform export a profile, and what is in it?")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="replay a scenario and explain every export decision")
+    run.add_argument("scenario", help="a scenario file (YAML or JSON)")
+    run.add_argument("--json", action="store_true", help="print the JSON document instead")
+    run.add_argument("--rules", choices=["seed", "current"],
+                     help="rule set (default: the scenario's own, else seed)")
+    run.add_argument("--no-payload", action="store_true",
+                     help="leave payloads out of the text timeline")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        scenario = load_scenario(args.scenario, rules=args.rules)
+    except ScenarioError as err:
+        print(f"exportkit: {err}", file=sys.stderr)
+        return 2
+    result = replay(scenario)
+    out = to_json(result) if args.json else render_timeline(result, payload=not args.no_payload)
+    sys.stdout.write(out)
+    return 0
+
+
+def entry() -> None:  # pragma: no cover - console script
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The replay: activation, then every event in order, each decided for every destination."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .decision import Catalog, Decision
+from .model import (
+    BatchDestination,
+    Event,
+    Scenario,
+    StreamingProfileDestination,
+    StreamingSegmentDestination,
+)
+from .rules import RuleSet, reason
+from .state import ProfileState, apply_event, evaluate
+from .streaming import activate, decide
+
+
+@dataclass(slots=True)
+class Step:
+    """What happened at one event: the changes and each destination's decision."""
+
+    index: int
+    event: Event
+    changes: list[str]
+    decisions: list[Decision]
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    files: list[Any] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
+
+    @property
+    def exports(self) -> list[Decision]:
+        return [d for d in self.decisions if d.exported]
+
+    @property
+    def skipped(self) -> list[Decision]:
+        return [d for d in self.decisions if not d.exported]
+
+
+@dataclass(slots=True)
+class Replay:
+    """A whole replay: the activation backfill and one step per event."""
+
+    scenario: Scenario
+    rules: RuleSet
+    activation: list[Decision]
+    steps: list[Step]
+
+
+def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True
+           ) -> Replay:
+    """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
+    stream = Replayer(scenario, rules, record_states)
+    steps = list(stream)
+    return Replay(scenario, stream.rules, stream.activation, steps)
+
+
+class Replayer:
+    """Iterate over the steps of a scenario, one event at a time (the engine's state machine)."""
+
+    def __init__(self, scenario: Scenario, rules: RuleSet | None = None,
+                 record_states: bool = True):
+        self.scenario = scenario
+        self.rules: RuleSet = rules or scenario.rules
+        self.record_states = record_states
+        self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
+        self.states = {p.id: ProfileState.from_profile(p, scenario.start)
+                       for p in scenario.profiles}
+        self.streaming = [d for d in scenario.destinations
+                          if isinstance(d, StreamingProfileDestination | StreamingSegmentDestination)]
+        self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
+        self.activation = [activate(d, state, self.catalog)
+                           for d in self.streaming for state in self.states.values()]
+
+    def __iter__(self) -> Iterator[Step]:
+        for index, event in enumerate(self.scenario.events):
+            yield self.step(index, event)
+
+    def step(self, index: int, event: Event) -> Step:
+        if event.profile is not None:
+            return self._profile_step(index, event)
+        return self._destination_step(index, event)
+
+    def _profile_step(self, index: int, event: Event) -> Step:
+        state = self.states[event.profile]  # type: ignore[index]
+        before = state.as_dict() if self.record_states else None
+        change = apply_event(state, event)
+        decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
+        after = state.as_dict() if self.record_states else None
+        return Step(index, event, change.describe(), decisions, before, after)
+
+    def _destination_step(self, index: int, event: Event) -> Step:
+        changes: list[str] = []
+        if event.kind == "evaluate":
+            moved = evaluate(self.states, keep_realized=self.rules == "current")
+            changes = [f"segment {seg}: {n} membership(s) realized -> existing"
+                       for seg, n in sorted(moved.items())]
+            if self.rules == "current":
+                changes.append("segment evaluation ran; the current rules keep 'realized' (A7)")
+            elif not moved:
+                changes.append("segment evaluation ran; no membership was realized")
+            text = ("segment evaluation moves no profile into or out of a segment; realized -> "
+                    "existing is not a membership change that triggers")
+            decisions = [Decision(d.id, "", False, (reason(
+                "E-T1" if d.type == "streaming-profile" else "S-T1", text),))
+                for d in self.streaming]
+        else:
+            target = event.value
+            changes = [f"{event.kind} {target}"]
+            decisions = [Decision(d.id, "", False, (reason(
+                "M1", f"{event.kind} concerns {target} only; this destination is not "
+                "touched"),)) for d in self.streaming if d.id != target]
+        return Step(index, event, changes, decisions)
+
+
+__all__ = ["Replay", "Replayer", "Step", "replay"]

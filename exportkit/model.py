@@ -1,0 +1,345 @@
+"""The scenario: segments, profiles, destinations and events, as immutable, validated models.
+
+These models check what one record can check by itself (types, closed vocabularies, one action per
+event). What needs the whole scenario (unknown ids, duplicates, the clock, limits that depend on the
+rule set) is checked by `exportkit.loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .rules import RuleSet
+
+Status = Literal["realized", "existing", "exited"]
+ACTIVE: frozenset[str] = frozenset({"realized", "existing"})
+Consent = Literal["in", "out"]
+Scalar = str | int | float | bool | None
+
+XDM_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]*$")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_paths(paths: tuple[str, ...] | list[str]) -> Any:
+    for path in paths:
+        if not XDM_PATH.match(path):
+            raise ValueError(f"{path!r} is not a dotted XDM path such as person.name.firstName")
+    return paths
+
+
+def _check_unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)
+    return values
+
+
+class Segment(Frozen):
+    """A segment (audience) definition."""
+
+    id: Annotated[str, Field(pattern=NAME.pattern)]
+    name: str
+    merge_policy: str = "default"
+
+
+class Profile(Frozen):
+    """A profile's state before the scenario starts."""
+
+    id: Annotated[str, Field(pattern=NAME.pattern)]
+    identities: dict[str, tuple[str, ...]] = {}
+    attributes: dict[str, Scalar] = {}
+    segments: dict[str, Status] = {}
+    consent: Consent = "in"
+
+    @field_validator("identities", mode="before")
+    @classmethod
+    def _identity_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {ns: [ids] if isinstance(ids, str) else ids for ns, ids in value.items()}
+        return value
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_paths(cls, value: dict[str, Scalar]) -> dict[str, Scalar]:
+        _check_paths(list(value))
+        return value
+
+
+class AggregationKey(Frozen):
+    """M6: how a configurable aggregation policy groups profiles into calls."""
+
+    segment_id: bool = False
+    segment_status: bool = False
+    identity: bool = False
+
+    @model_validator(mode="after")
+    def _status_needs_segment(self) -> AggregationKey:
+        if self.segment_status and not self.segment_id:
+            raise ValueError("segment_status needs segment_id: true (M6)")
+        return self
+
+
+class Aggregation(Frozen):
+    """M3-M5: the aggregation policy of a streaming destination."""
+
+    type: Literal["best_effort", "configurable"]
+    max_users_per_request: int | None = None
+    max_batch_age_seconds: int | None = None
+    max_events_in_batch: int | None = None
+    key: AggregationKey = AggregationKey()
+
+    @model_validator(mode="after")
+    def _fields_match_type(self) -> Aggregation:
+        if self.type == "best_effort":
+            if self.max_batch_age_seconds is not None or self.max_events_in_batch is not None:
+                raise ValueError("best_effort takes max_users_per_request only (M4)")
+            if self.max_users_per_request is not None and self.max_users_per_request < 1:
+                raise ValueError("max_users_per_request must be at least 1 (M4)")
+        elif self.max_users_per_request is not None:
+            raise ValueError(
+                "configurable takes max_batch_age_seconds and max_events_in_batch, "
+                "not max_users_per_request (M5)"
+            )
+        return self
+
+
+class StreamingProfileDestination(Frozen):
+    """An enterprise destination: HTTP API, Amazon Kinesis, Azure Event Hubs."""
+
+    id: Annotated[str, Field(pattern=NAME.pattern)]
+    type: Literal["streaming-profile"]
+    name: str | None = None
+    segments: Annotated[tuple[str, ...], Field(min_length=1)]
+    attributes: tuple[str, ...] = ()
+    include_segment_names: bool = False
+    include_segment_timestamps: bool = False
+    aggregation: Aggregation | None = None
+
+    @field_validator("segments", "attributes")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        if info.field_name == "attributes":
+            _check_paths(value)
+        return _check_unique(value, "entry")
+
+
+class StreamingSegmentDestination(Frozen):
+    """An advertising or social destination (API-based streaming segment export)."""
+
+    id: Annotated[str, Field(pattern=NAME.pattern)]
+    type: Literal["streaming-segment"]
+    name: str | None = None
+    segments: Annotated[tuple[str, ...], Field(min_length=1)]
+    identities: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    consent_enforcement: bool = False
+    same_value_overwrite_triggers: bool = False
+    include_unchanged_segments: bool = False
+    aggregation: Aggregation | None = None
+
+    @field_validator("segments", "attributes", "identities")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        if info.field_name == "attributes":
+            _check_paths(value)
+        return _check_unique(value, "entry")
+
+
+HOURLY = {"3h": 3, "6h": 6, "8h": 8, "12h": 12}
+
+
+class Schedule(Frozen):
+    """B-T3/B-T4: when a batch segment's scheduled file is made.
+
+    Exactly one of: `every: day` (with `at: "HH:MM"`, UTC), `every: 3h|6h|8h|12h` (first run at
+    `at`, default 00:00), `once: <ISO time>`, `after: evaluation`.
+    """
+
+    every: Literal["day", "3h", "6h", "8h", "12h"] | None = None
+    at: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
+    once: datetime | None = None
+    after: Literal["evaluation"] | None = None
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _hours_words(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            spoken = value.replace(" hours", "h").replace(" hour", "h").strip()
+            return {"daily": "day", "1 day": "day"}.get(spoken, spoken)
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Schedule:
+        kinds = [k for k in ("every", "once", "after") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a schedule needs exactly one of every, once or after")
+        if self.at is not None and self.every is None:
+            raise ValueError("'at' goes with 'every' only")
+        return self
+
+    def describe(self) -> str:
+        if self.once is not None:
+            return f"once at {self.once.isoformat()}"
+        if self.after is not None:
+            return "after segment evaluation"
+        if self.every == "day":
+            return f"daily at {self.at or '00:00'} UTC"
+        return f"every {HOURLY[self.every or '']} hours from {self.at or '00:00'} UTC"
+
+
+class BatchSegment(Frozen):
+    """B-T1: one segment of a batch destination, with its own mode and schedule."""
+
+    id: str
+    mode: Literal["full", "incremental"] = "full"
+    schedule: Schedule | None = None
+
+    @model_validator(mode="after")
+    def _schedule_fits_mode(self) -> BatchSegment:
+        s = self.schedule
+        if s is None:
+            return self
+        if self.mode == "full" and s.every in HOURLY:
+            raise ValueError(
+                f"a full file cannot run every {HOURLY[s.every]} hours: full files run once, "
+                "daily or after segment evaluation; hourly schedules are for incremental files (B-T3)"
+            )
+        if self.mode == "incremental" and s.once is not None:
+            raise ValueError(
+                "an incremental file cannot run once: incremental files run daily, every "
+                "3/6/8/12 hours or after segment evaluation (B-T3)"
+            )
+        return self
+
+
+class BatchDestination(Frozen):
+    """A file-based destination: cloud storage or email marketing."""
+
+    id: Annotated[str, Field(pattern=NAME.pattern)]
+    type: Literal["batch"]
+    name: str | None = None
+    segments: Annotated[tuple[BatchSegment, ...], Field(min_length=1)]
+    attributes: tuple[str, ...] = ()
+    identity: str | None = None
+    include_status: bool = False
+    mandatory: tuple[str, ...] = ()
+    dedup_key: tuple[str, ...] = ()
+    format: Literal["csv", "json", "parquet"] = "csv"
+    compression: Literal["none", "gzip"] = "none"
+    file_name: str | None = None
+    max_rows: Annotated[int, Field(ge=1)] = 5_000_000
+
+    @field_validator("segments")
+    @classmethod
+    def _unique_segments(cls, value: tuple[BatchSegment, ...]) -> tuple[BatchSegment, ...]:
+        _check_unique(tuple(s.id for s in value), "segment")
+        return value
+
+    @field_validator("attributes", "mandatory")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        _check_paths(value)
+        return _check_unique(value, "entry")
+
+    @field_validator("dedup_key", mode="before")
+    @classmethod
+    def _key_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _key_and_names(self) -> BatchDestination:
+        key = self.dedup_key
+        namespaces = [k for k in key if "." not in k]
+        if namespaces and len(key) > 1:
+            raise ValueError(
+                "dedup_key: an identity namespace cannot be combined with attributes (B-I7)"
+            )
+        if len(key) > 2:
+            raise ValueError("dedup_key: at most two attributes (B-I7)")
+        if self.identity is not None and key and tuple(key) != (self.identity,):
+            raise ValueError(
+                f"dedup_key: the exported identity {self.identity!r} is automatically the "
+                "deduplication key; no other key can be set (B-I8)"
+            )
+        if self.file_name is not None:
+            for macro in ("%DESTINATION%", "%SEGMENT_ID%"):
+                if macro not in self.file_name:
+                    raise ValueError(f"file_name must contain {macro} (B-F4)")
+            if "%DATETIME%" in self.file_name and "%TIMESTAMP%" in self.file_name:
+                raise ValueError("file_name: %TIMESTAMP% cannot be combined with %DATETIME% (B-F4)")
+        return self
+
+
+Destination = Annotated[
+    StreamingProfileDestination | StreamingSegmentDestination | BatchDestination,
+    Field(discriminator="type"),
+]
+
+ProfileAction = Literal[
+    "qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent"
+]
+DestinationAction = Literal["run", "export_now", "flush"]
+EventKind = Literal[ProfileAction, DestinationAction, "evaluate"]
+PROFILE_ACTIONS: tuple[str, ...] = ProfileAction.__args__  # type: ignore[attr-defined]
+DESTINATION_ACTIONS: tuple[str, ...] = DestinationAction.__args__  # type: ignore[attr-defined]
+
+
+class Event(Frozen):
+    """One event on the scenario clock: a profile change, a batch run, a flush or an evaluation.
+
+    `value` holds the action's argument as the scenario gives it: a segment id (qualify, exit), a
+    mapping of attribute values (set), a list of paths (unset), a mapping of namespace to ids
+    (add_identity, remove_identity), `in`/`out` (consent), or a destination id (run, export_now,
+    flush).
+    """
+
+    at: datetime
+    kind: EventKind
+    profile: str | None = None
+    value: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event in the scenario file's own form, with its time."""
+        out: dict[str, Any] = {"at": iso(self.at)}
+        if self.profile is not None:
+            out["profile"] = self.profile
+        if self.kind == "add_identity" or self.kind == "remove_identity":
+            out[self.kind] = {ns: list(ids) for ns, ids in self.value.items()}
+        elif self.kind == "unset":
+            out[self.kind] = list(self.value)
+        elif self.kind == "evaluate":
+            out[self.kind] = {}
+        else:
+            out[self.kind] = self.value
+        return out
+
+
+class Scenario(Frozen):
+    """A whole scenario: the starting state, the dataflows and the event stream."""
+
+    name: str
+    description: str = ""
+    rules: RuleSet = "seed"
+    start: datetime
+    segments: tuple[Segment, ...]
+    profiles: tuple[Profile, ...]
+    destinations: tuple[Destination, ...]
+    events: tuple[Event, ...]
+
+    def segment(self, segment_id: str) -> Segment:
+        return next(s for s in self.segments if s.id == segment_id)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second: the form of every time exportkit prints."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

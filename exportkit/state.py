@@ -1,0 +1,182 @@
+"""Profile state on the scenario clock, and what one event changes in it.
+
+`apply_event` is the only place where a profile changes; it returns a `Change` that the rules read.
+The state is plain, mutable and small on purpose: the engine replays millions of events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .model import ACTIVE, Event, Profile
+
+ABSENT: Any = object()  # marks an attribute that is not on the profile
+
+
+@dataclass(slots=True)
+class Membership:
+    """C2: a segment membership entry."""
+
+    status: str
+    last_qualification_time: datetime
+
+
+@dataclass(slots=True)
+class ProfileState:
+    """A profile as it is now: identities, attributes (flat XDM paths), memberships, consent."""
+
+    id: str
+    identities: dict[str, list[str]]
+    attributes: dict[str, Any]
+    segments: dict[str, Membership]
+    consent: str = "in"
+
+    @classmethod
+    def from_profile(cls, profile: Profile, at: datetime) -> ProfileState:
+        return cls(
+            id=profile.id,
+            identities={ns: list(ids) for ns, ids in profile.identities.items()},
+            attributes=dict(profile.attributes),
+            segments={s: Membership(st, at) for s, st in profile.segments.items()},
+            consent=profile.consent,
+        )
+
+    def copy(self) -> ProfileState:
+        return ProfileState(
+            self.id,
+            {ns: list(ids) for ns, ids in self.identities.items()},
+            dict(self.attributes),
+            {s: Membership(m.status, m.last_qualification_time) for s, m in self.segments.items()},
+            self.consent,
+        )
+
+    def holds(self, segment: str) -> bool:
+        """True when the profile is an active member (realized or existing) of `segment`."""
+        m = self.segments.get(segment)
+        return m is not None and m.status in ACTIVE
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain, printable view of the state."""
+        return {
+            "identities": {ns: list(ids) for ns, ids in self.identities.items() if ids},
+            "attributes": dict(self.attributes),
+            "segments": {s: m.status for s, m in self.segments.items()},
+            "consent": self.consent,
+        }
+
+
+@dataclass(slots=True)
+class Change:
+    """What one event did to one profile. Empty parts mean 'nothing of that kind changed'.
+
+    - `segments`: segment id -> (old status or None, new status), only real transitions;
+    - `attributes`: path -> (old value or ABSENT, new value or ABSENT), every update, including an
+      overwrite with the same value;
+    - `identities`: (namespace, id, "added" | "removed"), only real additions and removals;
+    - `consent`: (old, new) when the consent value moved;
+    - `notes`: why an event changed nothing (already a member, identity not present, ...).
+    """
+
+    segments: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    attributes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    identities: list[tuple[str, str, str]] = field(default_factory=list)
+    consent: tuple[str, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.segments or self.attributes or self.identities or self.consent)
+
+    def describe(self) -> list[str]:
+        """One line per change, for the timeline."""
+        lines = [f"segment {s}: {old or '(none)'} -> {new}" for s, (old, new) in
+                 self.segments.items()]
+        for path, (old, new) in self.attributes.items():
+            if new is ABSENT:
+                lines.append(f"attribute {path}: {old!r} -> removed")
+            elif old is ABSENT:
+                lines.append(f"attribute {path}: added {new!r}")
+            elif old == new:
+                lines.append(f"attribute {path}: overwritten with the same value {new!r}")
+            else:
+                lines.append(f"attribute {path}: {old!r} -> {new!r}")
+        lines += [f"identity {ns}:{value} {how}" for ns, value, how in self.identities]
+        if self.consent:
+            lines.append(f"consent: {self.consent[0]} -> {self.consent[1]}")
+        return lines + self.notes
+
+
+def apply_event(state: ProfileState, event: Event) -> Change:
+    """Apply a profile event to `state` in place and return what changed (C2, C3)."""
+    change = Change()
+    kind, value, at = event.kind, event.value, event.at
+    if kind == "qualify":
+        m = state.segments.get(value)
+        if m is not None and m.status in ACTIVE:
+            change.notes.append(f"already a member of {value} ({m.status}): no membership change")
+        else:
+            state.segments[value] = Membership("realized", at)
+            change.segments[value] = (m.status if m else None, "realized")
+    elif kind == "exit":
+        m = state.segments.get(value)
+        if m is None or m.status not in ACTIVE:
+            change.notes.append(f"not a member of {value}: nothing to exit")
+        else:
+            change.segments[value] = (m.status, "exited")
+            m.status, m.last_qualification_time = "exited", at
+    elif kind == "set":
+        for path, new in value.items():
+            change.attributes[path] = (state.attributes.get(path, ABSENT), new)
+            state.attributes[path] = new
+    elif kind == "unset":
+        for path in value:
+            if path in state.attributes:
+                change.attributes[path] = (state.attributes.pop(path), ABSENT)
+            else:
+                change.notes.append(f"attribute {path} is not on the profile: nothing to remove")
+    elif kind == "add_identity":
+        for ns, ids in value.items():
+            held = state.identities.setdefault(ns, [])
+            for x in ids:
+                if x in held:
+                    change.notes.append(f"identity {ns}:{x} is already in the identity map")
+                else:
+                    held.append(x)
+                    change.identities.append((ns, x, "added"))
+    elif kind == "remove_identity":
+        for ns, ids in value.items():
+            held = state.identities.get(ns, [])
+            for x in ids:
+                if x in held:
+                    held.remove(x)
+                    change.identities.append((ns, x, "removed"))
+                else:
+                    change.notes.append(f"identity {ns}:{x} is not in the identity map")
+            if ns in state.identities and not held:
+                del state.identities[ns]
+    elif kind == "consent":
+        if state.consent == value:
+            change.notes.append(f"consent is already {value}")
+        else:
+            change.consent = (state.consent, value)
+            state.consent = value
+    else:  # pragma: no cover - the loader lets only profile actions reach here
+        raise ValueError(f"{kind} is not a profile event")
+    return change
+
+
+def evaluate(states: dict[str, ProfileState], keep_realized: bool) -> dict[str, int]:
+    """The daily segment evaluation job: `realized` becomes `existing` for those still qualified.
+
+    A7: the current rule set keeps `realized`. Returns the number of memberships moved per segment.
+    """
+    moved: dict[str, int] = {}
+    if keep_realized:
+        return moved
+    for state in states.values():
+        for seg, m in state.segments.items():
+            if m.status == "realized":
+                m.status = "existing"
+                moved[seg] = moved.get(seg, 0) + 1
+    return moved
