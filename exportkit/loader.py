@@ -92,8 +92,8 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
 
     raw_events = data["events"]
     start = _start(data)
-    events = [_event(raw, i, start if i == 0 else None) for i, raw in enumerate(raw_events)]
-    events = _clock(events, raw_events, start)
+    events = [_event(raw, i) for i, raw in enumerate(raw_events)]
+    events = _clock(events, start)
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
@@ -103,7 +103,12 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
         scenario = scenario.model_copy(update={"events": tuple(events)})
     except ValidationError as err:
         first = err.errors()[0]
-        raise _Problem(_clean_loc(first["loc"]), _message(first)) from None
+        loc = _clean_loc(first["loc"])
+        if first["type"] == "union_tag_invalid":
+            tag = first.get("ctx", {}).get("tag")
+            raise _Problem(loc + ("type",), f"unknown destination type {tag!r}; choose "
+                           "streaming-profile, streaming-segment or batch") from None
+        raise _Problem(loc, _message(first)) from None
     _cross_check(scenario, data)
     return scenario
 
@@ -129,7 +134,7 @@ def _time(value: Any, loc: tuple[Any, ...]) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _event(raw: Any, i: int, _start: datetime | None) -> dict[str, Any]:
+def _event(raw: Any, i: int) -> dict[str, Any]:
     loc: tuple[Any, ...] = ("events", i)
     if not isinstance(raw, dict):
         raise _Problem(loc, f"an event must be a mapping such as {{profile: marty, qualify: "
@@ -204,7 +209,7 @@ def _path(path: Any, loc: tuple[Any, ...]) -> None:
         raise _Problem(loc, f"{path!r} is not a dotted XDM path such as person.name.firstName")
 
 
-def _clock(events: list[dict[str, Any]], raw: list[Any], start: datetime) -> list[Event]:
+def _clock(events: list[dict[str, Any]], start: datetime) -> list[Event]:
     out: list[Event] = []
     previous = start
     for i, ev in enumerate(events):
@@ -293,8 +298,8 @@ def _message(error: dict[str, Any]) -> str:
         return "unknown key"
     if error["type"] == "missing":
         return "required key missing"
-    if error["type"] in ("literal_error", "union_tag_invalid"):
-        return f"{msg} (got {error.get('input')!r})"
+    if error["type"] == "literal_error":
+        msg = f"{msg} (got {error.get('input')!r})"
     return msg[0].lower() + msg[1:] if msg else msg
 
 
@@ -337,8 +342,6 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if key.value == str(part):
-                    child = key if value.start_mark.line != key.start_mark.line and \
-                        isinstance(value, yaml.ScalarNode) else value
                     child = value
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
