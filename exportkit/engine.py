@@ -112,8 +112,9 @@ class Replayer:
             target = event.value
             changes = [f"{event.kind} {target}"]
             decisions = [Decision(d.id, "", False, (reason(
-                "M1", f"{event.kind} concerns {target} only; this destination is not "
-                "touched"),)) for d in self.streaming if d.id != target]
+                "E-T5" if d.type == "streaming-profile" else "S-T5",
+                f"{event.kind} concerns {target} only and updates no profile: nothing to "
+                "export here"),)) for d in self.streaming if d.id != target]
         return Step(index, event, changes, decisions)
 
 
