@@ -33,7 +33,7 @@ notebooks: $(STAMP)
 ## Rewrite the golden files and the notebooks' recorded outputs (review the diff like code).
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests --update-golden -q -p no:cacheprovider
-	$(BIN)/python -m exportkit.tools.execute_notebooks notebooks
+	$(BIN)/python -m exportkit.tools.notebooks
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,140 @@
+"""The logic behind the explorer widgets, kept pure so tests and notebooks call it directly.
+
+`remap` changes one destination's mapping (its type, segments, attributes, namespaces) and
+`step_report` renders one step as a learner reads it: the event, the profile before and after, the
+verdict with its reasons, and the payload with what was left out and why.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .engine import Replay, Step, replay
+from .model import Scenario, StreamingProfileDestination, StreamingSegmentDestination, iso
+from .render import describe_event, render_decision
+from .rules import RuleSet
+
+STREAMING_TYPES = ("streaming-profile", "streaming-segment")
+
+
+def streaming_destinations(scenario: Scenario) -> list[Any]:
+    return [d for d in scenario.destinations if d.type in STREAMING_TYPES]
+
+
+def attribute_paths(scenario: Scenario) -> list[str]:
+    """Every attribute path the scenario knows, in first-seen order."""
+    seen: dict[str, None] = {}
+    for p in scenario.profiles:
+        seen.update(dict.fromkeys(p.attributes))
+    for d in scenario.destinations:
+        seen.update(dict.fromkeys(getattr(d, "attributes", ())))
+    for e in scenario.events:
+        if e.kind == "set":
+            seen.update(dict.fromkeys(e.value))
+    return list(seen)
+
+
+def namespaces(scenario: Scenario) -> list[str]:
+    seen: dict[str, None] = {}
+    for p in scenario.profiles:
+        seen.update(dict.fromkeys(p.identities))
+    for e in scenario.events:
+        if e.kind in ("add_identity", "remove_identity"):
+            seen.update(dict.fromkeys(e.value))
+    return list(seen)
+
+
+def remap(scenario: Scenario, destination: str, type: str, segments: list[str] | tuple[str, ...],
+          attributes: list[str] | tuple[str, ...], identities: list[str] | tuple[str, ...] = ()
+          ) -> Scenario:
+    """A copy of `scenario` whose only destination is `destination` with the given mapping.
+
+    Raises ValueError when no segment is mapped (a dataflow needs at least one)."""
+    if not segments:
+        raise ValueError("map at least one segment")
+    base = next(d for d in scenario.destinations if d.id == destination)
+    common = {"id": base.id, "name": base.name, "segments": tuple(segments),
+              "attributes": tuple(attributes)}
+    if type == "streaming-profile":
+        keep = {k: getattr(base, k) for k in ("include_segment_names",
+                                              "include_segment_timestamps") if hasattr(base, k)}
+        dest: Any = StreamingProfileDestination(type="streaming-profile", **common, **keep)
+    else:
+        keep = {k: getattr(base, k) for k in ("consent_enforcement",
+                                              "same_value_overwrite_triggers",
+                                              "include_unchanged_segments") if hasattr(base, k)}
+        dest = StreamingSegmentDestination(type="streaming-segment", identities=tuple(identities),
+                                           **common, **keep)
+    return scenario.model_copy(update={"destinations": (dest,)})
+
+
+class ReplayCache:
+    """Replays by mapping, so a click on Next or Previous never replays from the start."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._items: dict[Any, Replay] = {}
+
+    def get(self, scenario: Scenario, rules: RuleSet) -> Replay:
+        key = (id(scenario), scenario.destinations, rules)
+        hit = self._items.pop(key, None)
+        if hit is None:
+            hit = replay(scenario, rules=rules)
+        self._items[key] = hit  # most recent last
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+        return hit
+
+
+def _state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
+    if state is None:
+        return []
+    lines = [f"{title}:"]
+    lines.append("  segments: " + (", ".join(f"{s}={st}" for s, st in state["segments"].items())
+                                   or "none"))
+    lines.append("  attributes: " + (", ".join(f"{a}={v!r}" for a, v in
+                                               state["attributes"].items()) or "none"))
+    lines.append("  identities: " + (", ".join(f"{ns}={','.join(ids)}" for ns, ids in
+                                               state["identities"].items()) or "none"))
+    lines.append(f"  consent: {state['consent']}")
+    return lines
+
+
+def step_report(result: Replay, index: int, destination: str | None = None) -> str:
+    """Step `index` as text (0 is the activation backfill, 1..N the events)."""
+    if index == 0:
+        lines = [f"Step 0 of {len(result.steps)}: activation at {iso(result.scenario.start)}"]
+        for d in result.activation:
+            if destination in (None, d.destination):
+                lines += render_decision(d)
+        return "\n".join(lines)
+    step: Step = result.steps[index - 1]
+    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: "
+             f"{describe_event(step)}"]
+    lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
+    lines += _state_lines("before", step.before) + _state_lines("after", step.after)
+    for d in step.decisions:
+        if destination in (None, d.destination):
+            lines += render_decision(d)
+    return "\n".join(lines)
+
+
+def summary_table(result: Replay, destination: str | None = None) -> list[dict[str, Any]]:
+    """One row per step and destination: verdict and first rule, for tables and quick checks."""
+    rows = []
+    for d in result.activation:
+        if destination in (None, d.destination) and d.exported:
+            rows.append({"step": 0, "event": "activation", "destination": d.destination,
+                         "profile": d.profile, "exported": True, "rule": d.reasons[0].rule})
+    for step in result.steps:
+        for d in step.decisions:
+            if destination in (None, d.destination):
+                rows.append({"step": step.index + 1, "event": describe_event(step),
+                             "destination": d.destination, "profile": d.profile,
+                             "exported": d.exported, "rule": d.reasons[0].rule})
+    return rows
+
+
+def payload_text(payload: dict[str, Any] | None) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) if payload else "(no payload)"

@@ -1,0 +1,88 @@
+"""The explorer widgets, driven from code as the notebooks drive them: a wiring regression fails
+here fast, before nbval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exportkit.explore import remap, step_report
+from exportkit.loader import load_scenario
+from exportkit.ui import StreamingExplorer
+
+DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
+
+
+@pytest.fixture
+def explorer() -> StreamingExplorer:
+    return StreamingExplorer(DELOREAN)
+
+
+def test_opens_on_activation(explorer):
+    assert explorer.text.startswith("Step 0 of 19: activation")
+    assert "[E-T6]" in explorer.text
+
+
+def test_next_and_previous_move_one_step_within_bounds(explorer):
+    explorer.next.click()
+    assert explorer.text.startswith("Step 1 of 19")
+    explorer.previous.click()
+    explorer.previous.click()
+    assert explorer.step.value == 0
+    explorer.step.value = explorer.step.max
+    explorer.next.click()
+    assert explorer.step.value == 19
+
+
+def test_report_matches_the_pure_function(explorer):
+    explorer.step.value = 5
+    scenario = remap(explorer.scenario, "http-api", "streaming-profile",
+                     explorer.segments.value, explorer.attributes.value)
+    from exportkit import replay
+    assert explorer.text == step_report(replay(scenario), 5, "http-api")
+
+
+def test_unmapping_an_attribute_changes_the_verdict(explorer):
+    explorer.step.value = 3
+    assert "http-api marty: EXPORTED" in explorer.text
+    explorer.attributes.value = ("person.name.firstName",)
+    assert "http-api marty: not exported" in explorer.text
+    assert "[E-T4]" in explorer.text
+    explorer.reset()
+    assert "http-api marty: EXPORTED" in explorer.text
+
+
+def test_changing_the_type_applies_the_other_rules(explorer):
+    explorer.step.value = 5  # a phone number is added
+    assert "http-api marty: EXPORTED" in explorer.text
+    explorer.type.value = "streaming-segment"
+    explorer.identities.value = ("email",)
+    assert "http-api marty: not exported" in explorer.text
+    assert "[S-T2]" in explorer.text
+
+
+def test_switching_destination_loads_its_mapping(explorer):
+    explorer.destination.value = "adnet"
+    assert explorer.type.value == "streaming-segment"
+    assert explorer.identities.value == ("email",)
+    assert not explorer.identities.disabled
+
+
+def test_no_segment_mapped_is_said_not_raised(explorer):
+    explorer.segments.value = ()
+    assert explorer.text == "Cannot replay: map at least one segment."
+
+
+def test_rule_set_switch(explorer):
+    explorer.step.value = 1
+    assert "scifi-fans [E-I1]" in explorer.text
+    explorer.rules.value = "current"
+    assert "scifi-fans [E-I1']" in explorer.text
+
+
+def test_refuses_a_scenario_without_streaming_destinations():
+    scenario = load_scenario(DELOREAN)
+    only_batch = scenario.model_copy(update={"destinations": ()})
+    with pytest.raises(ValueError, match="no streaming destination"):
+        StreamingExplorer(only_batch)
