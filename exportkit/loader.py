@@ -93,7 +93,10 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
     raw_events = data["events"]
     start = _start(data)
     events = [_event(raw, i) for i, raw in enumerate(raw_events)]
-    events = _clock(events, start)
+    tick = data.get("tick_seconds", 60)
+    if not isinstance(tick, int) or isinstance(tick, bool) or tick < 1:
+        raise _Problem(("tick_seconds",), f"must be a whole number of seconds >= 1, not {tick!r}")
+    events = _clock(events, start, timedelta(seconds=tick))
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
@@ -209,11 +212,11 @@ def _path(path: Any, loc: tuple[Any, ...]) -> None:
         raise _Problem(loc, f"{path!r} is not a dotted XDM path such as person.name.firstName")
 
 
-def _clock(events: list[dict[str, Any]], start: datetime) -> list[Event]:
+def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> list[Event]:
     out: list[Event] = []
     previous = start
     for i, ev in enumerate(events):
-        at = _time(ev["at"], ("events", i, "at")) if ev["at"] is not None else previous + STEP
+        at = _time(ev["at"], ("events", i, "at")) if ev["at"] is not None else previous + tick
         if at < previous:
             what = "the previous event" if i else "the scenario start"
             raise _Problem(("events", i, "at"),

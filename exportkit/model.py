@@ -331,6 +331,7 @@ class Scenario(Frozen):
     description: str = ""
     rules: RuleSet = "seed"
     start: datetime
+    tick_seconds: Annotated[int, Field(ge=1)] = 60
     segments: tuple[Segment, ...]
     profiles: tuple[Profile, ...]
     destinations: tuple[Destination, ...]
