@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,16 +23,46 @@ class FieldNote:
         return {"field": self.field, "included": self.included, **self.reason.as_dict()}
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    """One destination's verdict on one profile at one moment: exported or not, and why."""
+    """One destination's verdict on one profile at one moment: exported or not, and why.
 
-    destination: str
-    profile: str
-    exported: bool
-    reasons: tuple[Reason, ...]
-    payload: dict[str, Any] | None = None
-    fields: tuple[FieldNote, ...] = ()
+    An exported decision carries its payload and the reason for each field; both may be built
+    only when first asked for (`build`), from the immutable state of the decision's moment.
+    """
+
+    __slots__ = ("_build", "_fields", "_payload", "destination", "exported", "profile", "reasons")
+
+    def __init__(self, destination: str, profile: str, exported: bool,
+                 reasons: tuple[Reason, ...], payload: dict[str, Any] | None = None,
+                 fields: tuple[FieldNote, ...] = (),
+                 build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None):
+        self.destination = destination
+        self.profile = profile
+        self.exported = exported
+        self.reasons = reasons
+        self._payload = payload
+        self._fields = fields
+        self._build = build
+
+    def _materialize(self) -> None:
+        if self._build is not None:
+            self._payload, self._fields = self._build()
+            self._build = None
+
+    @property
+    def payload(self) -> dict[str, Any] | None:
+        self._materialize()
+        return self._payload
+
+    @property
+    def fields(self) -> tuple[FieldNote, ...]:
+        self._materialize()
+        return self._fields
+
+    def __repr__(self) -> str:
+        verdict = "exported" if self.exported else "not exported"
+        rules = ",".join(r.rule for r in self.reasons)
+        return f"Decision({self.destination}, {self.profile or '-'}: {verdict} [{rules}])"
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"destination": self.destination, "profile": self.profile}

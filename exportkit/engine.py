@@ -86,9 +86,10 @@ class Replayer:
         return self._destination_step(index, event)
 
     def _profile_step(self, index: int, event: Event) -> Step:
-        state = self.states[event.profile]  # type: ignore[index]
-        before = state.as_dict() if self.record_states else None
-        change = apply_event(state, event)
+        previous = self.states[event.profile]  # type: ignore[index]
+        state, change = apply_event(previous, event)
+        self.states[state.id] = state
+        before = previous.as_dict() if self.record_states else None
         decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
         after = state.as_dict() if self.record_states else None
         return Step(index, event, change.describe(), decisions, before, after)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -125,6 +126,10 @@ class StreamingProfileDestination(Frozen):
     include_segment_timestamps: bool = False
     aggregation: Aggregation | None = None
 
+    @cached_property
+    def mapped_segments(self) -> frozenset[str]:
+        return frozenset(self.segments)
+
     @field_validator("segments", "attributes")
     @classmethod
     def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
@@ -146,6 +151,10 @@ class StreamingSegmentDestination(Frozen):
     same_value_overwrite_triggers: bool = False
     include_unchanged_segments: bool = False
     aggregation: Aggregation | None = None
+
+    @cached_property
+    def mapped_segments(self) -> frozenset[str]:
+        return frozenset(self.segments)
 
     @field_validator("segments", "attributes", "identities")
     @classmethod

@@ -1,7 +1,8 @@
 """Profile state on the scenario clock, and what one event changes in it.
 
 `apply_event` is the only place where a profile changes; it returns a `Change` that the rules read.
-The state is plain, mutable and small on purpose: the engine replays millions of events.
+States are small and copy-on-write on purpose: the engine replays millions of events, and a
+decision may keep the state of its moment to build its payload later.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .model import ACTIVE, Event, Profile
 ABSENT: Any = object()  # marks an attribute that is not on the profile
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     """C2: a segment membership entry."""
 
@@ -23,15 +24,18 @@ class Membership:
     last_qualification_time: datetime
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ProfileState:
-    """A profile as it is now: identities, attributes (flat XDM paths), memberships, consent."""
+    """A profile at one moment: identities, attributes (flat XDM paths), memberships, consent.
+
+    Never changed in place (see `apply_event`); treat its dicts as read-only."""
 
     id: str
     identities: dict[str, list[str]]
     attributes: dict[str, Any]
     segments: dict[str, Membership]
     consent: str = "in"
+    active: frozenset[str] = frozenset()  # the segments held as realized or existing
 
     @classmethod
     def from_profile(cls, profile: Profile, at: datetime) -> ProfileState:
@@ -41,21 +45,12 @@ class ProfileState:
             attributes=dict(profile.attributes),
             segments={s: Membership(st, at) for s, st in profile.segments.items()},
             consent=profile.consent,
-        )
-
-    def copy(self) -> ProfileState:
-        return ProfileState(
-            self.id,
-            {ns: list(ids) for ns, ids in self.identities.items()},
-            dict(self.attributes),
-            {s: Membership(m.status, m.last_qualification_time) for s, m in self.segments.items()},
-            self.consent,
+            active=frozenset(s for s, st in profile.segments.items() if st in ACTIVE),
         )
 
     def holds(self, segment: str) -> bool:
         """True when the profile is an active member (realized or existing) of `segment`."""
-        m = self.segments.get(segment)
-        return m is not None and m.status in ACTIVE
+        return segment in self.active
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, printable view of the state."""
@@ -107,76 +102,99 @@ class Change:
         return lines + self.notes
 
 
-def apply_event(state: ProfileState, event: Event) -> Change:
-    """Apply a profile event to `state` in place and return what changed (C2, C3)."""
+def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change]:
+    """Apply a profile event (C2, C3) and return the profile's new state and what changed.
+
+    States are copy-on-write: `state` is left as it was, and the new state shares every part the
+    event did not touch. A state a decision holds therefore stays true to its moment, which lets
+    payloads be built only when someone asks for them.
+    """
     change = Change()
     kind, value, at = event.kind, event.value, event.at
+    identities, attributes, segments, consent = (state.identities, state.attributes,
+                                                 state.segments, state.consent)
     if kind == "qualify":
-        m = state.segments.get(value)
+        m = segments.get(value)
         if m is not None and m.status in ACTIVE:
             change.notes.append(f"already a member of {value} ({m.status}): no membership change")
         else:
-            state.segments[value] = Membership("realized", at)
+            segments = {**segments, value: Membership("realized", at)}
             change.segments[value] = (m.status if m else None, "realized")
     elif kind == "exit":
-        m = state.segments.get(value)
+        m = segments.get(value)
         if m is None or m.status not in ACTIVE:
             change.notes.append(f"not a member of {value}: nothing to exit")
         else:
             change.segments[value] = (m.status, "exited")
-            m.status, m.last_qualification_time = "exited", at
+            segments = {**segments, value: Membership("exited", at)}
     elif kind == "set":
+        attributes = dict(attributes)
         for path, new in value.items():
-            change.attributes[path] = (state.attributes.get(path, ABSENT), new)
-            state.attributes[path] = new
+            change.attributes[path] = (attributes.get(path, ABSENT), new)
+            attributes[path] = new
     elif kind == "unset":
+        attributes = dict(attributes)
         for path in value:
-            if path in state.attributes:
-                change.attributes[path] = (state.attributes.pop(path), ABSENT)
+            if path in attributes:
+                change.attributes[path] = (attributes.pop(path), ABSENT)
             else:
                 change.notes.append(f"attribute {path} is not on the profile: nothing to remove")
     elif kind == "add_identity":
+        identities = dict(identities)
         for ns, ids in value.items():
-            held = state.identities.setdefault(ns, [])
+            held = list(identities.get(ns, ()))
             for x in ids:
                 if x in held:
                     change.notes.append(f"identity {ns}:{x} is already in the identity map")
                 else:
                     held.append(x)
                     change.identities.append((ns, x, "added"))
+            identities[ns] = held
     elif kind == "remove_identity":
+        identities = dict(identities)
         for ns, ids in value.items():
-            held = state.identities.get(ns, [])
+            held = list(identities.get(ns, ()))
             for x in ids:
                 if x in held:
                     held.remove(x)
                     change.identities.append((ns, x, "removed"))
                 else:
                     change.notes.append(f"identity {ns}:{x} is not in the identity map")
-            if ns in state.identities and not held:
-                del state.identities[ns]
+            if held:
+                identities[ns] = held
+            else:
+                identities.pop(ns, None)
     elif kind == "consent":
-        if state.consent == value:
+        if consent == value:
             change.notes.append(f"consent is already {value}")
         else:
-            change.consent = (state.consent, value)
-            state.consent = value
+            change.consent = (consent, value)
+            consent = value
     else:  # pragma: no cover - the loader lets only profile actions reach here
         raise ValueError(f"{kind} is not a profile event")
-    return change
+    active = state.active
+    if change.segments:
+        active = frozenset(s for s, m in segments.items() if m.status in ACTIVE)
+    return ProfileState(state.id, identities, attributes, segments, consent, active), change
 
 
 def evaluate(states: dict[str, ProfileState], keep_realized: bool) -> dict[str, int]:
     """The daily segment evaluation job: `realized` becomes `existing` for those still qualified.
 
-    A7: the current rule set keeps `realized`. Returns the number of memberships moved per segment.
+    A7: the current rule set keeps `realized`. Replaces the changed states in `states` (copy on
+    write) and returns the number of memberships moved per segment.
     """
     moved: dict[str, int] = {}
     if keep_realized:
         return moved
-    for state in states.values():
-        for seg, m in state.segments.items():
-            if m.status == "realized":
-                m.status = "existing"
-                moved[seg] = moved.get(seg, 0) + 1
+    for pid, state in states.items():
+        realized = [seg for seg, m in state.segments.items() if m.status == "realized"]
+        if not realized:
+            continue
+        segments = dict(state.segments)
+        for seg in realized:
+            segments[seg] = Membership("existing", segments[seg].last_qualification_time)
+            moved[seg] = moved.get(seg, 0) + 1
+        states[pid] = ProfileState(state.id, state.identities, state.attributes, segments,
+                                   state.consent, state.active)
     return moved

@@ -140,13 +140,13 @@ def triggers_for(dest: StreamingDestination) -> tuple[Trigger, ...]:
 def may_export(dest: StreamingDestination, change: Change, state: ProfileState
                ) -> Reason | None:
     """A2, and S-T4 for opted-out profiles: None when the profile may be exported, else why not."""
-    exiting = any(seg in dest.segments and new == "exited"
-                  for seg, (_, new) in change.segments.items())
+    mapped = dest.mapped_segments
+    exiting = any(new == "exited" and seg in mapped for seg, (_, new) in change.segments.items())
     if (dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out"
             and not (change.consent and change.consent[1] == "out")):
         return reason("S-T4", "the profile has opted out and consent enforcement is on: it is not "
                       "exported until it opts back in")
-    if exiting or any(state.holds(seg) for seg in dest.segments):
+    if exiting or not mapped.isdisjoint(state.active):
         return None
     return reason("A2", "the profile holds none of this destination's mapped segments and is "
                   "not exiting one; following A2, only such profiles are exported")
@@ -155,6 +155,8 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog
            ) -> Decision:
     """Decide one streaming destination for one profile change (`state` is after the change)."""
+    if change.is_empty():
+        return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
     findings = [f for trigger in triggers_for(dest) for f in trigger(dest, change)]
     fired = [f.reason for f in findings if f.fired]
     quiet = [f.reason for f in findings if not f.fired]
@@ -167,8 +169,8 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
             reasons = [_nothing_relevant(dest, change)]
         return Decision(dest.id, state.id, False, tuple(reasons))
     opt_out = any(f.fired and f.reason.rule == "S-T4" for f in findings)
-    payload, fields = build_payload(dest, state, change, catalog, opt_out=opt_out)
-    return Decision(dest.id, state.id, True, tuple(fired), payload, fields)
+    return Decision(dest.id, state.id, True, tuple(fired), build=lambda: build_payload(
+        dest, state, change, catalog, opt_out=opt_out))
 
 
 def _nothing_relevant(dest: StreamingDestination, change: Change) -> Reason:
@@ -202,6 +204,6 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
     if blocked:
         return Decision(dest.id, state.id, False, (reason(
             "S-T4", "the profile has opted out and consent enforcement is on: not backfilled"),))
-    payload, fields = build_payload(dest, state, Change(), catalog, activation=True)
-    return Decision(dest.id, state.id, True, tuple(reasons), payload, fields)
+    return Decision(dest.id, state.id, True, tuple(reasons), build=lambda: build_payload(
+        dest, state, Change(), catalog, activation=True))
 
