@@ -1,0 +1,253 @@
+"""Compare by effect: one event stream against every destination type, and two mappings (or two
+rule sets) on the same scenario.
+
+`every_type` derives, from one destination's mapping, a destination of each type; `matrix` lays a
+replay out as steps by destinations, each cell a verdict with its reasons; `compare` lists what two
+replays of the same events export differently, and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .decision import Decision
+from .engine import Replay
+from .model import (
+    BatchDestination,
+    BatchSegment,
+    Scenario,
+    Schedule,
+    StreamingProfileDestination,
+    StreamingSegmentDestination,
+)
+from .render import describe_event
+
+TYPE_LABELS = {
+    "streaming-profile": "enterprise (streaming profile)",
+    "streaming-segment": "advertising (streaming segment)",
+    "batch-full": "batch, full files",
+    "batch-incremental": "batch, incremental files",
+}
+
+
+def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
+    """A copy of `scenario` with one destination of each type, all mapping the segments and
+    attributes of `destination` (default: the first one): the same question asked four ways."""
+    base = next((d for d in scenario.destinations if d.id == destination),
+                scenario.destinations[0])
+    segments = tuple(s if isinstance(s, str) else s.id for s in base.segments)
+    attributes = tuple(base.attributes)
+    namespaces = tuple(getattr(base, "identities", ())) or _first_namespace(scenario)
+    daily = Schedule(every="day", at="17:00")
+    derived: list[Any] = [
+        StreamingProfileDestination(id="enterprise", name="Enterprise", type="streaming-profile",
+                                    segments=segments, attributes=attributes),
+        StreamingSegmentDestination(id="advertising", name="Advertising",
+                                    type="streaming-segment", segments=segments,
+                                    identities=namespaces, attributes=attributes,
+                                    consent_enforcement=True),
+        BatchDestination(id="batch-full", name="Batch full", type="batch",
+                         segments=tuple(BatchSegment(id=s, mode="full", schedule=daily)
+                                        for s in segments), attributes=attributes),
+        BatchDestination(id="batch-incremental", name="Batch incremental", type="batch",
+                         segments=tuple(BatchSegment(id=s, mode="incremental", schedule=daily)
+                                        for s in segments), attributes=attributes,
+                         include_status=True),
+    ]
+    return scenario.model_copy(update={"destinations": tuple(derived)})
+
+
+def _first_namespace(scenario: Scenario) -> tuple[str, ...]:
+    for p in scenario.profiles:
+        for ns in p.identities:
+            return (ns,)
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One destination at one step: a short verdict and the reasons behind it."""
+
+    verdict: str
+    reasons: str
+    exported: bool
+
+
+def _cell(decisions: list[Decision], files: list[Any]) -> Cell:
+    exported = [d for d in decisions if d.exported]
+    lines = [f"[{r.rule}] {r.text}" for d in decisions for r in d.reasons]
+    if files:
+        rows = sum(len(f.rows) for f in files)
+        lines += [f"file {f.name}: {len(f.rows)} row(s)" for f in files]
+        verdict = f"file: {rows} row(s)"
+        return Cell(verdict, "\n".join(lines), rows > 0)
+    if exported:
+        return Cell("exported", "\n".join(lines), True)
+    if decisions:
+        return Cell("not exported", "\n".join(lines), False)
+    return Cell("", "", False)
+
+
+def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
+    """Steps by destinations. Returns the destination ids and one row per step (0 = activation):
+    `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`."""
+    ids = [d.id for d in result.scenario.destinations]
+    rows = []
+    activation = {i: _cell([d for d in result.activation if d.destination == i and d.exported],
+                           []) for i in ids}
+    rows.append({"step": 0, "event": "activation (backfill)", "cells": activation,
+                 "divergent": _divergent(activation)})
+    for step in result.steps:
+        cells = {i: _cell([d for d in step.decisions if d.destination == i],
+                          [f for f in step.files if f.destination == i]) for i in ids}
+        rows.append({"step": step.index + 1, "event": describe_event(step), "cells": cells,
+                     "divergent": _divergent(cells)})
+    return ids, rows
+
+
+def _divergent(cells: dict[str, Cell]) -> bool:
+    verdicts = {c.exported for c in cells.values() if c.verdict}
+    return len(verdicts) > 1
+
+
+def matrix_text(result: Replay) -> str:
+    """The matrix as fixed-width text, divergent steps marked with `*`."""
+    ids, rows = matrix(result)
+    width = max(14, *(len(i) for i in ids))
+    head = f"{'step':>4}  {'event':<36} " + " ".join(f"{i:<{width}}" for i in ids)
+    lines = [head]
+    for row in rows:
+        mark = "*" if row["divergent"] else " "
+        cells = " ".join(f"{row['cells'][i].verdict or '-':<{width}}" for i in ids)
+        lines.append(f"{row['step']:>4}{mark} {row['event'][:36]:<36} {cells}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One way in which two replays of the same events differ, with both sides' reasons."""
+
+    step: int
+    destination: str
+    profile: str
+    what: str
+    a: str
+    b: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "destination": self.destination, "profile": self.profile,
+                "what": self.what, "a": self.a, "b": self.b}
+
+
+def _leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(tree, dict):
+        return {prefix: tree}
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value and not prefix.endswith("segmentMembership.ups"):
+            out.update(_leaves(value, path))  # a membership entry compares as one value
+        else:
+            out[path] = value
+    return out
+
+
+def _why(d: Decision | None) -> str:
+    if d is None:
+        return "no decision"
+    return "; ".join(f"[{r.rule}] {r.text}" for r in d.reasons)
+
+
+def _field_reason(d: Decision, path: str) -> str:
+    for note in d.fields:
+        if path == note.field or path.startswith(note.field + "."):
+            return f"[{note.reason.rule}] {note.reason.text}"
+    return ""
+
+
+def _compare_decisions(step: int, a: list[Decision], b: list[Decision]) -> list[Difference]:
+    out: list[Difference] = []
+    keyed_b = {(d.destination, d.profile): d for d in b}
+    keyed_a = {(d.destination, d.profile): d for d in a}
+    for key in dict.fromkeys(list(keyed_a) + list(keyed_b)):
+        da, db = keyed_a.get(key), keyed_b.get(key)
+        dest, profile = key
+        ea = bool(da and da.exported)
+        eb = bool(db and db.exported)
+        if ea != eb:
+            out.append(Difference(step, dest, profile, "verdict",
+                                  ("exported: " if ea else "not exported: ") + _why(da),
+                                  ("exported: " if eb else "not exported: ") + _why(db)))
+        elif ea and eb and da is not None and db is not None and da.payload != db.payload:
+            la, lb = _leaves(da.payload), _leaves(db.payload)
+            for path in sorted(set(la) | set(lb)):
+                if la.get(path, _MISSING) != lb.get(path, _MISSING):
+                    out.append(Difference(
+                        step, dest, profile, f"field {path}",
+                        _side(la, path, da), _side(lb, path, db)))
+    return out
+
+
+_MISSING = object()
+
+
+def _side(leaves: dict[str, Any], path: str, d: Decision) -> str:
+    if path in leaves:
+        return f"{leaves[path]!r} {_field_reason(d, path)}".rstrip()
+    return f"absent {_field_reason(d, path)}".rstrip()
+
+
+def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
+    out: list[Difference] = []
+    fa = {(f.destination, f.segment): f for f in a}
+    fb = {(f.destination, f.segment): f for f in b}
+    for key in dict.fromkeys(list(fa) + list(fb)):
+        x, y = fa.get(key), fb.get(key)
+        pa = set(x.profiles) if x else set()
+        pb = set(y.profiles) if y else set()
+        for profile in sorted(pa ^ pb):
+            out.append(Difference(step, key[0], profile, f"file row ({key[1]})",
+                                  _row_why(x, profile), _row_why(y, profile)))
+        if x and y:
+            rows_a = {p: r for p, r in zip(x.profiles, x.rows, strict=True)}
+            rows_b = {p: r for p, r in zip(y.profiles, y.rows, strict=True)}
+            for profile in sorted(pa & pb):
+                if rows_a[profile] != rows_b[profile]:
+                    out.append(Difference(step, key[0], profile, f"file row ({key[1]})",
+                                          f"{rows_a[profile]}", f"{rows_b[profile]}"))
+    return out
+
+
+def _row_why(f: Any, profile: str) -> str:
+    if f is None:
+        return "no file"
+    for entry in f.as_dict().get("why", []):
+        if entry.get("profile") == profile:
+            return f"in the file: [{entry['rule']}] {entry['text']}"
+    for entry in f.as_dict().get("left_out", []):
+        if entry.get("profile") == profile:
+            return f"not in the file: [{entry['rule']}] {entry['text']}"
+    return "not in the file"
+
+
+def compare(a: Replay, b: Replay) -> list[Difference]:
+    """Every difference in what `a` and `b` export, step by step (0 = activation)."""
+    if len(a.steps) != len(b.steps):
+        raise ValueError("compare replays of the same events")
+    out = _compare_decisions(0, a.activation, b.activation)
+    for sa, sb in zip(a.steps, b.steps, strict=True):
+        out += _compare_decisions(sa.index + 1, sa.decisions, sb.decisions)
+        out += _compare_files(sa.index + 1, sa.files, sb.files)
+    return out
+
+
+def compare_text(differences: list[Difference], label_a: str = "A", label_b: str = "B") -> str:
+    if not differences:
+        return f"{label_a} and {label_b} export exactly the same."
+    lines = [f"{len(differences)} difference(s) between {label_a} and {label_b}:"]
+    for d in differences:
+        lines.append(f"step {d.step} {d.destination} {d.profile or '-'}: {d.what}")
+        lines.append(f"  {label_a}: {d.a}")
+        lines.append(f"  {label_b}: {d.b}")
+    return "\n".join(lines)

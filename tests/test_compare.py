@@ -1,0 +1,57 @@
+"""Comparing by effect: the matrix of destinations and the diff of two replays."""
+
+from __future__ import annotations
+
+from exportkit import replay
+from exportkit.compare import compare, compare_text, every_type, matrix, matrix_text
+
+from .factories import SEGMENTS, make_enterprise, make_profile, make_scenario
+
+MP2 = [dict(s, merge_policy="mp2") if s["id"] == "u2" else s for s in SEGMENTS]
+
+
+def test_seed_and_current_differ_by_e_i1_and_a7_with_both_reasons():
+    scenario = make_scenario([{"profile": "p", "qualify": "s2"}], segments=MP2)
+    diffs = compare(replay(scenario, rules="seed"), replay(scenario, rules="current"))
+    u2 = [d for d in diffs if d.step == 1 and d.what == "field segmentMembership.ups.u2"]
+    assert len(u2) == 1
+    assert "[E-I1]" in u2[0].a and u2[0].b.startswith("absent [E-I1']")
+    s1 = [d for d in diffs if d.step == 1 and d.destination == "ent"
+          and d.what == "field segmentMembership.ups.s1"]
+    assert "'existing'" in s1[0].a and "'realized'" in s1[0].b  # A7
+
+
+def test_unmapping_an_attribute_changes_the_verdict_and_says_why():
+    events = [{"profile": "p", "set": {"loyalty.tier": "platinum"}}]
+    a = make_scenario(events)
+    b = make_scenario(events, destinations=[make_enterprise(attributes=["person.name.firstName"])])
+    diffs = [d for d in compare(replay(a), replay(b)) if d.destination == "ent"]
+    verdict = [d for d in diffs if d.what == "verdict"]
+    assert len(verdict) == 1 and verdict[0].step == 1
+    assert verdict[0].a.startswith("exported: [E-T3]")
+    assert verdict[0].b.startswith("not exported: [E-T4]")
+    assert "loyalty.tier" in compare_text(diffs, "A", "B")
+
+
+def test_identical_replays_have_no_difference():
+    scenario = make_scenario([{"profile": "p", "qualify": "s2"}])
+    assert compare(replay(scenario), replay(scenario)) == []
+    assert compare_text([], "A", "B") == "A and B export exactly the same."
+
+
+def test_matrix_marks_divergent_steps():
+    scenario = make_scenario([{"profile": "p", "add_identity": {"phone": "+1999"}},
+                              {"profile": "p", "qualify": "s2"}])
+    ids, rows = matrix(replay(scenario))
+    assert ids == ["ent", "str"]
+    assert [r["divergent"] for r in rows] == [False, True, False]
+    assert rows[1]["cells"]["str"].reasons.startswith("[S-T2]")
+    assert "   1* p add_identity phone=+1999" in matrix_text(replay(scenario))
+
+
+def test_every_type_derives_one_destination_of_each_type():
+    scenario = every_type(make_scenario([], profiles=[make_profile()]), "ent")
+    assert [d.type for d in scenario.destinations] == [
+        "streaming-profile", "streaming-segment", "batch", "batch"]
+    assert all(tuple(s if isinstance(s, str) else s.id for s in d.segments) == ("s1", "s2", "s3")
+               for d in scenario.destinations)
