@@ -1,0 +1,71 @@
+"""Counts instead of a timeline: what `exportkit run --summary` prints for large scenarios.
+
+A `Summary` takes steps one at a time, so a replay of millions of events can be summarised while it
+streams, keeping nothing of the timeline but the counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .decision import Decision
+
+
+@dataclass
+class Summary:
+    events: int = 0
+    exported: Counter[str] = field(default_factory=Counter)
+    not_exported: Counter[str] = field(default_factory=Counter)
+    rules: Counter[tuple[str, str]] = field(default_factory=Counter)
+    files: Counter[str] = field(default_factory=Counter)
+    file_rows: Counter[str] = field(default_factory=Counter)
+    messages: Counter[str] = field(default_factory=Counter)
+    message_profiles: Counter[str] = field(default_factory=Counter)
+
+    def add_decisions(self, decisions: list[Decision]) -> None:
+        for d in decisions:
+            (self.exported if d.exported else self.not_exported)[d.destination] += 1
+            for r in d.reasons:
+                self.rules[(d.destination, r.rule)] += 1
+
+    def add_step(self, step: Any) -> None:
+        self.events += 1
+        self.add_decisions(step.decisions)
+        self.add_files(step.files)
+        self.add_messages(step.messages)
+
+    def add_files(self, files: list[Any]) -> None:
+        for f in files:
+            self.files[f.destination] += 1
+            self.file_rows[f.destination] += len(f.rows)
+
+    def add_messages(self, messages: list[Any]) -> None:
+        for m in messages:
+            self.messages[m.destination] += 1
+            self.message_profiles[m.destination] += len(m.profiles)
+
+    def as_dict(self) -> dict[str, Any]:
+        destinations = sorted(set(self.exported) | set(self.not_exported) | set(self.files)
+                              | set(self.messages))
+        return {
+            "events": self.events,
+            "destinations": {
+                d: {"exported": self.exported[d], "not_exported": self.not_exported[d],
+                    "files": self.files[d], "file_rows": self.file_rows[d],
+                    "messages": self.messages[d], "message_profiles": self.message_profiles[d],
+                    "rules": {rule: n for (dest, rule), n in sorted(self.rules.items())
+                              if dest == d}}
+                for d in destinations},
+        }
+
+    def render(self) -> str:
+        doc = self.as_dict()
+        lines = [f"{doc['events']} events"]
+        for dest, c in doc["destinations"].items():
+            lines.append(f"{dest}: {c['exported']} exported, {c['not_exported']} not exported, "
+                         f"{c['files']} files ({c['file_rows']} rows), {c['messages']} messages "
+                         f"({c['message_profiles']} profiles)")
+            lines.append("  rules: " + ", ".join(f"{r} {n}" for r, n in c["rules"].items()))
+        return "\n".join(lines) + "\n"
