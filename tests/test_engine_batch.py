@@ -69,3 +69,12 @@ def test_step_document_and_text_show_files():
     text = render_step(result.steps[0])
     assert text[1].startswith("  s3 file Amazon_S3_segments1_")
     assert any(line.startswith("      + p: P, p@example.com, gold") for line in text)
+
+
+def test_flush_does_not_touch_batch_destinations_M1():
+    streaming = {"id": "http", "type": "streaming-profile", "segments": ["s1"]}
+    result = run_scenario([make_profile("p", **MEMBER)], [{"flush": "http"}],
+                          [make_batch(), streaming])
+    (s3,) = [d for d in result.steps[0].decisions if d.destination == "s3"]
+    assert not s3.exported and s3.reasons[0].rule == "M1"
+    assert result.steps[0].files == []
