@@ -164,9 +164,13 @@ def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
     """B-T7/B-T8: why a changed profile is not in an incremental file."""
     kinds = set(kinds)
     if "identity" in kinds:
-        what = "identity and attribute changes" if "attribute" in kinds else "identity change"
-        return reason("B-T8", f"{what} only: identity changes do not qualify for incremental "
-                      f"files of {segment} under the seed rules (A6), attribute changes never do")
+        text = (f"identity change only: it does not qualify for incremental files of {segment} "
+                "under the seed rules (A6)")
+        if "attribute" in kinds:
+            text = (f"identity and attribute changes only: identity changes do not qualify for "
+                    f"incremental files of {segment} under the seed rules (A6), attribute "
+                    "changes never do (B-T7)")
+        return reason("B-T8", text)
     return reason("B-T7", "attribute change only: never qualifies for incremental files")
 
 
