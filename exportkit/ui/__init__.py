@@ -1,0 +1,1 @@
+"""Widgets and notebook helpers: thin clients of the core (the core never imports this package)."""
