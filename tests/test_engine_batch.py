@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from batch_factories import at, files_of, make_batch, make_profile, run_scenario
 
 from exportkit.render import render_step, step_document
@@ -78,3 +80,16 @@ def test_flush_does_not_touch_batch_destinations_M1():
     (s3,) = [d for d in result.steps[0].decisions if d.destination == "s3"]
     assert not s3.exported and s3.reasons[0].rule == "M1"
     assert result.steps[0].files == []
+
+
+def test_replaying_batch_files_imports_no_disk_or_ui_library():
+    """The core stays pure: pandas, pyarrow and ipywidgets load only at the edges."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; import exportkit; "
+            "exportkit.replay(exportkit.load_scenario(Path('datasets/delorean.yaml'))); "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]"
