@@ -2,6 +2,8 @@
 
 from .decision import Catalog, Decision, FieldNote
 from .engine import Replay, Replayer, Step, replay
+from .exportfile import ExportFile, RowNote
+from .files import read_back, write_files
 from .loader import ScenarioError, load_scenario, parse_scenario
 from .model import (
     BatchDestination,
@@ -21,11 +23,13 @@ __all__ = [
     "Catalog",
     "Decision",
     "Event",
+    "ExportFile",
     "FieldNote",
     "Profile",
     "Reason",
     "Replay",
     "Replayer",
+    "RowNote",
     "Scenario",
     "ScenarioError",
     "Segment",
@@ -34,9 +38,11 @@ __all__ = [
     "StreamingSegmentDestination",
     "load_scenario",
     "parse_scenario",
+    "read_back",
     "render_step",
     "render_timeline",
     "replay",
     "replay_document",
     "to_json",
+    "write_files",
 ]

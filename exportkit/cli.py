@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .engine import replay
+from .files import write_files
 from .loader import ScenarioError, load_scenario
 from .render import render_timeline, to_json
 
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="rule set (default: the scenario's own, else seed)")
     run.add_argument("--no-payload", action="store_true",
                      help="leave payloads out of the text timeline")
+    run.add_argument("--out", metavar="DIR",
+                     help="write every batch file to DIR (without it, nothing is written)")
     return parser
 
 
@@ -37,6 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = replay(scenario)
     out = to_json(result) if args.json else render_timeline(result, payload=not args.no_payload)
     sys.stdout.write(out)
+    if args.out is not None:
+        try:
+            paths = write_files((f for step in result.steps for f in step.files), args.out)
+        except OSError as err:
+            print(f"exportkit: {args.out}: cannot write files ({err.strerror or err})",
+                  file=sys.stderr)
+            return 2
+        print(f"exportkit: wrote {len(paths)} file(s) to {args.out}", file=sys.stderr)
     return 0
 
 

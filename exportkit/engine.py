@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .batchrun import BatchLedger
 from .decision import Catalog, Decision
+from .exportfile import ExportFile
 from .model import (
     BatchDestination,
     Event,
@@ -70,20 +72,28 @@ class Replayer:
         self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
         self.states = {p.id: ProfileState.from_profile(p, scenario.start)
                        for p in scenario.profiles}
-        self.streaming = [d for d in scenario.destinations
-                          if isinstance(d, StreamingProfileDestination | StreamingSegmentDestination)]
+        streaming = StreamingProfileDestination | StreamingSegmentDestination
+        self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
         self.activation = [activate(d, state, self.catalog)
                            for d in self.streaming for state in self.states.values()]
+        self.ledger = BatchLedger(self.batch, self.states, self.catalog)
+        self.clock = scenario.start  # the time of the previous event: schedules fire after it
 
     def __iter__(self) -> Iterator[Step]:
         for index, event in enumerate(self.scenario.events):
             yield self.step(index, event)
 
     def step(self, index: int, event: Event) -> Step:
+        # B-T3: scheduled files due since the previous event come first, made before the event.
+        due = self.ledger.due(self.clock, event.at)
+        self.clock = event.at
         if event.profile is not None:
-            return self._profile_step(index, event)
-        return self._destination_step(index, event)
+            step = self._profile_step(index, event)
+        else:
+            step = self._destination_step(index, event)
+        step.files[:0] = due
+        return step
 
     def _profile_step(self, index: int, event: Event) -> Step:
         previous = self.states[event.profile]  # type: ignore[index]
@@ -91,11 +101,13 @@ class Replayer:
         self.states[state.id] = state
         before = previous.as_dict() if self.record_states else None
         decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
+        decisions += [self.ledger.note(d, change, state) for d in self.batch]
         after = state.as_dict() if self.record_states else None
         return Step(index, event, change.describe(), decisions, before, after)
 
     def _destination_step(self, index: int, event: Event) -> Step:
         changes: list[str] = []
+        files: list[ExportFile] = []
         if event.kind == "evaluate":
             moved = evaluate(self.states, keep_realized=self.rules == "current")
             changes = [f"segment {seg}: {n} membership(s) realized -> existing"
@@ -109,6 +121,8 @@ class Replayer:
             decisions = [Decision(d.id, "", False, (reason(
                 "E-T1" if d.type == "streaming-profile" else "S-T1", text),))
                 for d in self.streaming]
+            self.ledger.take_snapshot(event.at)
+            files = self.ledger.after_evaluation(event.at)
         else:
             target = event.value
             changes = [f"{event.kind} {target}"]
@@ -116,7 +130,13 @@ class Replayer:
                 "E-T5" if d.type == "streaming-profile" else "S-T5",
                 f"{event.kind} concerns {target} only and updates no profile: nothing to "
                 "export here"),)) for d in self.streaming if d.id != target]
-        return Step(index, event, changes, decisions)
+            if event.kind == "run":
+                files = self.ledger.run(target, event.at)
+            elif event.kind == "export_now":
+                files = self.ledger.export_now(target, event.at)
+        target = None if event.kind == "evaluate" else event.value
+        decisions += self.ledger.event_decisions(event.kind, target, files)
+        return Step(index, event, changes, decisions, files=files)
 
 
 __all__ = ["Replay", "Replayer", "Step", "replay"]

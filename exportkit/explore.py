@@ -48,7 +48,7 @@ def namespaces(scenario: Scenario) -> list[str]:
 def remap(scenario: Scenario, destination: str, type: str, segments: list[str] | tuple[str, ...],
           attributes: list[str] | tuple[str, ...], identities: list[str] | tuple[str, ...] = ()
           ) -> Scenario:
-    """A copy of `scenario` whose only destination is `destination` with the given mapping.
+    """A copy of `scenario` in which `destination` has the given type and mapping.
 
     Raises ValueError when no segment is mapped (a dataflow needs at least one)."""
     if not segments:
@@ -66,7 +66,8 @@ def remap(scenario: Scenario, destination: str, type: str, segments: list[str] |
                                               "include_unchanged_segments") if hasattr(base, k)}
         dest = StreamingSegmentDestination(type="streaming-segment", identities=tuple(identities),
                                            **common, **keep)
-    return scenario.model_copy(update={"destinations": (dest,)})
+    others = tuple(d if d.id != destination else dest for d in scenario.destinations)
+    return scenario.model_copy(update={"destinations": others})
 
 
 class ReplayCache:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .filenames import template_problem
 from .rules import RuleSet
 
 Status = Literal["realized", "existing", "exited"]
@@ -221,7 +222,8 @@ class BatchSegment(Frozen):
         if self.mode == "full" and s.every in HOURLY:
             raise ValueError(
                 f"a full file cannot run every {HOURLY[s.every]} hours: full files run once, "
-                "daily or after segment evaluation; hourly schedules are for incremental files (B-T3)"
+                "daily or after segment evaluation; hourly schedules are for incremental files "
+                "(B-T3)"
             )
         if self.mode == "incremental" and s.once is not None:
             raise ValueError(
@@ -281,11 +283,9 @@ class BatchDestination(Frozen):
                 "deduplication key; no other key can be set (B-I8)"
             )
         if self.file_name is not None:
-            for macro in ("%DESTINATION%", "%SEGMENT_ID%"):
-                if macro not in self.file_name:
-                    raise ValueError(f"file_name must contain {macro} (B-F4)")
-            if "%DATETIME%" in self.file_name and "%TIMESTAMP%" in self.file_name:
-                raise ValueError("file_name: %TIMESTAMP% cannot be combined with %DATETIME% (B-F4)")
+            problem = template_problem(self.file_name)
+            if problem is not None:
+                raise ValueError(f"file_name {problem}")
         return self
 
 

@@ -1,0 +1,339 @@
+"""Batch (file-based) destinations: which profiles each file holds, and why (B-T*, B-I*, A13).
+
+One small function per rule. The rules read a profile's state and what changed since the last
+scheduled file of a segment; `exportkit.batchrun.BatchLedger` keeps that per destination and
+segment and makes the files. Nothing here touches disk: files become values (`ExportFile`), and
+`exportkit.files` writes them.
+
+A profile is *active* in a segment when it holds it (`realized` or `existing`) and has not opted
+out (A13: an opted-out profile is in no file; opting out counts like an exit for incremental
+files, opting in like a qualification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .model import BatchDestination, BatchSegment, iso
+from .payload import shown_status
+from .rules import Reason, reason
+from .state import Change, ProfileState
+
+Kind = str  # what changed for a profile in one segment: membership, consent, identity, attribute
+QUALIFYING_ALWAYS: frozenset[Kind] = frozenset({"membership", "consent"})
+
+
+def is_active(state: ProfileState, segment: str) -> bool:
+    """B-I1 and A13: a realized or existing member that has not opted out."""
+    return state.holds(segment) and state.consent == "in"
+
+
+def columns(dest: BatchDestination) -> tuple[str, ...]:
+    """B-I5: the identity column (headed by its namespace), then the attributes in mapping order
+    with `.` turned into `_`, then `segmentMembership_status` when the status is mapped."""
+    out = [dest.identity] if dest.identity else []
+    out += [path.replace(".", "_") for path in dest.attributes]
+    if dest.include_status:
+        out.append("segmentMembership_status")
+    return tuple(out)
+
+
+# --- What a profile event notes for the next incremental file (one rule, one function) ---------
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What one event changed for one profile in one segment, with the reason for the learner."""
+
+    kind: Kind
+    reason: Reason
+
+
+Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, str], Note | None]
+
+
+def membership_note(dest: BatchDestination, bs: BatchSegment, change: Change,
+                    state: ProfileState, rules: str) -> Note | None:
+    """B-T6: a qualification or an exit in this segment is a membership change."""
+    if bs.id not in change.segments:
+        return None
+    old, new = change.segments[bs.id]
+    move = f"{bs.id}: {old or 'null'} -> {new}"
+    if new != "exited" and state.consent == "out":
+        return Note("membership", reason(
+            "A13", f"{move}, but the profile has opted out: it is in no file until it opts in"))
+    if bs.mode == "full":
+        if new == "exited":
+            return Note("membership", reason(
+                "B-I2", f"{move}: left out of the next full file, which never holds exited "
+                "profiles"))
+        return Note("membership", reason("B-I1", f"{move}: picked up by the next full file"))
+    if new != "exited":
+        return Note("membership", reason(
+            "B-T6", f"{move}: noted for the next incremental file of {bs.id}"))
+    if dest.include_status:
+        return Note("membership", reason(
+            "B-I4", f"{move}: noted for the next incremental file of {bs.id}, as a row with "
+            "status exited (segmentMembership.status is mapped)"))
+    return Note("membership", reason(
+        "B-I4", f"{move}: segmentMembership.status is not mapped, so the next incremental file "
+        f"of {bs.id} leaves the exit out (A5)"))
+
+
+def consent_note(dest: BatchDestination, bs: BatchSegment, change: Change,
+                 state: ProfileState, rules: str) -> Note | None:
+    """A13: opting out counts like an exit, opting in like a qualification, for a member."""
+    if change.consent is None or not state.holds(bs.id):
+        return None
+    if change.consent[1] == "out":
+        if bs.mode == "full":
+            text = f"opted out while a member of {bs.id}: left out of the next full file"
+        elif dest.include_status:
+            text = (f"opted out while a member of {bs.id}: counts as an exit; the next "
+                    "incremental file shows it with status exited")
+        else:
+            text = (f"opted out while a member of {bs.id}: counts as an exit, which the next "
+                    "incremental file leaves out (status not mapped, B-I4)")
+    else:
+        text = (f"opted back in while a member of {bs.id}: counts as a qualification; "
+                + ("picked up by the next full file" if bs.mode == "full"
+                   else "noted for the next incremental file"))
+    return Note("consent", reason("A13", text))
+
+
+def identity_note(dest: BatchDestination, bs: BatchSegment, change: Change,
+                  state: ProfileState, rules: str) -> Note | None:
+    """B-T8 (A6): an identity change of an active member qualifies only under `current`."""
+    if not change.identities or not is_active(state, bs.id):
+        return None
+    if bs.mode == "full":
+        return Note("identity", reason(
+            "B-I1", f"identity change of a member of {bs.id}: the next full file shows the "
+            "identities of that moment"))
+    if rules == "current":
+        return Note("identity", reason(
+            "B-T8", f"identity change of a member of {bs.id}: qualifies under the current "
+            "rules; noted for the next incremental file (A6)"))
+    return Note("identity", reason(
+        "B-T8", f"identity change of a member of {bs.id}: does not qualify for incremental "
+        "files under the seed rules (A6)"))
+
+
+def attribute_note(dest: BatchDestination, bs: BatchSegment, change: Change,
+                   state: ProfileState, rules: str) -> Note | None:
+    """B-T7: an attribute change, mapped or not, never qualifies for an incremental file."""
+    if not change.attributes or not is_active(state, bs.id):
+        return None
+    if bs.mode == "full":
+        return Note("attribute", reason(
+            "B-I1", f"attribute change of a member of {bs.id}: the next full file carries "
+            "the latest values"))
+    return Note("attribute", reason(
+        "B-T7", f"attribute change of a member of {bs.id}: never qualifies for incremental "
+        "files"))
+
+
+NOTERS: tuple[Noter, ...] = (membership_note, consent_note, identity_note, attribute_note)
+
+
+def notes_for(dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState,
+              rules: str) -> list[Note]:
+    return [n for noter in NOTERS if (n := noter(dest, bs, change, state, rules)) is not None]
+
+
+# --- Which profiles a file considers, with the status its row would show ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A profile a file would hold, before mandatory attributes and deduplication."""
+
+    state: ProfileState
+    status: str
+    why: Reason
+
+
+def qualifies_for_incremental(kinds: Iterable[Kind], rules: str) -> bool:
+    """B-T6/B-T8: membership (and A13 consent) changes qualify; identity ones under `current`."""
+    kinds = set(kinds)
+    return bool(kinds & QUALIFYING_ALWAYS) or (rules == "current" and "identity" in kinds)
+
+
+def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
+    """B-T7/B-T8: why a changed profile is not in an incremental file."""
+    kinds = set(kinds)
+    if "identity" in kinds:
+        text = (f"identity change only: it does not qualify for incremental files of {segment} "
+                "under the seed rules (A6)")
+        if "attribute" in kinds:
+            text = (f"identity and attribute changes only: identity changes do not qualify for "
+                    f"incremental files of {segment} under the seed rules (A6), attribute "
+                    "changes never do (B-T7)")
+        return reason("B-T8", text)
+    return reason("B-T7", "attribute change only: never qualifies for incremental files")
+
+
+def incremental_entry(dest: BatchDestination, segment: str, state: ProfileState,
+                      kinds: Iterable[Kind], rules: str) -> Candidate | Reason:
+    """B-T6, B-I4, A13: a changed profile's row in a later incremental file, or why it has none."""
+    kinds = set(kinds)
+    if not qualifies_for_incremental(kinds, rules):
+        return not_qualifying_reason(kinds, segment)
+    m = state.segments[segment]
+    if is_active(state, segment):
+        if kinds & QUALIFYING_ALWAYS == {"consent"}:
+            why = reason("A13", f"opted back in as a member of {segment}: counts as a "
+                         "qualification")
+        elif "membership" in kinds:
+            why = reason("B-T6", f"membership in {segment} changed since the last file "
+                         f"(now {shown_status(m.status, rules)})")
+        else:
+            why = reason("B-T8", "identity change: qualifies under the current rules (A6)")
+        return Candidate(state, shown_status(m.status, rules), why)
+    opted_out = state.consent == "out" and m.status != "exited"
+    if not dest.include_status:
+        if opted_out:
+            return reason("A13", "opted out, which counts as an exit; segmentMembership.status "
+                          "is not mapped, so the exit is silent (B-I4)")
+        return reason("B-I4", f"exited {segment}; segmentMembership.status is not mapped, so "
+                      "the exit is silent (A5)")
+    if opted_out:
+        return Candidate(state, "exited", reason(
+            "A13", "opted out, which counts as an exit: row with status exited (B-I4)"))
+    return Candidate(state, "exited", reason(
+        "B-I4", f"exited {segment} since the last file: row with status exited, since "
+        "segmentMembership.status is mapped"))
+
+
+def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: str
+                    ) -> Reason | None:
+    """B-I2/B-I3 and A13: why a segment's non-active profile is in no full or first file."""
+    m = state.segments.get(segment)
+    if m is None or is_active(state, segment):
+        return None
+    if m.status == "exited":
+        return reason(exited_rule, f"exited {segment} at {iso(m.last_qualification_time)}: {text}")
+    return reason("A13", f"member of {segment} ({m.status}) but opted out: in no file")
+
+
+def full_entry(state: ProfileState, segment: str, rules: str, why: Reason) -> Candidate:
+    """B-I1: an active member's row in a full (or first incremental) file."""
+    return Candidate(state, shown_status(state.segments[segment].status, rules), why)
+
+
+# --- Rows: mandatory attributes, identity columns, deduplication ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One row to be: a candidate and, with an exported identity, one of its identity values."""
+
+    candidate: Candidate
+    identity: str | None
+    order: int
+
+
+def missing_mandatory(dest: BatchDestination, state: ProfileState) -> Reason | None:
+    """B-I6: a profile missing a mandatory attribute is not exported."""
+    for path in dest.mandatory:
+        if state.attributes.get(path) is None:
+            return reason("B-I6", f"missing the mandatory attribute {path}: not exported")
+    return None
+
+
+def identity_lines(dest: BatchDestination, c: Candidate, order: int) -> list[Line] | Reason:
+    """B-I8: one row per identity value of the exported namespace, which is mandatory."""
+    if dest.identity is None:
+        return [Line(c, None, order)]
+    values = c.state.identities.get(dest.identity, [])
+    if not values:
+        return reason("B-I8", f"no {dest.identity} identity: the exported identity is "
+                      "mandatory")
+    return [Line(c, value, order) for value in values]
+
+
+def dedup_key(dest: BatchDestination) -> tuple[str, ...]:
+    """B-I7/B-I8: the deduplication key; the exported identity is the key when there is one."""
+    return dest.dedup_key or ((dest.identity,) if dest.identity else ())
+
+
+def key_values(dest: BatchDestination, line: Line) -> set[str]:
+    """B-I7: the key values of a row: identity values for a namespace (no dot in the key),
+    else the attribute values (one or two paths); a row with an absent key part has none."""
+    key = dedup_key(dest)
+    if not key:
+        return set()
+    state = line.candidate.state
+    if "." not in key[0]:
+        if line.identity is not None and key[0] == dest.identity:
+            return {f"{key[0]}={line.identity}"}
+        return {f"{key[0]}={x}" for x in state.identities.get(key[0], [])}
+    values = [state.attributes.get(path) for path in key]
+    if any(v is None for v in values):
+        return set()
+    return {", ".join(f"{p}={v}" for p, v in zip(key, values, strict=True))}
+
+
+def deduplicate(dest: BatchDestination, segment: str, lines: list[Line]
+                ) -> tuple[list[Line], list[tuple[str, Reason]]]:
+    """B-I7: at most one row per key value; the profile that qualified most recently wins
+    (latest lastQualificationTime), ties going to the first profile id."""
+    def rank(line: Line) -> tuple[float, str]:
+        m = line.candidate.state.segments[segment]
+        return (-m.last_qualification_time.timestamp(), line.candidate.state.id)
+
+    winners: dict[str, Line] = {}
+    kept: list[Line] = []
+    lost: list[tuple[str, Reason]] = []
+    for line in sorted(lines, key=rank):
+        values = key_values(dest, line)
+        taken = sorted(v for v in values if v in winners)
+        if taken:
+            winner = winners[taken[0]]
+            when = iso(winner.candidate.state.segments[segment].last_qualification_time)
+            how = ("at the same time, and ties go to the first profile id"
+                   if rank(winner)[0] == rank(line)[0] else "more recently")
+            lost.append((line.candidate.state.id, reason(
+                "B-I7", f"lost the deduplication on {taken[0]} to {winner.candidate.state.id}, "
+                f"who qualified {how} ({when})")))
+            continue
+        for v in values:
+            winners[v] = line
+        kept.append(line)
+    return sorted(kept, key=lambda ln: ln.order), lost
+
+
+def row_of(dest: BatchDestination, line: Line) -> dict[str, object]:
+    """B-I5: the row's values in column order; null for an absent attribute."""
+    state = line.candidate.state
+    row: dict[str, object] = {}
+    if dest.identity:
+        row[dest.identity] = line.identity
+    for path in dest.attributes:
+        row[path.replace(".", "_")] = state.attributes.get(path)
+    if dest.include_status:
+        row["segmentMembership_status"] = line.candidate.status
+    return row
+
+
+__all__ = [
+    "NOTERS",
+    "Candidate",
+    "Line",
+    "Note",
+    "columns",
+    "dedup_key",
+    "deduplicate",
+    "full_entry",
+    "identity_lines",
+    "inactive_reason",
+    "incremental_entry",
+    "is_active",
+    "key_values",
+    "missing_mandatory",
+    "not_qualifying_reason",
+    "notes_for",
+    "qualifies_for_incremental",
+    "row_of",
+]

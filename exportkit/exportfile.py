@@ -1,0 +1,90 @@
+"""An export file as a value: what a batch run made, row by row, and why each profile is in it.
+
+The core computes `ExportFile` values; `exportkit.files` is what writes them to disk. A file knows
+its destination, segment, mode, what triggered it, its name, columns and rows, the profile of each
+row, the reasons that apply to the whole file, one reason per row (`why`) and one per profile that
+changed but is not in it (`left_out`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from .model import iso
+from .rules import Reason
+
+Mode = Literal["full", "incremental"]
+Trigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RowNote:
+    """Why one profile is in a file (a row) or not (left out)."""
+
+    profile: str
+    reason: Reason
+
+    def as_dict(self) -> dict[str, str]:
+        return {"profile": self.profile, **self.reason.as_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """One file of a batch run (one part, when B-F2 splits a file)."""
+
+    destination: str
+    segment: str
+    mode: Mode
+    trigger: Trigger
+    name: str
+    at: datetime
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    profiles: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    why: tuple[RowNote, ...]
+    left_out: tuple[RowNote, ...] = ()
+    format: Literal["csv", "json", "parquet"] = "csv"
+    compression: Literal["none", "gzip"] = "none"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`."""
+        return {
+            "destination": self.destination,
+            "segment": self.segment,
+            "mode": self.mode,
+            "trigger": self.trigger,
+            "name": self.name,
+            "columns": list(self.columns),
+            "profiles": list(self.profiles),
+            "rows": [dict(r) for r in self.rows],
+            "reasons": [r.as_dict() for r in self.reasons],
+            "why": [n.as_dict() for n in self.why],
+            "left_out": [n.as_dict() for n in self.left_out],
+        }
+
+    def render(self, indent: str = "  ") -> list[str]:
+        """The file as timeline text: a heading, the file's reasons, each row, then left-outs."""
+        count = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
+        lines = [f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
+                 f"{self.segment}, {count}, at {iso(self.at)})"]
+        lines += [f"{indent}  [{r.rule}] {r.text}" for r in self.reasons]
+        lines.append(f"{indent}  columns: {', '.join(self.columns)}")
+        for row, note in zip(self.rows, self.why, strict=True):
+            values = ", ".join(show_value(row[c]) for c in self.columns)
+            lines.append(f"{indent}    + {note.profile}: {values}  [{note.reason.rule}] "
+                         f"{note.reason.text}")
+        for note in self.left_out:
+            lines.append(f"{indent}    - {note.profile}  [{note.reason.rule}] {note.reason.text}")
+        return lines
+
+
+def show_value(value: Any) -> str:
+    """A cell as the timeline shows it: null for an absent attribute."""
+    return "null" if value is None else str(value)
+
+
+__all__ = ["ExportFile", "Mode", "Row", "RowNote", "Trigger", "show_value"]

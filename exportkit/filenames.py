@@ -1,0 +1,103 @@
+"""File names of batch exports (B-F2 to B-F5, A9): pure functions, no disk.
+
+- Default (B-F3, A9): `<destination name>_segment<segment id>_<YYYYMMDDhhmmss>`.
+- `file_name` templates expand the macros of `MACROS` (B-F4). `%DESTINATION%` is the destination's
+  name, `%DESTINATION_INSTANCE_ID%` its id and `%DESTINATION_INSTANCE_NAME%` its name again (a
+  scenario has one name per dataflow); `%DATETIME%` is `YYYYMMDD_HHMMSS` and `%TIMESTAMP%` the
+  10-digit Unix time.
+- Every expanded value has its runs of characters other than letters, digits, `.`, `_` and `-`
+  turned into one `_`: the documented example shows spaces as `_` (A9), and quotes or slashes in a
+  segment name must not leave the export folder.
+- The extension follows the format, plus `.gz` with gzip; parts of a split file (B-F2) are
+  `name.csv`, `name_2.csv`, `name_3.csv`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model imports this module to check templates at load time
+    from .model import BatchDestination, Segment
+
+MACROS: tuple[str, ...] = (
+    "%DESTINATION%", "%SEGMENT_ID%", "%SEGMENT_NAME%", "%DESTINATION_INSTANCE_ID%",
+    "%DESTINATION_INSTANCE_NAME%", "%DATETIME%", "%TIMESTAMP%",
+)
+TIME_MACROS: tuple[str, ...] = ("%DATETIME%", "%TIMESTAMP%")
+MAX_NAME = 255
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+TOKEN = re.compile(r"%[A-Za-z_]*%")
+
+
+def template_problem(template: str) -> str | None:
+    """B-F4: what is wrong with a `file_name` template, or None when it can be used."""
+    for macro in ("%DESTINATION%", "%SEGMENT_ID%"):
+        if macro not in template:
+            return f"must contain {macro}; it is always present and cannot be removed (B-F4)"
+    unknown = [t for t in TOKEN.findall(template) if t not in MACROS]
+    if unknown:
+        return (f"unknown macro {unknown[0]}; exportkit knows {', '.join(MACROS)} (B-F4)")
+    if "%" in TOKEN.sub("", template):
+        return "a lone % is not a macro; macros look like %SEGMENT_ID% (B-F4)"
+    if "%DATETIME%" in template and "%TIMESTAMP%" in template:
+        return "%TIMESTAMP% cannot be combined with %DATETIME% (B-F4)"
+    if "/" in template or "\\" in template:
+        return "a file name cannot contain / or \\; it names a file, not a folder"
+    if len(template) > MAX_NAME:
+        return f"is {len(template)} characters long; a file name has at most {MAX_NAME} (B-F4)"
+    return None
+
+
+def safe(text: str) -> str:
+    """A9: a macro value fit for a file name (spaces and other unsafe characters become `_`)."""
+    return UNSAFE.sub("_", text).strip("_") or "_"
+
+
+def destination_name(dest: BatchDestination) -> str:
+    return dest.name or dest.id
+
+
+def base_name(dest: BatchDestination, segment: Segment, at: datetime) -> str:
+    """B-F3/B-F4: the file name without extension or part number, for a run at `at`."""
+    if dest.file_name is None:
+        return (f"{safe(destination_name(dest))}_segment{safe(segment.id)}_"
+                f"{at.strftime('%Y%m%d%H%M%S')}")
+    values = {
+        "%DESTINATION%": destination_name(dest),
+        "%SEGMENT_ID%": segment.id,
+        "%SEGMENT_NAME%": segment.name,
+        "%DESTINATION_INSTANCE_ID%": dest.id,
+        "%DESTINATION_INSTANCE_NAME%": destination_name(dest),
+        "%DATETIME%": at.strftime("%Y%m%d_%H%M%S"),
+        "%TIMESTAMP%": f"{int(at.timestamp()):010d}",
+    }
+    return TOKEN.sub(lambda m: safe(values[m.group(0)]), dest.file_name)
+
+
+def extension(dest: BatchDestination) -> str:
+    """B-F1: `.csv`, `.json` or `.parquet`, plus `.gz` when gzip-compressed."""
+    return f".{dest.format}" + (".gz" if dest.compression == "gzip" else "")
+
+
+def part_names(base: str, ext: str, parts: int) -> list[str]:
+    """B-F2: `name.csv`, `name_2.csv`, `name_3.csv`… for a file split into `parts` parts."""
+    return [base + ("" if i == 1 else f"_{i}") + ext for i in range(1, max(parts, 1) + 1)]
+
+
+def is_static(dest: BatchDestination) -> bool:
+    """B-F5: a name without a date or time macro is the same at every run."""
+    return dest.file_name is not None and not any(m in dest.file_name for m in TIME_MACROS)
+
+
+__all__ = [
+    "MACROS",
+    "base_name",
+    "destination_name",
+    "extension",
+    "is_static",
+    "part_names",
+    "safe",
+    "template_problem",
+]

@@ -1,0 +1,254 @@
+"""A week of batch files for one segment, as tables and text: the logic of `02_batch_files.ipynb`.
+
+Pure helpers first (the scenario, the replay, the tables, the text that notebooks print and tests
+check), then `BatchWeekView`, the ipywidgets front end. Nothing here changes a rule: the files are
+those of `exportkit.engine.replay`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..engine import Replay, replay
+from ..exportfile import ExportFile
+from ..files import read_back, write_files
+from ..loader import ScenarioError, parse_scenario
+from ..model import iso
+
+SEGMENT = "delorean-owners"
+MODES = ("incremental", "full")
+SCHEDULES: dict[str, dict[str, str]] = {
+    "daily at 17:00": {"every": "day", "at": "17:00"},
+    "every 6 hours": {"every": "6h"},
+    "after evaluation": {"after": "evaluation"},
+    "once, day 3 at 12:00": {"once": "2025-03-05T12:00:00Z"},
+}
+NEW_COLOUR = "background-color: #d8f5d0"
+EXITED_COLOUR = "background-color: #f9d6d5"
+
+
+def _day(day: int, hour: int, minute: int = 0) -> str:
+    return f"2025-03-{2 + day:02d}T{hour:02d}:{minute:02d}:00Z"
+
+
+def week_events() -> list[dict[str, Any]]:
+    """Seven days: qualifications, exits, attribute and identity changes, consent, Export file
+    now, and the segment evaluation job every morning at 06:00."""
+    events: list[dict[str, Any]] = [
+        {"at": _day(1, 10), "profile": "marty", "qualify": SEGMENT},
+        {"at": _day(1, 15), "profile": "doc", "set": {"loyalty.tier": "platinum"}},
+        {"at": _day(2, 11), "profile": "biff", "qualify": SEGMENT},
+        {"at": _day(2, 12), "profile": "doc", "add_identity": {"email": "doc@brown.example"}},
+        {"at": _day(3, 10), "profile": "doc", "exit": SEGMENT},
+        {"at": _day(3, 14), "export_now": "s3"},
+        {"at": _day(4, 9), "profile": "jennifer", "consent": "out"},
+        {"at": _day(5, 10), "profile": "marty", "set": {"person.name.firstName": "Calvin"}},
+        {"at": _day(6, 12), "profile": "jennifer", "consent": "in"},
+        {"at": _day(7, 10), "profile": "biff", "exit": SEGMENT},
+    ]
+    events += [{"at": _day(d, 6), "evaluate": {}} for d in range(2, 9)]
+    return sorted(events, key=lambda e: e["at"])
+
+
+def week_scenario_data(mode: str, schedule: str, include_status: bool) -> dict[str, Any]:
+    """The scenario of the week, as a scenario file would write it."""
+    return {
+        "name": "batch-week",
+        "start": _day(1, 9),
+        "segments": [{"id": SEGMENT, "name": "Customer with DeLorean Cars"}],
+        "profiles": [
+            {"id": "marty", "attributes": {"person.name.firstName": "Marty",
+                                           "personalEmail.address": "marty@example.com"}},
+            {"id": "doc", "identities": {"email": ["doc@example.com"]},
+             "attributes": {"person.name.firstName": "Emmett", "loyalty.tier": "gold"},
+             "segments": {SEGMENT: "existing"}},
+            {"id": "jennifer", "attributes": {"person.name.firstName": "Jennifer"},
+             "segments": {SEGMENT: "existing"}},
+            {"id": "biff", "attributes": {"person.name.firstName": "Biff"}},
+        ],
+        "destinations": [{
+            "id": "s3", "name": "Amazon S3", "type": "batch",
+            "segments": [{"id": SEGMENT, "mode": mode, "schedule": SCHEDULES[schedule]}],
+            "attributes": ["person.name.firstName", "personalEmail.address", "loyalty.tier"],
+            "include_status": include_status,
+        }],
+        "events": week_events(),
+    }
+
+
+def replay_week(mode: str = "incremental", schedule: str = "daily at 17:00",
+                include_status: bool = True) -> Replay:
+    """Replay the week; refused settings raise `ScenarioError` with the reason."""
+    text = yaml.safe_dump(week_scenario_data(mode, schedule, include_status), sort_keys=False)
+    return replay(parse_scenario(text, source="batch-week"))
+
+
+def week_files(result: Replay) -> list[ExportFile]:
+    return [f for step in result.steps for f in step.files]
+
+
+def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFrame:
+    """One file as a table: its columns, then `profile`, `change` (new, exited or empty) and
+    `why`. A row is new when its profile was not in the previous file of the same segment."""
+    before = set(previous.profiles) if previous is not None else set()
+    records = []
+    for row, note in zip(f.rows, f.why, strict=True):
+        exited = row.get("segmentMembership_status") == "exited"
+        change = "exited" if exited else ("" if note.profile in before else "new")
+        records.append({**row, "profile": note.profile, "change": change,
+                        "why": f"[{note.reason.rule}] {note.reason.text}"})
+    return pd.DataFrame(records, columns=[*f.columns, "profile", "change", "why"])
+
+
+def file_styler(f: ExportFile, previous: ExportFile | None = None, uuid: str = "batch"):
+    """`file_table` with new rows in green and exited rows in red (fixed uuid: stable HTML)."""
+    table = file_table(f, previous)
+
+    def colour(row: pd.Series) -> list[str]:
+        shade = {"new": NEW_COLOUR, "exited": EXITED_COLOUR}.get(row["change"], "")
+        return [shade] * len(row)
+
+    return (table.style.apply(colour, axis=1).set_uuid(uuid).hide(axis="index")
+            .set_caption(f"{f.name} ({f.mode}, {f.trigger})"))
+
+
+def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
+    """For each file, the previous file of the same destination and segment (or None)."""
+    last: dict[tuple[str, str], ExportFile] = {}
+    out: list[ExportFile | None] = []
+    for f in files:
+        out.append(last.get((f.destination, f.segment)))
+        last[(f.destination, f.segment)] = f
+    return out
+
+
+def file_text(f: ExportFile) -> list[str]:
+    """One file in a few lines: when, what, each row and each left-out profile with its rule."""
+    lines = [f"{iso(f.at)} {f.trigger} {f.mode} file {f.name}: {len(f.rows)} row(s)"]
+    for note, row in zip(f.why, f.rows, strict=True):
+        status = row.get("segmentMembership_status")
+        shown = f" ({status})" if status else ""
+        lines.append(f"  + {note.profile}{shown} [{note.reason.rule}] {note.reason.text}")
+    lines += [f"  - {n.profile} [{n.reason.rule}] {n.reason.text}" for n in f.left_out]
+    empty = [r for r in f.reasons if r.rule == "A8"]
+    lines += [f"  [{r.rule}] {r.text}" for r in empty]
+    return lines
+
+
+def week_text(mode: str, schedule: str, include_status: bool) -> str:
+    """The whole week as text, or the reason the settings are refused."""
+    status = "status mapped" if include_status else "status not mapped"
+    head = f"{SEGMENT}: {mode} files, {schedule}, {status}"
+    try:
+        result = replay_week(mode, schedule, include_status)
+    except ScenarioError as err:
+        return f"{head}\nrefused: {err.problem}\n"
+    lines = [head]
+    for f in week_files(result):
+        lines += file_text(f)
+    return "\n".join(lines) + "\n"
+
+
+def folder_listing(folder: str | Path) -> str:
+    """The files of `folder`, relative to it, each with the number of rows pandas reads back."""
+    folder = Path(folder)
+    lines = []
+    for path in sorted(folder.iterdir()):
+        lines.append(f"{path.relative_to(folder)}: {len(read_back(path))} row(s)")
+    return "\n".join(lines) + "\n"
+
+
+def write_week(result: Replay, folder: str | Path) -> list[str]:
+    """Write every file of the week into `folder`; return the names, relative to it."""
+    return [p.name for p in write_files(week_files(result), folder)]
+
+
+def show_file(f: ExportFile, previous: ExportFile | None = None, uuid: str = "batch"):
+    """`file_styler` as notebook HTML (its text form is stable, unlike a Styler's repr)."""
+    from IPython.display import HTML
+
+    return HTML(file_styler(f, previous, uuid).to_html())
+
+
+def _text_output(text: str) -> dict[str, str]:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+class BatchWeekView:
+    """Widgets: mode, schedule and status mapped; a slider steps through the week's files."""
+
+    def __init__(self, folder: str | Path | None = None):
+        import ipywidgets as w
+
+        self.folder = Path(folder) if folder is not None else None
+        self.mode = w.ToggleButtons(options=MODES, value="incremental", description="Mode")
+        self.schedule = w.Dropdown(options=list(SCHEDULES), value="daily at 17:00",
+                                   description="Schedule")
+        self.status = w.Checkbox(value=True, description="segmentMembership.status mapped")
+        self.step = w.IntSlider(min=0, max=0, value=0, description="File")
+        self.table = w.Output()
+        self.side = w.Output(layout={"border": "1px solid #ccc", "padding": "4px"})
+        for control in (self.mode, self.schedule, self.status):
+            control.observe(self._refresh, names="value")
+        self.step.observe(self._show, names="value")
+        self.widget = w.VBox([w.HBox([self.mode, self.schedule, self.status]), self.step,
+                              w.HBox([self.table, self.side])])
+        self.files: list[ExportFile] = []
+        self.error: str | None = None
+        self._refresh()
+
+    def _refresh(self, _change: Any = None) -> None:
+        if self.folder is not None:  # the side view shows this setting's files only
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for old in self.folder.glob("*"):
+                old.unlink()
+        try:
+            result = replay_week(self.mode.value, self.schedule.value, self.status.value)
+        except ScenarioError as err:
+            self.files, self.error = [], err.problem
+        else:
+            self.files, self.error = week_files(result), None
+            if self.folder is not None:
+                write_week(result, self.folder)
+        self.step.max = max(len(self.files) - 1, 0)
+        self.step.value = min(self.step.value, self.step.max)
+        self._show()
+
+    def _show(self, _change: Any = None) -> None:
+        # Outputs are set as data, not printed inside `with output:`: without a front end (nbval,
+        # nbconvert) printed text would leak into the cell that changed a control.
+        if self.error:
+            self.table.outputs = (_text_output(f"refused: {self.error}\n"),)
+        elif self.files:
+            i = self.step.value
+            html = file_styler(self.files[i], previous_files(self.files)[i]).to_html()
+            self.table.outputs = ({"output_type": "display_data", "metadata": {},
+                                   "data": {"text/html": html, "text/plain": self.files[i].name}},)
+        else:
+            self.table.outputs = (_text_output("no file this week\n"),)
+        listing = folder_listing(self.folder) if self.folder is not None and self.files else ""
+        self.side.outputs = (_text_output(listing),) if listing else ()
+
+    def text(self) -> str:
+        """What the controls show, as text: the week's files for the current settings."""
+        return week_text(self.mode.value, self.schedule.value, self.status.value)
+
+
+__all__ = [
+    "SCHEDULES",
+    "BatchWeekView",
+    "file_styler",
+    "file_table",
+    "file_text",
+    "folder_listing",
+    "previous_files",
+    "replay_week",
+    "show_file",
+    "week_files",
+    "week_text",
+    "write_week",
+]
