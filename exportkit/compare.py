@@ -33,7 +33,10 @@ TYPE_LABELS = {
 
 def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
     """A copy of `scenario` with one destination of each type, all mapping the segments and
-    attributes of `destination` (default: the first one): the same question asked four ways."""
+    attributes of `destination` (default: the first one): the same question asked four ways.
+
+    The batch ones run daily at 17:00; events that ran or flushed the replaced destinations are
+    left out, since their destinations are gone."""
     base = next((d for d in scenario.destinations if d.id == destination),
                 scenario.destinations[0])
     segments = tuple(s if isinstance(s, str) else s.id for s in base.segments)
@@ -55,7 +58,10 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
                                         for s in segments), attributes=attributes,
                          include_status=True),
     ]
-    return scenario.model_copy(update={"destinations": tuple(derived)})
+    ids = {d.id for d in derived}
+    events = tuple(e for e in scenario.events  # runs and flushes of the replaced destinations
+                   if e.kind not in ("run", "export_now", "flush") or e.value in ids)
+    return scenario.model_copy(update={"destinations": tuple(derived), "events": events})
 
 
 def _first_namespace(scenario: Scenario) -> tuple[str, ...]:
@@ -72,49 +78,69 @@ class Cell:
     verdict: str
     reasons: str
     exported: bool
+    kind: str = "streaming"  # streaming | batch
 
 
-def _cell(decisions: list[Decision], files: list[Any]) -> Cell:
+def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
     exported = [d for d in decisions if d.exported]
     lines = [f"[{r.rule}] {r.text}" for d in decisions for r in d.reasons]
+    rule = decisions[0].reasons[0].rule if decisions and decisions[0].reasons else ""
     if files:
         rows = sum(len(f.rows) for f in files)
-        lines += [f"file {f.name}: {len(f.rows)} row(s)" for f in files]
-        verdict = f"file: {rows} row(s)"
-        return Cell(verdict, "\n".join(lines), rows > 0)
+        lines = [f"file {f.name}: {len(f.rows)} row(s); "
+                 + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons) for f in files] + lines
+        return Cell(f"file: {rows} row(s)", "\n".join(lines), rows > 0, kind)
+    if kind == "batch":
+        return Cell(f"no file now · {rule}" if rule else "", "\n".join(lines), False, kind)
     if exported:
-        return Cell("exported", "\n".join(lines), True)
+        return Cell(f"exported · {rule}", "\n".join(lines), True, kind)
     if decisions:
-        return Cell("not exported", "\n".join(lines), False)
-    return Cell("", "", False)
+        return Cell(f"not exported · {rule}", "\n".join(lines), False, kind)
+    return Cell("", "", False, kind)
 
 
 def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     """Steps by destinations. Returns the destination ids and one row per step (0 = activation):
-    `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`."""
-    ids = [d.id for d in result.scenario.destinations]
+    `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`. A step is divergent
+    when streaming destinations disagree on exporting, or batch destinations on their files."""
+    kinds = {d.id: "batch" if d.type == "batch" else "streaming"
+             for d in result.scenario.destinations}
+    ids = list(kinds)
     rows = []
     activation = {i: _cell([d for d in result.activation if d.destination == i and d.exported],
-                           []) for i in ids}
+                           [], kinds[i]) if kinds[i] == "streaming" else Cell("", "", False, "batch")
+                  for i in ids}
     rows.append({"step": 0, "event": "activation (backfill)", "cells": activation,
                  "divergent": _divergent(activation)})
     for step in result.steps:
         cells = {i: _cell([d for d in step.decisions if d.destination == i],
-                          [f for f in step.files if f.destination == i]) for i in ids}
+                          [f for f in step.files if f.destination == i], kinds[i]) for i in ids}
         rows.append({"step": step.index + 1, "event": describe_event(step), "cells": cells,
                      "divergent": _divergent(cells)})
     return ids, rows
 
 
 def _divergent(cells: dict[str, Cell]) -> bool:
-    verdicts = {c.exported for c in cells.values() if c.verdict}
-    return len(verdicts) > 1
+    streaming = {c.exported for c in cells.values() if c.kind == "streaming" and c.verdict}
+    batch = {c.verdict.split(" · ")[0] for c in cells.values() if c.kind == "batch" and c.verdict}
+    return len(streaming) > 1 or len(batch) > 1
+
+
+def step_cells_text(result: Replay, step: int) -> str:
+    """Every destination's verdict at one step, with all its reasons: the tooltips as text."""
+    _, rows = matrix(result)
+    row = rows[step]
+    lines = [f"Step {row['step']}: {row['event']}" + ("  (divergent)" if row["divergent"] else "")]
+    for dest, cell in row["cells"].items():
+        lines.append(f"  {dest}: {cell.verdict or '-'}")
+        lines += [f"    {line}" for line in cell.reasons.splitlines()]
+    return "\n".join(lines)
 
 
 def matrix_text(result: Replay) -> str:
     """The matrix as fixed-width text, divergent steps marked with `*`."""
     ids, rows = matrix(result)
-    width = max(14, *(len(i) for i in ids))
+    width = max(22, *(len(i) for i in ids))
     head = f"{'step':>4}  {'event':<36} " + " ".join(f"{i:<{width}}" for i in ids)
     lines = [head]
     for row in rows:
@@ -213,9 +239,12 @@ def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
             rows_a = {p: r for p, r in zip(x.profiles, x.rows, strict=True)}
             rows_b = {p: r for p, r in zip(y.profiles, y.rows, strict=True)}
             for profile in sorted(pa & pb):
-                if rows_a[profile] != rows_b[profile]:
-                    out.append(Difference(step, key[0], profile, f"file row ({key[1]})",
-                                          f"{rows_a[profile]}", f"{rows_b[profile]}"))
+                ra, rb = rows_a[profile], rows_b[profile]
+                for column in dict.fromkeys([*ra, *rb]):
+                    if ra.get(column, _MISSING) != rb.get(column, _MISSING):
+                        out.append(Difference(
+                            step, key[0], profile, f"file {key[1]} column {column}",
+                            repr(ra.get(column, "(no column)")), repr(rb.get(column, "(no column)"))))
     return out
 
 
@@ -245,7 +274,11 @@ def compare(a: Replay, b: Replay) -> list[Difference]:
 def compare_text(differences: list[Difference], label_a: str = "A", label_b: str = "B") -> str:
     if not differences:
         return f"{label_a} and {label_b} export exactly the same."
-    lines = [f"{len(differences)} difference(s) between {label_a} and {label_b}:"]
+    verdicts = sum(d.what == "verdict" for d in differences)
+    files = sum(d.what.startswith("file") for d in differences)
+    fields = len(differences) - verdicts - files
+    lines = [f"{len(differences)} difference(s) between {label_a} and {label_b}: {verdicts} "
+             f"verdict(s), {fields} payload field(s), {files} file row or column(s)"]
     for d in differences:
         lines.append(f"step {d.step} {d.destination} {d.profile or '-'}: {d.what}")
         lines.append(f"  {label_a}: {d.a}")

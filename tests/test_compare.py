@@ -55,3 +55,22 @@ def test_every_type_derives_one_destination_of_each_type():
         "streaming-profile", "streaming-segment", "batch", "batch"]
     assert all(tuple(s if isinstance(s, str) else s.id for s in d.segments) == ("s1", "s2", "s3")
                for d in scenario.destinations)
+
+
+def test_step_cells_text_lists_every_reason():
+    from exportkit.compare import step_cells_text
+    scenario = make_scenario([{"profile": "p", "add_identity": {"phone": "+1999"}}])
+    text = step_cells_text(replay(scenario), 1)
+    assert text.splitlines()[0] == "Step 1: p add_identity phone=+1999  (divergent)"
+    assert "  ent: exported · E-T2" in text and "  str: not exported · S-T2" in text
+
+
+def test_batch_cells_show_files_and_what_waits_for_them():
+    scenario = every_type(make_scenario([
+        {"profile": "p", "qualify": "s2", "at": "2025-01-01T10:00:00Z"},
+        {"profile": "p", "set": {"loyalty.tier": "x"}, "at": "2025-01-01T18:00:00Z"}]), "ent")
+    _, rows = matrix(replay(scenario))
+    first, second = rows[1]["cells"], rows[2]["cells"]
+    assert first["batch-incremental"].verdict == "no file now · B-T6"
+    assert second["batch-incremental"].verdict.startswith("file: ")
+    assert second["batch-full"].verdict.startswith("file: ")

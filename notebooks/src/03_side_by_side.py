@@ -1,0 +1,68 @@
+# %% [markdown]
+# # 03 · Side by side: one event stream, every destination type
+#
+# The same events mean different things to different destinations. Here the DeLorean scenario
+# runs against **four destinations that map the same segments and attributes**: an enterprise
+# (HTTP API) destination, an advertising destination, and a batch destination with full files and
+# one with incremental files (both daily at 17:00 UTC, so files appear only when the clock passes
+# 17:00).
+#
+# Each cell says what the destination did and the first rule behind it; hover a cell to read all
+# its reasons. **Amber rows** are divergences: streaming destinations disagree on exporting, or the
+# batch destinations disagree on their files.
+
+# %%
+from exportkit import load_scenario, replay
+from exportkit.compare import every_type, matrix_text, step_cells_text
+from exportkit.ui.compare_view import matrix_styler
+
+SCENARIO = "../datasets/delorean.yaml"
+result = replay(every_type(load_scenario(SCENARIO), "http-api"))
+print(", ".join(f"{d.id} ({d.type})" for d in result.scenario.destinations))
+
+# %%
+matrix_styler(result, uuid="side-by-side")
+
+# %% [markdown]
+# The same matrix as text (a `*` marks a divergent step):
+
+# %%
+print(matrix_text(result))
+
+# %% [markdown]
+# ## Reading the divergences
+#
+# **Step 3** overwrites `loyalty.tier` with the value it already had: the enterprise destination
+# counts any update, even with the same value (E-S1); the advertising destination does not, by
+# default (A3); batch files never care about attributes (B-T7).
+
+# %%
+print(step_cells_text(result, 3))
+
+# %% [markdown]
+# **Step 5** adds a phone number: enterprise destinations export on *any* identity change (E-T2);
+# the advertising destination only when the namespace is mapped (S-T2); incremental files only
+# under the current documentation (B-T8).
+
+# %%
+print(step_cells_text(result, 5))
+
+# %% [markdown]
+# **Step 13**, Jennifer opts out: only a destination with consent enforcement sends an exit (S-T4);
+# enterprise destinations do not evaluate consent (E-S3); batch files leave her out from now on
+# (A13).
+
+# %%
+print(step_cells_text(result, 13))
+
+# %% [markdown]
+# **Step 25**, the daily evaluation: streaming destinations ignore it, but the clock passed 17:00
+# before it, so both batch destinations made their daily files: the full file with the whole
+# population (B-I1), the incremental one with only what changed (B-T6).
+
+# %%
+print(step_cells_text(result, 25))
+
+# %% [markdown]
+# Next: `04_what_if.ipynb` compares two mappings, or two versions of the documentation, by what they
+# export.
