@@ -1,4 +1,5 @@
-"""The scenario library in `datasets/`, and the demo's deep links into it.
+"""Where scenarios come from: the library in `datasets/`, the demo's deep links into it, and files
+a learner uploads.
 
 `parse_query` reads a query string such as `scenario=delorean&step=4` into a `DemoRequest`; it never
 raises: what it cannot use becomes a one-line notice the page shows, and the default is used instead.
@@ -10,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
+
+from .explore import streaming_destinations
+from .loader import ScenarioError, parse_scenario
+from .model import Scenario
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -66,5 +71,23 @@ def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARI
     return DemoRequest(scenario, step, destination or None, tuple(notices))
 
 
+def load_upload(name: str, content: bytes | str) -> Scenario | str:
+    """A scenario from an uploaded file's name and content, or the one line that says why it
+    cannot be explored (for a bad file, the `ScenarioError` text: file, line, place, problem)."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return f"{name}: is not UTF-8 text (byte {err.start})"
+    try:
+        scenario = parse_scenario(content, source=name, json_text=name.lower().endswith(".json"))
+    except ScenarioError as err:
+        return str(err)
+    if not streaming_destinations(scenario):
+        return (f"{name}: has no streaming destination to explore (streaming-profile or "
+                "streaming-segment)")
+    return scenario
+
+
 __all__ = ["DATASETS", "DEFAULT_SCENARIO", "DemoRequest", "dataset_names", "dataset_path",
-           "parse_query"]
+           "load_upload", "parse_query"]
