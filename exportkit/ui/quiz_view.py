@@ -81,7 +81,9 @@ class QuizView:
         """The question, and the feedback once checked, as plain text."""
         out = f"Question {self.quiz.index + 1} of {len(self.quiz.items)}\n{self.question.prompt}"
         if self.question.kind == "fields":
-            out += "\n" + "\n".join(f"  [ ] {c}" for c in self.question.choices)
+            ticked = self.selected()
+            out += "\n" + "\n".join(f"  [{'x' if c in ticked else ' '}] {c}"
+                                     for c in self.question.choices)
         if self._feedback is not None:
             out += "\n" + self._feedback.text
         return out
