@@ -69,7 +69,9 @@ def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int 
         return 2
     port = port or free_port()
     process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop Voila and its kernels cleanly
+    # Ctrl-C and SIGTERM both stop Voila and its kernels cleanly, even when SIGINT was ignored
+    # at start (a background job of a non-interactive shell inherits it ignored).
+    previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if not wait_for_port(port, process):
             print(f"exportkit demo: Voila did not start on port {port} "
@@ -81,7 +83,8 @@ def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int 
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
         _stop(process)
 
 

@@ -44,13 +44,16 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`exportkit demo` on a free loopback port; yields its address; stops its process group."""
-    log = (tmp_path_factory.mktemp("demo") / "voila.log").open("w")
+    log_path = tmp_path_factory.mktemp("demo") / "voila.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "exportkit", "demo", "--port", str(free_port())],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
     try:
         line = _first_line(server, START_TIMEOUT)
-        assert line.startswith("exportkit demo: open http://127.0.0.1:"), line
+        if not line.startswith("exportkit demo: open http://127.0.0.1:"):
+            log.flush()
+            pytest.fail(f"exportkit demo did not start: {line!r}\n{log_path.read_text()[-2000:]}")
         yield line.split()[3]
     finally:
         _stop_group(server)
