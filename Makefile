@@ -30,6 +30,14 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
+## The browser test alone: `exportkit demo` in headless Chromium.
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/test_browser.py -p no:cacheprovider -q
+
+## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
+app: $(STAMP)
+	$(BIN)/exportkit demo
+
 ## Rewrite the golden files and the notebooks' recorded outputs (review the diff like code).
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests --update-golden -q -p no:cacheprovider

@@ -26,12 +26,36 @@ def _parser() -> argparse.ArgumentParser:
                      help="leave payloads out of the text timeline")
     run.add_argument("--out", metavar="DIR",
                      help="write every batch file to DIR (without it, nothing is written)")
+    _demo_parser(sub)
     return parser
+
+
+def _demo_parser(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="serve the explorer as a web page (Voila) until interrupted")
+    demo.add_argument("--port", type=int, default=8866, help="loopback port (0: pick a free one)")
+    demo.add_argument("--scenario", default="delorean", help="a scenario name from datasets/")
+    demo.add_argument("--step", type=int, help="the step the printed address opens at")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from . import demo  # local: keeps the `run` path free of the demo server code
+    from .library import dataset_names
+
+    if args.scenario not in (names := dataset_names()):
+        print(f"exportkit: unknown scenario {args.scenario!r}; choose one of {', '.join(names)}",
+              file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print(f"exportkit: --port {args.port} is not a port number (0-65535)", file=sys.stderr)
+        return 2
+    return demo.serve(args.port, args.scenario, args.step)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        return _demo(args)
     try:
         scenario = load_scenario(args.scenario, rules=args.rules)
     except ScenarioError as err:

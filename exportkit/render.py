@@ -95,10 +95,13 @@ def render_activation(result: Replay, payload: bool = True) -> list[str]:
         lines += render_decision(d, payload)
     if not exported:
         lines.append("  nothing to backfill")
-    for dest in dict.fromkeys(d.destination for d in result.activation):
-        quiet = [d.profile for d in result.activation if d.destination == dest and not d.exported]
-        if quiet:
-            lines.append(f"  {dest}: not backfilled (no mapped segment held): {', '.join(quiet)}")
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for d in result.activation:
+        if not d.exported:
+            groups.setdefault((d.destination, d.reasons[0].rule, d.reasons[0].text),
+                              []).append(d.profile)
+    for (dest, rule, text), profiles in groups.items():
+        lines.append(f"  {dest}: not backfilled: {', '.join(profiles)} [{rule}] {text}")
     return lines
 
 

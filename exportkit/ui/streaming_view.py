@@ -22,6 +22,10 @@ from ..explore import (
 from ..loader import load_scenario
 from ..model import Scenario
 
+# Monospace, compact and wrapped: the HTML widget's own line height is made for prose.
+REPORT_STYLE = ("font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; "
+                "margin: 0")
+
 
 class StreamingExplorer:
     """Widgets: destination, type, mapped segments, attributes and namespaces, rule set; a
@@ -56,10 +60,15 @@ class StreamingExplorer:
         w.jslink((self.play, "value"), (self.step, "value"))
         self.previous = w.Button(description="Previous", icon="step-backward")
         self.next = w.Button(description="Next", icon="step-forward")
+        # Stable CSS classes: the browser test (and anyone styling the demo) finds them by name.
+        self.previous.add_class("exportkit-previous")
+        self.next.add_class("exportkit-next")
+        self.step.add_class("exportkit-step")
         self.previous.on_click(lambda _: self.go(-1))
         self.next.on_click(lambda _: self.go(+1))
         self.message = w.HTML()
         self.report = w.HTML()
+        self.report.add_class("exportkit-report-box")
         self._quiet = False
         self._text = ""
         self._load(first.id)
@@ -114,7 +123,8 @@ class StreamingExplorer:
         result = self._cache.get(scenario, self.rules.value)
         self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = ""
-        self.report.value = f"<pre class='exportkit-report'>{html.escape(self._text)}</pre>"
+        self.report.value = (f"<pre class='exportkit-report' style='{REPORT_STYLE}'>"
+                             f"{html.escape(self._text)}</pre>")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -1,0 +1,106 @@
+"""`exportkit demo`: the course's explorer as a web page, served by Voila on a loopback port.
+
+Voila runs `notebooks/demo.ipynb` with its sources hidden; the page reads its query string
+(`?scenario=delorean&step=4`) to open a scenario at a step. This module only starts and stops the
+server: what the page shows is `exportkit.ui.app`.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlencode
+
+from .library import DEFAULT_SCENARIO
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "demo.ipynb"
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+START_TIMEOUT = 60.0
+
+
+def free_port(host: str = HOST) -> int:
+    """A port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def voila_command(port: int, notebook: Path = NOTEBOOK, python: str = sys.executable) -> list[str]:
+    """The Voila command line. `python -m voila` runs Voila, and so its kernels, in this very
+    environment (jupyter_client starts a `python` kernelspec with the server's interpreter)."""
+    return [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+            f"--Voila.ip={HOST}", "--Voila.port_retries=0",  # a taken port fails, never moves
+            "--strip_sources=True", "--show_tracebacks=False", "--Voila.log_level=WARN"]
+
+
+def address(port: int, scenario: str = DEFAULT_SCENARIO, step: int | None = None) -> str:
+    query = {k: v for k, v in (("scenario", scenario if scenario != DEFAULT_SCENARIO else None),
+                               ("step", step)) if v is not None}
+    return f"http://{HOST}:{port}/" + (f"?{urlencode(query)}" if query else "")
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = START_TIMEOUT
+                  ) -> bool:
+    """True once something accepts connections on `port`; False if `process` ends first or the
+    time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            if s.connect_ex((HOST, port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int | None = None,
+          out: TextIO = sys.stdout) -> int:
+    """Run Voila until interrupted (Ctrl-C or SIGTERM); returns the exit status."""
+    if not NOTEBOOK.is_file():
+        print(f"exportkit demo: {NOTEBOOK} is missing", file=sys.stderr)
+        return 2
+    port = port or free_port()
+    process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
+    # Ctrl-C and SIGTERM both stop Voila and its kernels cleanly, even when SIGINT was ignored
+    # at start (a background job of a non-interactive shell inherits it ignored).
+    previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not wait_for_port(port, process):
+            print(f"exportkit demo: Voila did not start on port {port} "
+                  f"(exit status {process.poll()})", file=sys.stderr)
+            return 1
+        print(f"exportkit demo: open {address(port, scenario, step)} (scenario {scenario})",
+              file=out, flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        _stop(process)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+__all__ = ["DEFAULT_PORT", "NOTEBOOK", "address", "free_port", "serve", "voila_command"]
+

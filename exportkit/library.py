@@ -1,0 +1,93 @@
+"""Where scenarios come from: the library in `datasets/`, the demo's deep links into it, and files
+a learner uploads.
+
+`parse_query` reads a query string such as `scenario=delorean&step=4` into a `DemoRequest`; it never
+raises: what it cannot use becomes a one-line notice the page shows, and the default is used instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from .explore import streaming_destinations
+from .loader import ScenarioError, parse_scenario
+from .model import Scenario
+
+DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_SCENARIO = "delorean"
+
+
+def dataset_names(folder: Path = DATASETS) -> list[str]:
+    """The scenario names (file stems) in `folder`, sorted."""
+    return sorted(p.stem for p in folder.iterdir() if p.suffix in SUFFIXES)
+
+
+def dataset_path(name: str, folder: Path = DATASETS) -> Path:
+    """The file of scenario `name`; raises KeyError when there is none."""
+    for suffix in SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRequest:
+    """What a demo link asks for, and what could not be honoured (`notices`)."""
+
+    scenario: str = DEFAULT_SCENARIO
+    step: int = 0
+    destination: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARIO
+                ) -> DemoRequest:
+    """Read `scenario`, `step` and `destination` from a query string; other keys (Voila's own
+    `voila-theme` …) are left alone. The step's upper bound is checked by the app, which knows
+    the scenario's length."""
+    params = parse_qs(query.lstrip("?"), keep_blank_values=True)
+    notices: list[str] = []
+    scenario = default
+    if "scenario" in params:
+        wanted = params["scenario"][-1].strip()
+        if wanted in names:
+            scenario = wanted
+        else:
+            notices.append(f"Unknown scenario {wanted!r}: choose one of {', '.join(names)}. "
+                           f"Showing {default}.")
+    step = 0
+    if "step" in params:
+        raw = params["step"][-1].strip()
+        if raw.isdigit():
+            step = int(raw)
+        else:
+            notices.append(f"Step {raw!r} is not a whole number of 0 or more. Showing step 0.")
+    destination = params["destination"][-1].strip() if "destination" in params else None
+    return DemoRequest(scenario, step, destination or None, tuple(notices))
+
+
+def load_upload(name: str, content: bytes | str) -> Scenario | str:
+    """A scenario from an uploaded file's name and content, or the one line that says why it
+    cannot be explored (for a bad file, the `ScenarioError` text: file, line, place, problem)."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return f"{name}: is not UTF-8 text (byte {err.start})"
+    try:
+        scenario = parse_scenario(content, source=name, json_text=name.lower().endswith(".json"))
+    except ScenarioError as err:
+        return str(err)
+    if not streaming_destinations(scenario):
+        return (f"{name}: has no streaming destination to explore (streaming-profile or "
+                "streaming-segment)")
+    return scenario
+
+
+__all__ = ["DATASETS", "DEFAULT_SCENARIO", "DemoRequest", "dataset_names", "dataset_path",
+           "load_upload", "parse_query"]

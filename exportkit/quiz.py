@@ -1,0 +1,192 @@
+"""Predict, then reveal: quiz questions drawn from a replay, answered by its decisions.
+
+Two kinds of question, both generated from the engine's own decisions (so the answer can never
+disagree with the simulator):
+
+- `exported`: "Is this profile exported to this destination at this step?" (yes / no);
+- `fields`: "Which of these fields does the payload hold?" (tick the included ones), drawn from the
+  included and left-out parts of an exported payload.
+
+Each answer reveals the verdict with the decision's own rule ids and reasons. The same replay and
+seed always give the same questions (`random.Random(seed)`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .decision import Decision
+from .engine import Replay
+from .model import iso
+from .render import describe_event
+
+QuestionKind = Literal["exported", "fields"]
+YES, NO = "yes", "no"
+CHOICES = 4  # per payload question, when the payload has that many parts
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question: what is asked, the choices, the right answer and the decision behind it."""
+
+    kind: QuestionKind
+    step: int  # 0 is the activation
+    situation: str  # the step's event, as the timeline says it
+    mapping: str  # what the destination maps, so the learner can reason
+    decision: Decision
+    choices: tuple[str, ...]
+    answer: frozenset[str]
+
+    @property
+    def prompt(self) -> str:
+        d = self.decision
+        if self.kind == "exported":
+            ask = f"Is {d.profile} exported to {d.destination}?"
+        else:
+            ask = (f"{d.profile} is exported to {d.destination}. Which of these does the payload "
+                   "hold? Tick every one it holds.")
+        return f"{self.situation}\n{self.mapping}\n{ask}"
+
+    def reveal(self) -> list[str]:
+        """The verdict and its reasons, from the decision itself."""
+        d = self.decision
+        if self.kind == "exported":
+            lines = [f"{d.destination} {d.profile}: {'EXPORTED' if d.exported else 'not exported'}"]
+            return lines + [f"  [{r.rule}] {r.text}" for r in d.reasons]
+        notes = {n.field: n for n in d.fields}
+        held = [c for c in self.choices if c in self.answer]
+        lines = [f"The payload holds: {', '.join(held) or 'none of them'}"]
+        for choice in self.choices:
+            note = notes[choice]
+            lines.append(f"  {'+' if note.included else '-'} {choice} [{note.reason.rule}] "
+                         f"{note.reason.text}")
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    correct: bool
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
+    """Up to `count` questions about `result`, alternating the two kinds, drawn with `seed`."""
+    rng = random.Random(seed)
+    verdicts = {YES: [], NO: []}  # type: dict[str, list[Question]]
+    payloads: list[Question] = []
+    for step, situation, decision in _decisions(result):
+        if not decision.profile:  # an evaluation or a destination event: no profile to ask about
+            continue
+        mapping = _mapping(result, decision.destination)
+        verdicts[YES if decision.exported else NO].append(Question(
+            "exported", step, situation, mapping, decision, (YES, NO),
+            frozenset({YES if decision.exported else NO})))
+        included = [n.field for n in decision.fields if n.included]
+        left_out = [n.field for n in decision.fields if not n.included]
+        if decision.exported and included and left_out:
+            payloads.append(_fields_question(rng, step, situation, mapping, decision, included,
+                                             left_out))
+    out: list[Question] = []
+    for i in range(count):
+        if i % 2 == 0 or not payloads:
+            pools = [p for p in (verdicts[YES], verdicts[NO]) if p]
+            pool = rng.choice(pools) if pools else []
+        else:
+            pool = payloads
+        if not pool:
+            break
+        out.append(pool.pop(rng.randrange(len(pool))))
+    return out
+
+
+def _fields_question(rng: random.Random, step: int, situation: str, mapping: str,
+                     decision: Decision, included: list[str], left_out: list[str]) -> Question:
+    n_out = min(len(left_out), rng.randint(1, 3))
+    n_in = min(len(included), CHOICES - n_out)
+    n_out = min(len(left_out), CHOICES - n_in)  # few included fields: more left-out ones
+    picked = set(rng.sample(included, n_in)) | set(rng.sample(left_out, n_out))
+    choices = tuple(n.field for n in decision.fields if n.field in picked)  # payload order
+    return Question("fields", step, situation, mapping, decision, choices,
+                    frozenset(c for c in choices if c in included))
+
+
+def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
+    start = f"Step 0 at {iso(result.scenario.start)}: the dataflows are activated"
+    for d in result.activation:
+        yield 0, start, d
+    for step in result.steps:
+        situation = f"Step {step.index + 1} at {iso(step.event.at)}: {describe_event(step)}"
+        for d in step.decisions:
+            yield step.index + 1, situation, d
+
+
+def _mapping(result: Replay, destination: str) -> str:
+    d = next(x for x in result.scenario.destinations if x.id == destination)
+    parts = [f"segments {', '.join(s if isinstance(s, str) else s.id for s in d.segments)}",
+             f"attributes {', '.join(d.attributes) or 'none'}"]
+    if d.type == "streaming-segment":
+        parts.append(f"namespaces {', '.join(d.identities) or 'none'}")
+        if d.consent_enforcement:
+            parts.append("consent enforced")
+    return f"{d.id} ({d.type}, rules {result.rules}) maps {'; '.join(parts)}."
+
+
+class Quiz:
+    """A run through `questions`: answer the current one, then move on; keeps the score."""
+
+    def __init__(self, items: Sequence[Question]):
+        if not items:
+            raise ValueError("no question to ask: the scenario has no profile decisions")
+        self.items = list(items)
+        self.index = 0
+        self.right = 0
+        self.asked = 0
+        self.answered: dict[int, Feedback] = {}
+
+    @property
+    def current(self) -> Question:
+        return self.items[self.index]
+
+    @property
+    def finished(self) -> bool:
+        return self.index == len(self.items) - 1 and self.index in self.answered
+
+    def answer(self, given: str | Iterable[str]) -> Feedback:
+        """Check `given` (yes/no, or the ticked fields) against the current question. A question
+        scores once: answering it again returns the first feedback."""
+        q = self.current
+        chosen = frozenset({given} if isinstance(given, str) else given)
+        unknown = chosen - set(q.choices)
+        if unknown:
+            raise ValueError(f"not a choice of this question: {', '.join(sorted(unknown))}")
+        if q.kind == "exported" and len(chosen) != 1:
+            raise ValueError("answer yes or no")
+        correct = chosen == q.answer
+        if self.index in self.answered:
+            return self.answered[self.index]
+        self.right += correct
+        self.asked += 1
+        said = ", ".join(c for c in q.choices if c in chosen) or "nothing"
+        head = f"{'Right' if correct else 'Not quite'}: you said {said}."
+        feedback = Feedback(correct, (head, *q.reveal(), self.score_text))
+        self.answered[self.index] = feedback
+        return feedback
+
+    def next(self) -> Question:
+        """Move to the next question (stays on the last one)."""
+        self.index = min(self.index + 1, len(self.items) - 1)
+        return self.current
+
+    @property
+    def score_text(self) -> str:
+        return f"Score: {self.right} of {self.asked} answered ({len(self.items)} questions)"
+
+
+__all__ = ["NO", "YES", "Feedback", "Question", "Quiz", "questions"]

@@ -1,0 +1,122 @@
+"""The demo app: deep links (`?scenario=…&step=…`) and the widget, driven from code as the browser
+drives it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml as _yaml
+
+from exportkit.library import DemoRequest, dataset_names, dataset_path, parse_query
+from exportkit.ui.app import App, from_query_string
+
+# The number of DeLorean events, so that adding events to the scenario does not break this file.
+DELOREAN_EVENTS = len(_yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets"
+                                       / "delorean.yaml").read_text())["events"])
+
+
+NAMES = ["backfill", "delorean"]
+
+
+@pytest.mark.parametrize(("query", "scenario", "step", "destination"), [
+    pytest.param("", "delorean", 0, None, id="empty"),
+    pytest.param("scenario=backfill", "backfill", 0, None, id="scenario-only"),
+    pytest.param("?scenario=delorean&step=4", "delorean", 4, None, id="leading-question-mark"),
+    pytest.param("step=7&scenario=backfill&destination=ads", "backfill", 7, "ads", id="any-order"),
+    pytest.param("scenario=delorean&voila-theme=dark", "delorean", 0, None, id="voila-keys-ignored"),
+    pytest.param("scenario=backfill&scenario=delorean", "delorean", 0, None, id="last-wins"),
+])
+def test_parse_query(query, scenario, step, destination):
+    assert parse_query(query, NAMES) == DemoRequest(scenario, step, destination)
+
+
+@pytest.mark.parametrize(("query", "notice"), [
+    pytest.param("scenario=nope", "Unknown scenario 'nope': choose one of backfill, delorean. "
+                 "Showing delorean.", id="unknown-scenario"),
+    pytest.param("step=four", "Step 'four' is not a whole number of 0 or more. Showing step 0.",
+                 id="step-not-a-number"),
+    pytest.param("step=-1", "Step '-1' is not a whole number of 0 or more. Showing step 0.",
+                 id="negative-step"),
+    pytest.param("scenario=../etc/passwd", "Unknown scenario '../etc/passwd': choose one of "
+                 "backfill, delorean. Showing delorean.", id="no-paths"),
+])
+def test_bad_values_become_one_clear_notice_and_the_default(query, notice):
+    request = parse_query(query, NAMES)
+    assert request.notices == (notice,)
+    assert (request.scenario, request.step) in {("delorean", 0)}
+
+
+def test_the_library_lists_the_datasets():
+    names = dataset_names()
+    assert "delorean" in names
+    assert dataset_path("delorean").name == "delorean.yaml"
+    with pytest.raises(KeyError):
+        dataset_path("no-such-scenario")
+
+
+def test_a_link_opens_the_scenario_at_the_step():
+    app = from_query_string("scenario=delorean&step=4")
+    assert app.notice == ""
+    assert app.picker.value == "delorean"
+    assert app.text.startswith(f"Step 4 of {DELOREAN_EVENTS}")
+    assert "marty set loyalty.points=150" in app.text
+
+
+def test_next_in_the_app_is_next_in_the_explorer():
+    app = from_query_string("scenario=delorean&step=0")
+    app.explorer.next.click()
+    assert "marty qualify delorean-owners" in app.text
+    assert "http-api marty: EXPORTED" in app.text
+    assert "[E-T1]" in app.text
+
+
+def test_unknown_scenario_says_so_and_shows_the_default():
+    app = from_query_string("scenario=nope&step=2")
+    assert app.notice.startswith("Unknown scenario 'nope'")
+    assert "Unknown scenario &#x27;nope&#x27;" in app.notice_box.value  # escaped HTML
+    assert app.text.startswith(f"Step 2 of {DELOREAN_EVENTS}")
+
+
+def test_step_past_the_end_is_clamped_and_said():
+    app = from_query_string("scenario=backfill&step=99")
+    assert app.notice == "Step 99 is past the last step of backfill (4). Showing step 4."
+    assert app.text.startswith("Step 4 of 4")
+
+
+def test_unknown_destination_is_said_and_the_first_is_shown():
+    app = from_query_string("scenario=streaming_media&destination=tv")
+    assert app.notice == ("Unknown destination 'tv' in streaming_media: choose one of analytics, "
+                          "ad-platform, social.")
+    assert app.explorer.destination.value == "analytics"
+
+
+def test_a_destination_in_the_link_is_selected():
+    app = from_query_string("scenario=streaming_media&destination=ad-platform&step=1")
+    assert "ad-platform lee: EXPORTED" in app.text
+    assert "[S-T4]" in app.text
+
+
+def test_picking_another_scenario_opens_it_at_step_0():
+    app = App("delorean", step=5)
+    app.picker.value = "b2b_leads"
+    assert app.text.startswith("Step 0 of 10: activation")
+    assert app.notice == ""
+    assert app.body.children == (app.explorer.widget,)
+
+
+def test_a_scenario_that_cannot_be_opened_is_said_not_raised(tmp_path):
+    (tmp_path / "broken.yaml").write_text("name: broken\nsegments: []\n", encoding="utf-8")
+    app = App("broken", folder=tmp_path)
+    assert app.explorer is None
+    assert app.text.startswith("Cannot open broken: ")
+    assert "required key 'profiles' is missing" in app.text
+    assert app.body.children == ()
+
+
+def test_stable_css_classes_for_the_browser():
+    app = App()
+    assert "exportkit-next" in app.explorer.next._dom_classes
+    assert "exportkit-previous" in app.explorer.previous._dom_classes
+    assert "exportkit-notice" in app.notice_box._dom_classes
+    assert "<pre class='exportkit-report'" in app.explorer.report.value
