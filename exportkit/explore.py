@@ -73,14 +73,18 @@ def remap(scenario: Scenario, destination: str, type: str, segments: list[str] |
 class ReplayCache:
     """Replays by mapping, so a click on Next or Previous never replays from the start."""
 
-    def __init__(self, size: int = 8):
+    def __init__(self, scenario: Scenario, size: int = 8):
+        self.scenario = scenario
         self.size = size
-        self._items: dict[Any, Replay] = {}
+        self._items: dict[tuple[Any, ...], Replay] = {}
 
-    def get(self, scenario: Scenario, rules: RuleSet) -> Replay:
-        key = (id(scenario), scenario.destinations, rules)
+    def get(self, destination: str, type: str, segments: tuple[str, ...],
+            attributes: tuple[str, ...], identities: tuple[str, ...], rules: RuleSet) -> Replay:
+        """The replay of the scenario with `destination` remapped; raises ValueError as `remap`."""
+        key = (destination, type, tuple(segments), tuple(attributes), tuple(identities), rules)
         hit = self._items.pop(key, None)
         if hit is None:
+            scenario = remap(self.scenario, destination, type, segments, attributes, identities)
             hit = replay(scenario, rules=rules)
         self._items[key] = hit  # most recent last
         while len(self._items) > self.size:

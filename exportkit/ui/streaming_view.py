@@ -15,7 +15,6 @@ from ..explore import (
     ReplayCache,
     attribute_paths,
     namespaces,
-    remap,
     step_report,
     streaming_destinations,
 )
@@ -37,7 +36,7 @@ class StreamingExplorer:
         choices = streaming_destinations(self.scenario)
         if not choices:
             raise ValueError(f"scenario {self.scenario.name} has no streaming destination")
-        self._cache = ReplayCache()
+        self._cache = ReplayCache(self.scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
         layout = w.Layout(width="auto")
         self.destination = w.Dropdown(options=[d.id for d in choices], value=first.id,
@@ -113,14 +112,14 @@ class StreamingExplorer:
             return
         self.identities.disabled = self.type.value != "streaming-segment"
         try:
-            scenario = remap(self.scenario, self.destination.value, self.type.value,
-                             self.segments.value, self.attributes.value, self.identities.value)
+            result = self._cache.get(self.destination.value, self.type.value,
+                                     self.segments.value, self.attributes.value,
+                                     self.identities.value, self.rules.value)
         except ValueError as err:
             self._text = f"Cannot replay: {err}."
             self.message.value = f"<b>{html.escape(self._text)}</b>"
             self.report.value = ""
             return
-        result = self._cache.get(scenario, self.rules.value)
         self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = ""
         self.report.value = (f"<pre class='exportkit-report' style='{REPORT_STYLE}'>"
