@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from .aggregation import Message, Outbox
 from .decision import Catalog, Decision
 from .model import (
     BatchDestination,
@@ -31,6 +33,7 @@ class Step:
     after: dict[str, Any] | None = None
     files: list[Any] = field(default_factory=list)
     messages: list[Any] = field(default_factory=list)
+    buffers: list[Any] = field(default_factory=list)
 
     @property
     def exports(self) -> list[Decision]:
@@ -49,6 +52,16 @@ class Replay:
     rules: RuleSet
     activation: list[Decision]
     steps: list[Step]
+    activation_messages: list[Message] = field(default_factory=list)
+    end: End | None = None
+
+
+@dataclass(slots=True)
+class End:
+    """The end of the scenario: what was left in the streaming buffers leaves (M1)."""
+
+    at: datetime
+    messages: list[Message]
 
 
 def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True
@@ -56,7 +69,8 @@ def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
     stream = Replayer(scenario, rules, record_states)
     steps = list(stream)
-    return Replay(scenario, stream.rules, stream.activation, steps)
+    return Replay(scenario, stream.rules, stream.activation, steps, stream.activation_messages,
+                  stream.finish())
 
 
 class Replayer:
@@ -75,15 +89,30 @@ class Replayer:
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
         self.activation = [activate(d, state, self.catalog)
                            for d in self.streaming for state in self.states.values()]
+        self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
+        self.clock = scenario.start
+        self.activation_messages = self.outbox.add(self.clock, self.activation)
 
     def __iter__(self) -> Iterator[Step]:
         for index, event in enumerate(self.scenario.events):
             yield self.step(index, event)
 
     def step(self, index: int, event: Event) -> Step:
+        due = self.outbox.advance(event.at)  # messages the clock sends before this event
+        self.clock = event.at
         if event.profile is not None:
-            return self._profile_step(index, event)
-        return self._destination_step(index, event)
+            step = self._profile_step(index, event)
+        else:
+            step = self._destination_step(index, event)
+        step.messages[:0] = due
+        step.messages += self.outbox.add(event.at, step.exports)
+        touched = dict.fromkeys(d.destination for d in step.exports)
+        step.buffers = self.outbox.fill(event.at, touched)
+        return step
+
+    def finish(self) -> End:
+        """The end of the scenario: everything left in the buffers leaves now (M1)."""
+        return End(self.clock, self.outbox.close(self.clock))
 
     def _profile_step(self, index: int, event: Event) -> Step:
         state = self.states[event.profile]  # type: ignore[index]
@@ -114,7 +143,11 @@ class Replayer:
             decisions = [Decision(d.id, "", False, (reason(
                 "M1", f"{event.kind} concerns {target} only; this destination is not "
                 "touched"),)) for d in self.streaming if d.id != target]
+            if event.kind == "flush":
+                flushed = self.outbox.flush(target, event.at)
+                changes += [] if flushed else [f"{target} buffer is empty: nothing to send"]
+                return Step(index, event, changes, decisions, messages=flushed)
         return Step(index, event, changes, decisions)
 
 
-__all__ = ["Replay", "Replayer", "Step", "replay"]
+__all__ = ["End", "Replay", "Replayer", "Step", "replay"]
