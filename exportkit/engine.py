@@ -55,6 +55,11 @@ class Replay:
     activation_messages: list[Message] = field(default_factory=list)
     end: End | None = None
 
+    def messages(self) -> list[Message]:
+        """Every streaming message, in the order they leave: activation, steps, end (M1)."""
+        steps = [m for s in self.steps for m in s.messages]
+        return self.activation_messages + steps + (self.end.messages if self.end else [])
+
 
 @dataclass(slots=True)
 class End:

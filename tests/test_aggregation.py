@@ -42,8 +42,7 @@ def make_scenario(events: list[dict[str, Any]], destinations: list[dict[str, Any
 
 
 def all_messages(result: Replay) -> list[Message]:
-    steps = [m for s in result.steps for m in s.messages]
-    return result.activation_messages + steps + (result.end.messages if result.end else [])
+    return result.messages()
 
 
 def shape(messages: list[Message]) -> list[tuple[int, str]]:
