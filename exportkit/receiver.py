@@ -129,33 +129,25 @@ class Receiver:
         received = datetime.now(UTC)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
-        with self._lock:
-            self._calls += 1
-            call = self._calls
-        failing = call <= self.fail_first
-        mode = self.fail_mode if failing else None
-        answer: dict[str, Any]
-        if mode == "drop":
-            request.close_connection = True
-            answer = {"dropped": True}
-        elif mode == "status":
-            answer = {"status": 500}
-            self._answer(request, 500, {"error": f"failing call {call} on purpose"})
-        else:
-            if mode == "delay":
-                time.sleep(self.delay)
-            answer = {"status": 200, **({"delayed_seconds": self.delay} if mode else {})}
-            self._answer(request, 200, {"received": call})
         record = {
-            "call": call,
+            "call": 0,
             "time": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "method": request.command,
             "path": request.path,
             "headers": dict(request.headers.items()),
             "body": _parse(raw),
-            "answer": answer,
+            "answer": {},
         }
-        self._record(record)
+        # Numbered and recorded before it is answered, so the file is in call order.
+        call, mode = self._record(record)
+        answer = record["answer"]
+        if mode == "drop":
+            request.close_connection = True
+            return
+        if mode == "delay":
+            time.sleep(self.delay)
+        self._answer(request, answer["status"], {"received": call} if answer["status"] == 200
+                     else {"error": f"failing call {call} on purpose"})
 
     def _answer(self, request: _Handler, status: int, body: dict[str, Any]) -> None:
         data = json.dumps(body).encode()
@@ -169,14 +161,23 @@ class Receiver:
         except OSError:  # the client gave up waiting
             request.close_connection = True
 
-    def _record(self, record: dict[str, Any]) -> None:
+    def _record(self, record: dict[str, Any]) -> tuple[int, FailMode | None]:
+        """Number the call, choose its answer, and write it down."""
         with self._lock:
+            self._calls += 1
+            call = record["call"] = self._calls
+            mode = self.fail_mode if call <= self.fail_first else None
+            record["answer"] = {
+                "status": {"status": 500}, "drop": {"dropped": True},
+                "delay": {"status": 200, "delayed_seconds": self.delay},
+            }.get(mode or "", {"status": 200})
             self._requests.append(record)
             if self._file is not None:
                 self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
                 self._file.flush()
         if self.log is not None:
             self.log(describe_request(record))
+        return call, mode
 
 
 def describe_request(record: dict[str, Any]) -> str:
