@@ -187,11 +187,11 @@ def describe_request(record: dict[str, Any]) -> str:
     message = record["headers"].get("X-Exportkit-Message", "")
     answer = record["answer"]
     if answer.get("dropped"):
-        said = "dropped the connection without an answer"
+        said = "drops the connection without an answer"
     elif "delayed_seconds" in answer:
-        said = f"answered {answer['status']} after {answer['delayed_seconds']} s"
+        said = f"answers {answer['status']} only after {answer['delayed_seconds']} s"
     else:
-        said = f"answered {answer['status']}"
+        said = f"answers {answer['status']}"
     return f"call {record['call']}: {record['method']} {record['path']} {message} {size}: {said}"
 
 

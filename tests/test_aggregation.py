@@ -381,3 +381,25 @@ def test_replayed_messages_carry_every_export_once(n, spread, seed, kind):
     sent = [p for m in all_messages(result) for p in m.profiles]
     assert sorted(sent) == sorted(exports)
     assert len(set(sent)) == len(sent)
+
+
+def test_the_microbatching_dataset_shows_every_trigger():
+    from pathlib import Path
+
+    from exportkit import load_scenario
+
+    path = Path(__file__).resolve().parent.parent / "datasets" / "microbatching.yaml"
+    result = replay(load_scenario(path))
+    summary = [(m.destination, m.group, len(m.profiles), m.trigger) for m in result.messages()]
+    assert summary == [
+        ("http-api", "", 1, "age"),  # doc's backfill, as soon as the clock moves on
+        ("http-api", "", 3, "count"),
+        ("http-api", "", 1, "age"),
+        ("http-api", "", 1, "age"),
+        ("adnet", "segment delorean-owners, existing", 1, "age"),
+        ("adnet", "segment delorean-owners, realized", 2, "age"),
+        ("adnet", "segment city-dallas, realized", 2, "age"),
+        ("http-api", "", 1, "age"),
+        ("adnet", "segment delorean-owners, exited", 1, "age"),
+        ("adnet", "segment city-dallas, realized", 1, "flush"),
+    ]

@@ -84,7 +84,7 @@ def test_cli_receive_records_and_stops_cleanly_on_ctrl_c(tmp_path):
         url = banner.split("listening on ")[1].split(",")[0]
         assert post(url, b'[{"p": 1}]') == 500
         assert post(url, b'[{"p": 2}]') == 200
-        assert "call 1: POST /hook?x=1 d-1 1 profile(s): answered 500" in process.stdout.readline()
+        assert "call 1: POST /hook?x=1 d-1 1 profile(s): answers 500" in process.stdout.readline()
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=10)
     finally:
