@@ -1,15 +1,35 @@
-"""The command line: `exportkit run SCENARIO` and friends. A thin edge around the core."""
+"""The command line: a thin edge around the core.
+
+    exportkit run SCENARIO [--json | --summary] [--rules R] [--out DIR] [--deliver DEST=URL]
+    exportkit generate --profiles N --events M [--seed S] OUT
+    exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
+    exportkit demo [--port N] [--scenario NAME] [--step K]
+
+Bad input gets one line naming the file, the place and the problem, and exit status 2; a run
+with messages left in the dead-letter file exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .engine import replay
+from .delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
+from .engine import Replayer, replay
 from .files import write_files
 from .loader import ScenarioError, load_scenario
-from .render import render_timeline, to_json
+from .model import BatchDestination, Scenario
+from .progress import Progress
+from .receiver import FAIL_MODES, Receiver
+from .render import render_timeline, replay_document, to_json
+from .summary import Summary
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one short message, exit status 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,22 +39,205 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="replay a scenario and explain every export decision")
     run.add_argument("scenario", help="a scenario file (YAML or JSON)")
-    run.add_argument("--json", action="store_true", help="print the JSON document instead")
+    view = run.add_mutually_exclusive_group()
+    view.add_argument("--json", action="store_true", help="print the JSON document instead")
+    view.add_argument("--summary", action="store_true",
+                      help="print counts per destination, rule, file and message instead of the "
+                      "timeline (for large scenarios; with --json, as JSON)")
     run.add_argument("--rules", choices=["seed", "current"],
                      help="rule set (default: the scenario's own, else seed)")
     run.add_argument("--no-payload", action="store_true",
                      help="leave payloads out of the text timeline")
+    run.add_argument("--no-progress", action="store_true",
+                     help="no progress bar on stderr (it shows on large scenarios)")
     run.add_argument("--out", metavar="DIR",
                      help="write every batch file to DIR (without it, nothing is written)")
-    _demo_parser(sub)
-    return parser
+    run.add_argument("--deliver", action="append", default=[], metavar="DEST=URL",
+                     help="POST each message of streaming destination DEST to URL (repeatable)")
+    run.add_argument("--dead-letter", default="dead-letter.jsonl", metavar="PATH",
+                     help="where messages that fail every attempt are appended "
+                     "(default: dead-letter.jsonl)")
+    run.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
+                     help=f"how long a call may take (M7: {TIMEOUT:g} s)")
+    run.add_argument("--retry-wait", type=float, default=BACKOFF, metavar="SECONDS",
+                     help=f"wait before the first retry, doubled after (default {BACKOFF:g} s)")
 
+    generate = sub.add_parser("generate", help="write a synthetic scenario of any size")
+    generate.add_argument("out", help="the file to write (.json, or .yaml for small ones)")
+    generate.add_argument("--profiles", type=int, required=True, metavar="N")
+    generate.add_argument("--events", type=int, required=True, metavar="M")
+    generate.add_argument("--seed", type=int, default=1, metavar="S",
+                          help="the same seed writes the same scenario (default 1)")
 
-def _demo_parser(sub: argparse._SubParsersAction) -> None:
+    receive = sub.add_parser("receive", help="a small HTTP receiver that records every request")
+    receive.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free)")
+    receive.add_argument("--out", default="received.jsonl", metavar="FILE",
+                         help="JSON-lines file of the requests (default: received.jsonl)")
+    receive.add_argument("--fail-first", type=int, default=0, metavar="K",
+                         help="fail the first K calls")
+    receive.add_argument("--fail-mode", choices=FAIL_MODES, default="status",
+                         help="status: answer 500; delay: answer late; drop: close the "
+                         "connection without an answer")
+    receive.add_argument("--delay", type=float, default=2.5, metavar="SECONDS",
+                         help="how late a delayed call is answered "
+                         "(default 2.5 s, beyond M7's 2 s)")
+
     demo = sub.add_parser("demo", help="serve the explorer as a web page (Voila) until interrupted")
     demo.add_argument("--port", type=int, default=8866, help="loopback port (0: pick a free one)")
     demo.add_argument("--scenario", default="delorean", help="a scenario name from datasets/")
     demo.add_argument("--step", type=int, help="the step the printed address opens at")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "receive":
+            return _receive(args)
+        if args.command == "generate":
+            return _generate(args)
+        return _run(args)
+    except (ScenarioError, UsageError) as err:
+        print(f"exportkit: {err}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.timeout <= 0 or args.retry_wait < 0:
+        raise UsageError("--timeout must be positive and --retry-wait not negative")
+    scenario = load_scenario(args.scenario, rules=args.rules)
+    targets = _targets(args.deliver, scenario)
+    out = Path(args.out) if args.out is not None else None
+    if out is not None:
+        _check_folder(out)
+    if args.summary:
+        summary = _summarise(scenario, out, show_progress=not args.no_progress)
+        if args.json:  # pragma: no cover - same data, other form
+            sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
+        else:
+            sys.stdout.write(summary.render())
+        return 0
+    result = replay(scenario)
+    deliveries = []
+    for dest, url in targets.items():
+        mine = [m for m in result.messages() if m.destination == dest]
+        deliveries += deliver(mine, url, timeout=args.timeout, attempts=ATTEMPTS,
+                              dead_letter=args.dead_letter, backoff=args.retry_wait)
+    if args.json:
+        document = replay_document(result)
+        if targets:
+            document["delivery"] = {"dead_letter": args.dead_letter,
+                                    "messages": [d.as_dict() for d in deliveries]}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+                         if targets else to_json(result))
+    else:
+        sys.stdout.write(render_timeline(result, payload=not args.no_payload))
+        if targets:
+            sys.stdout.write("\n" + "\n".join(render_deliveries(deliveries)) + "\n")
+    if out is not None:
+        paths = write_files((f for step in result.steps for f in step.files), out)
+        print(f"exportkit: wrote {len(paths)} file(s) to {out}", file=sys.stderr)
+    failed = [d for d in deliveries if not d.delivered]
+    if failed:
+        print(f"exportkit: {len(failed)} message(s) failed every attempt and are in the "
+              f"dead-letter file {args.dead_letter}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _summarise(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
+    """Replay as a stream: counts only, files written as they are made, progress on stderr."""
+    summary = Summary()
+    stream = Replayer(scenario, record_states=False)
+    summary.add_decisions(stream.activation)
+    summary.add_messages(stream.activation_messages)
+    written = 0
+    with Progress(len(scenario.events), sys.stderr, enabled=show_progress) as progress:
+        for step in stream:
+            summary.add_step(step)
+            if out is not None and step.files:
+                written += len(write_files(step.files, out))
+            progress.advance()
+    summary.add_messages(stream.finish().messages)
+    if out is not None:
+        print(f"exportkit: wrote {written} file(s) to {out}", file=sys.stderr)
+    return summary
+
+
+def _check_folder(out: Path) -> None:
+    """Refuse an unusable --out folder before anything runs, so nothing is half-written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".exportkit-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise UsageError(f"{out}: cannot write files ({err.strerror or err})") from None
+
+
+def _targets(specs: list[str], scenario: Scenario) -> dict[str, str]:
+    destinations = {d.id: d for d in scenario.destinations}
+    streaming = [d for d in destinations if not isinstance(destinations[d], BatchDestination)]
+    targets: dict[str, str] = {}
+    for spec in specs:
+        dest, sep, url = spec.partition("=")
+        if not sep or not dest or not url:
+            raise UsageError(f"--deliver takes DEST=URL, not {spec!r}")
+        if dest not in destinations:
+            raise UsageError(f"--deliver: unknown destination {dest!r}; the streaming "
+                             f"destinations are {', '.join(streaming) or 'none'}")
+        if isinstance(destinations[dest], BatchDestination):
+            raise UsageError(f"--deliver: {dest!r} is a batch destination: it makes files, "
+                             "not HTTP messages (M1)")
+        if not url.startswith("http://"):
+            raise UsageError(f"--deliver: {url!r} is not an http:// URL")
+        if dest in targets:
+            raise UsageError(f"--deliver: {dest!r} is named twice")
+        targets[dest] = url
+    return targets
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .generate import generate_scenario, write_scenario
+
+    if args.profiles < 1 or args.events < 0:
+        raise UsageError("--profiles must be at least 1 and --events not negative")
+    path = Path(args.out)
+    if path.suffix not in (".json", ".yaml", ".yml"):
+        raise UsageError(f"{path}: write .json (or .yaml for small scenarios)")
+    try:
+        write_scenario(generate_scenario(args.profiles, args.events, args.seed), path)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write ({err.strerror or err})") from None
+    print(f"exportkit: wrote {path}: {args.profiles} profiles, {args.events} events, "
+          f"seed {args.seed}", file=sys.stderr)
+    return 0
+
+
+def _receive(args: argparse.Namespace) -> int:
+    if args.fail_first < 0 or args.delay < 0 or not 0 <= args.port <= 65535:
+        raise UsageError("--fail-first, --delay and --port cannot be negative "
+                         "(and a port is at most 65535)")
+    try:
+        receiver = Receiver(Path(args.out), port=args.port, fail_first=args.fail_first,
+                            fail_mode=args.fail_mode, delay=args.delay,
+                            log=lambda line: print(line, flush=True))
+    except OSError as err:
+        raise UsageError(f"cannot listen on port {args.port}: {err.strerror or err}") from None
+    failing = (f"; failing the first {args.fail_first} call(s) by {args.fail_mode}"
+               if args.fail_first else "")
+    print(f"exportkit receive: listening on {receiver.url}, recording to {args.out}{failing}; "
+          "Ctrl-C stops", flush=True)
+    try:
+        receiver.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        receiver.stop()
+    print(f"exportkit receive: stopped after {len(receiver.requests)} request(s)", flush=True)
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -42,37 +245,10 @@ def _demo(args: argparse.Namespace) -> int:
     from .library import dataset_names
 
     if args.scenario not in (names := dataset_names()):
-        print(f"exportkit: unknown scenario {args.scenario!r}; choose one of {', '.join(names)}",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown scenario {args.scenario!r}; choose one of {', '.join(names)}")
     if not 0 <= args.port <= 65535:
-        print(f"exportkit: --port {args.port} is not a port number (0-65535)", file=sys.stderr)
-        return 2
+        raise UsageError(f"--port {args.port} is not a port number (0-65535)")
     return demo.serve(args.port, args.scenario, args.step)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        return _demo(args)
-    try:
-        scenario = load_scenario(args.scenario, rules=args.rules)
-    except ScenarioError as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
-    result = replay(scenario)
-    out = to_json(result) if args.json else render_timeline(result, payload=not args.no_payload)
-    sys.stdout.write(out)
-    if args.out is not None:
-        try:
-            paths = write_files((f for step in result.steps for f in step.files), args.out)
-        except OSError as err:
-            print(f"exportkit: {args.out}: cannot write files ({err.strerror or err})",
-                  file=sys.stderr)
-            return 2
-        print(f"exportkit: wrote {len(paths)} file(s) to {args.out}", file=sys.stderr)
-    return 0
 
 
 def entry() -> None:  # pragma: no cover - console script

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from .aggregation import Message, Outbox
 from .batchrun import BatchLedger
 from .decision import Catalog, Decision
 from .exportfile import ExportFile
@@ -33,6 +35,7 @@ class Step:
     after: dict[str, Any] | None = None
     files: list[Any] = field(default_factory=list)
     messages: list[Any] = field(default_factory=list)
+    buffers: list[Any] = field(default_factory=list)
 
     @property
     def exports(self) -> list[Decision]:
@@ -51,6 +54,21 @@ class Replay:
     rules: RuleSet
     activation: list[Decision]
     steps: list[Step]
+    activation_messages: list[Message] = field(default_factory=list)
+    end: End | None = None
+
+    def messages(self) -> list[Message]:
+        """Every streaming message, in the order they leave: activation, steps, end (M1)."""
+        steps = [m for s in self.steps for m in s.messages]
+        return self.activation_messages + steps + (self.end.messages if self.end else [])
+
+
+@dataclass(slots=True)
+class End:
+    """The end of the scenario: what was left in the streaming buffers leaves (M1)."""
+
+    at: datetime
+    messages: list[Message]
 
 
 def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True
@@ -58,7 +76,8 @@ def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
     stream = Replayer(scenario, rules, record_states)
     steps = list(stream)
-    return Replay(scenario, stream.rules, stream.activation, steps)
+    return Replay(scenario, stream.rules, stream.activation, steps, stream.activation_messages,
+                  stream.finish())
 
 
 class Replayer:
@@ -74,26 +93,40 @@ class Replayer:
                        for p in scenario.profiles}
         streaming = StreamingProfileDestination | StreamingSegmentDestination
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
+        self.streaming_ids = frozenset(d.id for d in self.streaming)
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
         self.activation = [activate(d, state, self.catalog)
                            for d in self.streaming for state in self.states.values()]
         self.ledger = BatchLedger(self.batch, self.states, self.catalog)
+        self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
+        self.activation_messages = self.outbox.add(self.clock, self.activation)
 
     def __iter__(self) -> Iterator[Step]:
         for index, event in enumerate(self.scenario.events):
             yield self.step(index, event)
 
     def step(self, index: int, event: Event) -> Step:
-        # B-T3: scheduled files due since the previous event come first, made before the event.
-        due = self.ledger.due(self.clock, event.at)
+        # B-T3: scheduled files due since the previous event come first, made before the event;
+        # so do the messages the clock sends before this event (M2, M3).
+        due_files = self.ledger.due(self.clock, event.at)
+        due = self.outbox.advance(event.at)
         self.clock = event.at
         if event.profile is not None:
             step = self._profile_step(index, event)
         else:
             step = self._destination_step(index, event)
-        step.files[:0] = due
+        step.files[:0] = due_files
+        step.messages[:0] = due
+        sent = [d for d in step.exports if d.destination in self.streaming_ids]
+        step.messages += self.outbox.add(event.at, sent)
+        touched = dict.fromkeys(d.destination for d in sent)
+        step.buffers = self.outbox.fill(event.at, touched)
         return step
+
+    def finish(self) -> End:
+        """The end of the scenario: everything left in the buffers leaves now (M1)."""
+        return End(self.clock, self.outbox.close(self.clock))
 
     def _profile_step(self, index: int, event: Event) -> Step:
         previous = self.states[event.profile]  # type: ignore[index]
@@ -134,9 +167,14 @@ class Replayer:
                 files = self.ledger.run(target, event.at)
             elif event.kind == "export_now":
                 files = self.ledger.export_now(target, event.at)
+            elif event.kind == "flush":
+                flushed = self.outbox.flush(target, event.at)
+                changes += [] if flushed else [f"{target} buffer is empty: nothing to send"]
+                decisions += self.ledger.event_decisions(event.kind, target, files)
+                return Step(index, event, changes, decisions, messages=flushed)
         target = None if event.kind == "evaluate" else event.value
         decisions += self.ledger.event_decisions(event.kind, target, files)
         return Step(index, event, changes, decisions, files=files)
 
 
-__all__ = ["Replay", "Replayer", "Step", "replay"]
+__all__ = ["End", "Replay", "Replayer", "Step", "replay"]

@@ -23,9 +23,18 @@ def replay_document(result: Replay) -> dict[str, Any]:
             "at": iso(result.scenario.start),
             "exports": [d.as_dict() for d in result.activation if d.exported],
             "skipped": [d.as_dict() for d in result.activation if not d.exported],
+            "messages": [m.as_dict() for m in result.activation_messages],
         },
         "steps": [step_document(s) for s in result.steps],
+        "end": end_document(result),
     }
+
+
+def end_document(result: Replay) -> dict[str, Any]:
+    """M1: the end of the scenario, where what is left in the streaming buffers leaves."""
+    end = result.end
+    at = end.at if end else result.scenario.start
+    return {"at": iso(at), "messages": [m.as_dict() for m in end.messages] if end else []}
 
 
 def step_document(step: Step) -> dict[str, Any]:
@@ -38,6 +47,7 @@ def step_document(step: Step) -> dict[str, Any]:
         "skipped": [d.as_dict() for d in step.skipped],
         "files": [f.as_dict() for f in step.files],
         "messages": [m.as_dict() for m in step.messages],
+        "buffers": [b.as_dict() for b in step.buffers],
     }
 
 
@@ -85,6 +95,7 @@ def render_step(step: Step, payload: bool = True) -> list[str]:
         lines += render_decision(d, payload)
     for m in step.messages:
         lines += m.render()
+    lines += [f"  {b.render()}" for b in step.buffers]
     return lines
 
 
@@ -102,7 +113,20 @@ def render_activation(result: Replay, payload: bool = True) -> list[str]:
                               []).append(d.profile)
     for (dest, rule, text), profiles in groups.items():
         lines.append(f"  {dest}: not backfilled: {', '.join(profiles)} [{rule}] {text}")
+    for m in result.activation_messages:
+        lines += m.render()
     return lines
+
+
+def render_end(result: Replay) -> list[str]:
+    """M1: the end of the scenario: every streaming buffer is emptied."""
+    end = result.end
+    if end is None:
+        return []
+    lines = [f"End of scenario at {iso(end.at)}: what is left in the streaming buffers leaves"]
+    for m in end.messages:
+        lines += m.render()
+    return lines + ([] if end.messages else ["  nothing left in the buffers"])
 
 
 def render_timeline(result: Replay, payload: bool = True) -> str:
@@ -116,4 +140,5 @@ def render_timeline(result: Replay, payload: bool = True) -> str:
     for step in result.steps:
         lines.append("")
         lines += render_step(step, payload)
+    lines += ["", *render_end(result)]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,344 @@
+"""Microbatching (M1-M6): streaming exports wait in a buffer and leave as messages by a policy.
+
+`Outbox` is the engine's buffer for every streaming destination. It is fed the exported
+`Decision`s on the scenario clock and returns `Message` values when a policy lets them leave:
+- best effort (M3/M4): a full message leaves at once; the rest leaves as soon as the clock moves on;
+- configurable (M2/M5): a message leaves at `max_events_in_batch` exports or when the oldest one has
+  waited `max_batch_age_seconds`, whichever comes first.
+
+With an aggregation key (M6) each destination has one buffer per group (segment, segment and
+status, identity namespace); one export can land in several groups, so in several calls (S-I2).
+Nothing here reads a clock: every time is an argument.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from .decision import Decision
+from .model import (
+    Aggregation,
+    AggregationKey,
+    StreamingProfileDestination,
+    StreamingSegmentDestination,
+    iso,
+)
+from .rules import Reason, RuleSet, reason
+
+StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
+Trigger = Literal["count", "age", "flush"]
+
+BEST_EFFORT_USERS = 10  # M3: the HTTP API's maxUsersPerRequest
+EVENTS_IN_BATCH = 10_000  # M2/M5: Facebook's record count, the top of the M5 range
+BATCH_AGE: dict[str, int] = {"seed": 1800, "current": 300}  # M2/A14: Facebook's window
+SHOWN_PROFILES = 8  # how many profile ids a message's text line names
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """An aggregation policy made concrete: every limit known, and why it is this one."""
+
+    type: Literal["best_effort", "configurable"]
+    max_count: int
+    max_age_seconds: int | None
+    key: AggregationKey
+    reason: Reason
+
+    def describe(self) -> str:
+        if self.type == "best_effort":
+            return f"best effort, at most {self.max_count} per request"
+        return (f"configurable, {self.max_count} events or {self.max_age_seconds} s, "
+                "whichever comes first")
+
+
+def default_profile_policy(rules: RuleSet) -> Policy:
+    """M3: without an aggregation, a streaming profile (HTTP API) destination is best effort, 10."""
+    return Policy("best_effort", BEST_EFFORT_USERS, None, AggregationKey(), reason(
+        "M3", f"no aggregation given: a streaming profile destination sends best effort, at "
+        f"most {BEST_EFFORT_USERS} profiles per request, as the HTTP API does"))
+
+
+def default_segment_policy(rules: RuleSet) -> Policy:
+    """M2/A14: without an aggregation, a streaming segment destination behaves like Facebook."""
+    age = BATCH_AGE[rules]
+    note = ("the older documentation's 30 min" if rules == "seed" else
+            "the current documentation's 300 s; a scenario could not set 300 itself, since M5's "
+            "configurable range starts at 301 s, but this is Facebook's documented window")
+    return Policy("configurable", EVENTS_IN_BATCH, age, AggregationKey(), reason(
+        "M2", f"no aggregation given: a streaming segment destination is batched like Facebook, "
+        f"{EVENTS_IN_BATCH} records or {age} s, whichever comes first ({note}, A14)"))
+
+
+def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
+    """M4/M5: the scenario's own policy; a limit it leaves out takes the documented default."""
+    if aggregation.type == "best_effort":
+        users = aggregation.max_users_per_request or BEST_EFFORT_USERS
+        return Policy("best_effort", users, None, aggregation.key, reason(
+            "M4", f"best effort, as configured: at most {users} profiles per request"))
+    count = aggregation.max_events_in_batch or EVENTS_IN_BATCH
+    age = aggregation.max_batch_age_seconds or BATCH_AGE[rules]
+    return Policy("configurable", count, age, aggregation.key, reason(
+        "M5", f"configurable aggregation, as configured: a call at {count} events or after "
+        f"{age} s, whichever comes first"))
+
+
+def policy_for(dest: StreamingDestination, rules: RuleSet) -> Policy:
+    """The policy a destination's exports are batched by (M2-M5)."""
+    if dest.aggregation is not None:
+        return given_policy(dest.aggregation, rules)
+    if dest.type == "streaming-profile":
+        return default_profile_policy(rules)
+    return default_segment_policy(rules)
+
+
+def group_export(key: AggregationKey, mapped: tuple[str, ...], payload: dict[str, Any]
+                 ) -> list[tuple[str, dict[str, Any]]]:
+    """M6: the groups one export belongs to, each with the payload restricted to that group.
+
+    Without a key there is one group, "", with the whole payload. By segment, the groups are the
+    mapped segments in the payload (with their status under `segment_status`); by identity, the
+    namespaces of its identity map. An export with no segment or no identity to group by keeps
+    its whole payload in a group of its own.
+    """
+    groups: list[tuple[str, dict[str, Any]]] = [("", payload)]
+    if key.segment_id:
+        ups = payload.get("segmentMembership", {}).get("ups", {})
+        segments = [s for s in ups if s in mapped]
+        if segments:
+            groups = []
+            for seg in segments:
+                body = copy.deepcopy(payload)
+                body["segmentMembership"]["ups"] = {seg: ups[seg]}
+                status = f", {ups[seg]['status']}" if key.segment_status else ""
+                groups.append((f"segment {seg}{status}", body))
+        else:
+            groups = [("no mapped segment", payload)]
+    if key.identity:
+        out = []
+        for label, body in groups:
+            namespaces = list(body.get("identityMap", {}))
+            if not namespaces:
+                out.append((_join(label, "no identity"), body))
+            for ns in namespaces:
+                restricted = copy.deepcopy(body)
+                restricted["identityMap"] = {ns: body["identityMap"][ns]}
+                out.append((_join(label, f"namespace {ns}"), restricted))
+        groups = out
+    return groups
+
+
+def _join(label: str, more: str) -> str:
+    return f"{label}, {more}" if label else more
+
+
+@dataclass(slots=True)
+class Entry:
+    """One export waiting in a buffer."""
+
+    at: datetime
+    profile: str
+    body: dict[str, Any]
+    spread: bool  # the export also waits in another group (S-I2)
+
+
+@dataclass(frozen=True, slots=True)
+class BufferState:
+    """How full one buffer is at a moment, for the timeline."""
+
+    destination: str
+    group: str
+    size: int
+    oldest: datetime | None
+    at: datetime
+    policy: Policy
+
+    def render(self) -> str:
+        group = f" [{self.group}]" if self.group else ""
+        head = f"{self.destination} buffer{group}: {self.size}/{self.policy.max_count}"
+        if self.oldest is None:
+            return f"{head}, empty"
+        if self.policy.type == "best_effort":
+            return f"{head}, leaves as soon as the clock moves on (best effort)"
+        waited = _clock(int((self.at - self.oldest).total_seconds()))
+        return f"{head}, oldest {waited} of {self.policy.max_age_seconds} s"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"destination": self.destination, "group": self.group, "size": self.size,
+                "limit": self.policy.max_count,
+                "oldest": iso(self.oldest) if self.oldest else None,
+                "max_age_seconds": self.policy.max_age_seconds}
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One HTTPS call to a streaming destination: the profiles it carries, when, and why then."""
+
+    destination: str
+    sent_at: datetime
+    profiles: tuple[str, ...]
+    trigger: Trigger
+    body: tuple[dict[str, Any], ...]
+    reasons: tuple[Reason, ...]
+    group: str = ""
+    left: BufferState | None = field(default=None, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"destination": self.destination, "sent_at": iso(self.sent_at),
+                "profiles": list(self.profiles), "trigger": self.trigger,
+                "body": list(self.body), "reasons": [r.as_dict() for r in self.reasons]}
+
+    def render(self) -> list[str]:
+        names = ", ".join(self.profiles[:SHOWN_PROFILES])
+        if len(self.profiles) > SHOWN_PROFILES:
+            names += f", ... (+{len(self.profiles) - SHOWN_PROFILES} more)"
+        group = f" [{self.group}]" if self.group else ""
+        lines = [f"  message to {self.destination}{group} at {iso(self.sent_at)}: "
+                 f"{len(self.profiles)} profile(s), trigger {self.trigger}: {names}"]
+        lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
+        if self.left is not None:
+            lines.append(f"    {self.left.render()}")
+        return lines
+
+
+@dataclass(slots=True)
+class Buffer:
+    """The exports of one destination (and one M6 group) waiting to leave."""
+
+    destination: str
+    group: str
+    policy: Policy
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def oldest(self) -> datetime | None:
+        return self.entries[0].at if self.entries else None
+
+    def state(self, at: datetime) -> BufferState:
+        return BufferState(self.destination, self.group, len(self.entries), self.oldest, at,
+                           self.policy)
+
+
+def count_reached(buffer: Buffer) -> Reason | None:
+    """M3/M2: a full message leaves at once."""
+    p, n = buffer.policy, len(buffer.entries)
+    if n < p.max_count:
+        return None
+    if p.type == "best_effort":
+        return reason("M3", f"{n} profiles fill a message (max_users_per_request {p.max_count}): "
+                      "it leaves at once")
+    return reason("M2", f"{n} exports reach max_events_in_batch: the batch leaves at once, "
+                  "before the window closes")
+
+
+def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
+    """M3/M2: when a partial message leaves on the clock, if it is due by `now`, and why.
+
+    Best effort sends as soon as it can, so what waits leaves once the clock has moved past the
+    instant it was exported. Configurable sends when the oldest export has waited the window.
+    """
+    oldest, p = buffer.oldest, buffer.policy
+    if oldest is None:
+        return None
+    n = len(buffer.entries)
+    if p.type == "best_effort":
+        if oldest >= now:
+            return None
+        return oldest, reason("M3", f"best effort sends as soon as it can: the {n} profile(s) "
+                              f"exported at {iso(oldest)} leave without waiting to fill a "
+                              f"message of {p.max_count}")
+    deadline = oldest + timedelta(seconds=p.max_age_seconds or 0)
+    if deadline > now:
+        return None
+    return deadline, reason("M2", f"the oldest export has waited {p.max_age_seconds} s "
+                            f"(max_batch_age_seconds): the partial batch of {n} leaves, below "
+                            f"the {p.max_count} count")
+
+
+class Outbox:
+    """The buffers of every streaming destination, on the scenario clock."""
+
+    def __init__(self, destinations: Iterable[StreamingDestination], rules: RuleSet):
+        self.destinations = {d.id: d for d in destinations}
+        self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
+        self.buffers: dict[str, dict[str, Buffer]] = {d: {} for d in self.destinations}
+
+    def advance(self, now: datetime) -> list[Message]:
+        """The messages the clock sends up to `now`, before anything exported at `now` is added."""
+        due = []
+        for groups in self.buffers.values():
+            for buffer in groups.values():
+                when = due_at(buffer, now)
+                if when is not None:
+                    due.append((when[0], buffer, when[1]))
+        due.sort(key=lambda d: d[0])
+        return [self._send(buffer, at, "age", why) for at, buffer, why in due]
+
+    def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
+        """Buffer the exports among `decisions`; return the messages that fill up and leave."""
+        out = []
+        for d in decisions:
+            if not d.exported or d.destination not in self.destinations:
+                continue
+            policy = self.policies[d.destination]
+            mapped = self.destinations[d.destination].segments
+            groups = group_export(policy.key, mapped, d.payload or {})
+            for label, body in groups:
+                buffer = self.buffers[d.destination].setdefault(
+                    label, Buffer(d.destination, label, policy))
+                buffer.entries.append(Entry(at, d.profile, body, len(groups) > 1))
+                why = count_reached(buffer)
+                if why is not None:
+                    out.append(self._send(buffer, at, "count", why))
+        return out
+
+    def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
+        """M1: send everything left in `destination`'s buffers now (a flush event, or the end)."""
+        why = (reason("M1", "end of scenario: what is left in the buffer leaves now, so that "
+                      "nothing is lost") if end else
+               reason("M1", "flush event: what is left in the buffer leaves now, whatever the "
+                      "policy's limits"))
+        return [self._send(buffer, at, "flush", why)
+                for buffer in self.buffers[destination].values() if buffer.entries]
+
+    def close(self, at: datetime) -> list[Message]:
+        """The end of the scenario: every buffer is flushed."""
+        return [m for dest in self.buffers for m in self.flush(dest, at, end=True)]
+
+    def fill(self, at: datetime, destinations: Iterable[str]) -> list[BufferState]:
+        """The non-empty buffers of `destinations` at `at`."""
+        return [b.state(at) for dest in destinations for b in self.buffers[dest].values()
+                if b.entries]
+
+    def waiting(self) -> int:
+        return sum(len(b.entries) for groups in self.buffers.values() for b in groups.values())
+
+    def _send(self, buffer: Buffer, at: datetime, trigger: Trigger, why: Reason) -> Message:
+        take = buffer.entries[:buffer.policy.max_count]
+        del buffer.entries[:len(take)]
+        reasons = [buffer.policy.reason, why]
+        if buffer.group:
+            reasons.append(reason("M6", f"the aggregation key groups this call by "
+                                  f"{buffer.group}; each payload is restricted to it"))
+        spread = sorted({e.profile for e in take if e.spread})
+        if spread:
+            reasons.append(reason("S-I2", f"{_names(spread)}: the export is spread over several "
+                                  "calls, one per group"))
+        return Message(buffer.destination, at, tuple(e.profile for e in take), trigger,
+                       tuple(e.body for e in take), tuple(reasons), buffer.group, buffer.state(at))
+
+
+def _names(profiles: list[str]) -> str:
+    shown = ", ".join(profiles[:SHOWN_PROFILES])
+    more = len(profiles) - SHOWN_PROFILES
+    return shown + (f" (+{more} more)" if more > 0 else "")
+
+
+__all__ = ["Buffer", "BufferState", "Message", "Outbox", "Policy", "group_export", "policy_for"]

@@ -1,0 +1,205 @@
+"""Real delivery (M7): POST each message to an HTTP endpoint, retry, and keep what still fails.
+
+An edge around the core: it reads the wall clock and the network. Each message is one call whose
+JSON body is the message's list of payloads; headers name the message. A call that fails (an
+answer other than 2xx, a dropped connection, no answer within `timeout`) is retried, up to
+`attempts` in all (M7: 2 s, retried twice). A message that fails every attempt is appended whole
+to the dead-letter JSON-lines file. Nothing is lost: each message is acknowledged or dead-lettered.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .aggregation import Message
+from .model import iso
+from .rules import Reason, reason
+
+TIMEOUT = 2.0  # M7: the endpoint must answer within 2 s
+ATTEMPTS = 3  # M7: a failed request is retried twice
+BACKOFF = 0.5  # seconds before the first retry, doubled before each next one (not documented)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One call: its number, the HTTP status if any, what went wrong if anything, how long."""
+
+    number: int
+    status: int | None
+    error: str | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"attempt": self.number, "status": self.status, "error": self.error,
+                "seconds": round(self.seconds, 3)}
+
+    def render(self, durations: bool = True) -> str:
+        said = f"HTTP {self.status}" if self.status is not None else "no answer"
+        outcome = "acknowledged" if self.ok else f"failed, {self.error}"
+        took = f" ({self.seconds:.3f} s elapsed)" if durations else ""
+        return f"attempt {self.number}: {said}{took}: {outcome}"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of one message: its attempts, and whether it ended acknowledged or in the
+    dead-letter file."""
+
+    message_id: str
+    message: Message
+    url: str
+    attempts: tuple[Attempt, ...]
+    dead_letter: str | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.attempts) and self.attempts[-1].ok
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"message": self.message_id, "destination": self.message.destination,
+                "url": self.url, "profiles": len(self.message.profiles),
+                "delivered": self.delivered, "attempts": [a.as_dict() for a in self.attempts],
+                "dead_letter": self.dead_letter, "reasons": [r.as_dict() for r in self.reasons]}
+
+    def render(self, durations: bool = True) -> list[str]:
+        m = self.message
+        lines = [f"  message {self.message_id}: {len(m.profiles)} profile(s), sent at "
+                 f"{iso(m.sent_at)} on the scenario clock, trigger {m.trigger}"]
+        lines += [f"    {a.render(durations)}" for a in self.attempts]
+        lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
+        return lines
+
+
+def message_ids(messages: Iterable[Message]) -> list[str]:
+    """`<destination>-<n>`: the n-th message of that destination, from 1."""
+    seen: dict[str, int] = {}
+    out = []
+    for m in messages:
+        seen[m.destination] = seen.get(m.destination, 0) + 1
+        out.append(f"{m.destination}-{seen[m.destination]}")
+    return out
+
+
+def post(url: str, message_id: str, message: Message, number: int, timeout: float = TIMEOUT,
+         clock: Callable[[], float] = time.monotonic) -> Attempt:
+    """One call to `url`, judged by M7: acknowledged only with a 2xx answer within `timeout`."""
+    data = json.dumps(list(message.body), ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method="POST", headers={
+        "Content-Type": "application/json",
+        "User-Agent": "exportkit",
+        "X-Exportkit-Message": message_id,
+        "X-Exportkit-Destination": message.destination,
+        "X-Exportkit-Sent-At": iso(message.sent_at),
+        "X-Exportkit-Trigger": message.trigger,
+        "X-Exportkit-Attempt": str(number),
+    })
+    start = clock()
+    status: int | None = None
+    error: str | None = None
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+            response.read()
+    except urllib.error.HTTPError as err:
+        status, error = err.code, f"the endpoint answered {err.code}"
+        err.close()
+    except TimeoutError:
+        error = f"no answer within {timeout:g} s (timed out)"
+    except urllib.error.URLError as err:
+        error = _network_error(err.reason, timeout)
+    except (http.client.HTTPException, ConnectionError) as err:
+        error = _network_error(err, timeout)
+    seconds = clock() - start
+    if error is None and seconds > timeout:
+        error = f"answered after {seconds:.1f} s, later than the {timeout:g} s limit"
+    return Attempt(number, status, error, seconds)
+
+
+def _network_error(err: object, timeout: float) -> str:
+    if isinstance(err, TimeoutError):
+        return f"no answer within {timeout:g} s (timed out)"
+    if isinstance(err, http.client.RemoteDisconnected | ConnectionResetError):
+        return "the connection was closed without an answer"
+    if isinstance(err, ConnectionRefusedError):
+        return "the connection was refused (is the receiver running?)"
+    return f"the call failed ({err})"
+
+
+def deliver(messages: Iterable[Message], url: str, *, timeout: float = TIMEOUT,
+            attempts: int = ATTEMPTS, dead_letter: str | Path = "dead-letter.jsonl",
+            backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep,
+            ids: list[str] | None = None) -> list[Delivery]:
+    """POST every message to `url` in order, with M7's retries; dead-letter what fails."""
+    messages = list(messages)
+    ids = ids or message_ids(messages)
+    out = []
+    for message_id, message in zip(ids, messages, strict=True):
+        tried: list[Attempt] = []
+        for number in range(1, attempts + 1):
+            if number > 1 and backoff > 0:
+                sleep(backoff * 2 ** (number - 2))
+            attempt = post(url, message_id, message, number, timeout)
+            tried.append(attempt)
+            if attempt.ok:
+                break
+        out.append(_outcome(message_id, message, url, tuple(tried), attempts, dead_letter))
+    return out
+
+
+def _outcome(message_id: str, message: Message, url: str, tried: tuple[Attempt, ...],
+             attempts: int, dead_letter: str | Path) -> Delivery:
+    last = tried[-1]
+    if last.ok:
+        retried = (f" after {len(tried) - 1} failed attempt(s), retried as M7 says"
+                   if len(tried) > 1 else "")
+        why = reason("M7", f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
+        return Delivery(message_id, message, url, tried, None, (why,))
+    record = {"message_id": message_id, "url": url,
+              "attempts": [a.as_dict() for a in tried], "message": message.as_dict()}
+    path = Path(dead_letter)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    why = reason("M7", f"failed all {attempts} attempts (the first and {attempts - 1} "
+                 f"retries): the whole message is written to the dead-letter file {path}")
+    return Delivery(message_id, message, url, tried, str(path), (why,))
+
+
+def render_deliveries(deliveries: list[Delivery], durations: bool = True) -> list[str]:
+    """The delivery report: each message's attempts, then what is in the dead-letter file."""
+    lines: list[str] = []
+    for url in dict.fromkeys(d.url for d in deliveries):
+        mine = [d for d in deliveries if d.url == url]
+        names = ", ".join(dict.fromkeys(d.message.destination for d in mine))
+        lines.append(f"Delivery of {names} to {url}")
+        for d in mine:
+            lines += d.render(durations)
+    delivered = sum(d.delivered for d in deliveries)
+    dead = [d for d in deliveries if not d.delivered]
+    lines.append(f"{delivered} of {len(deliveries)} message(s) acknowledged")
+    for path in dict.fromkeys(d.dead_letter for d in dead):
+        count = sum(d.dead_letter == path for d in dead)
+        lines.append(f"{count} message(s) written to the dead-letter file {path}")
+    return lines
+
+
+def read_dead_letters(path: str | Path) -> list[dict[str, Any]]:
+    """The messages a dead-letter file holds, one JSON record per line."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+__all__ = ["ATTEMPTS", "TIMEOUT", "Attempt", "Delivery", "deliver", "message_ids", "post",
+           "read_dead_letters", "render_deliveries"]

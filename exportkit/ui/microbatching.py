@@ -1,0 +1,132 @@
+"""Microbatching for notebooks: the buffer of one streaming destination over the scenario clock,
+the messages as they leave, and a plot of both (matplotlib). A thin client of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..aggregation import Message, Outbox, policy_for
+from ..engine import Replay
+from ..model import iso
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """The buffer at one moment: how many exports wait, and how long the oldest has waited."""
+
+    at: datetime
+    size: int
+    oldest_seconds: float
+
+
+def _streaming(result: Replay, destination: str) -> Any:
+    for d in result.scenario.destinations:
+        if d.id == destination and d.type != "batch":
+            return d
+    raise ValueError(f"{destination!r} is not a streaming destination of {result.scenario.name}")
+
+
+def buffer_series(result: Replay, destination: str) -> list[Point]:
+    """The buffer of `destination` after every change: each export in, each message out.
+
+    It replays the replay's exports through a fresh `Outbox`, on the same clock as the engine,
+    so the series shows the moments between events that the steps do not (a message leaving
+    at its age threshold). Around each departure there are two points: just before and after.
+    """
+    dest = _streaming(result, destination)
+    outbox = Outbox([dest], result.rules)
+    points: list[Point] = []
+
+    def sample(at: datetime) -> None:
+        entries = [e for b in outbox.buffers[destination].values() for e in b.entries]
+        oldest = min((e.at for e in entries), default=at)
+        points.append(Point(at, len(entries), (at - oldest).total_seconds()))
+
+    def departed(messages: list[Message]) -> None:
+        # The outbox has already let them go: rebuild the moment just before each left.
+        size = sum(len(b.entries) for b in outbox.buffers[destination].values())
+        size += sum(len(m.profiles) for m in messages)
+        for m in messages:
+            last = points[-1]
+            points.append(Point(m.sent_at, size,
+                                last.oldest_seconds + (m.sent_at - last.at).total_seconds()))
+            size -= len(m.profiles)
+            sample(m.sent_at)
+
+    def add(at: datetime, decisions: list[Any]) -> None:
+        for d in decisions:
+            if d.destination == destination and d.exported:
+                departed(outbox.add(at, [d]))
+                sample(at)
+
+    start = result.scenario.start
+    sample(start)
+    add(start, result.activation)
+    for step in result.steps:
+        departed(outbox.advance(step.event.at))
+        if step.event.kind == "flush" and step.event.value == destination:
+            departed(outbox.flush(destination, step.event.at))
+        add(step.event.at, step.decisions)
+    end = result.end.at if result.end else start
+    departed(outbox.close(end))
+    sample(end)
+    return points
+
+
+def messages_of(result: Replay, destination: str) -> list[Message]:
+    return [m for m in result.messages() if m.destination == destination]
+
+
+def describe_messages(result: Replay, destination: str) -> list[str]:
+    """A deterministic summary of the messages of `destination`: one line each, then totals."""
+    policy = policy_for(_streaming(result, destination), result.rules)
+    messages = messages_of(result, destination)
+    start = result.scenario.start
+    lines = [f"{destination}: {policy.describe()} [{policy.reason.rule}]"]
+    for i, m in enumerate(messages, 1):
+        minutes = (m.sent_at - start).total_seconds() / 60
+        lines.append(f"  #{i:<3} {iso(m.sent_at)} (+{minutes:6.1f} min) {len(m.profiles):>6} "
+                     f"profiles, trigger {m.trigger}")
+    triggers = {t: sum(m.trigger == t for m in messages) for t in ("count", "age", "flush")}
+    total = sum(len(m.profiles) for m in messages)
+    lines.append(f"  {len(messages)} messages, {total} profiles; " +
+                 ", ".join(f"{n} by {t}" for t, n in triggers.items()))
+    return lines
+
+
+def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
+    """One column per replay: the buffer size against the count threshold (top) and the age of
+    the oldest export against the age threshold (bottom), with each message as it leaves."""
+    import matplotlib.pyplot as plt  # only the plot needs matplotlib
+
+    fig, axes = plt.subplots(2, len(results), figsize=(6 * len(results), 6), squeeze=False,
+                             sharex="col", constrained_layout=True)
+    for col, (label, result) in enumerate(results.items()):
+        policy = policy_for(_streaming(result, destination), result.rules)
+        start = result.scenario.start
+        series = buffer_series(result, destination)
+        minutes = [(p.at - start).total_seconds() / 60 for p in series]
+        top, bottom = axes[0][col], axes[1][col]
+        top.plot(minutes, [p.size for p in series], drawstyle="steps-post", label="buffer")
+        top.axhline(policy.max_count, color="tab:red", linestyle="--", label="count threshold")
+        sent = messages_of(result, destination)
+        top.scatter([(m.sent_at - start).total_seconds() / 60 for m in sent],
+                    [len(m.profiles) for m in sent], color="tab:green", marker="v", zorder=3,
+                    label="message leaves (size)")
+        top.set_title(f"{label}\n{policy.describe()}", fontsize=9)
+        top.set_ylabel("exports waiting")
+        top.legend(fontsize=7, loc="upper left")
+        bottom.plot(minutes, [p.oldest_seconds for p in series], color="tab:orange",
+                    label="age of the oldest export")
+        if policy.max_age_seconds is not None:
+            bottom.axhline(policy.max_age_seconds, color="tab:red", linestyle="--",
+                           label="age threshold")
+        bottom.set_xlabel("minutes on the scenario clock")
+        bottom.set_ylabel("seconds")
+        bottom.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+__all__ = ["Point", "buffer_series", "describe_messages", "messages_of", "plot_buffers"]

@@ -1,0 +1,54 @@
+"""The notebook helpers for microbatching: the buffer series agrees with the replay's messages."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import matplotlib
+import pytest
+
+from exportkit.engine import replay
+from exportkit.ui.microbatching import buffer_series, describe_messages, messages_of, plot_buffers
+from exportkit.workloads import qualification_burst
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def burst():
+    return replay(qualification_burst(250, seed=3, spread_seconds=900, quiet_seconds=3600,
+                                      aggregation={"type": "configurable",
+                                                   "max_events_in_batch": 1000,
+                                                   "max_batch_age_seconds": 1800}))
+
+
+def test_series_drops_by_each_message_exactly_when_it_leaves(burst):
+    series = buffer_series(burst, "adnet")
+    drops = [(b.at, b.size - a.size) for b, a in pairwise(series)
+             if a.size < b.size]
+    assert drops == [(m.sent_at, len(m.profiles)) for m in messages_of(burst, "adnet")]
+    assert series[-1].size == 0
+    assert max(p.oldest_seconds for p in series) == 1800
+
+
+def test_summary_lists_each_message_and_the_totals(burst):
+    lines = describe_messages(burst, "adnet")
+    assert lines[0] == "adnet: configurable, 1000 events or 1800 s, whichever comes first [M5]"
+    assert lines[1].endswith("250 profiles, trigger age")
+    assert lines[-1] == "  1 messages, 250 profiles; 0 by count, 1 by age, 0 by flush"
+
+
+def test_plot_has_a_size_and_an_age_panel_per_policy(burst):
+    import matplotlib.pyplot as plt
+
+    fig = plot_buffers({"a": burst, "b": burst}, "adnet")
+    try:
+        assert len(fig.axes) == 4
+        assert fig.axes[0].get_lines()[1].get_ydata()[0] == 1000  # the count threshold
+    finally:
+        plt.close(fig)
+
+
+def test_a_batch_or_unknown_destination_is_refused(burst):
+    with pytest.raises(ValueError, match="not a streaming destination"):
+        buffer_series(burst, "nope")
