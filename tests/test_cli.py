@@ -40,3 +40,40 @@ def test_unknown_rule_set_is_a_usage_error():
     done = run("run", DELOREAN, "--rules", "newest")
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
+
+
+def test_summary_counts_per_destination_and_rule(tmp_path):
+    done = run("run", DELOREAN, "--summary")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "31 events"
+    assert "http-api: " in done.stdout and "rules: " in done.stdout and "E-T1 " in done.stdout
+    assert done.stderr == ""  # small runs show no progress bar
+
+
+def test_generate_writes_a_reproducible_scenario_that_summarises_with_progress(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert run("generate", str(a), "--profiles", "300", "--events", "25000", "--seed", "4"
+               ).returncode == 0
+    run("generate", str(b), "--profiles", "300", "--events", "25000", "--seed", "4")
+    assert a.read_bytes() == b.read_bytes()
+    done = run("run", str(a), "--summary", "--out", str(tmp_path / "files"))
+    assert done.returncode == 0, done.stderr
+    assert "100% 25,000/25,000 events" in done.stderr  # the progress bar, one line per tenth
+    assert done.stdout.splitlines()[0] == "25000 events"
+    written = int(done.stderr.split("wrote ")[1].split(" file")[0])
+    assert written == len(list((tmp_path / "files").iterdir())) > 0
+
+
+def test_generate_refuses_impossible_sizes(tmp_path):
+    done = run("generate", str(tmp_path / "x.json"), "--profiles", "0", "--events", "10")
+    assert done.returncode == 2
+    assert done.stderr == "exportkit: --profiles must be at least 1 and --events not negative\n"
+
+
+def test_out_folder_that_cannot_be_written_is_refused_before_the_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    done = run("run", DELOREAN, "--out", str(blocker / "sub"))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "cannot write files" in done.stderr
