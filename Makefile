@@ -45,3 +45,7 @@ golden: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+
+## The benchmark (not a test): generates workloads, prints each figure beside its target.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
