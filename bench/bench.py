@@ -45,7 +45,7 @@ def measure_load(path: str) -> dict:
 
 def measure_replay(path: str) -> dict:
     """The engine, streaming its steps into a summary: every decision with its rule ids."""
-    from exportkit.engine import Replayer
+    from exportkit.engine import Replayer, quiet_gc
     from exportkit.loader import load_scenario
     from exportkit.summary import Summary
 
@@ -53,12 +53,13 @@ def measure_replay(path: str) -> dict:
     loaded_mb = _peak_mb()
     t = time.perf_counter()
     summary = Summary()
-    stream = Replayer(scenario, record_states=False)
-    summary.add_decisions(stream.activation)
-    for step in stream:
-        summary.add_step(step)
-    for tail in getattr(stream, "finish", lambda: [])():
-        summary.add_messages([tail])
+    with quiet_gc():  # as `exportkit run --summary` does
+        stream = Replayer(scenario, record_states=False)
+        summary.add_decisions(stream.activation)
+        summary.add_messages(stream.activation_messages)
+        for step in stream:
+            summary.add_step(step)
+        summary.add_messages(stream.finish().messages)
     seconds = time.perf_counter() - t
     decisions = sum(summary.exported.values()) + sum(summary.not_exported.values())
     return {"seconds": seconds, "events": summary.events, "decisions": decisions,

@@ -135,14 +135,23 @@ def _join(label: str, more: str) -> str:
     return f"{label}, {more}" if label else more
 
 
-@dataclass(slots=True)
 class Entry:
-    """One export waiting in a buffer."""
+    """One export waiting in a buffer. Its body is the decision's payload, built only when read,
+    unless a group restricted it (M6)."""
 
-    at: datetime
-    profile: str
-    body: dict[str, Any]
-    spread: bool  # the export also waits in another group (S-I2)
+    __slots__ = ("_body", "at", "decision", "profile", "spread")
+
+    def __init__(self, at: datetime, decision: Decision, spread: bool = False,
+                 body: dict[str, Any] | None = None):
+        self.at = at
+        self.decision = decision
+        self.profile = decision.profile
+        self.spread = spread  # the export also waits in another group (S-I2)
+        self._body = body
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self._body if self._body is not None else (self.decision.payload or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,16 +188,22 @@ def _clock(seconds: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One HTTPS call to a streaming destination: the profiles it carries, when, and why then."""
+    """One HTTPS call to a streaming destination: the profiles it carries, when, and why then.
+
+    The body (one payload per profile) is built when first read, from the entries it carries."""
 
     destination: str
     sent_at: datetime
     profiles: tuple[str, ...]
     trigger: Trigger
-    body: tuple[dict[str, Any], ...]
+    entries: tuple[Entry, ...] = field(repr=False, compare=False)
     reasons: tuple[Reason, ...]
     group: str = ""
     left: BufferState | None = field(default=None, compare=False)
+
+    @property
+    def body(self) -> tuple[dict[str, Any], ...]:
+        return tuple(e.body for e in self.entries)
 
     def as_dict(self) -> dict[str, Any]:
         return {"destination": self.destination, "sent_at": iso(self.sent_at),
@@ -288,12 +303,19 @@ class Outbox:
             if not d.exported or d.destination not in self.destinations:
                 continue
             policy = self.policies[d.destination]
-            mapped = self.destinations[d.destination].segments
-            groups = group_export(policy.key, mapped, d.payload or {})
-            for label, body in groups:
-                buffer = self.buffers[d.destination].setdefault(
-                    label, Buffer(d.destination, label, policy))
-                buffer.entries.append(Entry(at, d.profile, body, len(groups) > 1))
+            key = policy.key
+            if not (key.segment_id or key.identity):  # one group: the payload can wait to be built
+                entries = [("", Entry(at, d))]
+            else:
+                mapped = self.destinations[d.destination].segments
+                groups = group_export(key, mapped, d.payload or {})
+                entries = [(label, Entry(at, d, len(groups) > 1, body)) for label, body in groups]
+            for label, entry in entries:
+                groups_of = self.buffers[d.destination]
+                buffer = groups_of.get(label)
+                if buffer is None:
+                    buffer = groups_of[label] = Buffer(d.destination, label, policy)
+                buffer.entries.append(entry)
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
@@ -332,7 +354,7 @@ class Outbox:
             reasons.append(reason("S-I2", f"{_names(spread)}: the export is spread over several "
                                   "calls, one per group"))
         return Message(buffer.destination, at, tuple(e.profile for e in take), trigger,
-                       tuple(e.body for e in take), tuple(reasons), buffer.group, buffer.state(at))
+                       tuple(take), tuple(reasons), buffer.group, buffer.state(at))
 
 
 def _names(profiles: list[str]) -> str:

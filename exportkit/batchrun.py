@@ -27,6 +27,7 @@ from .batch import (
     incremental_entry,
     is_active,
     missing_mandatory,
+    note_kinds,
     notes_for,
     row_of,
 )
@@ -36,7 +37,7 @@ from .filenames import base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
 from .rules import Reason, reason
-from .schedule import due_times, runs_after_evaluation
+from .schedule import due_times, next_due, runs_after_evaluation
 from .state import Change, ProfileState
 
 EXPORT_NOW_WAIT = timedelta(hours=1)  # B-T5: wait at least 1 h after adding a segment
@@ -63,6 +64,9 @@ class BatchLedger:
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values()
                         for s in d.segments}
         self.take_snapshot(catalog.activated_at)
+        self._next_due = min((t for d in self.destinations.values() for bs in d.segments
+                              if (t := next_due(bs.schedule, catalog.activated_at)) is not None),
+                             default=None)
 
     def take_snapshot(self, at: datetime) -> None:
         """B-I9: the population and values Export file now uses, as of the last evaluation."""
@@ -73,21 +77,35 @@ class BatchLedger:
 
     def note(self, dest: BatchDestination, change: Change, state: ProfileState) -> Decision:
         """Record what a profile event changed in each segment of `dest`, and say so (B-T6…)."""
-        reasons: list[Reason] = []
         for bs in dest.segments:
-            for n in notes_for(dest, bs, change, state, self.rules):
-                self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).add(n.kind)
-                reasons.append(n.reason)
+            kinds = note_kinds(bs, change, state)
+            if kinds:
+                self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(kinds)
+        return Decision(dest.id, state.id, False,
+                        explain=lambda: self._explain_note(dest, change, state))
+
+    def _explain_note(self, dest: BatchDestination, change: Change, state: ProfileState
+                      ) -> tuple[Reason, ...]:
+        reasons = [n.reason for bs in dest.segments
+                   for n in notes_for(dest, bs, change, state, self.rules)]
         if not reasons:
             segs = ", ".join(s.id for s in dest.segments)
             reasons.append(reason("B-T2", f"nothing changed for a member of {segs}; files are "
                                   "made per segment, so no file of this destination is affected"))
-        return Decision(dest.id, state.id, False, tuple(reasons))
+        return tuple(reasons)
 
     # --- runs ------------------------------------------------------------------------------
 
     def due(self, after: datetime, until: datetime) -> list[ExportFile]:
         """B-T3: the files of every scheduled time in `(after, until]`, in time order."""
+        if self._next_due is None or until < self._next_due:  # most events: nothing is due
+            return []
+        files = self._due(after, until)
+        self._next_due = min((t for d in self.destinations.values() for bs in d.segments
+                              if (t := next_due(bs.schedule, until)) is not None), default=None)
+        return files
+
+    def _due(self, after: datetime, until: datetime) -> list[ExportFile]:
         runs = [(t, i, j) for i, d in enumerate(self.destinations.values())
                 for j, bs in enumerate(d.segments) for t in due_times(bs.schedule, after, until)]
         dests = list(self.destinations.values())

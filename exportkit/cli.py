@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
-from .engine import Replayer, replay
+from .engine import Replayer, quiet_gc, replay
 from .files import write_files
 from .loader import ScenarioError, load_scenario
 from .model import BatchDestination, Scenario
@@ -149,6 +149,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _summarise(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
     """Replay as a stream: counts only, files written as they are made, progress on stderr."""
+    with quiet_gc():
+        return _summarise_stream(scenario, out, show_progress)
+
+
+def _summarise_stream(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
     summary = Summary()
     stream = Replayer(scenario, record_states=False)
     summary.add_decisions(stream.activation)

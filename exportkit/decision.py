@@ -30,19 +30,33 @@ class Decision:
     only when first asked for (`build`), from the immutable state of the decision's moment.
     """
 
-    __slots__ = ("_build", "_fields", "_payload", "destination", "exported", "profile", "reasons")
+    __slots__ = ("_build", "_explain", "_fields", "_payload", "_reasons", "destination",
+                 "exported", "profile")
 
     def __init__(self, destination: str, profile: str, exported: bool,
-                 reasons: tuple[Reason, ...], payload: dict[str, Any] | None = None,
+                 reasons: tuple[Reason, ...] | None = None, payload: dict[str, Any] | None = None,
                  fields: tuple[FieldNote, ...] = (),
-                 build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None):
+                 build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
+                 explain: Callable[[], tuple[Reason, ...]] | None = None):
+        if reasons is None and explain is None:
+            raise ValueError("a decision needs its reasons, or a way to explain itself")
         self.destination = destination
         self.profile = profile
         self.exported = exported
-        self.reasons = reasons
+        self._reasons = reasons
+        self._explain = explain
         self._payload = payload
         self._fields = fields
         self._build = build
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why: each reason names its rule. Worked out when first asked for, from the immutable
+        inputs of the decision's moment, so a replay of millions of events stays fast."""
+        if self._reasons is None:
+            self._reasons = self._explain()  # type: ignore[misc]
+            self._explain = None
+        return self._reasons
 
     def _materialize(self) -> None:
         if self._build is not None:

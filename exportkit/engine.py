@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +21,7 @@ from .model import (
     StreamingSegmentDestination,
 )
 from .rules import RuleSet, reason
-from .state import ProfileState, apply_event, evaluate
+from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
 
 
@@ -29,13 +31,20 @@ class Step:
 
     index: int
     event: Event
-    changes: list[str]
+    what: list[str] | Change  # what changed: lines, or the profile's Change to describe
     decisions: list[Decision]
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     files: list[Any] = field(default_factory=list)
     messages: list[Any] = field(default_factory=list)
     buffers: list[Any] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[str]:
+        """What changed, one line each (described when first read)."""
+        if isinstance(self.what, Change):
+            self.what = self.what.describe()
+        return self.what
 
     @property
     def exports(self) -> list[Decision]:
@@ -71,13 +80,30 @@ class End:
     messages: list[Message]
 
 
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a replay, then restore it.
+
+    A replay allocates millions of small objects and makes no reference cycles, so the collector
+    would only rescan the scenario and the profile states, again and again, for nothing (about a
+    third of the replay time on a large scenario). Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True
            ) -> Replay:
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
-    stream = Replayer(scenario, rules, record_states)
-    steps = list(stream)
-    return Replay(scenario, stream.rules, stream.activation, steps, stream.activation_messages,
-                  stream.finish())
+    with quiet_gc():
+        stream = Replayer(scenario, rules, record_states)
+        steps = list(stream)
+        return Replay(scenario, stream.rules, stream.activation, steps,
+                      stream.activation_messages, stream.finish())
 
 
 class Replayer:
@@ -136,7 +162,7 @@ class Replayer:
         decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
         decisions += [self.ledger.note(d, change, state) for d in self.batch]
         after = state.as_dict() if self.record_states else None
-        return Step(index, event, change.describe(), decisions, before, after)
+        return Step(index, event, change, decisions, before, after)
 
     def _destination_step(self, index: int, event: Event) -> Step:
         changes: list[str] = []

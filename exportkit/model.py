@@ -8,7 +8,7 @@ rule set) is checked by `exportkit.loader`.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -131,6 +131,10 @@ class StreamingProfileDestination(Frozen):
     def mapped_segments(self) -> frozenset[str]:
         return frozenset(self.segments)
 
+    @cached_property
+    def mapped_attributes(self) -> frozenset[str]:
+        return frozenset(self.attributes)
+
     @field_validator("segments", "attributes")
     @classmethod
     def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
@@ -156,6 +160,14 @@ class StreamingSegmentDestination(Frozen):
     @cached_property
     def mapped_segments(self) -> frozenset[str]:
         return frozenset(self.segments)
+
+    @cached_property
+    def mapped_attributes(self) -> frozenset[str]:
+        return frozenset(self.attributes)
+
+    @cached_property
+    def mapped_identities(self) -> frozenset[str]:
+        return frozenset(self.identities)
 
     @field_validator("segments", "attributes", "identities")
     @classmethod
@@ -352,4 +364,6 @@ class Scenario(Frozen):
 
 def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, to the second: the form of every time exportkit prints."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.utcoffset():  # every time on the scenario clock is UTC already; others convert
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:19] + "Z"

@@ -47,6 +47,16 @@ def due_times(schedule: Schedule | None, after: datetime, until: datetime) -> li
     return out
 
 
+def next_due(schedule: Schedule | None, after: datetime) -> datetime | None:
+    """B-T3: the first scheduled time of `schedule` after `after`, or None if it never fires."""
+    if schedule is None or schedule.after is not None:
+        return None
+    if schedule.once is not None:
+        return schedule.once if schedule.once > after else None
+    times = due_times(schedule, after, after + _period(schedule))
+    return times[0] if times else None
+
+
 def runs_on_clock(schedule: Schedule | None) -> bool:
     """True for schedules the scenario clock fires (every, once); False for B-T4 and none."""
     return schedule is not None and schedule.after is None
@@ -57,4 +67,4 @@ def runs_after_evaluation(schedule: Schedule | None) -> bool:
     return schedule is not None and schedule.after == "evaluation"
 
 
-__all__ = ["due_times", "runs_after_evaluation", "runs_on_clock"]
+__all__ = ["due_times", "next_due", "runs_after_evaluation", "runs_on_clock"]

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import ACTIVE, Event, Profile
 
 ABSENT: Any = object()  # marks an attribute that is not on the profile
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
+class Membership(NamedTuple):
     """C2: a segment membership entry."""
 
     status: str
     last_qualification_time: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileState:
+class ProfileState(NamedTuple):
     """A profile at one moment: identities, attributes (flat XDM paths), memberships, consent.
 
     Never changed in place (see `apply_event`); treat its dicts as read-only."""

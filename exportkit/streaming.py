@@ -154,9 +154,59 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState
 
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog
            ) -> Decision:
-    """Decide one streaming destination for one profile change (`state` is after the change)."""
+    """Decide one streaming destination for one profile change (`state` is after the change).
+
+    The verdict comes from `verdict`; the reasons from `explain`, run only when someone reads them
+    (a property test holds the two to the same answer)."""
+    exported, opt_out = verdict(dest, change, state)
+    why = lambda: explain(dest, change, state)[1]  # noqa: E731 - a thunk, kept small
+    if not exported:
+        return Decision(dest.id, state.id, False, explain=why)
+    return Decision(dest.id, state.id, True, explain=why, build=lambda: build_payload(
+        dest, state, change, catalog, opt_out=opt_out))
+
+
+def verdict(dest: StreamingDestination, change: Change, state: ProfileState
+            ) -> tuple[bool, bool]:
+    """The decision without its reasons: (exported, is it a consent opt-out exit).
+
+    The same rules as the trigger functions, written as plain conditions for speed."""
+    segments, attributes, identities, consent = (change.segments, change.attributes,
+                                                 change.identities, change.consent)
+    if not (segments or attributes or identities or consent):
+        return False, False
+    mapped = dest.mapped_segments
+    segment_type = dest.type == "streaming-segment"
+    opting_out = consent is not None and consent[1] == "out"
+    enforced = segment_type and dest.consent_enforcement  # type: ignore[union-attr]
+    if enforced and state.consent == "out" and not opting_out:  # S-T4: held back
+        return False, False
+    exiting = any(new == "exited" and seg in mapped for seg, (_, new) in segments.items())
+    if not exiting and mapped.isdisjoint(state.active):  # A2
+        return False, False
+    opt_out = enforced and opting_out  # S-T4
+    if opt_out or (segments and not mapped.isdisjoint(segments)):  # E-T1, S-T1
+        return True, opt_out
+    if identities:
+        if not segment_type:  # E-T2
+            return True, False
+        namespaces = dest.mapped_identities  # type: ignore[union-attr]
+        if any(ns in namespaces for ns, _, _ in identities):  # S-T2
+            return True, False
+    if attributes:
+        mapped_attributes = dest.mapped_attributes
+        same_counts = not segment_type or dest.same_value_overwrite_triggers  # type: ignore
+        for path, (old, new) in attributes.items():
+            if path in mapped_attributes and (same_counts or old is ABSENT or old != new):
+                return True, False  # E-T3/E-S1, S-T3/A3
+    return False, False
+
+
+def explain(dest: StreamingDestination, change: Change, state: ProfileState
+            ) -> tuple[bool, tuple[Reason, ...], bool]:
+    """Every trigger rule in turn, with its reason: (exported, reasons, opt-out exit)."""
     if change.is_empty():
-        return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
+        return False, (_nothing_relevant(dest, change),), False
     findings = [f for trigger in triggers_for(dest) for f in trigger(dest, change)]
     fired = [f.reason for f in findings if f.fired]
     quiet = [f.reason for f in findings if not f.fired]
@@ -167,10 +217,9 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
         reasons = ([blocked] if blocked else []) + held_back + quiet
         if not reasons:
             reasons = [_nothing_relevant(dest, change)]
-        return Decision(dest.id, state.id, False, tuple(reasons))
+        return False, tuple(reasons), False
     opt_out = any(f.fired and f.reason.rule == "S-T4" for f in findings)
-    return Decision(dest.id, state.id, True, tuple(fired), build=lambda: build_payload(
-        dest, state, change, catalog, opt_out=opt_out))
+    return True, tuple(fired), opt_out
 
 
 def _nothing_relevant(dest: StreamingDestination, change: Change) -> Reason:
