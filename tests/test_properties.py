@@ -113,3 +113,45 @@ def test_payloads_hold_only_what_is_mapped(case):
             assert ups or d.reasons[0].rule in ("S-T2", "S-T3", "A3")
         for note in d.fields:
             assert note.reason.rule in RULES
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_the_fast_verdict_agrees_with_the_explained_rules(case):
+    """`verdict` (plain conditions) and `explain` (every trigger rule with its reason) agree on
+    every decision, opt-out exits included."""
+    from exportkit.state import ProfileState, apply_event
+    from exportkit.streaming import explain, verdict
+
+    scenario, _ = case
+    states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
+    for event in scenario.events:
+        if event.profile is None:
+            continue
+        state, change = apply_event(states[event.profile], event)
+        states[state.id] = state
+        for dest in scenario.destinations:
+            exported, reasons, opt_out = explain(dest, change, state)
+            assert verdict(dest, change, state) == (exported, opt_out), (dest.id, reasons)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios())
+def test_batch_note_kinds_agree_with_the_explained_notes(case):
+    from exportkit.batch import note_kinds, notes_for
+    from exportkit.model import BatchSegment
+    from exportkit.state import ProfileState, apply_event
+
+    scenario, rules = case
+    states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
+    segments = [BatchSegment(id=s, mode=m) for s in SEGMENT_IDS for m in ("full", "incremental")]
+    from exportkit.model import BatchDestination
+    dest = BatchDestination(id="b", type="batch", segments=segments[::2], include_status=True)
+    for event in scenario.events:
+        if event.profile is None:
+            continue
+        state, change = apply_event(states[event.profile], event)
+        states[state.id] = state
+        for bs in segments:
+            assert note_kinds(bs, change, state) == [
+                n.kind for n in notes_for(dest, bs, change, state, rules)]
