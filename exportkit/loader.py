@@ -29,6 +29,9 @@ DEFAULT_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
 SCALARS = (str, int, float, bool, type(None))
 
+ACTIONS = frozenset(PROFILE_ACTIONS) | frozenset(DESTINATION_ACTIONS) | {"evaluate"}
+EVENT_KEYS = ACTIONS | {"profile", "at"}
+
 # M5: configurable aggregation limits, per rule set.
 BATCH_AGE_RANGE: dict[str, tuple[int, int]] = {"seed": (1800, 3600), "current": (301, 3600)}
 EVENTS_IN_BATCH_RANGE = (1000, 10000)
@@ -142,9 +145,9 @@ def _event(raw: Any, i: int) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise _Problem(loc, f"an event must be a mapping such as {{profile: marty, qualify: "
                        f"seg}}, not {_kind(raw)}")
-    known = set(PROFILE_ACTIONS) | set(DESTINATION_ACTIONS) | {"evaluate"}
+    known = ACTIONS
     for key in raw:
-        if key not in known | {"profile", "at"}:
+        if key not in EVENT_KEYS:
             raise _Problem(loc + (key,), f"unknown key {key!r}; an event takes at, profile and "
                            f"one of {', '.join(sorted(known))}")
     actions = [k for k in raw if k in known]
@@ -222,8 +225,7 @@ def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> li
             raise _Problem(("events", i, "at"),
                            f"{ev['at']} is before {what} ({previous.isoformat()}); "
                            "events must be in time order")
-        out.append(Event.model_construct(at=at, kind=ev["kind"], profile=ev["profile"],
-                                         value=ev["value"]))
+        out.append(Event(at, ev["kind"], ev["profile"], ev["value"]))
         previous = at
     return out
 
