@@ -115,16 +115,13 @@ class Aggregation(Frozen):
         return self
 
 
-class StreamingProfileDestination(Frozen):
-    """An enterprise destination: HTTP API, Amazon Kinesis, Azure Event Hubs."""
+class _Streaming(Frozen):
+    """What both streaming destination types have: a dataflow of mapped segments and attributes."""
 
     id: Annotated[str, Field(pattern=NAME.pattern)]
-    type: Literal["streaming-profile"]
     name: str | None = None
     segments: Annotated[tuple[str, ...], Field(min_length=1)]
     attributes: tuple[str, ...] = ()
-    include_segment_names: bool = False
-    include_segment_timestamps: bool = False
     aggregation: Aggregation | None = None
 
     @cached_property
@@ -143,37 +140,30 @@ class StreamingProfileDestination(Frozen):
         return _check_unique(value, "entry")
 
 
-class StreamingSegmentDestination(Frozen):
+class StreamingProfileDestination(_Streaming):
+    """An enterprise destination: HTTP API, Amazon Kinesis, Azure Event Hubs."""
+
+    type: Literal["streaming-profile"]
+    include_segment_names: bool = False
+    include_segment_timestamps: bool = False
+
+
+class StreamingSegmentDestination(_Streaming):
     """An advertising or social destination (API-based streaming segment export)."""
 
-    id: Annotated[str, Field(pattern=NAME.pattern)]
     type: Literal["streaming-segment"]
-    name: str | None = None
-    segments: Annotated[tuple[str, ...], Field(min_length=1)]
     identities: tuple[str, ...] = ()
-    attributes: tuple[str, ...] = ()
     consent_enforcement: bool = False
     same_value_overwrite_triggers: bool = False
     include_unchanged_segments: bool = False
-    aggregation: Aggregation | None = None
-
-    @cached_property
-    def mapped_segments(self) -> frozenset[str]:
-        return frozenset(self.segments)
-
-    @cached_property
-    def mapped_attributes(self) -> frozenset[str]:
-        return frozenset(self.attributes)
 
     @cached_property
     def mapped_identities(self) -> frozenset[str]:
         return frozenset(self.identities)
 
-    @field_validator("segments", "attributes", "identities")
+    @field_validator("identities")
     @classmethod
-    def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
-        if info.field_name == "attributes":
-            _check_paths(value)
+    def _unique_namespaces(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_unique(value, "entry")
 
 
