@@ -284,12 +284,21 @@ class Outbox:
         self.destinations = {d.id: d for d in destinations}
         self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
         self.buffers: dict[str, dict[str, Buffer]] = {d: {} for d in self.destinations}
+        self._clock = {d: (p.type == "best_effort", timedelta(seconds=p.max_age_seconds or 0))
+                       for d, p in self.policies.items()}
 
     def advance(self, now: datetime) -> list[Message]:
         """The messages the clock sends up to `now`, before anything exported at `now` is added."""
         due = []
-        for groups in self.buffers.values():
+        for dest, groups in self.buffers.items():
+            best_effort, window = self._clock[dest]
             for buffer in groups.values():
+                entries = buffer.entries
+                if not entries:
+                    continue
+                oldest = entries[0].at  # a quick look first: most buffers are not due
+                if (oldest >= now) if best_effort else (oldest + window > now):
+                    continue
                 when = due_at(buffer, now)
                 if when is not None:
                     due.append((when[0], buffer, when[1]))

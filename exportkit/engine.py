@@ -142,12 +142,15 @@ class Replayer:
             step = self._profile_step(index, event)
         else:
             step = self._destination_step(index, event)
-        step.files[:0] = due_files
-        step.messages[:0] = due
-        sent = [d for d in step.exports if d.destination in self.streaming_ids]
-        step.messages += self.outbox.add(event.at, sent)
-        touched = dict.fromkeys(d.destination for d in sent)
-        step.buffers = self.outbox.fill(event.at, touched)
+        if due_files:
+            step.files[:0] = due_files
+        if due:
+            step.messages[:0] = due
+        ids = self.streaming_ids
+        sent = [d for d in step.decisions if d.exported and d.destination in ids]
+        if sent:
+            step.messages += self.outbox.add(event.at, sent)
+            step.buffers = self.outbox.fill(event.at, dict.fromkeys(d.destination for d in sent))
         return step
 
     def finish(self) -> End:

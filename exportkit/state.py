@@ -7,7 +7,6 @@ decision may keep the state of its moment to build its payload later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -60,7 +59,6 @@ class ProfileState(NamedTuple):
         }
 
 
-@dataclass(slots=True)
 class Change:
     """What one event did to one profile. Empty parts mean 'nothing of that kind changed'.
 
@@ -72,11 +70,14 @@ class Change:
     - `notes`: why an event changed nothing (already a member, identity not present, ...).
     """
 
-    segments: dict[str, tuple[str | None, str]] = field(default_factory=dict)
-    attributes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    identities: list[tuple[str, str, str]] = field(default_factory=list)
-    consent: tuple[str, str] | None = None
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("attributes", "consent", "identities", "notes", "segments")
+
+    def __init__(self) -> None:
+        self.segments: dict[str, tuple[str | None, str]] = {}
+        self.attributes: dict[str, tuple[Any, Any]] = {}
+        self.identities: list[tuple[str, str, str]] = []
+        self.consent: tuple[str, str] | None = None
+        self.notes: list[str] = []
 
     def is_empty(self) -> bool:
         return not (self.segments or self.attributes or self.identities or self.consent)

@@ -237,22 +237,33 @@ def build_payload(dest: StreamingDestination, state: ProfileState, change: Chang
 
 def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) -> Decision:
     """E-T6/S-T6 (and A11): the backfill at activation, for one profile."""
+    if dest.mapped_segments.isdisjoint(state.active):
+        exported = False
+    else:
+        exported = not (dest.type == "streaming-segment" and dest.consent_enforcement
+                        and state.consent == "out")
+    why = lambda: explain_activation(dest, state, catalog)  # noqa: E731 - a thunk
+    if not exported:
+        return Decision(dest.id, state.id, False, explain=why)
+    return Decision(dest.id, state.id, True, explain=why, build=lambda: build_payload(
+        dest, state, Change(), catalog, activation=True))
+
+
+def explain_activation(dest: StreamingDestination, state: ProfileState, catalog: Catalog
+                       ) -> tuple[Reason, ...]:
+    """Why a profile is, or is not, backfilled at activation (E-T6/S-T6, A11, S-T4)."""
     held = [seg for seg in dest.segments if state.holds(seg)]
     rule = "E-T6" if dest.type == "streaming-profile" else "S-T6"
     if not held:
-        return Decision(dest.id, state.id, False, (reason(
-            rule, "holds none of the mapped segments at activation: nothing to backfill"),))
+        return (reason(rule, "holds none of the mapped segments at activation: nothing to "
+                       "backfill"),)
+    if dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out":
+        return (reason("S-T4", "the profile has opted out and consent enforcement is on: not "
+                       "backfilled"),)
     text = (f"backfill at activation: holds mapped {', '.join(held)} "
             f"({', '.join(state.segments[s].status for s in held)}) from before the mapping")
     reasons = [reason(rule, text)]
     if catalog.rules == "seed":
         reasons.append(reason("A11", "the older documentation is silent on backfill; exportkit "
                               "backfills in both rule sets"))
-    blocked = (dest.type == "streaming-segment" and dest.consent_enforcement
-               and state.consent == "out")
-    if blocked:
-        return Decision(dest.id, state.id, False, (reason(
-            "S-T4", "the profile has opted out and consent enforcement is on: not backfilled"),))
-    return Decision(dest.id, state.id, True, tuple(reasons), build=lambda: build_payload(
-        dest, state, Change(), catalog, activation=True))
-
+    return tuple(reasons)
