@@ -1,9 +1,13 @@
 """exportkit: when does a customer data platform export a profile, and what is in the export?"""
 
+from .aggregation import Message
+from .compare import Difference, compare, every_type
 from .decision import Catalog, Decision, FieldNote
-from .engine import Replay, Replayer, Step, replay
+from .delivery import deliver
+from .engine import Replay, Replayer, Step, quiet_gc, replay
 from .exportfile import ExportFile, RowNote
 from .files import read_back, write_files
+from .generate import generate_scenario, write_scenario
 from .loader import ScenarioError, load_scenario, parse_scenario
 from .model import (
     BatchDestination,
@@ -15,18 +19,23 @@ from .model import (
     StreamingSegmentDestination,
 )
 from .render import render_step, render_timeline, replay_document, to_json
+from .receiver import Receiver
 from .rules import RULES, Reason
+from .summary import Summary
 
 __all__ = [
     "RULES",
     "BatchDestination",
     "Catalog",
     "Decision",
+    "Difference",
     "Event",
     "ExportFile",
     "FieldNote",
+    "Message",
     "Profile",
     "Reason",
+    "Receiver",
     "Replay",
     "Replayer",
     "RowNote",
@@ -36,8 +45,14 @@ __all__ = [
     "Step",
     "StreamingProfileDestination",
     "StreamingSegmentDestination",
+    "Summary",
+    "compare",
+    "deliver",
+    "every_type",
+    "generate_scenario",
     "load_scenario",
     "parse_scenario",
+    "quiet_gc",
     "read_back",
     "render_step",
     "render_timeline",
@@ -45,4 +60,5 @@ __all__ = [
     "replay_document",
     "to_json",
     "write_files",
+    "write_scenario",
 ]
