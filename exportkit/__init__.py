@@ -18,8 +18,8 @@ from .model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from .render import render_step, render_timeline, replay_document, to_json
 from .receiver import Receiver
+from .render import render_step, render_timeline, replay_document, to_json
 from .rules import RULES, Reason
 from .summary import Summary
 

@@ -63,6 +63,12 @@ class BatchLedger:
         self.rules = catalog.rules
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values()
                         for s in d.segments}
+        # Who has ever had a membership in each batch segment, so that a file looks at those
+        # profiles only, in the scenario's order (a membership is never removed, only exited).
+        self.order = {pid: i for i, pid in enumerate(states)}
+        self.members: dict[str, set[str]] = {
+            s.id: {pid for pid, st in states.items() if s.id in st.segments}
+            for d in self.destinations.values() for s in d.segments}
         self.take_snapshot(catalog.activated_at)
         self._next_due = min((t for d in self.destinations.values() for bs in d.segments
                               if (t := next_due(bs.schedule, catalog.activated_at)) is not None),
@@ -81,6 +87,8 @@ class BatchLedger:
             kinds = note_kinds(bs, change, state)
             if kinds:
                 self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(kinds)
+                if bs.id in change.segments:
+                    self.members[bs.id].add(state.id)
         return Decision(dest.id, state.id, False,
                         explain=lambda: self._explain_note(dest, change, state))
 
@@ -162,13 +170,17 @@ class BatchLedger:
 
     # --- the three kinds of file ----------------------------------------------------------
 
+    def _in_order(self, pids: Iterable[str]) -> list[str]:
+        return sorted(pids, key=self.order.__getitem__)
+
     def _full(self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger,
               states: dict[str, ProfileState], reasons: list[Reason]) -> list[ExportFile]:
         seg = bs.id
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
         left: list[RowNote] = []
-        for pid, state in states.items():
+        for pid in self._in_order(self.members[seg]):
+            state = states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
                 text = (f"active member of {seg} ({status}) at the snapshot" if snapshot else
@@ -195,7 +207,8 @@ class BatchLedger:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
-        for pid, state in self.states.items():
+        for pid in self._in_order(self.members[seg]):
+            state = self.states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
                 candidates.append(full_entry(state, seg, self.rules, reason(
@@ -214,11 +227,11 @@ class BatchLedger:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
-        for pid, state in self.states.items():
-            kinds = ledger.noted.get(pid)
+        for pid in self._in_order(ledger.noted):
+            kinds = ledger.noted[pid]
             if not kinds:
                 continue
-            entry = incremental_entry(dest, seg, state, kinds, self.rules)
+            entry = incremental_entry(dest, seg, self.states[pid], kinds, self.rules)
             if isinstance(entry, Candidate):
                 candidates.append(entry)
             else:

@@ -124,6 +124,9 @@ class Replayer:
         self.activation = [activate(d, state, self.catalog)
                            for d in self.streaming for state in self.states.values()]
         self.ledger = BatchLedger(self.batch, self.states, self.catalog)
+        # Profiles that may hold a realized membership: the only ones an evaluation changes.
+        self.realized = {pid for pid, st in self.states.items()
+                         if any(m.status == "realized" for m in st.segments.values())}
         self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
         self.activation_messages = self.outbox.add(self.clock, self.activation)
@@ -161,6 +164,8 @@ class Replayer:
         previous = self.states[event.profile]  # type: ignore[index]
         state, change = apply_event(previous, event)
         self.states[state.id] = state
+        if event.kind == "qualify" and change.segments:
+            self.realized.add(state.id)
         before = previous.as_dict() if self.record_states else None
         decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
         decisions += [self.ledger.note(d, change, state) for d in self.batch]
@@ -171,7 +176,10 @@ class Replayer:
         changes: list[str] = []
         files: list[ExportFile] = []
         if event.kind == "evaluate":
-            moved = evaluate(self.states, keep_realized=self.rules == "current")
+            order = self.ledger.order
+            moved = evaluate(self.states, keep_realized=self.rules == "current",
+                             candidates=sorted(self.realized, key=order.__getitem__))
+            self.realized.clear()
             changes = [f"segment {seg}: {n} membership(s) realized -> existing"
                        for seg, n in sorted(moved.items())]
             if self.rules == "current":

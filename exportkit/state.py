@@ -7,6 +7,7 @@ decision may keep the state of its moment to build its payload later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -177,16 +178,19 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     return ProfileState(state.id, identities, attributes, segments, consent, active), change
 
 
-def evaluate(states: dict[str, ProfileState], keep_realized: bool) -> dict[str, int]:
+def evaluate(states: dict[str, ProfileState], keep_realized: bool,
+             candidates: Iterable[str] | None = None) -> dict[str, int]:
     """The daily segment evaluation job: `realized` becomes `existing` for those still qualified.
 
     A7: the current rule set keeps `realized`. Replaces the changed states in `states` (copy on
-    write) and returns the number of memberships moved per segment.
+    write) and returns the number of memberships moved per segment. `candidates`, when given,
+    are the only profiles that may hold a realized membership (in the scenario's order).
     """
     moved: dict[str, int] = {}
     if keep_realized:
         return moved
-    for pid, state in states.items():
+    for pid in (states if candidates is None else candidates):
+        state = states[pid]
         realized = [seg for seg, m in state.segments.items() if m.status == "realized"]
         if not realized:
             continue
