@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= datasets/delorean.yaml
 
-.PHONY: run test lint unit notebooks browser bench app clean
+.PHONY: run test lint unit notebooks browser bench app golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

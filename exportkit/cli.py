@@ -39,9 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="replay a scenario and explain every export decision")
     run.add_argument("scenario", help="a scenario file (YAML or JSON)")
-    view = run.add_mutually_exclusive_group()
-    view.add_argument("--json", action="store_true", help="print the JSON document instead")
-    view.add_argument("--summary", action="store_true",
+    run.add_argument("--json", action="store_true", help="print the JSON document instead")
+    run.add_argument("--summary", action="store_true",
                       help="print counts per destination, rule, file and message instead of the "
                       "timeline (for large scenarios; with --json, as JSON)")
     run.add_argument("--rules", choices=["seed", "current"],
@@ -114,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         _check_folder(out)
     if args.summary:
         summary = _summarise(scenario, out, show_progress=not args.no_progress)
-        if args.json:  # pragma: no cover - same data, other form
+        if args.json:
             sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
         else:
             sys.stdout.write(summary.render())
@@ -173,6 +172,8 @@ def _summarise_stream(scenario: Scenario, out: Path | None, show_progress: bool)
 
 def _check_folder(out: Path) -> None:
     """Refuse an unusable --out folder before anything runs, so nothing is half-written."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: is a file, not a folder; --out takes a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".exportkit-write-test"
@@ -253,6 +254,8 @@ def _demo(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose one of {', '.join(names)}")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port number (0-65535)")
+    if args.step is not None and args.step < 0:
+        raise UsageError(f"--step {args.step}: steps count from 0 (the activation)")
     return demo.serve(args.port, args.scenario, args.step)
 
 

@@ -36,7 +36,19 @@ def voila_command(port: int, notebook: Path = NOTEBOOK, python: str = sys.execut
     environment (jupyter_client starts a `python` kernelspec with the server's interpreter)."""
     return [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
             f"--Voila.ip={HOST}", "--Voila.port_retries=0",  # a taken port fails, never moves
-            "--strip_sources=True", "--show_tracebacks=False", "--Voila.log_level=WARN"]
+            "--strip_sources=True", "--show_tracebacks=False", "--Voila.log_level=WARN",
+            # Each page has its own kernel; one whose page is closed goes idle and is culled,
+            # so a long demo does not pile up kernels.
+            "--MappingKernelManager.cull_idle_timeout=120",
+            "--MappingKernelManager.cull_interval=30",
+            "--MappingKernelManager.cull_connected=False"]
+
+
+def port_in_use(port: int, host: str = HOST) -> bool:
+    """True when something already listens on `port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
 
 
 def address(port: int, scenario: str = DEFAULT_SCENARIO, step: int | None = None) -> str:
@@ -66,6 +78,10 @@ def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int 
     """Run Voila until interrupted (Ctrl-C or SIGTERM); returns the exit status."""
     if not NOTEBOOK.is_file():
         print(f"exportkit demo: {NOTEBOOK} is missing", file=sys.stderr)
+        return 2
+    if port and port_in_use(port):
+        print(f"exportkit demo: port {port} is already in use on {HOST}; choose another "
+              "(--port 0 picks a free one)", file=sys.stderr)
         return 2
     port = port or free_port()
     process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)

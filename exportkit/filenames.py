@@ -8,8 +8,8 @@
 - Every expanded value has its runs of characters other than letters, digits, `.`, `_` and `-`
   turned into one `_`: the documented example shows spaces as `_` (A9), and quotes or slashes in a
   segment name must not leave the export folder.
-- The extension follows the format, plus `.gz` with gzip; parts of a split file (B-F2) are
-  `name.csv`, `name_2.csv`, `name_3.csv`.
+- The extension follows the format, plus `.gz` with gzip (not for parquet, which compresses
+  inside); parts of a split file (B-F2) are `name.csv`, `name_2.csv`, `name_3.csv`.
 """
 
 from __future__ import annotations
@@ -77,8 +77,10 @@ def base_name(dest: BatchDestination, segment: Segment, at: datetime) -> str:
 
 
 def extension(dest: BatchDestination) -> str:
-    """B-F1: `.csv`, `.json` or `.parquet`, plus `.gz` when gzip-compressed."""
-    return f".{dest.format}" + (".gz" if dest.compression == "gzip" else "")
+    """B-F1: `.csv`, `.json` or `.parquet`, plus `.gz` when a CSV or JSON file is gzip-compressed
+    (parquet compresses inside the file, so its name stays `.parquet`)."""
+    gz = dest.compression == "gzip" and dest.format != "parquet"
+    return f".{dest.format}" + (".gz" if gz else "")
 
 
 def part_names(base: str, ext: str, parts: int) -> list[str]:

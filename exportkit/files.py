@@ -9,8 +9,9 @@ Formats (B-F1), for an `ExportFile` whose `columns` and `rows` the core computed
 - **parquet**: one column per export column, through pyarrow. A column whose values do not share
   one type is written as text; a column with no value at all is typed as text.
 
-With `compression: gzip` the bytes of the file are gzip-compressed (also for parquet, so that every
-`.gz` file opens with gzip) with a fixed modification time, so the same replay writes the same
+With `compression: gzip` a CSV or JSON file is gzip-compressed whole (`.gz`), and a parquet file
+uses parquet's own gzip codec inside (so pandas and any parquet reader open it as it is), with a
+fixed modification time, so the same replay writes the same
 bytes. Files are written in the order of the replay: a static name (B-F5) is overwritten.
 """
 
@@ -32,12 +33,9 @@ if TYPE_CHECKING:  # pandas is imported only when a file is read back
 
 def file_bytes(f: ExportFile) -> bytes:
     """The content of `f` in its format and compression."""
-    if f.format == "csv":
-        data = _csv(f)
-    elif f.format == "json":
-        data = _json_lines(f)
-    else:
-        data = _parquet(f)
+    if f.format == "parquet":  # parquet compresses its column chunks itself: readers expect it
+        return _parquet(f, "gzip" if f.compression == "gzip" else "none")
+    data = _csv(f) if f.format == "csv" else _json_lines(f)
     return gzip.compress(data, mtime=0) if f.compression == "gzip" else data
 
 
@@ -91,14 +89,14 @@ def _json_lines(f: ExportFile) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-def _parquet(f: ExportFile) -> bytes:
+def _parquet(f: ExportFile, compression: str) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     arrays = [_arrow_column(pa, [row[c] for row in f.rows]) for c in f.columns]
     table = pa.Table.from_arrays(arrays, names=list(f.columns))
     sink = io.BytesIO()
-    pq.write_table(table, sink)
+    pq.write_table(table, sink, compression=compression)
     return sink.getvalue()
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from .explore import streaming_destinations
 from .loader import ScenarioError, parse_scenario
 from .model import Scenario
 
@@ -83,9 +82,8 @@ def load_upload(name: str, content: bytes | str) -> Scenario | str:
         scenario = parse_scenario(content, source=name, json_text=name.lower().endswith(".json"))
     except ScenarioError as err:
         return str(err)
-    if not streaming_destinations(scenario):
-        return (f"{name}: has no streaming destination to explore (streaming-profile or "
-                "streaming-segment)")
+    if not scenario.destinations:
+        return f"{name}: has no destination to explore"
     return scenario
 
 

@@ -72,4 +72,4 @@ def test_out_that_is_a_file_is_one_short_message(tmp_path, capsys):
     blocker.write_text("")
     assert main(["run", str(DELOREAN), "--out", str(blocker)]) == 2
     err = capsys.readouterr().err
-    assert "cannot write files" in err and "Traceback" not in err
+    assert "is a file, not a folder" in err and "Traceback" not in err

@@ -53,7 +53,7 @@ def test_macros(template, expected):
         pytest.param("json", "none", ".json", id="json"),
         pytest.param("parquet", "none", ".parquet", id="parquet"),
         pytest.param("csv", "gzip", ".csv.gz", id="csv-gzip"),
-        pytest.param("parquet", "gzip", ".parquet.gz", id="parquet-gzip"),
+        pytest.param("parquet", "gzip", ".parquet", id="parquet-gzip"),
     ],
 )
 def test_extension(fmt, compression, ext):

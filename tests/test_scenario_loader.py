@@ -31,8 +31,7 @@ VALID = DELOREAN.read_text(encoding="utf-8")
                  "doc.yaml:81: events[10].profile: unknown profile 'emmett'", id="unknown-profile"),
     pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml: is not UTF-8 text (byte 0)", id="not-text"),
     pytest.param("empty.yaml", "name: e\nsegments: []\nprofiles: []\ndestinations: []\nevents: []\n",
-                 "empty.yaml: has no streaming destination to explore (streaming-profile or "
-                 "streaming-segment)", id="nothing-to-explore"),
+                 "empty.yaml: has no destination to explore", id="nothing-to-explore"),
 ])
 def test_a_bad_file_is_one_line(name, content, error):
     assert load_upload(name, content) == error

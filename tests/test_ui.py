@@ -83,8 +83,28 @@ def test_rule_set_switch(explorer):
     assert "scifi-fans [E-I1']" in explorer.text
 
 
-def test_refuses_a_scenario_without_streaming_destinations():
+def test_refuses_a_scenario_without_destinations():
     scenario = load_scenario(DELOREAN)
-    only_batch = scenario.model_copy(update={"destinations": ()})
-    with pytest.raises(ValueError, match="no streaming destination"):
-        StreamingExplorer(only_batch)
+    nothing = scenario.model_copy(update={"destinations": ()})
+    with pytest.raises(ValueError, match="has no destination"):
+        StreamingExplorer(nothing)
+
+
+def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explorer):
+    explorer.destination.value = "s3"
+    assert explorer.type.value == "batch"
+    assert explorer.segments.disabled and explorer.attributes.disabled
+    assert "a batch destination sends nothing at activation" in explorer.text
+    result = explorer._cache.get("s3", "batch", (), (), (), "seed")
+    first = next(i for i, s in enumerate(result.steps) if s.files) + 1
+    explorer.step.value = first
+    assert " s3 file Amazon_S3_segment" in explorer.text
+    explorer.type.value = "streaming-profile"
+    assert explorer.text.startswith("Cannot replay: a batch destination's files")
+
+
+def test_a_batch_only_scenario_can_be_explored():
+    explorer = StreamingExplorer(DELOREAN.parent / "newsletter_files.yaml")
+    assert explorer.destination.value == "mailer"
+    explorer.step.value = 1
+    assert "mailer file Email_Platform_newsletter" in explorer.text

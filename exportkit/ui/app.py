@@ -1,4 +1,4 @@
-"""The demo app: a scenario picker over `datasets/` and the streaming explorer for the chosen one.
+"""The demo app: a scenario picker over `datasets/` and the explorer for the chosen one.
 
 `from_query_string` builds it from a deep link (`?scenario=delorean&step=4`): Voila hands the
 kernel the page's query string as `os.environ["QUERY_STRING"]`. What the link asks for and cannot
@@ -43,15 +43,15 @@ class App:
 
     def open(self, name: str, step: int = 0, destination: str | None = None,
              notices: tuple[str, ...] = ()) -> None:
-        """Show scenario `name` at `step`, for `destination` (default: its first streaming one)."""
+        """Show scenario `name` at `step`, for `destination` (default: its first one)."""
         notes = list(notices)
         self.explorer, self._problem = None, ""
         try:
             scenario = load_scenario(dataset_path(name, self.folder))
-            streaming = [d.id for d in scenario.destinations if d.type.startswith("streaming")]
-            if destination is not None and destination not in streaming:
+            known = [d.id for d in scenario.destinations]
+            if destination is not None and destination not in known:
                 notes.append(f"Unknown destination {destination!r} in {name}: choose one of "
-                             f"{', '.join(streaming)}.")
+                             f"{', '.join(known)}.")
                 destination = None
             last = len(scenario.events)
             if step > last:

@@ -1,4 +1,7 @@
-"""The streaming explorer: map segments and attributes, then step through the events.
+"""The explorer: map segments and attributes, then step through the events.
+
+Streaming destinations can be remapped (type, segments, attributes, namespaces); a batch
+destination is shown as the scenario defines it, with its files at each step.
 
 All the text it shows comes from `exportkit.explore.step_report`; the widget only wires controls
 to it. `explorer.text` is what the page shows, so a test can drive the controls and read it.
@@ -16,7 +19,6 @@ from ..explore import (
     attribute_paths,
     namespaces,
     step_report,
-    streaming_destinations,
 )
 from ..loader import load_scenario
 from ..model import Scenario
@@ -33,23 +35,29 @@ class StreamingExplorer:
     def __init__(self, scenario: Scenario | str | Path, destination: str | None = None,
                  step: int = 0):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        choices = streaming_destinations(self.scenario)
+        choices = list(self.scenario.destinations)
         if not choices:
-            raise ValueError(f"scenario {self.scenario.name} has no streaming destination")
+            raise ValueError(f"scenario {self.scenario.name} has no destination")
         self._cache = ReplayCache(self.scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
         layout = w.Layout(width="auto")
         self.destination = w.Dropdown(options=[d.id for d in choices], value=first.id,
                                       description="Destination")
+        wide = {"description_width": "initial"}
         self.type = w.ToggleButtons(options=[("Enterprise (streaming profile)", "streaming-profile"),
-                                             ("Advertising (streaming segment)", "streaming-segment")],
-                                    value=first.type, description="Type")
+                                             ("Advertising (streaming segment)", "streaming-segment"),
+                                             ("Batch (files)", "batch")],
+                                    value=first.type, description="Type",
+                                    style={"button_width": "auto", **wide})
         self.segments = w.SelectMultiple(options=[s.id for s in self.scenario.segments],
-                                         description="Segments", rows=5, layout=layout)
+                                         description="Segments", rows=5, layout=layout,
+                                         style=wide)
         self.attributes = w.SelectMultiple(options=attribute_paths(self.scenario),
-                                           description="Attributes", rows=5, layout=layout)
+                                           description="Attributes", rows=5, layout=layout,
+                                           style=wide)
         self.identities = w.SelectMultiple(options=namespaces(self.scenario),
-                                           description="Namespaces", rows=4, layout=layout)
+                                           description="Namespaces", rows=4, layout=layout,
+                                           style=wide)
         self.rules = w.ToggleButtons(options=["seed", "current"], value=self.scenario.rules,
                                      description="Rules")
         n = len(self.scenario.events)
@@ -87,7 +95,7 @@ class StreamingExplorer:
         self._quiet = True  # one replay for the new mapping, not one per control
         try:
             self.type.value = d.type
-            self.segments.value = tuple(d.segments)
+            self.segments.value = tuple(s if isinstance(s, str) else s.id for s in d.segments)
             self.attributes.value = tuple(a for a in d.attributes
                                           if a in self.attributes.options)
             self.identities.value = tuple(getattr(d, "identities", ()))
@@ -110,7 +118,9 @@ class StreamingExplorer:
     def refresh(self) -> None:
         if self._quiet:
             return
+        batch = self.type.value == "batch"
         self.identities.disabled = self.type.value != "streaming-segment"
+        self.segments.disabled = self.attributes.disabled = batch
         try:
             result = self._cache.get(self.destination.value, self.type.value,
                                      self.segments.value, self.attributes.value,
