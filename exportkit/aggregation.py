@@ -216,7 +216,7 @@ class Message:
             names += f", ... (+{len(self.profiles) - SHOWN_PROFILES} more)"
         group = f" [{self.group}]" if self.group else ""
         lines = [f"  message to {self.destination}{group} at {iso(self.sent_at)}: "
-                 f"{len(self.profiles)} profile(s), trigger {self.trigger}: {names}"]
+                 f"{len(self.profiles)} profile(s), left on {self.trigger}: {names}"]
         lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
         if self.left is not None:
             lines.append(f"    {self.left.render()}")

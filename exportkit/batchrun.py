@@ -98,8 +98,13 @@ class BatchLedger:
                    for n in notes_for(dest, bs, change, state, self.rules)]
         if not reasons:
             segs = ", ".join(s.id for s in dest.segments)
-            reasons.append(reason("B-T2", f"nothing changed for a member of {segs}; files are "
-                                  "made per segment, so no file of this destination is affected"))
+            if any(s.id in state.segments for s in dest.segments):
+                text = (f"nothing in this event concerns the files of {segs}: files are made "
+                        "per segment, and none of them is affected")
+            else:
+                text = (f"not a member of {segs}: files are made per segment, so no file of "
+                        "this destination is affected")
+            reasons.append(reason("B-T2", text))
         return tuple(reasons)
 
     # --- runs ------------------------------------------------------------------------------

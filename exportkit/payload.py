@@ -83,8 +83,9 @@ def enterprise_payload(dest: StreamingProfileDestination, state: ProfileState, c
             if seg in chosen:
                 ups[seg] = _entry(state, seg, rules)
                 text = ("mapped segment whose status changed now" if seg in change.segments
-                        else "mapped segment the profile holds; exportkit sends it with the "
-                        "changed one, as it does unmapped segments of the same merge policy")
+                        else "mapped segment the profile holds, unchanged now: exportkit sends "
+                        "the mapped segments a profile holds, as it sends unmapped ones of the "
+                        "same merge policy")
                 notes.append(FieldNote(field, True, reason("E-I1'", text)))
             elif seg in mapped:
                 notes.append(FieldNote(field, False, reason(
@@ -127,11 +128,16 @@ def _segment_options(dest: StreamingProfileDestination, ups: dict[str, Any], cat
     if dest.include_segment_timestamps:
         millis = int(catalog.activated_at.timestamp() * 1000)
         for seg, entry in ups.items():
-            entry.update(createdAt=millis, updatedAt=millis, mappingCreatedAt=millis,
-                         mappingUpdatedAt=millis)
-            notes.append(FieldNote(f"segmentMembership.ups.{seg}.createdAt", True, reason(
-                "E-I5", "Include Segment Timestamps is on: four epoch-millisecond times "
-                "(the scenario start stands for creation and mapping)")))
+            entry.update(createdAt=millis, updatedAt=millis)
+            if seg in mapped:
+                entry.update(mappingCreatedAt=millis, mappingUpdatedAt=millis)
+                notes.append(FieldNote(f"segmentMembership.ups.{seg}.createdAt", True, reason(
+                    "E-I5", "Include Segment Timestamps is on: four epoch-millisecond times "
+                    "(the scenario start stands for creation and mapping)")))
+            else:
+                notes.append(FieldNote(f"segmentMembership.ups.{seg}.mappingCreatedAt", False,
+                                       reason("E-I5", "an unmapped segment has no mapping to "
+                                              "date: createdAt and updatedAt only")))
 
 
 def segment_payload(dest: StreamingSegmentDestination, state: ProfileState, change: Change,

@@ -64,8 +64,13 @@ class Summary:
         doc = self.as_dict()
         lines = [f"{doc['events']} events"]
         for dest, c in doc["destinations"].items():
-            lines.append(f"{dest}: {c['exported']} exported, {c['not_exported']} not exported, "
-                         f"{c['files']} files ({c['file_rows']} rows), {c['messages']} messages "
-                         f"({c['message_profiles']} profiles)")
+            if c["files"] or not (c["exported"] or c["messages"]):
+                # a batch destination: profile events are noted, files are what it exports
+                lines.append(f"{dest}: {c['files']} files ({c['file_rows']} rows); "
+                             f"{c['exported'] + c['not_exported']} decisions on events")
+            else:
+                lines.append(f"{dest}: {c['exported']} exported, {c['not_exported']} not "
+                             f"exported; {c['messages']} messages ({c['message_profiles']} "
+                             "profiles)")
             lines.append("  rules: " + ", ".join(f"{r} {n}" for r, n in c["rules"].items()))
         return "\n".join(lines) + "\n"

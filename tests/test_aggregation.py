@@ -310,7 +310,7 @@ def test_timeline_shows_the_buffer_filling_and_emptying():
     text = render_timeline(replay(make_scenario(events)))
     assert "  adnet buffer: 1/10000, oldest 00:00:00 of 1800 s" in text
     assert "  adnet buffer: 2/10000, oldest 00:01:00 of 1800 s" in text
-    assert "  message to adnet at 2025-01-01T09:03:00Z: 2 profile(s), trigger flush: p1, p2" in text
+    assert "  message to adnet at 2025-01-01T09:03:00Z: 2 profile(s), left on flush: p1, p2" in text
     assert "    adnet buffer: 0/10000, empty" in text
 
 

@@ -56,6 +56,7 @@ def build(source: Path) -> Path:
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in nb.cells:  # widget models are random: keep their state out of the file
+        cell.metadata.pop("execution", None)  # timings: noise in every diff
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     nb.metadata.pop("widgets", None)
