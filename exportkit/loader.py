@@ -22,6 +22,7 @@ from .model import (
     BatchDestination,
     Event,
     Scenario,
+    iso,
 )
 from .rules import RULE_SETS, RuleSet
 
@@ -223,7 +224,7 @@ def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> li
         if at < previous:
             what = "the previous event" if i else "the scenario start"
             raise _Problem(("events", i, "at"),
-                           f"{ev['at']} is before {what} ({previous.isoformat()}); "
+                           f"{iso(at)} is before {what} ({iso(previous)}); "
                            "events must be in time order")
         out.append(Event(at, ev["kind"], ev["profile"], ev["value"]))
         previous = at
@@ -303,7 +304,15 @@ def _message(error: dict[str, Any]) -> str:
         return "unknown key"
     if error["type"] == "missing":
         return "required key missing"
-    if error["type"] == "literal_error":
+    kind, where = error["type"], error["loc"][-1] if error["loc"] else ""
+    if kind in ("tuple_type", "list_type"):
+        return f"must be a list, such as [a, b], not {_kind(error.get('input'))}"
+    if kind == "string_pattern_mismatch":
+        if where == "at":
+            return f"{error.get('input')!r} is not a time of day HH:MM (UTC), such as \"17:00\""
+        return (f"{error.get('input')!r} is not a valid id: use letters, digits and _ . : @ + -, "
+                "starting with a letter or digit")
+    if kind == "literal_error":
         msg = f"{msg} (got {error.get('input')!r})"
     return msg[0].lower() + msg[1:] if msg else msg
 

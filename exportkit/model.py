@@ -182,6 +182,14 @@ class Schedule(Frozen):
     once: datetime | None = None
     after: Literal["evaluation"] | None = None
 
+    @field_validator("at", mode="before")
+    @classmethod
+    def _yaml_sexagesimal(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted 17:00 as the number 1020 (17 * 60): take it back."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
     @field_validator("every", mode="before")
     @classmethod
     def _hours_words(cls, value: Any) -> Any:

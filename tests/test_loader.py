@@ -83,7 +83,7 @@ BAD = [
     ("unknown key in a destination", "identities: [email]", "identities: [email]\n    colour: red",
      "destinations[1].colour: unknown key", 19),
     ("wrong type for a list", "identities: [email]", "identities: email",
-     "destinations[1].identities: input should be a valid tuple", 18),
+     "destinations[1].identities: must be a list, such as [a, b], not a string", 18),
     ("duplicate mapped attribute", "attributes: [loyalty.tier]",
      "attributes: [loyalty.tier, loyalty.tier]", "entry 'loyalty.tier' is listed twice", 14),
     ("no mapped segment", "segments: [s1]\n    identities", "segments: []\n    identities",
@@ -101,6 +101,7 @@ BAD = [
     ("batch age under the current minimum", "name: t", "name: t\nrules: current\n",
      None, None),
     ("unknown rule set", "name: t", "name: t\nrules: newest", "rules: input should be", 2),
+    ("bad id", "- id: p\n", "- id: 'p q'\n", "profiles[0].id: 'p q' is not a valid id", 6),
 ]
 
 

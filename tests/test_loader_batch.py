@@ -35,6 +35,10 @@ def load(destinations, events=None):
         pytest.param(make_batch(identity="email", dedup_key=["personalEmail.address"]),
                      "destinations[0]", "automatically the deduplication key",
                      id="identity-and-another-key"),
+        pytest.param(make_batch(segments=[{"id": "s1", "mode": "incremental",
+                                           "schedule": {"every": "day", "at": "25:00"}}]),
+                     "destinations[0].segments[0].schedule.at",
+                     "'25:00' is not a time of day HH:MM (UTC)", id="bad-time-of-day"),
         pytest.param(make_batch(segments=[{"id": "nope"}]), "destinations[0].segments[0].id",
                      "unknown segment 'nope'", id="unknown-segment"),
         pytest.param(make_batch(segments=[{"id": "s1"}, {"id": "s1"}]),
@@ -87,3 +91,13 @@ def test_good_batch_destination_loads():
     dest = scenario.destinations[0]
     assert dest.segments[0].schedule.describe() == "every 3 hours from 01:00 UTC"
     assert dest.segments[1].mode == "full"
+
+
+def test_an_unquoted_time_of_day_is_read_as_written():
+    """YAML 1.1 turns `at: 17:00` into 1020; the schedule still means 17:00."""
+    data = make_scenario_data([make_profile("p")], [], [make_batch(segments=[
+        {"id": "s1", "mode": "incremental", "schedule": {"every": "day", "at": "17:00"}}])])
+    text = yaml.safe_dump(data, sort_keys=False).replace("at: '17:00'", "at: 17:00")
+    assert "at: 17:00" in text
+    scenario = parse_scenario(text, source="t.yaml")
+    assert scenario.destinations[0].segments[0].schedule.at == "17:00"
