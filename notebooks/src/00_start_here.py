@@ -12,7 +12,7 @@
 # | | Streaming profile (enterprise) | Streaming segment (advertising, social) | Batch files (cloud storage, email) |
 # |---|---|---|---|
 # | Examples | HTTP API, Amazon Kinesis, Azure Event Hubs | Facebook, The Trade Desk, Google, Pinterest | Amazon S3, SFTP, email marketing platforms |
-# | When | at once, on every relevant change | at once, on every relevant change | on a schedule: daily, every few hours, once |
+# | When | on every relevant change, sent in small calls at once (best effort, M3) | on every relevant change, sent in batches of up to 10,000 or after a window (M2) | on a schedule: daily, every few hours, once, after evaluation |
 # | Triggered by | mapped segment change, **any** identity change, any mapped attribute write (E-T*) | mapped segment change, mapped identity change, mapped attribute change (S-T*) | a file run: full files hold the whole audience, incremental files the changed profiles (B-T*) |
 # | What is sent | all segments, all identities, mapped attributes (E-I*) | only mapped segments, namespaces and attributes (S-I*) | one CSV / JSON / Parquet row per profile, mapped columns only (B-I*, B-F*) |
 # | Rule ids | `E-…` | `S-…` | `B-…` |

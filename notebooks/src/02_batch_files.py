@@ -83,3 +83,6 @@ print(view.text())
 # %%
 view.schedule.value = "every 6 hours"
 print(view.text())
+
+# %% [markdown]
+# Next: **`03_side_by_side.ipynb`**: the same events against every destination type at once.

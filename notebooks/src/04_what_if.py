@@ -63,3 +63,6 @@ view
 view.segments.value = ("delorean-owners",)  # B no longer maps City - Dallas
 print("\n".join(line for line in view.text.splitlines() if "verdict" in line or "step 10" in line
                 or "step 19" in line or line.startswith("  ")))
+
+# %% [markdown]
+# Next: **`05_quiz.ipynb`**: predict, then reveal, and check yourself.

@@ -106,3 +106,7 @@ with tempfile.TemporaryDirectory() as folder:
               "; ".join(a.render(durations=False) for a in d.attempts))
     print(f"{len(receiver.requests)} calls received, "
           f"{sum(d.delivered for d in deliveries)} of {len(deliveries)} messages acknowledged")
+
+# %% [markdown]
+# That is the end of the course. Back to **`00_start_here.ipynb`** for the map, or to
+# **`06_build_your_own.ipynb`** to try your own scenario.
