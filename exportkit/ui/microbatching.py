@@ -39,10 +39,10 @@ def buffer_series(result: Replay, destination: str) -> list[Point]:
     outbox = Outbox([dest], result.rules)
     points: list[Point] = []
 
-    def sample(at: datetime) -> None:
-        entries = [e for b in outbox.buffers[destination].values() for e in b.entries]
-        oldest = min((e.at for e in entries), default=at)
-        points.append(Point(at, len(entries), (at - oldest).total_seconds()))
+    def sample(at: datetime) -> None:  # per group, not per entry: buffers hold thousands
+        groups = [b.entries for b in outbox.buffers[destination].values() if b.entries]
+        oldest = min((entries[0].at for entries in groups), default=at)
+        points.append(Point(at, sum(map(len, groups)), (at - oldest).total_seconds()))
 
     def departed(messages: list[Message]) -> None:
         # The outbox has already let them go: rebuild the moment just before each left.
