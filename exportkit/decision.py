@@ -30,14 +30,15 @@ class Decision:
     only when first asked for (`build`), from the immutable state of the decision's moment.
     """
 
-    __slots__ = ("_build", "_explain", "_fields", "_payload", "_reasons", "destination",
+    __slots__ = ("_build", "_explain", "_fields", "_payload", "_reasons", "_rule", "destination",
                  "exported", "profile")
 
     def __init__(self, destination: str, profile: str, exported: bool,
                  reasons: tuple[Reason, ...] | None = None, payload: dict[str, Any] | None = None,
                  fields: tuple[FieldNote, ...] = (),
                  build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
-                 explain: Callable[[], tuple[Reason, ...]] | None = None):
+                 explain: Callable[[], tuple[Reason, ...]] | None = None,
+                 rule: str | None = None):
         if reasons is None and explain is None:
             raise ValueError("a decision needs its reasons, or a way to explain itself")
         self.destination = destination
@@ -48,6 +49,12 @@ class Decision:
         self._payload = payload
         self._fields = fields
         self._build = build
+        self._rule = rule
+
+    @property
+    def rule(self) -> str:
+        """The rule id of the first reason: known without working out the reasons' text."""
+        return self._rule if self._rule is not None else self.reasons[0].rule
 
     @property
     def reasons(self) -> tuple[Reason, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .decision import Catalog, Decision
 from .model import StreamingProfileDestination, StreamingSegmentDestination
@@ -158,48 +159,67 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
 
     The verdict comes from `verdict`; the reasons from `explain`, run only when someone reads them
     (a property test holds the two to the same answer)."""
-    exported, opt_out = verdict(dest, change, state)
+    exported, opt_out, rule = verdict(dest, change, state)
     why = lambda: explain(dest, change, state)[1]  # noqa: E731 - a thunk, kept small
     if not exported:
-        return Decision(dest.id, state.id, False, explain=why)
-    return Decision(dest.id, state.id, True, explain=why, build=lambda: build_payload(
+        return Decision(dest.id, state.id, False, explain=why, rule=rule)
+    return Decision(dest.id, state.id, True, explain=why, rule=rule, build=lambda: build_payload(
         dest, state, change, catalog, opt_out=opt_out))
 
 
 def verdict(dest: StreamingDestination, change: Change, state: ProfileState
-            ) -> tuple[bool, bool]:
-    """The decision without its reasons: (exported, is it a consent opt-out exit).
+            ) -> tuple[bool, bool, str]:
+    """The decision without its reasons' text: (exported, is it a consent opt-out exit, the rule
+    id of its first reason).
 
-    The same rules as the trigger functions, written as plain conditions for speed."""
+    The same rules as the trigger functions, written as plain conditions for speed; a property
+    test holds them to `explain`. An event has one action, so one kind of change at most."""
     segments, attributes, identities, consent = (change.segments, change.attributes,
                                                  change.identities, change.consent)
+    enterprise = dest.type == "streaming-profile"
     if not (segments or attributes or identities or consent):
-        return False, False
+        return False, False, "E-T5" if enterprise else "S-T5"
     mapped = dest.mapped_segments
-    segment_type = dest.type == "streaming-segment"
     opting_out = consent is not None and consent[1] == "out"
-    enforced = segment_type and dest.consent_enforcement  # type: ignore[union-attr]
+    enforced = not enterprise and dest.consent_enforcement  # type: ignore[union-attr]
     if enforced and state.consent == "out" and not opting_out:  # S-T4: held back
-        return False, False
+        return False, False, "S-T4"
     exiting = any(new == "exited" and seg in mapped for seg, (_, new) in segments.items())
     if not exiting and mapped.isdisjoint(state.active):  # A2
-        return False, False
-    opt_out = enforced and opting_out  # S-T4
-    if opt_out or (segments and not mapped.isdisjoint(segments)):  # E-T1, S-T1
-        return True, opt_out
+        return False, False, "A2"
+    if segments:
+        if not mapped.isdisjoint(segments):
+            return True, False, "E-T1" if enterprise else "S-T1"
+        return False, False, "E-T4" if enterprise else "S-T1"
     if identities:
-        if not segment_type:  # E-T2
-            return True, False
+        if enterprise:
+            return True, False, "E-T2"
         namespaces = dest.mapped_identities  # type: ignore[union-attr]
-        if any(ns in namespaces for ns, _, _ in identities):  # S-T2
-            return True, False
+        return any(ns in namespaces for ns, _, _ in identities), False, "S-T2"
     if attributes:
-        mapped_attributes = dest.mapped_attributes
-        same_counts = not segment_type or dest.same_value_overwrite_triggers  # type: ignore
-        for path, (old, new) in attributes.items():
-            if path in mapped_attributes and (same_counts or old is ABSENT or old != new):
-                return True, False  # E-T3/E-S1, S-T3/A3
-    return False, False
+        return _attribute_verdict(dest, attributes, enterprise)
+    if enterprise:  # consent
+        return False, False, "E-S3"
+    return enforced and opting_out, enforced and opting_out, "S-T4"
+
+
+def _attribute_verdict(dest: StreamingDestination, attributes: dict[str, tuple[Any, Any]],
+                       enterprise: bool) -> tuple[bool, bool, str]:
+    """E-T3/E-S1/E-T4 and S-T3/A3: the first firing attribute, else the first quiet one."""
+    mapped = dest.mapped_attributes
+    same_counts = enterprise or dest.same_value_overwrite_triggers  # type: ignore[union-attr]
+    first_quiet = ""
+    for path, (old, new) in attributes.items():
+        same = old is not ABSENT and old == new
+        if path not in mapped:
+            first_quiet = first_quiet or ("E-T4" if enterprise else "S-T3")
+        elif enterprise:
+            return True, False, "E-S1" if same else "E-T3"
+        elif same and not same_counts:
+            first_quiet = first_quiet or "A3"
+        else:
+            return True, False, "A3" if same else "S-T3"
+    return False, False, first_quiet
 
 
 def explain(dest: StreamingDestination, change: Change, state: ProfileState
@@ -243,10 +263,13 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
         exported = not (dest.type == "streaming-segment" and dest.consent_enforcement
                         and state.consent == "out")
     why = lambda: explain_activation(dest, state, catalog)  # noqa: E731 - a thunk
+    backfill = "E-T6" if dest.type == "streaming-profile" else "S-T6"
     if not exported:
-        return Decision(dest.id, state.id, False, explain=why)
-    return Decision(dest.id, state.id, True, explain=why, build=lambda: build_payload(
-        dest, state, Change(), catalog, activation=True))
+        held = not dest.mapped_segments.isdisjoint(state.active)
+        return Decision(dest.id, state.id, False, explain=why,
+                        rule="S-T4" if held else backfill)
+    return Decision(dest.id, state.id, True, explain=why, rule=backfill,
+                    build=lambda: build_payload(dest, state, Change(), catalog, activation=True))
 
 
 def explain_activation(dest: StreamingDestination, state: ProfileState, catalog: Catalog

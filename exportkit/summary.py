@@ -18,7 +18,7 @@ class Summary:
     events: int = 0
     exported: Counter[str] = field(default_factory=Counter)
     not_exported: Counter[str] = field(default_factory=Counter)
-    rules: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rules: Counter[tuple[str, str]] = field(default_factory=Counter)  # the deciding rule
     files: Counter[str] = field(default_factory=Counter)
     file_rows: Counter[str] = field(default_factory=Counter)
     messages: Counter[str] = field(default_factory=Counter)
@@ -27,8 +27,7 @@ class Summary:
     def add_decisions(self, decisions: list[Decision]) -> None:
         for d in decisions:
             (self.exported if d.exported else self.not_exported)[d.destination] += 1
-            for r in d.reasons:
-                self.rules[(d.destination, r.rule)] += 1
+            self.rules[(d.destination, d.rule)] += 1
 
     def add_step(self, step: Any) -> None:
         self.events += 1

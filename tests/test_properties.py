@@ -80,6 +80,7 @@ def test_every_profile_event_gets_one_decision_per_destination_with_a_reason(cas
     scenario, rules = case
     result = replay(scenario, rules=rules)
     assert len(result.steps) == len(scenario.events)
+    assert all(d.rule == d.reasons[0].rule for d in result.activation)
     for step in result.steps:
         if step.event.profile is None:
             continue
@@ -88,6 +89,7 @@ def test_every_profile_event_gets_one_decision_per_destination_with_a_reason(cas
             assert d.profile == step.event.profile
             assert d.reasons, d
             assert all(r.rule in RULES and r.text for r in d.reasons)
+            assert d.rule == d.reasons[0].rule
             assert (d.payload is not None) is d.exported
 
 
@@ -119,7 +121,7 @@ def test_payloads_hold_only_what_is_mapped(case):
 @given(scenarios())
 def test_the_fast_verdict_agrees_with_the_explained_rules(case):
     """`verdict` (plain conditions) and `explain` (every trigger rule with its reason) agree on
-    every decision, opt-out exits included."""
+    every decision, opt-out exits included, and on the rule of the first reason."""
     from exportkit.state import ProfileState, apply_event
     from exportkit.streaming import explain, verdict
 
@@ -132,7 +134,8 @@ def test_the_fast_verdict_agrees_with_the_explained_rules(case):
         states[state.id] = state
         for dest in scenario.destinations:
             exported, reasons, opt_out = explain(dest, change, state)
-            assert verdict(dest, change, state) == (exported, opt_out), (dest.id, reasons)
+            assert verdict(dest, change, state) == (exported, opt_out, reasons[0].rule), (
+                dest.id, reasons)
 
 
 @settings(max_examples=100, deadline=None)
