@@ -142,6 +142,24 @@ def notes_for(dest: BatchDestination, bs: BatchSegment, change: Change, state: P
     return [n for noter in NOTERS if (n := noter(dest, bs, change, state, rules)) is not None]
 
 
+def note_rule(bs: BatchSegment, change: Change, state: ProfileState, kind: Kind) -> str:
+    """The rule id of the note `notes_for` makes first, for its first kind (held to it by a
+    test)."""
+    full = bs.mode == "full"
+    if kind == "membership":
+        new = change.segments[bs.id][1]
+        if new != "exited" and state.consent == "out":
+            return "A13"
+        if full:
+            return "B-I2" if new == "exited" else "B-I1"
+        return "B-T6" if new != "exited" else "B-I4"
+    if kind == "consent":
+        return "A13"
+    if full:
+        return "B-I1"
+    return "B-T8" if kind == "identity" else "B-T7"
+
+
 def note_kinds(bs: BatchSegment, change: Change, state: ProfileState) -> list[Kind]:
     """The kinds `notes_for` notes, without their reasons: the same conditions, for speed (a
     test holds the two to the same answer)."""

@@ -28,6 +28,7 @@ from .batch import (
     is_active,
     missing_mandatory,
     note_kinds,
+    note_rule,
     notes_for,
     row_of,
 )
@@ -83,13 +84,15 @@ class BatchLedger:
 
     def note(self, dest: BatchDestination, change: Change, state: ProfileState) -> Decision:
         """Record what a profile event changed in each segment of `dest`, and say so (B-T6…)."""
+        rule = ""
         for bs in dest.segments:
             kinds = note_kinds(bs, change, state)
             if kinds:
                 self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(kinds)
                 if bs.id in change.segments:
                     self.members[bs.id].add(state.id)
-        return Decision(dest.id, state.id, False,
+                rule = rule or note_rule(bs, change, state, kinds[0])
+        return Decision(dest.id, state.id, False, rule=rule or "B-T2",
                         explain=lambda: self._explain_note(dest, change, state))
 
     def _explain_note(self, dest: BatchDestination, change: Change, state: ProfileState

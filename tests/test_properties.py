@@ -141,7 +141,7 @@ def test_the_fast_verdict_agrees_with_the_explained_rules(case):
 @settings(max_examples=100, deadline=None)
 @given(scenarios())
 def test_batch_note_kinds_agree_with_the_explained_notes(case):
-    from exportkit.batch import note_kinds, notes_for
+    from exportkit.batch import note_kinds, note_rule, notes_for
     from exportkit.model import BatchSegment
     from exportkit.state import ProfileState, apply_event
 
@@ -156,5 +156,8 @@ def test_batch_note_kinds_agree_with_the_explained_notes(case):
         state, change = apply_event(states[event.profile], event)
         states[state.id] = state
         for bs in segments:
-            assert note_kinds(bs, change, state) == [
-                n.kind for n in notes_for(dest, bs, change, state, rules)]
+            notes = notes_for(dest, bs, change, state, rules)
+            kinds = note_kinds(bs, change, state)
+            assert kinds == [n.kind for n in notes]
+            if kinds:
+                assert note_rule(bs, change, state, kinds[0]) == notes[0].reason.rule
