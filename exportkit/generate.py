@@ -149,7 +149,15 @@ def write_scenario(document: dict[str, Any], path: str | Path) -> Path:
         import yaml
 
         path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    else:
+    else:  # compact JSON, but one profile and one event a line: errors can name a useful line
+        compact = {"separators": (",", ":"), "ensure_ascii": False}
+        head = {k: v for k, v in document.items() if k not in ("profiles", "events")}
         with path.open("w", encoding="utf-8") as out:
-            json.dump(document, out, separators=(",", ":"))
+            out.write(json.dumps(head, **compact)[:-1])
+            for key in ("profiles", "events"):
+                items = document.get(key, [])
+                out.write(f',"{key}":[\n')
+                out.write(",\n".join(json.dumps(item, **compact) for item in items))
+                out.write("\n]")
+            out.write("}\n")
     return path
