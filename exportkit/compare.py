@@ -192,13 +192,25 @@ def _field_reason(d: Decision, path: str) -> str:
     return ""
 
 
+def _pairs(a: list[Any], b: list[Any], key: Any) -> list[tuple[Any, Any, Any]]:
+    """Pair the items of two replays' steps by `key`, in order; an item without a partner pairs
+    with None. Repeated keys pair by occurrence (the second file of a segment with the second)."""
+    def keyed(items: list[Any]) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        out = {}
+        for item in items:
+            k = key(item)
+            seen[k] = seen.get(k, 0) + 1
+            out[(k, seen[k])] = item
+        return out
+
+    ka, kb = keyed(a), keyed(b)
+    return [(k[0], ka.get(k), kb.get(k)) for k in dict.fromkeys([*ka, *kb])]
+
+
 def _compare_decisions(step: int, a: list[Decision], b: list[Decision]) -> list[Difference]:
     out: list[Difference] = []
-    keyed_b = {(d.destination, d.profile): d for d in b}
-    keyed_a = {(d.destination, d.profile): d for d in a}
-    for key in dict.fromkeys(list(keyed_a) + list(keyed_b)):
-        da, db = keyed_a.get(key), keyed_b.get(key)
-        dest, profile = key
+    for (dest, profile), da, db in _pairs(a, b, lambda d: (d.destination, d.profile)):
         ea = bool(da and da.exported)
         eb = bool(db and db.exported)
         if ea != eb:
@@ -224,27 +236,36 @@ def _side(leaves: dict[str, Any], path: str, d: Decision) -> str:
     return f"absent {_field_reason(d, path)}".rstrip()
 
 
+def _rows(f: Any) -> dict[str, list[dict[str, Any]]]:
+    """A file's rows per profile (a profile has one row per identity value with B-I8)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if f is not None:
+        for profile, row in zip(f.profiles, f.rows, strict=True):
+            out.setdefault(profile, []).append(row)
+    return out
+
+
 def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
     out: list[Difference] = []
-    fa = {(f.destination, f.segment): f for f in a}
-    fb = {(f.destination, f.segment): f for f in b}
-    for key in dict.fromkeys(list(fa) + list(fb)):
-        x, y = fa.get(key), fb.get(key)
-        pa = set(x.profiles) if x else set()
-        pb = set(y.profiles) if y else set()
-        for profile in sorted(pa ^ pb):
-            out.append(Difference(step, key[0], profile, f"file row ({key[1]})",
+    for (dest, segment, _trigger), x, y in _pairs(a, b, lambda f: (f.destination, f.segment,
+                                                                   f.trigger)):
+        rows_a, rows_b = _rows(x), _rows(y)
+        for profile in sorted(set(rows_a) ^ set(rows_b)):
+            out.append(Difference(step, dest, profile, f"file row ({segment})",
                                   _row_why(x, profile), _row_why(y, profile)))
-        if x and y:
-            rows_a = {p: r for p, r in zip(x.profiles, x.rows, strict=True)}
-            rows_b = {p: r for p, r in zip(y.profiles, y.rows, strict=True)}
-            for profile in sorted(pa & pb):
-                ra, rb = rows_a[profile], rows_b[profile]
-                for column in dict.fromkeys([*ra, *rb]):
-                    if ra.get(column, _MISSING) != rb.get(column, _MISSING):
+        for profile in sorted(set(rows_a) & set(rows_b)):
+            ra, rb = rows_a[profile], rows_b[profile]
+            if len(ra) != len(rb):
+                out.append(Difference(step, dest, profile, f"file {segment} rows",
+                                      f"{len(ra)} row(s)", f"{len(rb)} row(s)"))
+                continue
+            for one, two in zip(ra, rb, strict=True):
+                for column in dict.fromkeys([*one, *two]):
+                    if one.get(column, _MISSING) != two.get(column, _MISSING):
                         out.append(Difference(
-                            step, key[0], profile, f"file {key[1]} column {column}",
-                            repr(ra.get(column, "(no column)")), repr(rb.get(column, "(no column)"))))
+                            step, dest, profile, f"file {segment} column {column}",
+                            repr(one.get(column, "(no column)")),
+                            repr(two.get(column, "(no column)"))))
     return out
 
 

@@ -74,3 +74,25 @@ def test_batch_cells_show_files_and_what_waits_for_them():
     assert first["batch-incremental"].verdict == "no file now · B-T6"
     assert second["batch-incremental"].verdict.startswith("file: ")
     assert second["batch-full"].verdict.startswith("file: ")
+
+
+def test_files_pair_by_run_and_compare_every_identity_row():
+    """Two files of one segment on one step (scheduled, then Export file now) pair one to one;
+    a profile's rows (one per email, B-I8) compare row by row."""
+    from exportkit.model import BatchDestination, BatchSegment
+
+    def scenario(tier: str):
+        dest = BatchDestination(id="b", type="batch", identity="email",
+                                segments=(BatchSegment(id="s1", mode="full"),),
+                                attributes=("loyalty.tier",))
+        return make_scenario([{"profile": "p", "set": {"loyalty.tier": tier}},
+                              {"run": "b"}, {"export_now": "b"}],
+                             profiles=[make_profile(identities={"email": ["a@x", "b@x"]})],
+                             destinations=[dest])
+
+    diffs = [d for d in compare(replay(scenario("gold")), replay(scenario("silver")))
+             if d.what.startswith("file")]
+    assert [(d.step, d.what, d.a, d.b) for d in diffs] == [
+        (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),
+        (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),
+    ]  # the run's two rows; Export file now uses the snapshot, where both are still 'gold'
