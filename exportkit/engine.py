@@ -207,6 +207,11 @@ class Replayer:
             elif event.kind == "flush":
                 flushed = self.outbox.flush(target, event.at)
                 changes += [] if flushed else [f"{target} buffer is empty: nothing to send"]
+                sent = sum(len(m.profiles) for m in flushed)
+                decisions.append(Decision(target, "", False, (reason(
+                    "M1", f"flush: {len(flushed)} message(s) carrying {sent} export(s) leave the "
+                    "buffer now, listed below; a flush sends what waits and exports no profile "
+                    "by itself"),)))
                 decisions += self.ledger.event_decisions(event.kind, target, files)
                 return Step(index, event, changes, decisions, messages=flushed)
         target = None if event.kind == "evaluate" else event.value

@@ -45,3 +45,13 @@ def test_each_decision_knows_its_first_rule_before_explaining(name):
         assert decisions
         for d in decisions:
             assert d.rule == d.reasons[0].rule, d
+
+
+@pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching",
+                                  "streaming_media"])
+def test_every_event_gets_a_decision_for_every_destination(name):
+    """Nothing is lost: each step decides once for each destination, profile events or not."""
+    scenario = load_scenario(ROOT / "datasets" / f"{name}.yaml")
+    ids = sorted(d.id for d in scenario.destinations)
+    for step in replay(scenario).steps:
+        assert sorted(d.destination for d in step.decisions) == ids, step.event
