@@ -16,24 +16,48 @@ from .decision import Decision
 @dataclass
 class Summary:
     events: int = 0
-    exported: Counter[str] = field(default_factory=Counter)
-    not_exported: Counter[str] = field(default_factory=Counter)
-    rules: Counter[tuple[str, str]] = field(default_factory=Counter)  # the deciding rule
+    # (destination, exported, deciding rule) -> decisions: one count per decision, the rest derived
+    verdicts: dict[tuple[str, bool, str], int] = field(default_factory=dict)
     files: Counter[str] = field(default_factory=Counter)
     file_rows: Counter[str] = field(default_factory=Counter)
     messages: Counter[str] = field(default_factory=Counter)
     message_profiles: Counter[str] = field(default_factory=Counter)
 
     def add_decisions(self, decisions: list[Decision]) -> None:
+        verdicts = self.verdicts
         for d in decisions:
-            (self.exported if d.exported else self.not_exported)[d.destination] += 1
-            self.rules[(d.destination, d.rule)] += 1
+            key = (d.destination, d.exported, d.rule)
+            verdicts[key] = verdicts.get(key, 0) + 1
 
     def add_step(self, step: Any) -> None:
         self.events += 1
         self.add_decisions(step.decisions)
-        self.add_files(step.files)
-        self.add_messages(step.messages)
+        if step.files:
+            self.add_files(step.files)
+        if step.messages:
+            self.add_messages(step.messages)
+
+    @property
+    def exported(self) -> Counter[str]:
+        return self._count(True)
+
+    @property
+    def not_exported(self) -> Counter[str]:
+        return self._count(False)
+
+    @property
+    def rules(self) -> Counter[tuple[str, str]]:
+        out: Counter[tuple[str, str]] = Counter()
+        for (dest, _, rule), n in self.verdicts.items():
+            out[(dest, rule)] += n
+        return out
+
+    def _count(self, exported: bool) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for (dest, verdict, _), n in self.verdicts.items():
+            if verdict is exported:
+                out[dest] += n
+        return out
 
     def add_files(self, files: list[Any]) -> None:
         for f in files:
@@ -46,15 +70,16 @@ class Summary:
             self.message_profiles[m.destination] += len(m.profiles)
 
     def as_dict(self) -> dict[str, Any]:
-        destinations = sorted(set(self.exported) | set(self.not_exported) | set(self.files)
+        exported, not_exported, rules = self.exported, self.not_exported, self.rules
+        destinations = sorted({d for d, _, _ in self.verdicts} | set(self.files)
                               | set(self.messages))
         return {
             "events": self.events,
             "destinations": {
-                d: {"exported": self.exported[d], "not_exported": self.not_exported[d],
+                d: {"exported": exported[d], "not_exported": not_exported[d],
                     "files": self.files[d], "file_rows": self.file_rows[d],
                     "messages": self.messages[d], "message_profiles": self.message_profiles[d],
-                    "rules": {rule: n for (dest, rule), n in sorted(self.rules.items())
+                    "rules": {rule: n for (dest, rule), n in sorted(rules.items())
                               if dest == d}}
                 for d in destinations},
         }
