@@ -93,6 +93,10 @@ def quiet_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What the replay made is now old: file it with the oldest generation (freeze, then
+            # unfreeze) so the first collection after this does not scan millions of objects.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
