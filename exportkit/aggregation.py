@@ -47,6 +47,10 @@ class Policy:
     max_age_seconds: int | None
     key: AggregationKey
     reason: Reason
+    window: timedelta = field(init=False)  # max_age_seconds as a duration (configurable only)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "window", timedelta(seconds=self.max_age_seconds or 0))
 
     def describe(self) -> str:
         if self.type == "best_effort":
@@ -259,17 +263,17 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     Best effort sends as soon as it can, so what waits leaves once the clock has moved past the
     instant it was exported. Configurable sends when the oldest export has waited the window.
     """
-    oldest, p = buffer.oldest, buffer.policy
-    if oldest is None:
+    entries, p = buffer.entries, buffer.policy
+    if not entries:
         return None
-    n = len(buffer.entries)
+    oldest, n = entries[0].at, len(entries)
     if p.type == "best_effort":
         if oldest >= now:
             return None
         return oldest, reason("M3", f"best effort sends as soon as it can: the {n} profile(s) "
                               f"exported at {iso(oldest)} leave without waiting to fill a "
                               f"message of {p.max_count}")
-    deadline = oldest + timedelta(seconds=p.max_age_seconds or 0)
+    deadline = oldest + p.window
     if deadline > now:
         return None
     return deadline, reason("M2", f"the oldest export has waited {p.max_age_seconds} s "
@@ -284,21 +288,12 @@ class Outbox:
         self.destinations = {d.id: d for d in destinations}
         self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
         self.buffers: dict[str, dict[str, Buffer]] = {d: {} for d in self.destinations}
-        self._clock = {d: (p.type == "best_effort", timedelta(seconds=p.max_age_seconds or 0))
-                       for d, p in self.policies.items()}
 
     def advance(self, now: datetime) -> list[Message]:
         """The messages the clock sends up to `now`, before anything exported at `now` is added."""
         due = []
-        for dest, groups in self.buffers.items():
-            best_effort, window = self._clock[dest]
+        for groups in self.buffers.values():
             for buffer in groups.values():
-                entries = buffer.entries
-                if not entries:
-                    continue
-                oldest = entries[0].at  # a quick look first: most buffers are not due
-                if (oldest >= now) if best_effort else (oldest + window > now):
-                    continue
                 when = due_at(buffer, now)
                 if when is not None:
                     due.append((when[0], buffer, when[1]))

@@ -23,13 +23,6 @@ from .model import (
 )
 from .render import describe_event
 
-TYPE_LABELS = {
-    "streaming-profile": "enterprise (streaming profile)",
-    "streaming-segment": "advertising (streaming segment)",
-    "batch-full": "batch, full files",
-    "batch-incremental": "batch, incremental files",
-}
-
 
 def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
     """A copy of `scenario` with one destination of each type, all mapping the segments and

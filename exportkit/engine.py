@@ -179,6 +179,7 @@ class Replayer:
     def _destination_step(self, index: int, event: Event) -> Step:
         changes: list[str] = []
         files: list[ExportFile] = []
+        messages: list[Message] = []
         if event.kind == "evaluate":
             order = self.ledger.order
             moved = evaluate(self.states, keep_realized=self.rules == "current",
@@ -200,27 +201,29 @@ class Replayer:
         else:
             target = event.value
             changes = [f"{event.kind} {target}"]
-            decisions = [Decision(d.id, "", False, (reason(
-                "E-T5" if d.type == "streaming-profile" else "S-T5",
-                f"{event.kind} concerns {target} only and updates no profile: nothing to "
-                "export here"),)) for d in self.streaming if d.id != target]
+            if event.kind == "flush":
+                messages = self.outbox.flush(target, event.at)
+                if not messages:
+                    changes.append(f"{target} buffer is empty: nothing to send")
+            decisions = [self._flushed(d.id, messages) if d.id == target else Decision(
+                d.id, "", False, (reason(
+                    "E-T5" if d.type == "streaming-profile" else "S-T5",
+                    f"{event.kind} concerns {target} only and updates no profile: nothing to "
+                    "export here"),)) for d in self.streaming]
             if event.kind == "run":
                 files = self.ledger.run(target, event.at)
             elif event.kind == "export_now":
                 files = self.ledger.export_now(target, event.at)
-            elif event.kind == "flush":
-                flushed = self.outbox.flush(target, event.at)
-                changes += [] if flushed else [f"{target} buffer is empty: nothing to send"]
-                sent = sum(len(m.profiles) for m in flushed)
-                decisions.append(Decision(target, "", False, (reason(
-                    "M1", f"flush: {len(flushed)} message(s) carrying {sent} export(s) leave the "
-                    "buffer now, listed below; a flush sends what waits and exports no profile "
-                    "by itself"),)))
-                decisions += self.ledger.event_decisions(event.kind, target, files)
-                return Step(index, event, changes, decisions, messages=flushed)
         target = None if event.kind == "evaluate" else event.value
         decisions += self.ledger.event_decisions(event.kind, target, files)
-        return Step(index, event, changes, decisions, files=files)
+        return Step(index, event, changes, decisions, files=files, messages=messages)
 
+    @staticmethod
+    def _flushed(destination: str, messages: list[Message]) -> Decision:
+        """M1: the decision of the destination a flush event empties."""
+        sent = sum(len(m.profiles) for m in messages)
+        return Decision(destination, "", False, (reason(
+            "M1", f"flush: {len(messages)} message(s) carrying {sent} export(s) leave the buffer "
+            "now, listed below; a flush sends what waits and exports no profile by itself"),))
 
 __all__ = ["End", "Replay", "Replayer", "Step", "replay"]

@@ -7,7 +7,6 @@ verdict with its reasons, and the payload with what was left out and why.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .engine import Replay, Step, replay
@@ -137,23 +136,3 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
         if destination in (None, d.destination):
             lines += render_decision(d)
     return "\n".join(lines)
-
-
-def summary_table(result: Replay, destination: str | None = None) -> list[dict[str, Any]]:
-    """One row per step and destination: verdict and first rule, for tables and quick checks."""
-    rows = []
-    for d in result.activation:
-        if destination in (None, d.destination) and d.exported:
-            rows.append({"step": 0, "event": "activation", "destination": d.destination,
-                         "profile": d.profile, "exported": True, "rule": d.reasons[0].rule})
-    for step in result.steps:
-        for d in step.decisions:
-            if destination in (None, d.destination):
-                rows.append({"step": step.index + 1, "event": describe_event(step),
-                             "destination": d.destination, "profile": d.profile,
-                             "exported": d.exported, "rule": d.reasons[0].rule})
-    return rows
-
-
-def payload_text(payload: dict[str, Any] | None) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False) if payload else "(no payload)"

@@ -154,10 +154,6 @@ class Quiz:
     def current(self) -> Question:
         return self.items[self.index]
 
-    @property
-    def finished(self) -> bool:
-        return self.index == len(self.items) - 1 and self.index in self.answered
-
     def answer(self, given: str | Iterable[str]) -> Feedback:
         """Check `given` (yes/no, or the ticked fields) against the current question. A question
         scores once: answering it again returns the first feedback."""

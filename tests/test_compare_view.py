@@ -35,3 +35,11 @@ def test_what_if_mapping_and_rules():
     view.mode.value = "mapping"
     view.segments.value = ()
     assert view.text == "Cannot compare: map at least one segment."
+
+
+def test_matrix_narrows_to_steps_and_destinations():
+    result = replay(load_scenario(DELOREAN))
+    verdicts, _, divergent = matrix_frame(result, range(1, 8), ["http-api", "adnet"])
+    assert list(verdicts.index) == list(range(1, 8))
+    assert list(verdicts.columns) == ["event", "http-api", "adnet"]
+    assert verdicts.loc[3, "adnet"] == "not exported · A3" and divergent[2]

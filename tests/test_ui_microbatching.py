@@ -8,7 +8,13 @@ import matplotlib
 import pytest
 
 from exportkit.engine import replay
-from exportkit.ui.microbatching import buffer_series, describe_messages, messages_of, plot_buffers
+from exportkit.ui.microbatching import (
+    buffer_series,
+    describe_messages,
+    live_delivery,
+    messages_of,
+    plot_buffers,
+)
 from exportkit.workloads import qualification_burst
 
 matplotlib.use("Agg")
@@ -52,3 +58,12 @@ def test_plot_has_a_size_and_an_age_panel_per_policy(burst):
 def test_a_batch_or_unknown_destination_is_refused(burst):
     with pytest.raises(ValueError, match="not a streaming destination"):
         buffer_series(burst, "nope")
+
+
+def test_live_delivery_retries_on_a_real_receiver_and_hides_the_port(burst):
+    lines = live_delivery(messages_of(burst, "adnet")[:1], fail_first=2)
+    assert lines[0] == "Delivery of adnet to a local receiver"
+    assert [line.strip().split(":")[0] for line in lines if line.strip().startswith("attempt")] == [
+        "attempt 1", "attempt 2", "attempt 3"]
+    assert lines[-2:] == ["1 of 1 message(s) acknowledged", "3 calls received"]
+    assert "127.0.0.1" not in "\n".join(lines)

@@ -20,10 +20,14 @@ FILE = "background-color: #dbeafe"
 DIVERGENT = "border-left: 4px solid #f59e0b; background-color: #fef3c7"
 
 
-def matrix_frame(result: Replay) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]]:
+def matrix_frame(result: Replay, steps: range | None = None,
+                 destinations: list[str] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]]:
     """The matrix as a frame of verdicts, a frame of reasons (the tooltips), and the divergent
-    flag of each row."""
+    flag of each row; `steps` and `destinations` narrow it."""
     ids, rows = matrix(result)
+    ids = [i for i in ids if destinations is None or i in destinations]
+    rows = [r for r in rows if steps is None or r["step"] in steps]
     index = pd.Index([r["step"] for r in rows], name="step")
     verdicts = pd.DataFrame([[r["event"]] + [r["cells"][i].verdict for i in ids] for r in rows],
                             index=index, columns=["event", *ids])
@@ -32,10 +36,11 @@ def matrix_frame(result: Replay) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]
     return verdicts, reasons, [r["divergent"] for r in rows]
 
 
-def matrix_styler(result: Replay, uuid: str = "matrix") -> Any:
+def matrix_styler(result: Replay, uuid: str = "matrix", steps: range | None = None,
+                  destinations: list[str] | None = None) -> Any:
     """A Styler: green where exported, blue where a file was made, amber rows where the
     destinations diverge, and every cell's reasons as its tooltip."""
-    verdicts, reasons, divergent = matrix_frame(result)
+    verdicts, reasons, divergent = matrix_frame(result, steps, destinations)
 
     def colours(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)

@@ -3,13 +3,17 @@ the messages as they leave, and a plot of both (matplotlib). A thin client of th
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..aggregation import Message, Outbox, policy_for
+from ..delivery import deliver, render_deliveries
 from ..engine import Replay
 from ..model import iso
+from ..receiver import Receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,20 @@ def describe_messages(result: Replay, destination: str) -> list[str]:
     return lines
 
 
+def live_delivery(messages: list[Message], fail_first: int = 2,
+                  fail_mode: str = "status") -> list[str]:
+    """Deliver `messages` to a real receiver on a free loopback port that fails its first calls,
+    and report it (M7): each attempt, without timings, then how many calls arrived."""
+    with tempfile.TemporaryDirectory() as folder:
+        with Receiver(Path(folder) / "received.jsonl", fail_first=fail_first,
+                      fail_mode=fail_mode) as receiver:
+            deliveries = deliver(messages, receiver.url, dead_letter=Path(folder) / "dead.jsonl",
+                                 backoff=0)
+        lines = render_deliveries(deliveries, durations=False)
+    return [line.replace(receiver.url, "a local receiver") for line in lines] + [
+        f"{len(receiver.requests)} calls received"]
+
+
 def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
     """One column per replay: the buffer size against the count threshold (top) and the age of
     the oldest export against the age threshold (bottom), with each message as it leaves."""
@@ -129,4 +147,5 @@ def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
     return fig
 
 
-__all__ = ["Point", "buffer_series", "describe_messages", "messages_of", "plot_buffers"]
+__all__ = ["Point", "buffer_series", "describe_messages", "live_delivery", "messages_of",
+           "plot_buffers"]

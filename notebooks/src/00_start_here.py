@@ -28,20 +28,15 @@
 # The bundled DeLorean scenario is the reference's own example: Marty has watched *Back to the
 # Future* and likes science fiction; then he qualifies for *Customer with DeLorean Cars*. Two
 # streaming dataflows receive him: `http-api` (enterprise) and `adnet` (advertising). Here are the
-# first seven events and each destination's verdict with the first rule behind it.
+# first seven events and each destination's verdict with the first rule behind it (hover a cell
+# for all its reasons; amber rows are where the two destinations disagree).
 
 # %%
-import pandas as pd
-
 from exportkit import load_scenario, replay
-from exportkit.explore import summary_table
+from exportkit.ui.compare_view import matrix_styler
 
 result = replay(load_scenario("../datasets/delorean.yaml"))  # paths are relative to this notebook
-rows = pd.DataFrame(summary_table(result))
-rows["verdict"] = rows["exported"].map({True: "exported", False: "not exported"}) + " [" + rows["rule"] + "]"
-first = rows[rows["step"].between(1, 7)]
-table = first.pivot(index=["step", "event"], columns="destination", values="verdict")[["http-api", "adnet"]]
-table.style.set_uuid("start").map(lambda v: "background-color: #dcfce7" if v.startswith("exported") else "")
+matrix_styler(result, uuid="start", steps=range(1, 8), destinations=["http-api", "adnet"])
 
 # %% [markdown]
 # Read it row by row. Step 3 writes `loyalty.tier` with the value it already had: the enterprise

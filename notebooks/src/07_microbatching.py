@@ -14,16 +14,11 @@
 # and emptying under two policies.
 
 # %%
-import tempfile
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 from IPython.display import display
 
 from exportkit import replay
-from exportkit.delivery import deliver
-from exportkit.receiver import Receiver
-from exportkit.ui.microbatching import describe_messages, plot_buffers
+from exportkit.ui.microbatching import describe_messages, live_delivery, messages_of, plot_buffers
 from exportkit.workloads import qualification_burst
 
 # %% [markdown]
@@ -96,16 +91,7 @@ print("\n".join(describe_messages(best_effort, "http-api")))
 # `exportkit run SCENARIO --deliver adnet=http://127.0.0.1:8000/`.
 
 # %%
-messages = [m for m in older.messages() if m.destination == "adnet"]
-with tempfile.TemporaryDirectory() as folder:
-    with Receiver(Path(folder) / "received.jsonl", fail_first=2, fail_mode="status") as receiver:
-        deliveries = deliver(messages, receiver.url, dead_letter=Path(folder) / "dead.jsonl",
-                             backoff=0)
-    for d in deliveries:
-        print(d.message_id, f"{len(d.message.profiles)} profiles:",
-              "; ".join(a.render(durations=False) for a in d.attempts))
-    print(f"{len(receiver.requests)} calls received, "
-          f"{sum(d.delivered for d in deliveries)} of {len(deliveries)} messages acknowledged")
+print("\n".join(live_delivery(messages_of(older, "adnet"), fail_first=2)))
 
 # %% [markdown]
 # That is the end of the course. Back to **`00_start_here.ipynb`** for the map, or to
