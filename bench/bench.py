@@ -30,24 +30,24 @@ sys.path.insert(0, str(ROOT))
 
 # --- measurements, each run in its own process ------------------------------------------------
 
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure_load(path: str) -> dict:
-    from exportkit.loader import load_scenario
+    from exportkit.io.loader import load_scenario
 
     t = time.perf_counter()
     scenario = load_scenario(path)
-    return {"seconds": time.perf_counter() - t, "events": len(scenario.events),
-            "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - t, "events": len(scenario.events), "peak_mb": _peak_mb()}
 
 
 def measure_replay(path: str) -> dict:
     """The engine, streaming its steps into a summary: every decision with its rule ids."""
-    from exportkit.engine import Replayer, quiet_gc
-    from exportkit.loader import load_scenario
-    from exportkit.summary import Summary
+    from exportkit.core.engine import Replayer, quiet_gc
+    from exportkit.core.summary import Summary
+    from exportkit.io.loader import load_scenario
 
     scenario = load_scenario(path)
     loaded_mb = _peak_mb()
@@ -62,18 +62,25 @@ def measure_replay(path: str) -> dict:
         summary.add_messages(stream.finish().messages)
     seconds = time.perf_counter() - t
     decisions = sum(summary.exported.values()) + sum(summary.not_exported.values())
-    return {"seconds": seconds, "events": summary.events, "decisions": decisions,
-            "peak_mb": _peak_mb(), "loaded_mb": loaded_mb}
+    return {
+        "seconds": seconds,
+        "events": summary.events,
+        "decisions": decisions,
+        "peak_mb": _peak_mb(),
+        "loaded_mb": loaded_mb,
+    }
 
 
 def measure_baseline(path: str) -> dict:
     """A plain loop over the same events: the same triggers, no reasons, no payloads, no files."""
-    from exportkit.loader import load_scenario
+    from exportkit.io.loader import load_scenario
 
     scenario = load_scenario(path)
     dests = [d for d in scenario.destinations if d.type != "batch"]
-    mapped = [(set(d.segments), set(d.attributes), set(getattr(d, "identities", ())),
-               d.type == "streaming-profile") for d in dests]
+    mapped = [
+        (set(d.segments), set(d.attributes), set(getattr(d, "identities", ())), d.type == "streaming-profile")
+        for d in dests
+    ]
     held = {p.id: {s for s, st in p.segments.items() if st != "exited"} for p in scenario.profiles}
     t = time.perf_counter()
     exported = 0
@@ -104,9 +111,9 @@ def measure_full_file(path: str) -> dict:
     """One full file of every profile: made by the engine, then written as parquet and CSV."""
     import tempfile
 
-    from exportkit.engine import Replayer
-    from exportkit.files import write_file
-    from exportkit.loader import load_scenario
+    from exportkit.core.engine import Replayer
+    from exportkit.io.files import write_file
+    from exportkit.io.loader import load_scenario
 
     scenario = load_scenario(path)
     stream = Replayer(scenario, record_states=False)
@@ -138,17 +145,28 @@ def measure_stepper(path: str) -> dict:
         explorer.next.click()
         clicks.append(time.perf_counter() - t)
     assert explorer.text.startswith(f"Step {len(clicks)} ")
-    return {"open_seconds": opened, "median_click_ms": statistics.median(clicks) * 1000,
-            "max_click_ms": max(clicks) * 1000, "peak_mb": _peak_mb()}
+    return {
+        "open_seconds": opened,
+        "median_click_ms": statistics.median(clicks) * 1000,
+        "max_click_ms": max(clicks) * 1000,
+        "peak_mb": _peak_mb(),
+    }
 
 
-MEASURES = {f.__name__: f for f in (measure_load, measure_replay, measure_baseline,
-                                    measure_full_file, measure_stepper)}
+MEASURES = {
+    f.__name__: f
+    for f in (measure_load, measure_replay, measure_baseline, measure_full_file, measure_stepper)
+}
 
 
 def run_measure(name: str, path: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--measure", name, str(path)],
-                          capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", name, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{name} failed:\n{done.stderr}")
     return json.loads(done.stdout)
@@ -156,8 +174,9 @@ def run_measure(name: str, path: Path) -> dict:
 
 # --- workloads --------------------------------------------------------------------------------
 
+
 def workload(profiles: int, events: int, seed: int = 7) -> Path:
-    from exportkit.generate import generate_scenario, write_scenario
+    from exportkit.course.generate import generate_scenario, write_scenario
 
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"w-{profiles}p-{events}e-s{seed}.json"
@@ -173,17 +192,32 @@ def full_file_workload(profiles: int) -> Path:
     if path.exists():
         return path
     doc = {
-        "name": f"full-file-{profiles}", "start": "2025-03-03T09:00:00Z",
+        "name": f"full-file-{profiles}",
+        "start": "2025-03-03T09:00:00Z",
         "segments": [{"id": "all", "name": "Everyone"}],
-        "profiles": [{"id": f"p{i:07d}", "identities": {"email": [f"p{i}@example.com"]},
-                      "attributes": {"person.name.firstName": f"First{i % 997}",
-                                     "person.name.lastName": f"Last{i % 991}",
-                                     "loyalty.tier": ("gold", "silver", "bronze")[i % 3]},
-                      "segments": {"all": "existing"}} for i in range(profiles)],
-        "destinations": [{"id": "s3", "name": "Amazon S3", "type": "batch",
-                          "segments": [{"id": "all", "mode": "full"}],
-                          "attributes": ["person.name.firstName", "person.name.lastName",
-                                         "loyalty.tier"], "format": "parquet"}],
+        "profiles": [
+            {
+                "id": f"p{i:07d}",
+                "identities": {"email": [f"p{i}@example.com"]},
+                "attributes": {
+                    "person.name.firstName": f"First{i % 997}",
+                    "person.name.lastName": f"Last{i % 991}",
+                    "loyalty.tier": ("gold", "silver", "bronze")[i % 3],
+                },
+                "segments": {"all": "existing"},
+            }
+            for i in range(profiles)
+        ],
+        "destinations": [
+            {
+                "id": "s3",
+                "name": "Amazon S3",
+                "type": "batch",
+                "segments": [{"id": "all", "mode": "full"}],
+                "attributes": ["person.name.firstName", "person.name.lastName", "loyalty.tier"],
+                "format": "parquet",
+            }
+        ],
         "events": [{"run": "s3"}],
     }
     path.write_text(json.dumps(doc, separators=(",", ":")))
@@ -192,16 +226,32 @@ def full_file_workload(profiles: int) -> Path:
 
 def notebooks_seconds() -> float:
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "notebooks", "--nbval",
-                           "--nbval-current-env", "--nbval-sanitize-with",
-                           "notebooks/sanitize.cfg", "-q", "-p", "no:cacheprovider"],
-                          capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "notebooks",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "notebooks/sanitize.cfg",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(f"notebooks failed:\n{done.stdout[-2000:]}")
     return time.perf_counter() - t
 
 
 # --- the report -------------------------------------------------------------------------------
+
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
@@ -213,8 +263,10 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def row(figure: str, value: float, unit: str, target: float | None, lower_is_better=True) -> str:
@@ -238,8 +290,11 @@ def main() -> int:
     scale = 10 if args.quick else 1
     profiles, events = 100_000 // scale, 1_000_000 // scale
     print(f"machine: {machine()}", flush=True)
-    print(f"generating workloads ({profiles:,} profiles; {events // 4:,}, {events // 2:,} and "
-          f"{events:,} events) ...", flush=True)
+    print(
+        f"generating workloads ({profiles:,} profiles; {events // 4:,}, {events // 2:,} and "
+        f"{events:,} events) ...",
+        flush=True,
+    )
     t = time.perf_counter()
     sizes = {n: workload(profiles, n) for n in (events // 4, events // 2, events)}
     print(f"  done in {time.perf_counter() - t:.1f} s", flush=True)
@@ -249,29 +304,40 @@ def main() -> int:
     lines.append(row(f"load {events:,} events (JSON)", load["seconds"], "s", None))
     replays = {n: run_measure("measure_replay", p) for n, p in sizes.items()}
     big = replays[events]
-    lines.append(row(f"replay {events:,} events, {profiles:,} profiles, 3 destinations",
-                     big["seconds"], "s", 10.0 / scale))
-    lines.append(row("replay peak memory (max RSS, with the scenario loaded)", big["peak_mb"],
-                     "MB", 2048))
+    lines.append(
+        row(
+            f"replay {events:,} events, {profiles:,} profiles, 3 destinations",
+            big["seconds"],
+            "s",
+            10.0 / scale,
+        )
+    )
+    lines.append(row("replay peak memory (max RSS, with the scenario loaded)", big["peak_mb"], "MB", 2048))
     base = run_measure("measure_baseline", sizes[events])
     lines.append(row("plain explanation-free loop, same events", base["seconds"], "s", None))
     lines.append(row("ratio replay / plain loop", big["seconds"] / base["seconds"], "x", None))
     quarter, half = replays[events // 4], replays[events // 2]
-    lines.append(row("linearity: time(1x) / time(0.5x) (2 is linear)",
-                     big["seconds"] / half["seconds"], "", None))
-    lines.append(row("linearity: time(0.5x) / time(0.25x)", half["seconds"] / quarter["seconds"],
-                     "", None))
+    lines.append(
+        row("linearity: time(1x) / time(0.5x) (2 is linear)", big["seconds"] / half["seconds"], "", None)
+    )
+    lines.append(row("linearity: time(0.5x) / time(0.25x)", half["seconds"] / quarter["seconds"], "", None))
     for label, r in ((f"{events // 4:,}", quarter), (f"{events:,}", big)):
-        lines.append(row(f"memory the replay adds to the loaded scenario, {label} events",
-                         r["peak_mb"] - r["loaded_mb"], "MB", None))
+        lines.append(
+            row(
+                f"memory the replay adds to the loaded scenario, {label} events",
+                r["peak_mb"] - r["loaded_mb"],
+                "MB",
+                None,
+            )
+        )
     full = run_measure("measure_full_file", full_file_workload(1_000_000 // scale))
-    lines.append(row(f"full file of {full['rows']:,} profiles: made by the engine",
-                     full["make_seconds"], "s", None))
+    lines.append(
+        row(f"full file of {full['rows']:,} profiles: made by the engine", full["make_seconds"], "s", None)
+    )
     lines.append(row("  written as parquet", full["parquet_seconds"], "s", 5.0 / scale))
     lines.append(row("  written as CSV", full["csv_seconds"], "s", 10.0 / scale))
     stepper = run_measure("measure_stepper", workload(profiles, 2_000))
-    lines.append(row(f"stepper on {profiles:,} profiles: first replay", stepper["open_seconds"],
-                     "s", None))
+    lines.append(row(f"stepper on {profiles:,} profiles: first replay", stepper["open_seconds"], "s", None))
     lines.append(row("stepper: one click (median of 40)", stepper["median_click_ms"], "ms", 50))
     lines.append(row("stepper: slowest click", stepper["max_click_ms"], "ms", None))
     lines.append(row("notebook suite under nbval", notebooks_seconds(), "s", 30))

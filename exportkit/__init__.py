@@ -1,15 +1,10 @@
 """exportkit: when does a customer data platform export a profile, and what is in the export?"""
 
-from .aggregation import Message
-from .compare import Difference, compare, every_type
-from .decision import Catalog, Decision, FieldNote
-from .delivery import deliver
-from .engine import Replay, Replayer, Step, quiet_gc, replay
-from .exportfile import ExportFile, RowNote
-from .files import read_back, write_files
-from .generate import generate_scenario, write_scenario
-from .loader import ScenarioError, load_scenario, parse_scenario
-from .model import (
+from .core.aggregation import Message
+from .core.decision import Catalog, Decision, FieldNote
+from .core.engine import Replay, Replayer, Step, quiet_gc, replay
+from .core.exportfile import ExportFile, RowNote
+from .core.model import (
     BatchDestination,
     Event,
     Profile,
@@ -18,10 +13,15 @@ from .model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from .receiver import Receiver
-from .render import render_step, render_timeline, replay_document, to_json
-from .rules import RULES, Reason
-from .summary import Summary
+from .core.render import render_step, render_timeline, replay_document, to_json
+from .core.rules import RULES, Reason
+from .core.summary import Summary
+from .course.compare import Difference, compare, every_type
+from .course.generate import generate_scenario, write_scenario
+from .io.delivery import deliver
+from .io.files import read_back, write_files
+from .io.loader import ScenarioError, load_scenario, parse_scenario
+from .io.receiver import Receiver
 
 __all__ = [
     "RULES",

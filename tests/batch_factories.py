@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from exportkit.batch import Candidate
-from exportkit.engine import Replay, replay
-from exportkit.exportfile import ExportFile
-from exportkit.loader import build_scenario
-from exportkit.model import BatchDestination, Profile
-from exportkit.rules import reason
-from exportkit.state import ProfileState
+from exportkit.core.batch import Candidate
+from exportkit.core.engine import Replay, replay
+from exportkit.core.exportfile import ExportFile
+from exportkit.core.model import BatchDestination, Profile
+from exportkit.core.rules import reason
+from exportkit.core.state import ProfileState
+from exportkit.io.loader import build_scenario
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-SEGMENTS = [{"id": "s1", "name": "Customer with DeLorean Cars"},
-            {"id": "s2", "name": "City - Dallas"}]
+SEGMENTS = [{"id": "s1", "name": "Customer with DeLorean Cars"}, {"id": "s2", "name": "City - Dallas"}]
 ATTRIBUTES = ["person.name.firstName", "personalEmail.address", "loyalty.tier"]
 
 
@@ -24,8 +23,11 @@ def make_profile(pid: str = "p", **overrides: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": pid,
         "identities": {"email": [f"{pid}@example.com"]},
-        "attributes": {"person.name.firstName": pid.title(),
-                       "personalEmail.address": f"{pid}@example.com", "loyalty.tier": "gold"},
+        "attributes": {
+            "person.name.firstName": pid.title(),
+            "personalEmail.address": f"{pid}@example.com",
+            "loyalty.tier": "gold",
+        },
         "segments": {},
     }
     out.update(overrides)
@@ -34,9 +36,13 @@ def make_profile(pid: str = "p", **overrides: Any) -> dict[str, Any]:
 
 def make_batch(**overrides: Any) -> dict[str, Any]:
     """A batch destination as a scenario file writes it: s1 incremental, no schedule."""
-    out: dict[str, Any] = {"id": "s3", "name": "Amazon S3", "type": "batch",
-                           "segments": [{"id": "s1", "mode": "incremental"}],
-                           "attributes": list(ATTRIBUTES)}
+    out: dict[str, Any] = {
+        "id": "s3",
+        "name": "Amazon S3",
+        "type": "batch",
+        "segments": [{"id": "s1", "mode": "incremental"}],
+        "attributes": list(ATTRIBUTES),
+    }
     out.update(overrides)
     return out
 
@@ -53,17 +59,29 @@ def make_candidate(state: ProfileState, status: str = "realized") -> Candidate:
     return Candidate(state, status, reason("B-I1", "test"))
 
 
-def make_scenario_data(profiles: list[dict[str, Any]], events: list[dict[str, Any]],
-                       destinations: list[dict[str, Any]] | None = None,
-                       rules: str = "seed") -> dict[str, Any]:
-    return {"name": "test", "rules": rules, "start": T0, "segments": SEGMENTS,
-            "profiles": profiles, "destinations": destinations or [make_batch()],
-            "events": events}
+def make_scenario_data(
+    profiles: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    destinations: list[dict[str, Any]] | None = None,
+    rules: str = "seed",
+) -> dict[str, Any]:
+    return {
+        "name": "test",
+        "rules": rules,
+        "start": T0,
+        "segments": SEGMENTS,
+        "profiles": profiles,
+        "destinations": destinations or [make_batch()],
+        "events": events,
+    }
 
 
-def run_scenario(profiles: list[dict[str, Any]], events: list[dict[str, Any]],
-                 destinations: list[dict[str, Any]] | None = None, rules: str = "seed"
-                 ) -> Replay:
+def run_scenario(
+    profiles: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    destinations: list[dict[str, Any]] | None = None,
+    rules: str = "seed",
+) -> Replay:
     data = make_scenario_data(profiles, events, destinations, rules)
     return replay(build_scenario(data))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from exportkit import Scenario, replay
-from exportkit.engine import Step
-from exportkit.loader import build_scenario
+from exportkit.core.engine import Step
+from exportkit.io.loader import build_scenario
 
 SEGMENTS = [
     {"id": "s1", "name": "Customer with DeLorean Cars"},
@@ -15,16 +15,14 @@ SEGMENTS = [
     {"id": "u1", "name": "Watched Back to the Future"},
     {"id": "u2", "name": "Science fiction fans"},
 ]
-MAPPED_ATTRIBUTES = ["person.name.firstName", "person.name.lastName", "personalEmail.address",
-                     "loyalty.tier"]
+MAPPED_ATTRIBUTES = ["person.name.firstName", "person.name.lastName", "personalEmail.address", "loyalty.tier"]
 
 
 def make_profile(**overrides: Any) -> dict[str, Any]:
     profile = {
         "id": "p",
         "identities": {"ecid": ["e1"], "email": ["p@example.com"], "phone": ["+1555"]},
-        "attributes": {"person.name.firstName": "Pat", "loyalty.tier": "gold",
-                       "loyalty.points": 10},
+        "attributes": {"person.name.firstName": "Pat", "loyalty.tier": "gold", "loyalty.points": 10},
         "segments": {"s1": "existing", "u1": "existing", "u2": "existing"},
     }
     profile.update(overrides)
@@ -32,15 +30,25 @@ def make_profile(**overrides: Any) -> dict[str, Any]:
 
 
 def make_enterprise(**overrides: Any) -> dict[str, Any]:
-    dest = {"id": "ent", "type": "streaming-profile", "segments": ["s1", "s2", "s3"],
-            "attributes": MAPPED_ATTRIBUTES}
+    dest = {
+        "id": "ent",
+        "type": "streaming-profile",
+        "segments": ["s1", "s2", "s3"],
+        "attributes": MAPPED_ATTRIBUTES,
+    }
     dest.update(overrides)
     return dest
 
 
 def make_social(**overrides: Any) -> dict[str, Any]:
-    dest = {"id": "str", "type": "streaming-segment", "segments": ["s1", "s2", "s3"],
-            "identities": ["email"], "attributes": MAPPED_ATTRIBUTES, "consent_enforcement": True}
+    dest = {
+        "id": "str",
+        "type": "streaming-segment",
+        "segments": ["s1", "s2", "s3"],
+        "identities": ["email"],
+        "attributes": MAPPED_ATTRIBUTES,
+        "consent_enforcement": True,
+    }
     dest.update(overrides)
     return dest
 

@@ -13,27 +13,37 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportkit import ScenarioError, parse_scenario, render_timeline, replay, replay_document
-from exportkit.aggregation import Message, Outbox, group_export, policy_for
-from exportkit.decision import Decision
-from exportkit.engine import Replay
-from exportkit.model import Aggregation, StreamingProfileDestination, StreamingSegmentDestination
-from exportkit.workloads import qualification_burst
+from exportkit.core.aggregation import Message, Outbox, group_export, policy_for
+from exportkit.core.decision import Decision
+from exportkit.core.engine import Replay
+from exportkit.core.model import Aggregation, StreamingProfileDestination, StreamingSegmentDestination
+from exportkit.course.workloads import qualification_burst
 
-CONFIGURABLE = {"type": "configurable", "max_batch_age_seconds": 1800,
-                "max_events_in_batch": 10000}
+CONFIGURABLE = {"type": "configurable", "max_batch_age_seconds": 1800, "max_events_in_batch": 10000}
 
 
 def make_destination(**overrides: Any) -> dict[str, Any]:
-    dest = {"id": "adnet", "type": "streaming-segment", "segments": ["s1", "s2", "s3"],
-            "identities": ["email", "phone"], "attributes": ["loyalty.tier"]}
+    dest = {
+        "id": "adnet",
+        "type": "streaming-segment",
+        "segments": ["s1", "s2", "s3"],
+        "identities": ["email", "phone"],
+        "attributes": ["loyalty.tier"],
+    }
     dest.update(overrides)
     return dest
 
 
-def make_scenario(events: list[dict[str, Any]], destinations: list[dict[str, Any]] | None = None,
-                  profiles: list[dict[str, Any]] | None = None, rules: str = "seed"):
+def make_scenario(
+    events: list[dict[str, Any]],
+    destinations: list[dict[str, Any]] | None = None,
+    profiles: list[dict[str, Any]] | None = None,
+    rules: str = "seed",
+):
     data = {
-        "name": "t", "rules": rules, "start": "2025-01-01T09:00:00Z",
+        "name": "t",
+        "rules": rules,
+        "start": "2025-01-01T09:00:00Z",
         "segments": [{"id": s, "name": s.upper()} for s in ("s1", "s2", "s3")],
         "profiles": profiles or [{"id": "p1"}, {"id": "p2"}],
         "destinations": destinations or [make_destination()],
@@ -61,20 +71,37 @@ def at(text: str) -> datetime:
 # Case 30 (M3/M4), case 31 and 32 (M2): the issue's three policy cases, and their neighbours.
 POLICY_CASES = [
     # id, burst arguments, expected (size, trigger) of each message, rule of the trigger reason
-    ("M3-25-at-once-best-effort-10", dict(n=25, spread_seconds=0, quiet_seconds=60,
-                                          destination="streaming-profile"),
-     [(10, "count"), (10, "count"), (5, "age")], ["M3", "M3", "M3"]),
-    ("M3-no-later-event-end-flush", dict(n=25, spread_seconds=0, destination="streaming-profile"),
-     [(10, "count"), (10, "count"), (5, "flush")], ["M3", "M3", "M1"]),
-    ("M4-max-users-1", dict(n=3, spread_seconds=0, quiet_seconds=60,
-                            destination="streaming-profile",
-                            aggregation={"type": "best_effort", "max_users_per_request": 1}),
-     [(1, "count")] * 3, ["M3"] * 3),
-    ("M2-25000-configurable-10000", dict(n=25_000, spread_seconds=600, quiet_seconds=3600,
-                                         aggregation=CONFIGURABLE),
-     [(10000, "count"), (10000, "count"), (5000, "age")], ["M2", "M2", "M2"]),
-    ("M2-200-then-quiet", dict(n=200, spread_seconds=60, quiet_seconds=3600),
-     [(200, "age")], ["M2"]),
+    (
+        "M3-25-at-once-best-effort-10",
+        dict(n=25, spread_seconds=0, quiet_seconds=60, destination="streaming-profile"),
+        [(10, "count"), (10, "count"), (5, "age")],
+        ["M3", "M3", "M3"],
+    ),
+    (
+        "M3-no-later-event-end-flush",
+        dict(n=25, spread_seconds=0, destination="streaming-profile"),
+        [(10, "count"), (10, "count"), (5, "flush")],
+        ["M3", "M3", "M1"],
+    ),
+    (
+        "M4-max-users-1",
+        dict(
+            n=3,
+            spread_seconds=0,
+            quiet_seconds=60,
+            destination="streaming-profile",
+            aggregation={"type": "best_effort", "max_users_per_request": 1},
+        ),
+        [(1, "count")] * 3,
+        ["M3"] * 3,
+    ),
+    (
+        "M2-25000-configurable-10000",
+        dict(n=25_000, spread_seconds=600, quiet_seconds=3600, aggregation=CONFIGURABLE),
+        [(10000, "count"), (10000, "count"), (5000, "age")],
+        ["M2", "M2", "M2"],
+    ),
+    ("M2-200-then-quiet", dict(n=200, spread_seconds=60, quiet_seconds=3600), [(200, "age")], ["M2"]),
 ]
 
 
@@ -85,8 +112,11 @@ def replayed(case: str) -> Replay:
     return replay(qualification_burst(**burst), record_states=False)
 
 
-@pytest.mark.parametrize(("case", "expected", "trigger_rules"),
-                         [(c[0], *c[2:]) for c in POLICY_CASES], ids=[c[0] for c in POLICY_CASES])
+@pytest.mark.parametrize(
+    ("case", "expected", "trigger_rules"),
+    [(c[0], *c[2:]) for c in POLICY_CASES],
+    ids=[c[0] for c in POLICY_CASES],
+)
 def test_policy_cases(case, expected, trigger_rules):
     messages = all_messages(replayed(case))
     assert shape(messages) == expected
@@ -103,8 +133,9 @@ def test_m2_partial_batch_leaves_when_the_oldest_export_has_waited_the_window():
     assert "waited 1800 s" in message.reasons[1].text
 
 
-@pytest.mark.parametrize(("rules", "window"), [("seed", 1800), ("current", 300)],
-                         ids=["seed-30-min", "current-300-s"])
+@pytest.mark.parametrize(
+    ("rules", "window"), [("seed", 1800), ("current", 300)], ids=["seed-30-min", "current-300-s"]
+)
 def test_m2_default_window_follows_the_rule_set(rules, window):
     """A14: Facebook's window is 30 min in the older docs, 300 s in the current ones."""
     result = replay(qualification_burst(50, spread_seconds=10, quiet_seconds=7200, rules=rules))
@@ -126,8 +157,7 @@ def test_m3_activation_backfill_leaves_at_the_start_when_full():
     profiles = [{"id": f"p{i:02d}", "segments": {"s1": "existing"}} for i in range(25)]
     dest = make_destination(id="http", type="streaming-profile", identities=None)
     del dest["identities"]
-    result = replay(make_scenario([{"at": "2025-01-01T09:05:00Z", "flush": "http"}],
-                                  [dest], profiles))
+    result = replay(make_scenario([{"at": "2025-01-01T09:05:00Z", "flush": "http"}], [dest], profiles))
     assert shape(result.activation_messages) == [(10, "count"), (10, "count")]
     assert all(m.sent_at == result.scenario.start for m in result.activation_messages)
     (rest,) = result.steps[0].messages
@@ -135,8 +165,10 @@ def test_m3_activation_backfill_leaves_at_the_start_when_full():
 
 
 def test_m2_age_departure_at_the_event_time_leaves_before_the_event_exports():
-    events = [{"at": "2025-01-01T09:01:00Z", "profile": "p1", "qualify": "s1"},
-              {"at": "2025-01-01T09:31:00Z", "profile": "p2", "qualify": "s1"}]
+    events = [
+        {"at": "2025-01-01T09:01:00Z", "profile": "p1", "qualify": "s1"},
+        {"at": "2025-01-01T09:31:00Z", "profile": "p2", "qualify": "s1"},
+    ]
     result = replay(make_scenario(events))
     (message,) = result.steps[1].messages
     assert (message.profiles, message.trigger) == (("p1",), "age")
@@ -148,32 +180,43 @@ def test_m2_age_departure_at_the_event_time_leaves_before_the_event_exports():
 KEY_CASES = [
     # id, key, profiles, events, expected groups (one message each, in order); p2 is also
     # backfilled at activation, as an existing member of s1
-    ("M6-case-37-segment-and-status",
-     {"segment_id": True, "segment_status": True},
-     [{"id": "p1"}, {"id": "p2", "segments": {"s1": "existing"}}],
-     [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "exit": "s1"}],
-     ["segment s1, existing", "segment s1, realized", "segment s1, exited"]),
-    ("M6-segment-id-only-one-group",
-     {"segment_id": True},
-     [{"id": "p1"}, {"id": "p2", "segments": {"s1": "existing"}}],
-     [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "exit": "s1"}],
-     ["segment s1"]),
-    ("M6-identity-namespace",
-     {"identity": True},
-     [{"id": "p1", "identities": {"email": "a@x", "phone": "1"}},
-      {"id": "p2", "identities": {"email": "b@x"}}],
-     [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"}],
-     ["namespace email", "namespace phone"]),
-    ("M6-no-identity-group",
-     {"identity": True},
-     [{"id": "p1"}, {"id": "p2"}],
-     [{"profile": "p1", "qualify": "s1"}],
-     ["no identity"]),
+    (
+        "M6-case-37-segment-and-status",
+        {"segment_id": True, "segment_status": True},
+        [{"id": "p1"}, {"id": "p2", "segments": {"s1": "existing"}}],
+        [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "exit": "s1"}],
+        ["segment s1, existing", "segment s1, realized", "segment s1, exited"],
+    ),
+    (
+        "M6-segment-id-only-one-group",
+        {"segment_id": True},
+        [{"id": "p1"}, {"id": "p2", "segments": {"s1": "existing"}}],
+        [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "exit": "s1"}],
+        ["segment s1"],
+    ),
+    (
+        "M6-identity-namespace",
+        {"identity": True},
+        [
+            {"id": "p1", "identities": {"email": "a@x", "phone": "1"}},
+            {"id": "p2", "identities": {"email": "b@x"}},
+        ],
+        [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"}],
+        ["namespace email", "namespace phone"],
+    ),
+    (
+        "M6-no-identity-group",
+        {"identity": True},
+        [{"id": "p1"}, {"id": "p2"}],
+        [{"profile": "p1", "qualify": "s1"}],
+        ["no identity"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("key", "profiles", "events", "groups"),
-                         [c[1:] for c in KEY_CASES], ids=[c[0] for c in KEY_CASES])
+@pytest.mark.parametrize(
+    ("key", "profiles", "events", "groups"), [c[1:] for c in KEY_CASES], ids=[c[0] for c in KEY_CASES]
+)
 def test_m6_aggregation_key_groups(key, profiles, events, groups):
     dest = make_destination(aggregation={**CONFIGURABLE, "key": key})
     result = replay(make_scenario(events, [dest], profiles))
@@ -188,18 +231,23 @@ def test_m6_body_is_restricted_to_the_group():
     profiles = [{"id": "p1", "identities": {"email": "a@x", "phone": "1"}}]
     result = replay(make_scenario([{"profile": "p1", "qualify": "s1"}], [dest], profiles))
     bodies = {m.group: m.body[0]["identityMap"] for m in all_messages(result)}
-    assert bodies == {"namespace email": {"email": [{"id": "a@x"}]},
-                      "namespace phone": {"phone": [{"id": "1"}]}}
+    assert bodies == {
+        "namespace email": {"email": [{"id": "a@x"}]},
+        "namespace phone": {"phone": [{"id": "1"}]},
+    }
 
 
 def test_s_i2_one_export_spread_over_several_calls():
     """Case 38: a profile holding two mapped segments, grouped by segment: two calls."""
-    dest = {"id": "http", "type": "streaming-profile", "segments": ["s1", "s2"],
-            "attributes": ["loyalty.tier"],
-            "aggregation": {"type": "best_effort", "key": {"segment_id": True}}}
+    dest = {
+        "id": "http",
+        "type": "streaming-profile",
+        "segments": ["s1", "s2"],
+        "attributes": ["loyalty.tier"],
+        "aggregation": {"type": "best_effort", "key": {"segment_id": True}},
+    }
     profiles = [{"id": "p1", "segments": {"s1": "existing", "s2": "existing", "s3": "existing"}}]
-    result = replay(make_scenario([{"profile": "p1", "set": {"loyalty.tier": "gold"}}],
-                                  [dest], profiles))
+    result = replay(make_scenario([{"profile": "p1", "set": {"loyalty.tier": "gold"}}], [dest], profiles))
     messages = result.end.messages  # the backfill's two calls left on step 1
     assert [m.group for m in result.steps[0].messages] == ["segment s1", "segment s2"]
     assert [m.group for m in messages] == ["segment s1", "segment s2"]
@@ -210,8 +258,7 @@ def test_s_i2_one_export_spread_over_several_calls():
 
 # M1: a flush event, and the end of the scenario, send what is left.
 def test_m1_flush_event_sends_what_is_left_now():
-    events = [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"},
-              {"flush": "adnet"}]
+    events = [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"}, {"flush": "adnet"}]
     result = replay(make_scenario(events))
     (message,) = result.steps[2].messages
     assert (message.profiles, message.trigger) == (("p1", "p2"), "flush")
@@ -242,20 +289,33 @@ DEFAULT_CASES = [
     ("profile-current", "streaming-profile", "current", None, ("best_effort", 10, None, "M3")),
     ("segment-seed", "streaming-segment", "seed", None, ("configurable", 10000, 1800, "M2")),
     ("segment-current", "streaming-segment", "current", None, ("configurable", 10000, 300, "M2")),
-    ("given-best-effort", "streaming-segment", "seed", {"type": "best_effort"},
-     ("best_effort", 10, None, "M4")),
-    ("given-configurable", "streaming-profile", "current",
-     {"type": "configurable", "max_batch_age_seconds": 600}, ("configurable", 10000, 600, "M5")),
+    (
+        "given-best-effort",
+        "streaming-segment",
+        "seed",
+        {"type": "best_effort"},
+        ("best_effort", 10, None, "M4"),
+    ),
+    (
+        "given-configurable",
+        "streaming-profile",
+        "current",
+        {"type": "configurable", "max_batch_age_seconds": 600},
+        ("configurable", 10000, 600, "M5"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("kind", "rules", "aggregation", "expected"),
-                         [c[1:] for c in DEFAULT_CASES], ids=[c[0] for c in DEFAULT_CASES])
+@pytest.mark.parametrize(
+    ("kind", "rules", "aggregation", "expected"),
+    [c[1:] for c in DEFAULT_CASES],
+    ids=[c[0] for c in DEFAULT_CASES],
+)
 def test_policy_for(kind, rules, aggregation, expected):
-    model = StreamingProfileDestination if kind == "streaming-profile" else \
-        StreamingSegmentDestination
-    dest = model(id="d", type=kind, segments=("s1",),
-                 aggregation=Aggregation(**aggregation) if aggregation else None)
+    model = StreamingProfileDestination if kind == "streaming-profile" else StreamingSegmentDestination
+    dest = model(
+        id="d", type=kind, segments=("s1",), aggregation=Aggregation(**aggregation) if aggregation else None
+    )
     policy = policy_for(dest, rules)
     assert (policy.type, policy.max_count, policy.max_age_seconds, policy.reason.rule) == expected
 
@@ -269,8 +329,7 @@ def test_current_default_window_explains_why_300_is_not_a_configurable_value():
 # M5: out-of-range limits are refused, with the reason, per rule set (case 36).
 REFUSALS = [
     ("case-36-200-s-seed", "seed", {"max_batch_age_seconds": 200}, "outside 1800-3600 seconds"),
-    ("case-36-200-s-current", "current", {"max_batch_age_seconds": 200},
-     "outside 301-3600 seconds"),
+    ("case-36-200-s-current", "current", {"max_batch_age_seconds": 200}, "outside 301-3600 seconds"),
     ("300-s-current", "current", {"max_batch_age_seconds": 300}, "outside 301-3600 seconds"),
     ("1799-s-seed", "seed", {"max_batch_age_seconds": 1799}, "the range of the seed rules (M5)"),
     ("3601-s-current", "current", {"max_batch_age_seconds": 3601}, "outside 301-3600"),
@@ -279,8 +338,9 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize(("rules", "limits", "problem"), [c[1:] for c in REFUSALS],
-                         ids=[c[0] for c in REFUSALS])
+@pytest.mark.parametrize(
+    ("rules", "limits", "problem"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS]
+)
 def test_m5_limits_are_refused_outside_the_range(rules, limits, problem):
     dest = make_destination(aggregation={"type": "configurable", **limits})
     with pytest.raises(ScenarioError) as err:
@@ -289,8 +349,11 @@ def test_m5_limits_are_refused_outside_the_range(rules, limits, problem):
     assert "aggregation" in str(err.value)
 
 
-@pytest.mark.parametrize(("rules", "age"), [("seed", 1800), ("current", 301), ("current", 3600)],
-                         ids=["seed-1800", "current-301", "current-3600"])
+@pytest.mark.parametrize(
+    ("rules", "age"),
+    [("seed", 1800), ("current", 301), ("current", 3600)],
+    ids=["seed-1800", "current-301", "current-3600"],
+)
 def test_m5_limits_inside_the_range_are_accepted(rules, age):
     dest = make_destination(aggregation={"type": "configurable", "max_batch_age_seconds": age})
     assert make_scenario([], [dest], rules=rules).destinations[0].aggregation is not None
@@ -305,8 +368,7 @@ def test_message_as_dict_has_the_documented_keys():
 
 
 def test_timeline_shows_the_buffer_filling_and_emptying():
-    events = [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"},
-              {"flush": "adnet"}]
+    events = [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"}, {"flush": "adnet"}]
     text = render_timeline(replay(make_scenario(events)))
     assert "  adnet buffer: 1/10000, oldest 00:00:00 of 1800 s" in text
     assert "  adnet buffer: 2/10000, oldest 00:01:00 of 1800 s" in text
@@ -315,33 +377,58 @@ def test_timeline_shows_the_buffer_filling_and_emptying():
 
 
 # Nothing is lost, nothing is sent twice: for any policy and any sequence of exports.
-KEYS = st.sampled_from([{}, {"segment_id": True}, {"segment_id": True, "segment_status": True},
-                        {"identity": True}, {"segment_id": True, "identity": True}])
+KEYS = st.sampled_from(
+    [
+        {},
+        {"segment_id": True},
+        {"segment_id": True, "segment_status": True},
+        {"identity": True},
+        {"segment_id": True, "identity": True},
+    ]
+)
 POLICIES = st.one_of(
-    st.builds(lambda n, key: {"type": "best_effort", "max_users_per_request": n, "key": key},
-              st.integers(1, 4), KEYS),
-    st.builds(lambda n, age, key: {"type": "configurable", "max_events_in_batch": n,
-                                   "max_batch_age_seconds": age, "key": key},
-              st.integers(1, 4), st.integers(1, 120), KEYS))
-EXPORTS = st.lists(st.tuples(
-    st.integers(0, 90),  # seconds after the previous event
-    st.sets(st.sampled_from(["s1", "s2"]), max_size=2),  # segments in the payload
-    st.sets(st.sampled_from(["email", "phone"]), max_size=2),  # namespaces in the payload
-    st.booleans()),  # a flush event follows
-    max_size=30)
+    st.builds(
+        lambda n, key: {"type": "best_effort", "max_users_per_request": n, "key": key},
+        st.integers(1, 4),
+        KEYS,
+    ),
+    st.builds(
+        lambda n, age, key: {
+            "type": "configurable",
+            "max_events_in_batch": n,
+            "max_batch_age_seconds": age,
+            "key": key,
+        },
+        st.integers(1, 4),
+        st.integers(1, 120),
+        KEYS,
+    ),
+)
+EXPORTS = st.lists(
+    st.tuples(
+        st.integers(0, 90),  # seconds after the previous event
+        st.sets(st.sampled_from(["s1", "s2"]), max_size=2),  # segments in the payload
+        st.sets(st.sampled_from(["email", "phone"]), max_size=2),  # namespaces in the payload
+        st.booleans(),
+    ),  # a flush event follows
+    max_size=30,
+)
 
 
 def synthetic_decision(i: int, segments: set[str], namespaces: set[str]) -> Decision:
-    payload = {"segmentMembership": {"ups": {s: {"status": "realized"} for s in sorted(segments)}},
-               "identityMap": {ns: [{"id": f"{ns}-{i}"}] for ns in sorted(namespaces)}}
+    payload = {
+        "segmentMembership": {"ups": {s: {"status": "realized"} for s in sorted(segments)}},
+        "identityMap": {ns: [{"id": f"{ns}-{i}"}] for ns in sorted(namespaces)},
+    }
     return Decision("d", f"p{i}", True, (), payload)
 
 
 @settings(max_examples=200, deadline=None)
 @given(POLICIES, EXPORTS)
 def test_every_export_leaves_exactly_once_in_each_of_its_groups(aggregation, exports):
-    dest = StreamingSegmentDestination(id="d", type="streaming-segment", segments=("s1", "s2"),
-                                       aggregation=Aggregation(**aggregation))
+    dest = StreamingSegmentDestination(
+        id="d", type="streaming-segment", segments=("s1", "s2"), aggregation=Aggregation(**aggregation)
+    )
     outbox = Outbox([dest], "current")
     policy = outbox.policies["d"]
     now = datetime.fromisoformat("2025-01-01T09:00:00+00:00")
@@ -353,8 +440,9 @@ def test_every_export_leaves_exactly_once_in_each_of_its_groups(aggregation, exp
         messages += outbox.advance(now)
         decision = synthetic_decision(i, segments, namespaces)
         exported_at[decision.profile] = now
-        expected.update((decision.profile, g) for g, _ in
-                        group_export(policy.key, dest.segments, decision.payload))
+        expected.update(
+            (decision.profile, g) for g, _ in group_export(policy.key, dest.segments, decision.payload)
+        )
         messages += outbox.add(now, [decision])
         if flush:
             messages += outbox.flush("d", now)
@@ -372,11 +460,19 @@ def test_every_export_leaves_exactly_once_in_each_of_its_groups(aggregation, exp
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(1, 60), st.integers(0, 120), st.integers(0, 3),
-       st.sampled_from(["streaming-segment", "streaming-profile"]))
+@given(
+    st.integers(1, 60),
+    st.integers(0, 120),
+    st.integers(0, 3),
+    st.sampled_from(["streaming-segment", "streaming-profile"]),
+)
 def test_replayed_messages_carry_every_export_once(n, spread, seed, kind):
-    result = replay(qualification_burst(n, seed=seed, spread_seconds=spread, destination=kind,
-                                        quiet_seconds=seed * 600 or None), record_states=False)
+    result = replay(
+        qualification_burst(
+            n, seed=seed, spread_seconds=spread, destination=kind, quiet_seconds=seed * 600 or None
+        ),
+        record_states=False,
+    )
     exports = [d.profile for s in result.steps for d in s.exports]
     sent = [p for m in all_messages(result) for p in m.profiles]
     assert sorted(sent) == sorted(exports)

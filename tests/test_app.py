@@ -8,39 +8,58 @@ from pathlib import Path
 import pytest
 import yaml as _yaml
 
-from exportkit.library import DemoRequest, dataset_names, dataset_path, parse_query
+from exportkit.io.library import DemoRequest, dataset_names, dataset_path, parse_query
 from exportkit.ui.app import App, from_query_string
 
 # The number of DeLorean events, so that adding events to the scenario does not break this file.
-DELOREAN_EVENTS = len(_yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets"
-                                       / "delorean.yaml").read_text())["events"])
+DELOREAN_EVENTS = len(
+    _yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml").read_text())[
+        "events"
+    ]
+)
 
 
 NAMES = ["backfill", "delorean"]
 
 
-@pytest.mark.parametrize(("query", "scenario", "step", "destination"), [
-    pytest.param("", "delorean", 0, None, id="empty"),
-    pytest.param("scenario=backfill", "backfill", 0, None, id="scenario-only"),
-    pytest.param("?scenario=delorean&step=4", "delorean", 4, None, id="leading-question-mark"),
-    pytest.param("step=7&scenario=backfill&destination=ads", "backfill", 7, "ads", id="any-order"),
-    pytest.param("scenario=delorean&voila-theme=dark", "delorean", 0, None, id="voila-keys-ignored"),
-    pytest.param("scenario=backfill&scenario=delorean", "delorean", 0, None, id="last-wins"),
-])
+@pytest.mark.parametrize(
+    ("query", "scenario", "step", "destination"),
+    [
+        pytest.param("", "delorean", 0, None, id="empty"),
+        pytest.param("scenario=backfill", "backfill", 0, None, id="scenario-only"),
+        pytest.param("?scenario=delorean&step=4", "delorean", 4, None, id="leading-question-mark"),
+        pytest.param("step=7&scenario=backfill&destination=ads", "backfill", 7, "ads", id="any-order"),
+        pytest.param("scenario=delorean&voila-theme=dark", "delorean", 0, None, id="voila-keys-ignored"),
+        pytest.param("scenario=backfill&scenario=delorean", "delorean", 0, None, id="last-wins"),
+    ],
+)
 def test_parse_query(query, scenario, step, destination):
     assert parse_query(query, NAMES) == DemoRequest(scenario, step, destination)
 
 
-@pytest.mark.parametrize(("query", "notice"), [
-    pytest.param("scenario=nope", "Unknown scenario 'nope': choose one of backfill, delorean. "
-                 "Showing delorean.", id="unknown-scenario"),
-    pytest.param("step=four", "Step 'four' is not a whole number of 0 or more. Showing step 0.",
-                 id="step-not-a-number"),
-    pytest.param("step=-1", "Step '-1' is not a whole number of 0 or more. Showing step 0.",
-                 id="negative-step"),
-    pytest.param("scenario=../etc/passwd", "Unknown scenario '../etc/passwd': choose one of "
-                 "backfill, delorean. Showing delorean.", id="no-paths"),
-])
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        pytest.param(
+            "scenario=nope",
+            "Unknown scenario 'nope': choose one of backfill, delorean. Showing delorean.",
+            id="unknown-scenario",
+        ),
+        pytest.param(
+            "step=four",
+            "Step 'four' is not a whole number of 0 or more. Showing step 0.",
+            id="step-not-a-number",
+        ),
+        pytest.param(
+            "step=-1", "Step '-1' is not a whole number of 0 or more. Showing step 0.", id="negative-step"
+        ),
+        pytest.param(
+            "scenario=../etc/passwd",
+            "Unknown scenario '../etc/passwd': choose one of backfill, delorean. Showing delorean.",
+            id="no-paths",
+        ),
+    ],
+)
 def test_bad_values_become_one_clear_notice_and_the_default(query, notice):
     request = parse_query(query, NAMES)
     assert request.notices == (notice,)
@@ -86,8 +105,9 @@ def test_step_past_the_end_is_clamped_and_said():
 
 def test_unknown_destination_is_said_and_the_first_is_shown():
     app = from_query_string("scenario=streaming_media&destination=tv")
-    assert app.notice == ("Unknown destination 'tv' in streaming_media: choose one of analytics, "
-                          "ad-platform, social.")
+    assert app.notice == (
+        "Unknown destination 'tv' in streaming_media: choose one of analytics, ad-platform, social."
+    )
     assert app.explorer.destination.value == "analytics"
 
 

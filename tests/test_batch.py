@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from exportkit.batch import (
+from exportkit.core.batch import (
     Line,
     columns,
     deduplicate,
@@ -19,51 +19,189 @@ from exportkit.batch import (
     qualifies_for_incremental,
     row_of,
 )
-from exportkit.model import Event
-from exportkit.rules import Reason
-from exportkit.state import apply_event
+from exportkit.core.model import Event
+from exportkit.core.rules import Reason
+from exportkit.core.state import apply_event
 
 from .batch_factories import T0, make_candidate, make_destination, make_state
 
 
 def change_of(state, kind, value, profile="p"):
     """The profile's new state and the change (states are copy-on-write)."""
-    return apply_event(state, Event(at=T0 + timedelta(minutes=1), kind=kind, profile=profile,
-                                    value=value))
+    return apply_event(state, Event(at=T0 + timedelta(minutes=1), kind=kind, profile=profile, value=value))
 
 
 NOTE_CASES = [
     # (id, member before, event kind, value, mode, include_status, rules, kinds, rule, words)
-    ("qualify-incremental", None, "qualify", "s1", "incremental", False, "seed",
-     ["membership"], "B-T6", "noted for the next incremental file"),
-    ("qualify-full", None, "qualify", "s1", "full", False, "seed",
-     ["membership"], "B-I1", "picked up by the next full file"),
-    ("exit-incremental-status-mapped", "existing", "exit", "s1", "incremental", True, "seed",
-     ["membership"], "B-I4", "row with status exited"),
-    ("exit-incremental-status-not-mapped", "existing", "exit", "s1", "incremental", False,
-     "seed", ["membership"], "B-I4", "leaves the exit out"),
-    ("exit-full", "existing", "exit", "s1", "full", False, "seed",
-     ["membership"], "B-I2", "never holds exited"),
-    ("attribute-incremental-case-6", "existing", "set", {"loyalty.tier": "platinum"},
-     "incremental", False, "seed", ["attribute"], "B-T7", "never qualifies"),
-    ("unmapped-attribute-case-8", "existing", "set", {"loyalty.points": 3},
-     "incremental", False, "seed", ["attribute"], "B-T7", "never qualifies"),
-    ("attribute-full", "existing", "set", {"loyalty.tier": "platinum"}, "full", False, "seed",
-     ["attribute"], "B-I1", "latest values"),
-    ("identity-seed-case-9", "existing", "add_identity", {"phone": ("+1555",)}, "incremental",
-     False, "seed", ["identity"], "B-T8", "does not qualify"),
-    ("identity-current-case-9", "existing", "add_identity", {"phone": ("+1555",)},
-     "incremental", False, "current", ["identity"], "B-T8", "qualifies under the current"),
-    ("identity-removed-current-case-11", "existing", "remove_identity",
-     {"email": ("p@example.com",)}, "incremental", False, "current", ["identity"], "B-T8",
-     "qualifies under the current"),
-    ("opt-out-member", "existing", "consent", "out", "incremental", True, "seed",
-     ["consent"], "A13", "counts as an exit"),
-    ("opt-in-member", "existing", "consent", "in", "incremental", True, "seed",
-     [], None, None),  # already in: no change, no note
+    (
+        "qualify-incremental",
+        None,
+        "qualify",
+        "s1",
+        "incremental",
+        False,
+        "seed",
+        ["membership"],
+        "B-T6",
+        "noted for the next incremental file",
+    ),
+    (
+        "qualify-full",
+        None,
+        "qualify",
+        "s1",
+        "full",
+        False,
+        "seed",
+        ["membership"],
+        "B-I1",
+        "picked up by the next full file",
+    ),
+    (
+        "exit-incremental-status-mapped",
+        "existing",
+        "exit",
+        "s1",
+        "incremental",
+        True,
+        "seed",
+        ["membership"],
+        "B-I4",
+        "row with status exited",
+    ),
+    (
+        "exit-incremental-status-not-mapped",
+        "existing",
+        "exit",
+        "s1",
+        "incremental",
+        False,
+        "seed",
+        ["membership"],
+        "B-I4",
+        "leaves the exit out",
+    ),
+    (
+        "exit-full",
+        "existing",
+        "exit",
+        "s1",
+        "full",
+        False,
+        "seed",
+        ["membership"],
+        "B-I2",
+        "never holds exited",
+    ),
+    (
+        "attribute-incremental-case-6",
+        "existing",
+        "set",
+        {"loyalty.tier": "platinum"},
+        "incremental",
+        False,
+        "seed",
+        ["attribute"],
+        "B-T7",
+        "never qualifies",
+    ),
+    (
+        "unmapped-attribute-case-8",
+        "existing",
+        "set",
+        {"loyalty.points": 3},
+        "incremental",
+        False,
+        "seed",
+        ["attribute"],
+        "B-T7",
+        "never qualifies",
+    ),
+    (
+        "attribute-full",
+        "existing",
+        "set",
+        {"loyalty.tier": "platinum"},
+        "full",
+        False,
+        "seed",
+        ["attribute"],
+        "B-I1",
+        "latest values",
+    ),
+    (
+        "identity-seed-case-9",
+        "existing",
+        "add_identity",
+        {"phone": ("+1555",)},
+        "incremental",
+        False,
+        "seed",
+        ["identity"],
+        "B-T8",
+        "does not qualify",
+    ),
+    (
+        "identity-current-case-9",
+        "existing",
+        "add_identity",
+        {"phone": ("+1555",)},
+        "incremental",
+        False,
+        "current",
+        ["identity"],
+        "B-T8",
+        "qualifies under the current",
+    ),
+    (
+        "identity-removed-current-case-11",
+        "existing",
+        "remove_identity",
+        {"email": ("p@example.com",)},
+        "incremental",
+        False,
+        "current",
+        ["identity"],
+        "B-T8",
+        "qualifies under the current",
+    ),
+    (
+        "opt-out-member",
+        "existing",
+        "consent",
+        "out",
+        "incremental",
+        True,
+        "seed",
+        ["consent"],
+        "A13",
+        "counts as an exit",
+    ),
+    (
+        "opt-in-member",
+        "existing",
+        "consent",
+        "in",
+        "incremental",
+        True,
+        "seed",
+        [],
+        None,
+        None,
+    ),  # already in: no change, no note
     ("other-segment-case-3", None, "qualify", "s2", "incremental", False, "seed", [], None, None),
-    ("attribute-of-non-member-case-12", None, "set", {"loyalty.tier": "x"}, "incremental",
-     False, "seed", [], None, None),
+    (
+        "attribute-of-non-member-case-12",
+        None,
+        "set",
+        {"loyalty.tier": "x"},
+        "incremental",
+        False,
+        "seed",
+        [],
+        None,
+        None,
+    ),
 ]
 
 
@@ -120,19 +258,24 @@ def test_qualifies_for_incremental(kinds, rules, qualifies):
 ENTRY_CASES = [
     # (id, status, consent, kinds, include_status, rules, row status or None, rule)
     ("qualified-case-1", "realized", "in", {"membership"}, False, "seed", "realized", "B-T6"),
-    ("requalified-current-shows-realized", "existing", "in", {"membership"}, False, "current",
-     "realized", "B-T6"),
-    ("exited-status-not-mapped-case-4", "exited", "in", {"membership"}, False, "seed", None,
-     "B-I4"),
-    ("exited-status-mapped-case-5", "exited", "in", {"membership"}, True, "seed", "exited",
-     "B-I4"),
+    (
+        "requalified-current-shows-realized",
+        "existing",
+        "in",
+        {"membership"},
+        False,
+        "current",
+        "realized",
+        "B-T6",
+    ),
+    ("exited-status-not-mapped-case-4", "exited", "in", {"membership"}, False, "seed", None, "B-I4"),
+    ("exited-status-mapped-case-5", "exited", "in", {"membership"}, True, "seed", "exited", "B-I4"),
     ("opted-out-status-mapped", "existing", "out", {"consent"}, True, "seed", "exited", "A13"),
     ("opted-out-status-not-mapped", "existing", "out", {"consent"}, False, "seed", None, "A13"),
     ("opted-in", "existing", "in", {"consent"}, False, "seed", "existing", "A13"),
     ("attribute-only-case-6", "existing", "in", {"attribute"}, True, "seed", None, "B-T7"),
     ("identity-seed-case-10", "existing", "in", {"identity"}, True, "seed", None, "B-T8"),
-    ("identity-current-case-10", "existing", "in", {"identity"}, True, "current", "realized",
-     "B-T8"),
+    ("identity-current-case-10", "existing", "in", {"identity"}, True, "current", "realized", "B-T8"),
 ]
 
 
@@ -174,13 +317,27 @@ def test_active_and_inactive_reason(segments, consent, active, rule):
 @pytest.mark.parametrize(
     ("settings", "expected"),
     [
-        pytest.param({}, ("person_name_firstName", "personalEmail_address", "loyalty_tier"),
-                     id="attributes-in-mapping-order"),
-        pytest.param({"attributes": ["loyalty.tier", "person.name.firstName"]},
-                     ("loyalty_tier", "person_name_firstName"), id="order-follows-mapping"),
-        pytest.param({"identity": "email", "include_status": True},
-                     ("email", "person_name_firstName", "personalEmail_address", "loyalty_tier",
-                      "segmentMembership_status"), id="identity-first-status-last"),
+        pytest.param(
+            {},
+            ("person_name_firstName", "personalEmail_address", "loyalty_tier"),
+            id="attributes-in-mapping-order",
+        ),
+        pytest.param(
+            {"attributes": ["loyalty.tier", "person.name.firstName"]},
+            ("loyalty_tier", "person_name_firstName"),
+            id="order-follows-mapping",
+        ),
+        pytest.param(
+            {"identity": "email", "include_status": True},
+            (
+                "email",
+                "person_name_firstName",
+                "personalEmail_address",
+                "loyalty_tier",
+                "segmentMembership_status",
+            ),
+            id="identity-first-status-last",
+        ),
     ],
 )
 def test_columns(settings, expected):
@@ -192,12 +349,11 @@ def test_columns(settings, expected):
     ("mandatory", "attributes", "rule"),
     [
         pytest.param([], {}, None, id="no-mandatory-everyone"),
-        pytest.param(["personalEmail.address"], {"personalEmail.address": "a@x"}, None,
-                     id="present"),
-        pytest.param(["personalEmail.address"], {"loyalty.tier": "gold"}, "B-I6",
-                     id="missing-case-26"),
-        pytest.param(["personalEmail.address"], {"personalEmail.address": None}, "B-I6",
-                     id="null-is-missing"),
+        pytest.param(["personalEmail.address"], {"personalEmail.address": "a@x"}, None, id="present"),
+        pytest.param(["personalEmail.address"], {"loyalty.tier": "gold"}, "B-I6", id="missing-case-26"),
+        pytest.param(
+            ["personalEmail.address"], {"personalEmail.address": None}, "B-I6", id="null-is-missing"
+        ),
     ],
 )
 def test_missing_mandatory(mandatory, attributes, rule):
@@ -223,15 +379,15 @@ def test_identity_is_mandatory():
 
 
 def _lines(dest, states):
-    return [ln for i, s in enumerate(states)
-            for ln in identity_lines(dest, make_candidate(s), i)]
+    return [ln for i, s in enumerate(states) for ln in identity_lines(dest, make_candidate(s), i)]
 
 
 def test_dedup_on_namespace_latest_qualifier_wins_case_27():
     """B-I7/B-I8: A and B share email1 and email2; B qualified later: 2 rows, both B's."""
     a = make_state("a", identities={"email": ["e1", "e2"]}, segments={"s1": "realized"})
-    b = make_state("b", at=T0 + timedelta(hours=1), identities={"email": ["e1", "e2"]},
-                   segments={"s1": "realized"})
+    b = make_state(
+        "b", at=T0 + timedelta(hours=1), identities={"email": ["e1", "e2"]}, segments={"s1": "realized"}
+    )
     dest = make_destination(identity="email")
     kept, lost = deduplicate(dest, "s1", _lines(dest, [a, b]))
     assert [(ln.candidate.state.id, ln.identity) for ln in kept] == [("b", "e1"), ("b", "e2")]
@@ -251,28 +407,42 @@ def test_no_dedup_key_keeps_duplicates_case_28():
 @pytest.mark.parametrize(
     ("key", "a_attrs", "b_attrs", "kept"),
     [
-        pytest.param(["personalEmail.address"], {"personalEmail.address": "x"},
-                     {"personalEmail.address": "x"}, ["b"], id="one-attribute-collision"),
-        pytest.param(["personalEmail.address"], {"personalEmail.address": "x"},
-                     {"personalEmail.address": "y"}, ["a", "b"], id="one-attribute-distinct"),
-        pytest.param(["person.name.firstName", "loyalty.tier"],
-                     {"person.name.firstName": "M", "loyalty.tier": "gold"},
-                     {"person.name.firstName": "M", "loyalty.tier": "gold"}, ["b"],
-                     id="two-attributes-collision"),
-        pytest.param(["person.name.firstName", "loyalty.tier"],
-                     {"person.name.firstName": "M", "loyalty.tier": "gold"},
-                     {"person.name.firstName": "M", "loyalty.tier": "silver"}, ["a", "b"],
-                     id="two-attributes-differ-in-one"),
-        pytest.param(["personalEmail.address"], {}, {}, ["a", "b"],
-                     id="absent-key-no-collision"),
+        pytest.param(
+            ["personalEmail.address"],
+            {"personalEmail.address": "x"},
+            {"personalEmail.address": "x"},
+            ["b"],
+            id="one-attribute-collision",
+        ),
+        pytest.param(
+            ["personalEmail.address"],
+            {"personalEmail.address": "x"},
+            {"personalEmail.address": "y"},
+            ["a", "b"],
+            id="one-attribute-distinct",
+        ),
+        pytest.param(
+            ["person.name.firstName", "loyalty.tier"],
+            {"person.name.firstName": "M", "loyalty.tier": "gold"},
+            {"person.name.firstName": "M", "loyalty.tier": "gold"},
+            ["b"],
+            id="two-attributes-collision",
+        ),
+        pytest.param(
+            ["person.name.firstName", "loyalty.tier"],
+            {"person.name.firstName": "M", "loyalty.tier": "gold"},
+            {"person.name.firstName": "M", "loyalty.tier": "silver"},
+            ["a", "b"],
+            id="two-attributes-differ-in-one",
+        ),
+        pytest.param(["personalEmail.address"], {}, {}, ["a", "b"], id="absent-key-no-collision"),
         pytest.param(["email"], {}, {}, ["a", "b"], id="namespace-distinct-values"),
     ],
 )
 def test_dedup_keys(key, a_attrs, b_attrs, kept):
     """B-I7: one namespace, one attribute or two attributes; the later qualifier (b) wins."""
     a = make_state("a", segments={"s1": "realized"}, attributes=a_attrs)
-    b = make_state("b", at=T0 + timedelta(hours=1), segments={"s1": "realized"},
-                   attributes=b_attrs)
+    b = make_state("b", at=T0 + timedelta(hours=1), segments={"s1": "realized"}, attributes=b_attrs)
     dest = make_destination(dedup_key=key)
     rows, _ = deduplicate(dest, "s1", _lines(dest, [a, b]))
     assert [ln.candidate.state.id for ln in rows] == kept
@@ -293,5 +463,9 @@ def test_row_of_uses_null_for_absent_attributes():
     state = make_state(attributes={"loyalty.tier": "gold"}, segments={"s1": "existing"})
     dest = make_destination(include_status=True)
     row = row_of(dest, Line(make_candidate(state, "existing"), None, 0))
-    assert row == {"person_name_firstName": None, "personalEmail_address": None,
-                   "loyalty_tier": "gold", "segmentMembership_status": "existing"}
+    assert row == {
+        "person_name_firstName": None,
+        "personalEmail_address": None,
+        "loyalty_tier": "gold",
+        "segmentMembership_status": "existing",
+    }

@@ -51,8 +51,7 @@ def test_written_files_are_listed_relative_to_the_folder(tmp_path):
     ("mode", "schedule", "status", "words"),
     [
         pytest.param("full", "after evaluation", False, "after_evaluation full file", id="full"),
-        pytest.param("incremental", "every 6 hours", True, "scheduled incremental file",
-                     id="hourly"),
+        pytest.param("incremental", "every 6 hours", True, "scheduled incremental file", id="hourly"),
         pytest.param("incremental", "once, day 3 at 12:00", True, "refused", id="refused"),
     ],
 )
@@ -63,5 +62,4 @@ def test_view_controls(tmp_path, mode, schedule, status, words):
     assert words in view.text()
     assert (view.error is not None) == (words == "refused")
     assert view.step.max == max(len(view.files) - 1, 0)
-    assert len(list(tmp_path.iterdir())) == (0 if view.error else len(
-        {f.name for f in view.files}))
+    assert len(list(tmp_path.iterdir())) == (0 if view.error else len({f.name for f in view.files}))

@@ -57,20 +57,29 @@ def test_exit_case_4_and_5(include_status, profiles, left_rule):
 @pytest.mark.parametrize(
     ("event", "rules", "in_file", "rule"),
     [
-        pytest.param({"add_identity": {"phone": "+1555"}}, "seed", False, "B-T8",
-                     id="new-phone-seed-case-9"),
-        pytest.param({"add_identity": {"phone": "+1555"}}, "current", True, "B-T8",
-                     id="new-phone-current-case-9"),
-        pytest.param({"add_identity": {"email": "new@x"}}, "current", True, "B-T8",
-                     id="new-email-current-case-10"),
-        pytest.param({"remove_identity": {"email": "p@example.com"}}, "seed", False, "B-T8",
-                     id="email-removed-seed-case-11"),
-        pytest.param({"remove_identity": {"email": "p@example.com"}}, "current", True, "B-T8",
-                     id="email-removed-current-case-11"),
-        pytest.param({"set": {"loyalty.tier": "platinum"}}, "current", False, "B-T7",
-                     id="attribute-case-6"),
-        pytest.param({"set": {"loyalty.tier": "gold"}}, "current", False, "B-T7",
-                     id="same-value-case-7"),
+        pytest.param({"add_identity": {"phone": "+1555"}}, "seed", False, "B-T8", id="new-phone-seed-case-9"),
+        pytest.param(
+            {"add_identity": {"phone": "+1555"}}, "current", True, "B-T8", id="new-phone-current-case-9"
+        ),
+        pytest.param(
+            {"add_identity": {"email": "new@x"}}, "current", True, "B-T8", id="new-email-current-case-10"
+        ),
+        pytest.param(
+            {"remove_identity": {"email": "p@example.com"}},
+            "seed",
+            False,
+            "B-T8",
+            id="email-removed-seed-case-11",
+        ),
+        pytest.param(
+            {"remove_identity": {"email": "p@example.com"}},
+            "current",
+            True,
+            "B-T8",
+            id="email-removed-current-case-11",
+        ),
+        pytest.param({"set": {"loyalty.tier": "platinum"}}, "current", False, "B-T7", id="attribute-case-6"),
+        pytest.param({"set": {"loyalty.tier": "gold"}}, "current", False, "B-T7", id="same-value-case-7"),
     ],
 )
 def test_identity_and_attribute_changes(event, rules, in_file, rule):
@@ -111,8 +120,7 @@ def test_empty_incremental_file_case_18():
 def test_export_now_is_full_and_keeps_schedule_and_baseline_case_19():
     """B-T5: Export file now is a full file; the next incremental file is as if it never ran."""
     profiles = [make_profile("p", **MEMBER), make_profile("q")]
-    events = [{"run": "s3"}, {"profile": "q", "qualify": "s1"}, {"export_now": "s3"},
-              {"run": "s3"}]
+    events = [{"run": "s3"}, {"profile": "q", "qualify": "s1"}, {"export_now": "s3"}, {"run": "s3"}]
     _, now, later = files_of(run_scenario(profiles, events))
     assert (now.mode, now.trigger) == ("full", "export_now")
     assert "B-T5" in rules_of(now)
@@ -125,8 +133,13 @@ def test_export_now_uses_the_snapshot_case_21():
     Export file now the old one; and a later qualifier is not in Export file now."""
     profiles = [make_profile("p", **MEMBER), make_profile("q")]
     dest = make_batch(segments=[{"id": "s1", "mode": "full"}])
-    events = [{"evaluate": {}}, {"profile": "p", "set": {"person.name.firstName": "New"}},
-              {"profile": "q", "qualify": "s1"}, {"export_now": "s3"}, {"run": "s3"}]
+    events = [
+        {"evaluate": {}},
+        {"profile": "p", "set": {"person.name.firstName": "New"}},
+        {"profile": "q", "qualify": "s1"},
+        {"export_now": "s3"},
+        {"run": "s3"},
+    ]
     now, scheduled = files_of(run_scenario(profiles, events, [dest]))
     assert now.profiles == ("p",) and now.rows[0]["person_name_firstName"] == "P"
     assert [(n.profile, n.reason.rule) for n in now.left_out] == [("q", "B-I9")]
@@ -146,13 +159,15 @@ def test_export_now_before_any_evaluation_uses_the_activation():
 def test_segments_are_separate_case_22():
     """B-T1/B-T2: each segment has its own mode and file; a change in s2 does not touch s1."""
     profiles = [make_profile("p", **MEMBER), make_profile("q")]
-    dest = make_batch(segments=[{"id": "s1", "mode": "incremental"},
-                                {"id": "s2", "mode": "full"}])
+    dest = make_batch(segments=[{"id": "s1", "mode": "incremental"}, {"id": "s2", "mode": "full"}])
     events = [{"run": "s3"}, {"profile": "q", "qualify": "s2"}, {"run": "s3"}]
     files = files_of(run_scenario(profiles, events, [dest]))
     assert [(f.segment, f.mode, f.profiles) for f in files] == [
-        ("s1", "incremental", ("p",)), ("s2", "full", ()),
-        ("s1", "incremental", ()), ("s2", "full", ("q",))]
+        ("s1", "incremental", ("p",)),
+        ("s2", "full", ()),
+        ("s1", "incremental", ()),
+        ("s2", "full", ("q",)),
+    ]
 
 
 def test_split_at_max_rows_case_23():
@@ -160,8 +175,7 @@ def test_split_at_max_rows_case_23():
     profiles = [make_profile(f"p{i}", **MEMBER) for i in range(5)]
     dest = make_batch(max_rows=2, file_name="%DESTINATION%_%SEGMENT_ID%")
     files = files_of(run_scenario(profiles, [{"run": "s3"}], [dest]))
-    assert [f.name for f in files] == ["Amazon_S3_s1.csv", "Amazon_S3_s1_2.csv",
-                                       "Amazon_S3_s1_3.csv"]
+    assert [f.name for f in files] == ["Amazon_S3_s1.csv", "Amazon_S3_s1_2.csv", "Amazon_S3_s1_3.csv"]
     assert [len(f.rows) for f in files] == [2, 2, 1]
     assert all("B-F2" in rules_of(f) for f in files)
 
@@ -175,24 +189,30 @@ def test_static_name_says_it_overwrites_case_24():
 
 def test_mandatory_and_dedup_reasons_in_the_file_case_26_27():
     """B-I6/B-I7/B-I8: left-out profiles say why."""
-    profiles = [make_profile("a", identities={"email": ["e1", "e2"]}, **MEMBER),
-                make_profile("b", identities={"email": ["e1", "e2"]}),
-                make_profile("c", identities={"phone": ["1"]}, **MEMBER),
-                make_profile("d", attributes={}, **MEMBER)]
+    profiles = [
+        make_profile("a", identities={"email": ["e1", "e2"]}, **MEMBER),
+        make_profile("b", identities={"email": ["e1", "e2"]}),
+        make_profile("c", identities={"phone": ["1"]}, **MEMBER),
+        make_profile("d", attributes={}, **MEMBER),
+    ]
     dest = make_batch(identity="email", mandatory=["person.name.firstName"])
     events = [{"at": at(1), "profile": "b", "qualify": "s1"}, {"run": "s3"}]
     (f,) = files_of(run_scenario(profiles, events, [dest]))
-    assert [(p, r["email"]) for p, r in zip(f.profiles, f.rows, strict=True)] == [
-        ("b", "e1"), ("b", "e2")]
+    assert [(p, r["email"]) for p, r in zip(f.profiles, f.rows, strict=True)] == [("b", "e1"), ("b", "e2")]
     assert sorted((n.profile, n.reason.rule) for n in f.left_out) == [
-        ("a", "B-I7"), ("a", "B-I7"), ("c", "B-I8"), ("d", "B-I6")]
+        ("a", "B-I7"),
+        ("a", "B-I7"),
+        ("c", "B-I8"),
+        ("d", "B-I6"),
+    ]
 
 
 def test_opt_out_counts_as_an_exit_A13():
     """A13: an opted-out member is in no full file; with the status mapped its incremental row
     says exited."""
-    dest = make_batch(include_status=True, segments=[{"id": "s1", "mode": "incremental"},
-                                                     {"id": "s2", "mode": "full"}])
+    dest = make_batch(
+        include_status=True, segments=[{"id": "s1", "mode": "incremental"}, {"id": "s2", "mode": "full"}]
+    )
     profile = make_profile("p", segments={"s1": "existing", "s2": "existing"})
     events = [{"run": "s3"}, {"profile": "p", "consent": "out"}, {"run": "s3"}]
     files = files_of(run_scenario([profile], events, [dest]))

@@ -20,18 +20,28 @@ from pathlib import Path
 import pytest
 import yaml as _yaml
 
-from exportkit.demo import free_port
+from exportkit.app.demo import free_port
 
 # The number of DeLorean events, so that adding events to the scenario does not break this file.
-DELOREAN_EVENTS = len(_yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets"
-                                       / "delorean.yaml").read_text())["events"])
+DELOREAN_EVENTS = len(
+    _yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml").read_text())[
+        "events"
+    ]
+)
 
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and Path(p).exists()),
-                None)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and Path(p).exists()), None)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT = 60  # seconds for Voila to listen
 WAIT = 60_000  # ms for a selector: the first kernel of a Voila page takes a few seconds to start
 REPORT = "pre.exportkit-report"
@@ -54,7 +64,12 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "exportkit", "demo", "--port", str(free_port())],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,
+    )
     try:
         line = _first_line(server, START_TIMEOUT)
         if not line.startswith("exportkit demo: open http://127.0.0.1:"):

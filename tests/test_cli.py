@@ -12,8 +12,9 @@ DELOREAN = str(ROOT / "datasets" / "delorean.yaml")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "exportkit", *args], capture_output=True,
-                          text=True, check=False, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "exportkit", *args], capture_output=True, text=True, check=False, cwd=ROOT
+    )
 
 
 def test_timeline_names_verdicts_and_rules():
@@ -52,8 +53,7 @@ def test_summary_counts_per_destination_and_rule(tmp_path):
 
 def test_generate_writes_a_reproducible_scenario_that_summarises_with_progress(tmp_path):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
-    assert run("generate", str(a), "--profiles", "300", "--events", "25000", "--seed", "4"
-               ).returncode == 0
+    assert run("generate", str(a), "--profiles", "300", "--events", "25000", "--seed", "4").returncode == 0
     run("generate", str(b), "--profiles", "300", "--events", "25000", "--seed", "4")
     assert a.read_bytes() == b.read_bytes()
     done = run("run", str(a), "--summary", "--out", str(tmp_path / "files"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exportkit.cli import main
-from exportkit.files import read_back
+from exportkit.app.cli import main
+from exportkit.io.files import read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 DELOREAN = ROOT / "datasets" / "delorean.yaml"
@@ -32,9 +32,13 @@ def run_json(capsys, *args) -> dict:
 
 @pytest.mark.parametrize(
     ("fmt", "compression"),
-    [pytest.param("csv", "none", id="csv"), pytest.param("json", "none", id="json"),
-     pytest.param("parquet", "none", id="parquet"), pytest.param("csv", "gzip", id="csv-gzip"),
-     pytest.param("parquet", "gzip", id="parquet-gzip")],
+    [
+        pytest.param("csv", "none", id="csv"),
+        pytest.param("json", "none", id="json"),
+        pytest.param("parquet", "none", id="parquet"),
+        pytest.param("csv", "gzip", id="csv-gzip"),
+        pytest.param("parquet", "gzip", id="parquet-gzip"),
+    ],
 )
 def test_out_writes_files_pandas_reads_back(tmp_path, capsys, fmt, compression):
     scenario = delorean_as(tmp_path, format=fmt, compression=compression)

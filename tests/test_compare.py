@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from exportkit import replay
-from exportkit.compare import compare, compare_text, every_type, matrix, matrix_text
+from exportkit.course.compare import compare, compare_text, every_type, matrix, matrix_text
 
 from .factories import SEGMENTS, make_enterprise, make_profile, make_scenario
 
@@ -16,8 +16,11 @@ def test_seed_and_current_differ_by_e_i1_and_a7_with_both_reasons():
     u2 = [d for d in diffs if d.step == 1 and d.what == "field segmentMembership.ups.u2"]
     assert len(u2) == 1
     assert "[E-I1]" in u2[0].a and u2[0].b.startswith("absent [E-I1']")
-    s1 = [d for d in diffs if d.step == 1 and d.destination == "ent"
-          and d.what == "field segmentMembership.ups.s1"]
+    s1 = [
+        d
+        for d in diffs
+        if d.step == 1 and d.destination == "ent" and d.what == "field segmentMembership.ups.s1"
+    ]
     assert "'existing'" in s1[0].a and "'realized'" in s1[0].b  # A7
 
 
@@ -40,8 +43,9 @@ def test_identical_replays_have_no_difference():
 
 
 def test_matrix_marks_divergent_steps():
-    scenario = make_scenario([{"profile": "p", "add_identity": {"phone": "+1999"}},
-                              {"profile": "p", "qualify": "s2"}])
+    scenario = make_scenario(
+        [{"profile": "p", "add_identity": {"phone": "+1999"}}, {"profile": "p", "qualify": "s2"}]
+    )
     ids, rows = matrix(replay(scenario))
     assert ids == ["ent", "str"]
     assert [r["divergent"] for r in rows] == [False, True, False]
@@ -52,13 +56,20 @@ def test_matrix_marks_divergent_steps():
 def test_every_type_derives_one_destination_of_each_type():
     scenario = every_type(make_scenario([], profiles=[make_profile()]), "ent")
     assert [d.type for d in scenario.destinations] == [
-        "streaming-profile", "streaming-segment", "batch", "batch"]
-    assert all(tuple(s if isinstance(s, str) else s.id for s in d.segments) == ("s1", "s2", "s3")
-               for d in scenario.destinations)
+        "streaming-profile",
+        "streaming-segment",
+        "batch",
+        "batch",
+    ]
+    assert all(
+        tuple(s if isinstance(s, str) else s.id for s in d.segments) == ("s1", "s2", "s3")
+        for d in scenario.destinations
+    )
 
 
 def test_step_cells_text_lists_every_reason():
-    from exportkit.compare import step_cells_text
+    from exportkit.course.compare import step_cells_text
+
     scenario = make_scenario([{"profile": "p", "add_identity": {"phone": "+1999"}}])
     text = step_cells_text(replay(scenario), 1)
     assert text.splitlines()[0] == "Step 1: p add_identity phone=+1999  (divergent)"
@@ -66,9 +77,15 @@ def test_step_cells_text_lists_every_reason():
 
 
 def test_batch_cells_show_files_and_what_waits_for_them():
-    scenario = every_type(make_scenario([
-        {"profile": "p", "qualify": "s2", "at": "2025-01-01T10:00:00Z"},
-        {"profile": "p", "set": {"loyalty.tier": "x"}, "at": "2025-01-01T18:00:00Z"}]), "ent")
+    scenario = every_type(
+        make_scenario(
+            [
+                {"profile": "p", "qualify": "s2", "at": "2025-01-01T10:00:00Z"},
+                {"profile": "p", "set": {"loyalty.tier": "x"}, "at": "2025-01-01T18:00:00Z"},
+            ]
+        ),
+        "ent",
+    )
     _, rows = matrix(replay(scenario))
     first, second = rows[1]["cells"], rows[2]["cells"]
     assert first["batch-incremental"].verdict == "no file now · B-T6"
@@ -79,19 +96,25 @@ def test_batch_cells_show_files_and_what_waits_for_them():
 def test_files_pair_by_run_and_compare_every_identity_row():
     """Two files of one segment on one step (scheduled, then Export file now) pair one to one;
     a profile's rows (one per email, B-I8) compare row by row."""
-    from exportkit.model import BatchDestination, BatchSegment
+    from exportkit.core.model import BatchDestination, BatchSegment
 
     def scenario(tier: str):
-        dest = BatchDestination(id="b", type="batch", identity="email",
-                                segments=(BatchSegment(id="s1", mode="full"),),
-                                attributes=("loyalty.tier",))
-        return make_scenario([{"profile": "p", "set": {"loyalty.tier": tier}},
-                              {"run": "b"}, {"export_now": "b"}],
-                             profiles=[make_profile(identities={"email": ["a@x", "b@x"]})],
-                             destinations=[dest])
+        dest = BatchDestination(
+            id="b",
+            type="batch",
+            identity="email",
+            segments=(BatchSegment(id="s1", mode="full"),),
+            attributes=("loyalty.tier",),
+        )
+        return make_scenario(
+            [{"profile": "p", "set": {"loyalty.tier": tier}}, {"run": "b"}, {"export_now": "b"}],
+            profiles=[make_profile(identities={"email": ["a@x", "b@x"]})],
+            destinations=[dest],
+        )
 
-    diffs = [d for d in compare(replay(scenario("gold")), replay(scenario("silver")))
-             if d.what.startswith("file")]
+    diffs = [
+        d for d in compare(replay(scenario("gold")), replay(scenario("silver"))) if d.what.startswith("file")
+    ]
     assert [(d.step, d.what, d.a, d.b) for d in diffs] == [
         (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),
         (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),

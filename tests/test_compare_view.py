@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exportkit import load_scenario, replay
-from exportkit.compare import every_type
+from exportkit.course.compare import every_type
 from exportkit.ui.compare_view import WhatIfView, matrix_frame, matrix_styler
 
 DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
@@ -18,8 +18,7 @@ def test_matrix_styler_is_stable_and_carries_tooltips():
     assert "T_t" in html
     assert "[E-S1] mapped attribute loyalty.tier overwritten" in html  # a tooltip
     verdicts, reasons, divergent = matrix_frame(result)
-    assert list(verdicts.columns) == ["event", "enterprise", "advertising", "batch-full",
-                                      "batch-incremental"]
+    assert list(verdicts.columns) == ["event", "enterprise", "advertising", "batch-full", "batch-incremental"]
     assert divergent[3] and not divergent[4]
     assert reasons.loc[3, "advertising"].startswith("[A3]")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
-from exportkit.rules import RULES
+from exportkit.core.rules import RULES
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 FILES = sorted(DATASETS.glob("*.yaml"))
@@ -44,4 +44,3 @@ def test_readme_has_one_line_saying_what_it_teaches(path):
 def test_readme_lists_no_missing_file():
     listed = re.findall(r"^- `([^`]+)`: ", README, flags=re.MULTILINE)
     assert sorted(listed) == sorted(f.name for f in FILES)
-

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.cli import main
-from exportkit.delivery import deliver, message_ids, read_dead_letters, render_deliveries
-from exportkit.engine import replay
-from exportkit.receiver import Receiver
-from exportkit.workloads import qualification_burst
+from exportkit.app.cli import main
+from exportkit.core.engine import replay
+from exportkit.course.workloads import qualification_burst
+from exportkit.io.delivery import deliver, message_ids, read_dead_letters, render_deliveries
+from exportkit.io.receiver import Receiver
 
 FAST = {"timeout": 0.2, "backoff": 0}  # the 2 s default stays for real use
 DELAY = 0.5  # a delayed answer comes later than the client's 0.2 s timeout
@@ -21,14 +21,16 @@ DELAY = 0.5  # a delayed answer comes later than the client's 0.2 s timeout
 @pytest.fixture
 def messages():
     """Case 30: 25 qualifiers at once, best effort 10: three messages (10, 10, 5)."""
-    burst = qualification_burst(25, spread_seconds=0, quiet_seconds=60,
-                                destination="streaming-profile")
+    burst = qualification_burst(25, spread_seconds=0, quiet_seconds=60, destination="streaming-profile")
     return replay(burst).messages()
 
 
 def acknowledged_ids(receiver: Receiver) -> list[str]:
-    return [r["headers"]["X-Exportkit-Message"] for r in receiver.requests
-            if r["answer"].get("status") == 200 and "delayed_seconds" not in r["answer"]]
+    return [
+        r["headers"]["X-Exportkit-Message"]
+        for r in receiver.requests
+        if r["answer"].get("status") == 200 and "delayed_seconds" not in r["answer"]
+    ]
 
 
 def test_every_message_is_acknowledged_by_a_healthy_receiver(messages, tmp_path):
@@ -45,16 +47,18 @@ def test_every_message_is_acknowledged_by_a_healthy_receiver(messages, tmp_path)
 
 @pytest.mark.parametrize("mode", ["status", "delay", "drop"])
 def test_m7_first_two_calls_fail_and_the_retries_deliver_everything(messages, tmp_path, mode):
-    with Receiver(tmp_path / "received.jsonl", fail_first=2, fail_mode=mode,
-                  delay=DELAY) as receiver:
+    with Receiver(tmp_path / "received.jsonl", fail_first=2, fail_mode=mode, delay=DELAY) as receiver:
         deliveries = deliver(messages, receiver.url, dead_letter=tmp_path / "dead.jsonl", **FAST)
     assert all(d.delivered for d in deliveries)
     first = deliveries[0]
     assert [a.ok for a in first.attempts] == [False, False, True]
     assert [a.number for a in first.attempts] == [1, 2, 3]
     assert first.reasons[0].rule == "M7" and "attempt 3 of 3" in first.reasons[0].text
-    expected_error = {"status": "the endpoint answered 500", "delay": "timed out",
-                      "drop": "closed without an answer"}[mode]
+    expected_error = {
+        "status": "the endpoint answered 500",
+        "delay": "timed out",
+        "drop": "closed without an answer",
+    }[mode]
     assert all(expected_error in (a.error or "") for a in first.attempts[:2])
     assert acknowledged_ids(receiver) == ["http-api-1", "http-api-2", "http-api-3"]
     assert [r["call"] for r in receiver.requests] == [1, 2, 3, 4, 5]
@@ -78,8 +82,9 @@ def test_m7_a_message_failing_three_times_is_dead_lettered_whole(messages, tmp_p
 
 def test_nothing_is_lost_when_some_calls_fail(tmp_path):
     """Every message is either acknowledged or in the dead-letter file, never neither."""
-    messages = replay(qualification_burst(95, spread_seconds=0, quiet_seconds=60,
-                                          destination="streaming-profile")).messages()
+    messages = replay(
+        qualification_burst(95, spread_seconds=0, quiet_seconds=60, destination="streaming-profile")
+    ).messages()
     dead = tmp_path / "dead.jsonl"
     with Receiver(fail_first=4, fail_mode="status") as receiver:  # attempts 1-3 of #1, 1 of #2
         deliveries = deliver(messages, receiver.url, dead_letter=dead, **FAST)
@@ -149,12 +154,10 @@ def test_cli_delivers_with_retries_and_exits_0(scenario, tmp_path, capsys):
     assert not dead.exists()
 
 
-def test_cli_exits_1_and_names_the_dead_letter_file_when_every_call_fails(scenario, tmp_path,
-                                                                          capsys):
+def test_cli_exits_1_and_names_the_dead_letter_file_when_every_call_fails(scenario, tmp_path, capsys):
     dead = tmp_path / "dead.jsonl"
     with Receiver(fail_first=100, fail_mode="drop") as receiver:
-        code = run(scenario, "--deliver", f"http={receiver.url}", "--dead-letter", str(dead),
-                   "--json")
+        code = run(scenario, "--deliver", f"http={receiver.url}", "--dead-letter", str(dead), "--json")
     captured = capsys.readouterr()
     assert code == 1
     document = json.loads(captured.out)
@@ -172,8 +175,7 @@ BAD_USAGE = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "problem"), [c[1:] for c in BAD_USAGE],
-                         ids=[c[0] for c in BAD_USAGE])
+@pytest.mark.parametrize(("spec", "problem"), [c[1:] for c in BAD_USAGE], ids=[c[0] for c in BAD_USAGE])
 def test_cli_refuses_a_bad_deliver_with_exit_2_and_one_line(scenario, capsys, spec, problem):
     assert run(scenario, "--deliver", spec) == 2
     err = capsys.readouterr().err

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exportkit.render import render_step, step_document
+from exportkit.core.render import render_step, step_document
 
 from .batch_factories import at, files_of, make_batch, make_profile, run_scenario
 
-DAILY = make_batch(segments=[{"id": "s1", "mode": "incremental",
-                              "schedule": {"every": "day", "at": "17:00"}}])
+DAILY = make_batch(
+    segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "day", "at": "17:00"}}]
+)
 MEMBER = {"segments": {"s1": "existing"}}
 
 
 def test_scheduled_runs_fire_on_the_clock_before_the_event():
     """B-T3: the 17:00 file is listed on the next event's step, made before its change."""
-    events = [{"at": at(1), "profile": "q", "qualify": "s1"},      # 10:00, before 17:00
-              {"at": at(30), "profile": "r", "qualify": "s1"}]     # next day 15:00
+    events = [
+        {"at": at(1), "profile": "q", "qualify": "s1"},  # 10:00, before 17:00
+        {"at": at(30), "profile": "r", "qualify": "s1"},
+    ]  # next day 15:00
     profiles = [make_profile("p", **MEMBER), make_profile("q"), make_profile("r")]
     result = run_scenario(profiles, events, [DAILY])
     assert result.steps[0].files == []
@@ -26,8 +29,7 @@ def test_scheduled_runs_fire_on_the_clock_before_the_event():
 
 
 def test_several_scheduled_times_between_two_events_fire_in_order():
-    dest = make_batch(segments=[{"id": "s1", "mode": "incremental",
-                                 "schedule": {"every": "6h"}}])
+    dest = make_batch(segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "6h"}}])
     result = run_scenario([make_profile("p", **MEMBER)], [{"at": at(20), "run": "s3"}], [dest])
     names = [f.name[-18:-4] for f in result.steps[0].files]
     assert names == ["20250303120000", "20250303180000", "20250304000000", "20250304050000"]
@@ -35,17 +37,20 @@ def test_several_scheduled_times_between_two_events_fire_in_order():
 
 
 def test_no_schedule_fires_after_the_last_event():
-    result = run_scenario([make_profile("p", **MEMBER)], [{"at": at(1), "evaluate": {}}],
-                          [DAILY])
+    result = run_scenario([make_profile("p", **MEMBER)], [{"at": at(1), "evaluate": {}}], [DAILY])
     assert files_of(result) == []
 
 
 def test_every_profile_event_gets_a_batch_decision():
     """Every event gets a decision for every destination, batch ones included (skipped)."""
-    result = run_scenario([make_profile("p"), make_profile("q", **MEMBER)],
-                          [{"profile": "p", "qualify": "s1"},
-                           {"profile": "q", "set": {"loyalty.tier": "x"}},
-                           {"profile": "p", "qualify": "s2"}])
+    result = run_scenario(
+        [make_profile("p"), make_profile("q", **MEMBER)],
+        [
+            {"profile": "p", "qualify": "s1"},
+            {"profile": "q", "set": {"loyalty.tier": "x"}},
+            {"profile": "p", "qualify": "s2"},
+        ],
+    )
     rules = [[r.rule for r in s.decisions[0].reasons] for s in result.steps]
     assert rules == [["B-T6"], ["B-T7"], ["B-T2"]]
     assert all(not s.decisions[0].exported for s in result.steps)
@@ -64,10 +69,24 @@ def test_step_document_and_text_show_files():
     result = run_scenario([make_profile("p", **MEMBER)], [{"run": "s3"}])
     doc = step_document(result.steps[0])
     (f,) = doc["files"]
-    assert set(f) == {"destination", "segment", "mode", "trigger", "name", "columns",
-                      "profiles", "rows", "reasons", "why", "left_out"}
-    assert f["rows"][0] == {"person_name_firstName": "P", "personalEmail_address": "p@example.com",
-                            "loyalty_tier": "gold"}
+    assert set(f) == {
+        "destination",
+        "segment",
+        "mode",
+        "trigger",
+        "name",
+        "columns",
+        "profiles",
+        "rows",
+        "reasons",
+        "why",
+        "left_out",
+    }
+    assert f["rows"][0] == {
+        "person_name_firstName": "P",
+        "personalEmail_address": "p@example.com",
+        "loyalty_tier": "gold",
+    }
     text = render_step(result.steps[0])
     assert text[1].startswith("  s3 file Amazon_S3_segments1_")
     assert any(line.startswith("      + p: P, p@example.com, gold") for line in text)
@@ -75,8 +94,7 @@ def test_step_document_and_text_show_files():
 
 def test_flush_does_not_touch_batch_destinations_M1():
     streaming = {"id": "http", "type": "streaming-profile", "segments": ["s1"]}
-    result = run_scenario([make_profile("p", **MEMBER)], [{"flush": "http"}],
-                          [make_batch(), streaming])
+    result = run_scenario([make_profile("p", **MEMBER)], [{"flush": "http"}], [make_batch(), streaming])
     (s3,) = [d for d in result.steps[0].decisions if d.destination == "s3"]
     assert not s3.exported and s3.reasons[0].rule == "M1"
     assert result.steps[0].files == []
@@ -87,9 +105,16 @@ def test_replaying_batch_files_imports_no_disk_or_ui_library():
     import subprocess
     import sys
 
-    code = ("import sys; from pathlib import Path; import exportkit; "
-            "exportkit.replay(exportkit.load_scenario(Path('datasets/delorean.yaml'))); "
-            "print(sorted(m for m in ('pandas', 'pyarrow', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys; from pathlib import Path; import exportkit; "
+        "exportkit.replay(exportkit.load_scenario(Path('datasets/delorean.yaml'))); "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.strip() == "[]"

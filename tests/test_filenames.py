@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from exportkit.filenames import base_name, extension, is_static, part_names, template_problem
-from exportkit.model import Segment
+from exportkit.core.filenames import base_name, extension, is_static, part_names, template_problem
+from exportkit.core.model import Segment
 
 from .batch_factories import make_destination
 
@@ -29,16 +29,23 @@ def test_default_name_uses_the_id_without_a_name():
 @pytest.mark.parametrize(
     ("template", "expected"),
     [
-        pytest.param("%DESTINATION%_%SEGMENT_ID%_%DATETIME%", "Amazon_S3_X_20200408_061804",
-                     id="datetime"),
-        pytest.param("%DESTINATION%_%SEGMENT_ID%_%TIMESTAMP%", "Amazon_S3_X_1586326684",
-                     id="timestamp-10-digits"),
-        pytest.param("%DESTINATION%_%SEGMENT_ID%_%SEGMENT_NAME%",
-                     "Amazon_S3_X_Watched_Back_to_the_Future", id="segment-name-made-safe"),
-        pytest.param("%DESTINATION_INSTANCE_ID%-%DESTINATION_INSTANCE_NAME%-%DESTINATION%-"
-                     "%SEGMENT_ID%", "s3-Amazon_S3-Amazon_S3-X", id="instance-macros"),
-        pytest.param("export_%DESTINATION%_segment%SEGMENT_ID%", "export_Amazon_S3_segmentX",
-                     id="literal-text-kept"),
+        pytest.param("%DESTINATION%_%SEGMENT_ID%_%DATETIME%", "Amazon_S3_X_20200408_061804", id="datetime"),
+        pytest.param(
+            "%DESTINATION%_%SEGMENT_ID%_%TIMESTAMP%", "Amazon_S3_X_1586326684", id="timestamp-10-digits"
+        ),
+        pytest.param(
+            "%DESTINATION%_%SEGMENT_ID%_%SEGMENT_NAME%",
+            "Amazon_S3_X_Watched_Back_to_the_Future",
+            id="segment-name-made-safe",
+        ),
+        pytest.param(
+            "%DESTINATION_INSTANCE_ID%-%DESTINATION_INSTANCE_NAME%-%DESTINATION%-%SEGMENT_ID%",
+            "s3-Amazon_S3-Amazon_S3-X",
+            id="instance-macros",
+        ),
+        pytest.param(
+            "export_%DESTINATION%_segment%SEGMENT_ID%", "export_Amazon_S3_segmentX", id="literal-text-kept"
+        ),
     ],
 )
 def test_macros(template, expected):
@@ -87,11 +94,13 @@ def test_static_names_case_24(file_name, static):
         pytest.param("%DESTINATION%_%SEGMENT_ID%", None, id="fine"),
         pytest.param("%SEGMENT_ID%_x", "must contain %DESTINATION%", id="no-destination"),
         pytest.param("%DESTINATION%_x", "must contain %SEGMENT_ID%", id="no-segment-id"),
-        pytest.param("%DESTINATION%_%SEGMENT_ID%_%SANDBOX%", "unknown macro %SANDBOX%",
-                     id="unknown-macro"),
+        pytest.param("%DESTINATION%_%SEGMENT_ID%_%SANDBOX%", "unknown macro %SANDBOX%", id="unknown-macro"),
         pytest.param("%DESTINATION%_%SEGMENT_ID%_100%", "a lone %", id="lone-percent"),
-        pytest.param("%DESTINATION%_%SEGMENT_ID%_%DATETIME%_%TIMESTAMP%",
-                     "cannot be combined", id="datetime-and-timestamp"),
+        pytest.param(
+            "%DESTINATION%_%SEGMENT_ID%_%DATETIME%_%TIMESTAMP%",
+            "cannot be combined",
+            id="datetime-and-timestamp",
+        ),
         pytest.param("out/%DESTINATION%_%SEGMENT_ID%", "cannot contain /", id="slash"),
         pytest.param("%DESTINATION%_%SEGMENT_ID%" + "x" * 250, "at most 255", id="too-long"),
     ],

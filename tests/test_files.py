@@ -7,32 +7,44 @@ import io
 
 import pytest
 
-from exportkit.exportfile import ExportFile
-from exportkit.files import file_bytes, read_back, write_file, write_files
-from exportkit.rules import reason
+from exportkit.core.exportfile import ExportFile
+from exportkit.core.rules import reason
+from exportkit.io.files import file_bytes, read_back, write_file, write_files
 
 from .batch_factories import T0
 
 COLUMNS = ("email", "person_name_firstName", "loyalty_points", "segmentMembership_status")
 ROWS = (
-    {"email": "e1", "person_name_firstName": "Marty", "loyalty_points": 120,
-     "segmentMembership_status": "realized"},
-    {"email": "e2", "person_name_firstName": None, "loyalty_points": 7,
-     "segmentMembership_status": "exited"},
+    {
+        "email": "e1",
+        "person_name_firstName": "Marty",
+        "loyalty_points": 120,
+        "segmentMembership_status": "realized",
+    },
+    {"email": "e2", "person_name_firstName": None, "loyalty_points": 7, "segmentMembership_status": "exited"},
 )
 
 
 def make_file(fmt="csv", compression="none", rows=ROWS, name=None) -> ExportFile:
     ext = f".{fmt}" + (".gz" if compression == "gzip" and fmt != "parquet" else "")
     return ExportFile(
-        destination="s3", segment="s1", mode="incremental", trigger="run",
-        name=name or f"Amazon_S3_segments1_20250303090000{ext}", at=T0, columns=COLUMNS,
-        rows=rows, profiles=tuple(f"p{i}" for i in range(len(rows))),
-        reasons=(reason("B-T3", "test"),), why=(), format=fmt, compression=compression)
+        destination="s3",
+        segment="s1",
+        mode="incremental",
+        trigger="run",
+        name=name or f"Amazon_S3_segments1_20250303090000{ext}",
+        at=T0,
+        columns=COLUMNS,
+        rows=rows,
+        profiles=tuple(f"p{i}" for i in range(len(rows))),
+        reasons=(reason("B-T3", "test"),),
+        why=(),
+        format=fmt,
+        compression=compression,
+    )
 
 
-FORMATS = [pytest.param(f, c, id=f"{f}-{c}") for f in ("csv", "json", "parquet")
-           for c in ("none", "gzip")]
+FORMATS = [pytest.param(f, c, id=f"{f}-{c}") for f in ("csv", "json", "parquet") for c in ("none", "gzip")]
 
 
 @pytest.mark.parametrize(("fmt", "compression"), FORMATS)
@@ -59,14 +71,18 @@ def test_empty_file(tmp_path, fmt, compression):
 def test_csv_text(tmp_path):
     """6.3: a header row, then one line per row; null is an empty field."""
     text = write_file(make_file(), tmp_path).read_text()
-    assert text == ("email,person_name_firstName,loyalty_points,segmentMembership_status\n"
-                    "e1,Marty,120,realized\ne2,,7,exited\n")
+    assert text == (
+        "email,person_name_firstName,loyalty_points,segmentMembership_status\n"
+        "e1,Marty,120,realized\ne2,,7,exited\n"
+    )
 
 
 def test_json_lines(tmp_path):
     text = write_file(make_file("json"), tmp_path).read_text()
-    assert text.splitlines()[1] == ('{"email": "e2", "person_name_firstName": null, '
-                                    '"loyalty_points": 7, "segmentMembership_status": "exited"}')
+    assert text.splitlines()[1] == (
+        '{"email": "e2", "person_name_firstName": null, '
+        '"loyalty_points": 7, "segmentMembership_status": "exited"}'
+    )
 
 
 def test_parquet_gzip_compresses_inside_the_file():

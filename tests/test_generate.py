@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from exportkit import load_scenario
-from exportkit.generate import generate_scenario, write_scenario
+from exportkit.course.generate import generate_scenario, write_scenario
 
 
 def test_same_seed_same_scenario_other_seed_other_scenario():
@@ -18,10 +18,20 @@ def test_written_scenario_loads_with_every_kind_of_event_and_destination(tmp_pat
     scenario = load_scenario(path)
     assert len(scenario.profiles) == 60 and len(scenario.events) == 3000
     assert {e.kind for e in scenario.events} >= {
-        "qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent",
-        "evaluate"}
+        "qualify",
+        "exit",
+        "set",
+        "unset",
+        "add_identity",
+        "remove_identity",
+        "consent",
+        "evaluate",
+    }
     assert sorted(d.type for d in scenario.destinations) == [
-        "batch", "streaming-profile", "streaming-segment"]
+        "batch",
+        "streaming-profile",
+        "streaming-segment",
+    ]
 
 
 def test_one_event_a_line_so_errors_point_at_it(tmp_path):

@@ -29,10 +29,8 @@ def test_delorean_shows_the_seed_example():
     result = replay(load_scenario(ROOT / "datasets" / "delorean.yaml"))
     first = result.steps[0]
     assert first.event.kind == "qualify" and first.event.value == "delorean-owners"
-    http, adnet = (next(d for d in first.exports if d.destination == x)
-                   for x in ("http-api", "adnet"))
-    assert set(http.payload["segmentMembership"]["ups"]) == {
-        "delorean-owners", "bttf-watchers", "scifi-fans"}
+    http, adnet = (next(d for d in first.exports if d.destination == x) for x in ("http-api", "adnet"))
+    assert set(http.payload["segmentMembership"]["ups"]) == {"delorean-owners", "bttf-watchers", "scifi-fans"}
     assert set(adnet.payload["segmentMembership"]["ups"]) == {"delorean-owners"}
 
 
@@ -47,8 +45,7 @@ def test_each_decision_knows_its_first_rule_before_explaining(name):
             assert d.rule == d.reasons[0].rule, d
 
 
-@pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching",
-                                  "streaming_media"])
+@pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching", "streaming_media"])
 def test_every_event_gets_a_decision_for_every_destination(name):
     """Nothing is lost: each step decides once for each destination, profile events or not."""
     scenario = load_scenario(ROOT / "datasets" / f"{name}.yaml")

@@ -23,8 +23,11 @@ def test_committed_notebook_is_its_source_executed(source):
     built = [c.source for c in parse_percent(source.read_text()).cells]
     committed = json.loads((NOTEBOOKS / f"{source.stem}.ipynb").read_text())
     assert ["".join(c["source"]) for c in committed["cells"]] == built
-    assert all(c.get("execution_count") for c in committed["cells"]
-               if c["cell_type"] == "code" and "".join(c["source"]).strip())
+    assert all(
+        c.get("execution_count")
+        for c in committed["cells"]
+        if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    )
 
 
 def test_readme_lists_the_course_and_each_notebook_points_to_the_next():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exportkit.payload import nest
+from exportkit.core.payload import nest
 
 from .factories import SEGMENTS, decision_of, make_enterprise, make_profile, make_social, one_step
 
@@ -21,8 +21,7 @@ def notes(step, dest):
 
 def test_seed_example_delorean_qualifier_carries_all_three_segments():
     """Case 1 (E-I1 with seed rules): P in U1, U2 qualifies for S1 -> S1, U1, U2 in the payload."""
-    step = one_step({"qualify": "s1"}, profiles=[make_profile(segments={"u1": "existing",
-                                                                        "u2": "existing"})])
+    step = one_step({"qualify": "s1"}, profiles=[make_profile(segments={"u1": "existing", "u2": "existing"})])
     assert set(ups(step, "ent")) == {"s1", "u1", "u2"}
     assert ups(step, "ent")["s1"]["status"] == "realized"
     assert set(ups(step, "str")) == {"s1"}  # S-I4: never the unmapped ones
@@ -36,12 +35,20 @@ def test_seed_example_delorean_qualifier_carries_all_three_segments():
         ("current", SEGMENTS, {"s1", "u1", "u2"}),
         ("current", MP2, {"s1"}),
     ],
-    ids=["E-I1 seed, one merge policy", "E-I1 seed, other merge policy",
-         "E-I1' current, same merge policy", "E-I1' current, other merge policy (case 2)"],
+    ids=[
+        "E-I1 seed, one merge policy",
+        "E-I1 seed, other merge policy",
+        "E-I1' current, same merge policy",
+        "E-I1' current, other merge policy (case 2)",
+    ],
 )
 def test_enterprise_segment_membership_by_rule_set(rules, segments, expected):
-    step = one_step({"qualify": "s1"}, rules=rules, segments=segments,
-                    profiles=[make_profile(segments={"u1": "existing", "u2": "existing"})])
+    step = one_step(
+        {"qualify": "s1"},
+        rules=rules,
+        segments=segments,
+        profiles=[make_profile(segments={"u1": "existing", "u2": "existing"})],
+    )
     assert set(ups(step, "ent")) == expected
     rule = "E-I1" if rules == "seed" else "E-I1'"
     assert all(n[1] == rule for f, n in notes(step, "ent").items() if "segmentMembership" in f)
@@ -86,8 +93,7 @@ def test_e_i4_names_only_on_mapped_segments():
 
 
 def test_e_i5_timestamps_are_epoch_milliseconds():
-    step = one_step({"qualify": "s2"},
-                    destinations=[make_enterprise(include_segment_timestamps=True)])
+    step = one_step({"qualify": "s2"}, destinations=[make_enterprise(include_segment_timestamps=True)])
     entry = ups(step, "ent")["s2"]
     assert set(entry) >= {"createdAt", "updatedAt", "mappingCreatedAt", "mappingUpdatedAt"}
     assert entry["createdAt"] == 1735722000000  # 2025-01-01T09:00:00Z, the default start
@@ -109,8 +115,11 @@ def test_s_i3_unchanged_mapped_segments_ride_along_when_asked():
     assert notes(step, "str")["segmentMembership.ups.s1"] == (True, "S-I3")
 
 
-@pytest.mark.parametrize(("rules", "status"), [("seed", "existing"), ("current", "realized")],
-                         ids=["A7 seed shows existing", "A7 current shows realized"])
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [("seed", "existing"), ("current", "realized")],
+    ids=["A7 seed shows existing", "A7 current shows realized"],
+)
 def test_a7_existing_status_by_rule_set(rules, status):
     step = one_step({"qualify": "s2"}, rules=rules)
     assert ups(step, "ent")["s1"]["status"] == status
@@ -125,4 +134,6 @@ def test_a1_exit_is_emitted_as_exited():
 
 def test_nest_builds_xdm_objects():
     assert nest({"person.name.firstName": "M", "person.name.lastName": "F", "a": 1}) == {
-        "person": {"name": {"firstName": "M", "lastName": "F"}}, "a": 1}
+        "person": {"name": {"firstName": "M", "lastName": "F"}},
+        "a": 1,
+    }

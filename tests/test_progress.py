@@ -2,7 +2,7 @@
 
 import io
 
-from exportkit.progress import MIN_ITEMS, Progress
+from exportkit.app.progress import MIN_ITEMS, Progress
 
 
 def test_a_line_per_tenth_when_not_a_terminal():

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportkit import replay
-from exportkit.payload import nest
-from exportkit.rules import RULES
+from exportkit.core.payload import nest
+from exportkit.core.rules import RULES
 
 from .factories import SEGMENTS, make_scenario
 
@@ -20,20 +20,36 @@ PROFILES = ["a", "b", "c"]
 
 values = st.sampled_from(["x", "y", 1, None])
 events = st.one_of(
-    st.builds(lambda p, s: {"profile": p, "qualify": s}, st.sampled_from(PROFILES),
-              st.sampled_from(SEGMENT_IDS)),
-    st.builds(lambda p, s: {"profile": p, "exit": s}, st.sampled_from(PROFILES),
-              st.sampled_from(SEGMENT_IDS)),
-    st.builds(lambda p, a, v: {"profile": p, "set": {a: v}}, st.sampled_from(PROFILES),
-              st.sampled_from(ATTRIBUTES), values),
-    st.builds(lambda p, a: {"profile": p, "unset": [a]}, st.sampled_from(PROFILES),
-              st.sampled_from(ATTRIBUTES)),
-    st.builds(lambda p, n, i: {"profile": p, "add_identity": {n: i}}, st.sampled_from(PROFILES),
-              st.sampled_from(NAMESPACES), st.sampled_from(["1", "2"])),
-    st.builds(lambda p, n, i: {"profile": p, "remove_identity": {n: i}},
-              st.sampled_from(PROFILES), st.sampled_from(NAMESPACES), st.sampled_from(["1", "2"])),
-    st.builds(lambda p, c: {"profile": p, "consent": c}, st.sampled_from(PROFILES),
-              st.sampled_from(["in", "out"])),
+    st.builds(
+        lambda p, s: {"profile": p, "qualify": s}, st.sampled_from(PROFILES), st.sampled_from(SEGMENT_IDS)
+    ),
+    st.builds(
+        lambda p, s: {"profile": p, "exit": s}, st.sampled_from(PROFILES), st.sampled_from(SEGMENT_IDS)
+    ),
+    st.builds(
+        lambda p, a, v: {"profile": p, "set": {a: v}},
+        st.sampled_from(PROFILES),
+        st.sampled_from(ATTRIBUTES),
+        values,
+    ),
+    st.builds(
+        lambda p, a: {"profile": p, "unset": [a]}, st.sampled_from(PROFILES), st.sampled_from(ATTRIBUTES)
+    ),
+    st.builds(
+        lambda p, n, i: {"profile": p, "add_identity": {n: i}},
+        st.sampled_from(PROFILES),
+        st.sampled_from(NAMESPACES),
+        st.sampled_from(["1", "2"]),
+    ),
+    st.builds(
+        lambda p, n, i: {"profile": p, "remove_identity": {n: i}},
+        st.sampled_from(PROFILES),
+        st.sampled_from(NAMESPACES),
+        st.sampled_from(["1", "2"]),
+    ),
+    st.builds(
+        lambda p, c: {"profile": p, "consent": c}, st.sampled_from(PROFILES), st.sampled_from(["in", "out"])
+    ),
     st.just({"evaluate": {}}),
 )
 subsets = st.lists(st.sampled_from(SEGMENT_IDS), min_size=1, max_size=3, unique=True)
@@ -41,28 +57,43 @@ subsets = st.lists(st.sampled_from(SEGMENT_IDS), min_size=1, max_size=3, unique=
 
 @st.composite
 def scenarios(draw: Any):
-    profiles = [{
-        "id": p,
-        "identities": {n: ["1"] for n in draw(st.lists(st.sampled_from(NAMESPACES), unique=True))},
-        "attributes": {a: "v" for a in draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True))},
-        "segments": draw(st.dictionaries(st.sampled_from(SEGMENT_IDS),
-                                         st.sampled_from(["realized", "existing", "exited"]))),
-        "consent": draw(st.sampled_from(["in", "out"])),
-    } for p in PROFILES]
+    profiles = [
+        {
+            "id": p,
+            "identities": {n: ["1"] for n in draw(st.lists(st.sampled_from(NAMESPACES), unique=True))},
+            "attributes": {a: "v" for a in draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True))},
+            "segments": draw(
+                st.dictionaries(
+                    st.sampled_from(SEGMENT_IDS), st.sampled_from(["realized", "existing", "exited"])
+                )
+            ),
+            "consent": draw(st.sampled_from(["in", "out"])),
+        }
+        for p in PROFILES
+    ]
     destinations = [
-        {"id": "ent", "type": "streaming-profile", "segments": draw(subsets),
-         "attributes": draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True)),
-         "include_segment_names": draw(st.booleans())},
-        {"id": "str", "type": "streaming-segment", "segments": draw(subsets),
-         "identities": draw(st.lists(st.sampled_from(NAMESPACES), unique=True)),
-         "attributes": draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True)),
-         "consent_enforcement": draw(st.booleans()),
-         "same_value_overwrite_triggers": draw(st.booleans()),
-         "include_unchanged_segments": draw(st.booleans())},
+        {
+            "id": "ent",
+            "type": "streaming-profile",
+            "segments": draw(subsets),
+            "attributes": draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True)),
+            "include_segment_names": draw(st.booleans()),
+        },
+        {
+            "id": "str",
+            "type": "streaming-segment",
+            "segments": draw(subsets),
+            "identities": draw(st.lists(st.sampled_from(NAMESPACES), unique=True)),
+            "attributes": draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True)),
+            "consent_enforcement": draw(st.booleans()),
+            "same_value_overwrite_triggers": draw(st.booleans()),
+            "include_unchanged_segments": draw(st.booleans()),
+        },
     ]
     segments = [dict(s, merge_policy=draw(st.sampled_from(["default", "mp2"]))) for s in SEGMENTS]
-    scenario = make_scenario(draw(st.lists(events, max_size=25)), profiles=profiles,
-                             destinations=destinations, segments=segments)
+    scenario = make_scenario(
+        draw(st.lists(events, max_size=25)), profiles=profiles, destinations=destinations, segments=segments
+    )
     return scenario, draw(st.sampled_from(["seed", "current"]))
 
 
@@ -122,8 +153,8 @@ def test_payloads_hold_only_what_is_mapped(case):
 def test_the_fast_verdict_agrees_with_the_explained_rules(case):
     """`verdict` (plain conditions) and `explain` (every trigger rule with its reason) agree on
     every decision, opt-out exits included, and on the rule of the first reason."""
-    from exportkit.state import ProfileState, apply_event
-    from exportkit.streaming import explain, verdict
+    from exportkit.core.state import ProfileState, apply_event
+    from exportkit.core.streaming import explain, verdict
 
     scenario, _ = case
     states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
@@ -134,21 +165,21 @@ def test_the_fast_verdict_agrees_with_the_explained_rules(case):
         states[state.id] = state
         for dest in scenario.destinations:
             exported, reasons, opt_out = explain(dest, change, state)
-            assert verdict(dest, change, state) == (exported, opt_out, reasons[0].rule), (
-                dest.id, reasons)
+            assert verdict(dest, change, state) == (exported, opt_out, reasons[0].rule), (dest.id, reasons)
 
 
 @settings(max_examples=100, deadline=None)
 @given(scenarios())
 def test_batch_note_kinds_agree_with_the_explained_notes(case):
-    from exportkit.batch import note_kinds, note_rule, notes_for
-    from exportkit.model import BatchSegment
-    from exportkit.state import ProfileState, apply_event
+    from exportkit.core.batch import note_kinds, note_rule, notes_for
+    from exportkit.core.model import BatchSegment
+    from exportkit.core.state import ProfileState, apply_event
 
     scenario, rules = case
     states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
     segments = [BatchSegment(id=s, mode=m) for s in SEGMENT_IDS for m in ("full", "incremental")]
-    from exportkit.model import BatchDestination
+    from exportkit.core.model import BatchDestination
+
     dest = BatchDestination(id="b", type="batch", segments=segments[::2], include_status=True)
     for event in scenario.events:
         if event.profile is None:

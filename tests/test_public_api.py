@@ -11,5 +11,14 @@ def test_all_is_sorted_and_importable():
 
 def test_public_names():
     assert set(exportkit.__all__) >= {
-        "Decision", "Reason", "Replay", "Scenario", "ScenarioError", "load_scenario",
-        "render_timeline", "replay", "replay_document", "to_json"}
+        "Decision",
+        "Reason",
+        "Replay",
+        "Scenario",
+        "ScenarioError",
+        "load_scenario",
+        "render_timeline",
+        "replay",
+        "replay_document",
+        "to_json",
+    }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
-from exportkit.quiz import NO, YES, Quiz, questions
+from exportkit.course.quiz import NO, YES, Quiz, questions
 from exportkit.ui import QuizView
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
@@ -62,6 +62,7 @@ def test_a_payload_reveal_gives_each_fields_rule(result):
 def test_same_seed_same_questions_other_seed_other_questions(result):
     def key(qs):
         return [(q.kind, q.step, q.decision.destination, q.decision.profile, q.choices) for q in qs]
+
     assert key(questions(result, seed=7)) == key(questions(result, seed=7))
     assert key(questions(result, seed=7)) != key(questions(result, seed=8))
 
@@ -109,6 +110,7 @@ def test_every_dataset_makes_a_quiz(path):
 
 
 # The widget, driven as the notebook drives it.
+
 
 def test_view_checks_and_scores():
     view = QuizView(DELOREAN, seed=3, count=4)

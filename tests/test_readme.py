@@ -22,10 +22,16 @@ def test_quick_start_has_exactly_two_commands_that_the_makefile_defines():
 
 def test_sample_output_lines_are_printed_by_make_run():
     sample = README.split("What `make run` prints", 1)[1].split("```text", 1)[1].split("```")[0]
-    done = subprocess.run([sys.executable, "-m", "exportkit", "run", "datasets/delorean.yaml"],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
-    shown = [line for line in sample.strip().splitlines()
-             if "..." not in line and not line.startswith("      {")]
+    done = subprocess.run(
+        [sys.executable, "-m", "exportkit", "run", "datasets/delorean.yaml"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    shown = [
+        line for line in sample.strip().splitlines() if "..." not in line and not line.startswith("      {")
+    ]
     assert len(shown) >= 8
     for line in shown:
         assert line in done.stdout.splitlines(), line

@@ -13,13 +13,16 @@ import urllib.request
 
 import pytest
 
-from exportkit.receiver import Receiver, read_requests
+from exportkit.io.receiver import Receiver, read_requests
 
 
 def post(url: str, body: bytes, timeout: float = 2.0) -> int:
-    request = urllib.request.Request(url + "hook?x=1", data=body, method="POST",
-                                     headers={"Content-Type": "application/json",
-                                              "X-Exportkit-Message": "d-1"})
+    request = urllib.request.Request(
+        url + "hook?x=1",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Exportkit-Message": "d-1"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status
@@ -75,9 +78,11 @@ def test_bad_options_are_refused():
 def test_cli_receive_records_and_stops_cleanly_on_ctrl_c(tmp_path):
     out = tmp_path / "received.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "exportkit", "receive", "--port", "0", "--out", str(out),
-         "--fail-first", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "exportkit", "receive", "--port", "0", "--out", str(out), "--fail-first", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()
@@ -94,5 +99,4 @@ def test_cli_receive_records_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "stopped after 2 request(s)" in stdout
-    assert [json.loads(line)["body"] for line in out.read_text().splitlines()] == [
-        [{"p": 1}], [{"p": 2}]]
+    assert [json.loads(line)["body"] for line in out.read_text().splitlines()] == [[{"p": 1}], [{"p": 2}]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.rules import RULES
+from exportkit.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "export-rules.md"

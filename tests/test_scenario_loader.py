@@ -9,30 +9,48 @@ import pytest
 import yaml as _yaml
 
 from exportkit import Scenario
-from exportkit.library import load_upload
+from exportkit.io.library import load_upload
 from exportkit.ui import ScenarioLoader
 
 # The number of DeLorean events, so that adding events to the scenario does not break this file.
-DELOREAN_EVENTS = len(_yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets"
-                                       / "delorean.yaml").read_text())["events"])
+DELOREAN_EVENTS = len(
+    _yaml.safe_load((Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml").read_text())[
+        "events"
+    ]
+)
 
 
 DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
 VALID = DELOREAN.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "content", "error"), [
-    pytest.param("bad.yaml", b"name: x\nsegments: [\n",
-                 "bad.yaml:3: is not valid YAML: expected the node content, but found '<stream end>'",
-                 id="yaml-syntax"),
-    pytest.param("bad.json", b'{"name": ', "bad.json:1: is not valid JSON: Expecting value",
-                 id="json-syntax"),
-    pytest.param("doc.yaml", VALID.replace("profile: doc, exit", "profile: emmett, exit"),
-                 "doc.yaml:81: events[10].profile: unknown profile 'emmett'", id="unknown-profile"),
-    pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml: is not UTF-8 text (byte 0)", id="not-text"),
-    pytest.param("empty.yaml", "name: e\nsegments: []\nprofiles: []\ndestinations: []\nevents: []\n",
-                 "empty.yaml: has no destination to explore", id="nothing-to-explore"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        pytest.param(
+            "bad.yaml",
+            b"name: x\nsegments: [\n",
+            "bad.yaml:3: is not valid YAML: expected the node content, but found '<stream end>'",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            "bad.json", b'{"name": ', "bad.json:1: is not valid JSON: Expecting value", id="json-syntax"
+        ),
+        pytest.param(
+            "doc.yaml",
+            VALID.replace("profile: doc, exit", "profile: emmett, exit"),
+            "doc.yaml:81: events[10].profile: unknown profile 'emmett'",
+            id="unknown-profile",
+        ),
+        pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml: is not UTF-8 text (byte 0)", id="not-text"),
+        pytest.param(
+            "empty.yaml",
+            "name: e\nsegments: []\nprofiles: []\ndestinations: []\nevents: []\n",
+            "empty.yaml: has no destination to explore",
+            id="nothing-to-explore",
+        ),
+    ],
+)
 def test_a_bad_file_is_one_line(name, content, error):
     assert load_upload(name, content) == error
 
@@ -44,9 +62,15 @@ def test_a_good_file_is_a_scenario():
 
 
 def upload(loader: ScenarioLoader, name: str, content: bytes) -> None:
-    loader.upload.value = ({"name": name, "type": "application/yaml", "size": len(content),
-                            "content": memoryview(content),
-                            "last_modified": datetime(2025, 1, 1, tzinfo=UTC)},)
+    loader.upload.value = (
+        {
+            "name": name,
+            "type": "application/yaml",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime(2025, 1, 1, tzinfo=UTC),
+        },
+    )
 
 
 def test_the_picker_opens_a_dataset():

@@ -14,26 +14,38 @@ NON_MEMBER = {"segments": {"u1": "existing"}}
 ENTERPRISE = [
     ("E-T1 qualifies for a mapped segment", {"qualify": "s2"}, {}, "ent", True, ["E-T1"]),
     ("E-T1 exits a mapped segment", {"exit": "s1"}, {}, "ent", True, ["E-T1"]),
-    ("E-T1 exit of the only mapped segment still exports", {"exit": "s1"}, {}, "ent", True,
-     ["E-T1"]),
-    ("E-T2 identity added in any namespace", {"add_identity": {"phone": "+1666"}}, {}, "ent",
-     True, ["E-T2"]),
-    ("E-T2 identity removed", {"remove_identity": {"email": "p@example.com"}}, {}, "ent", True,
-     ["E-T2"]),
-    ("E-T3 mapped attribute changes", {"set": {"loyalty.tier": "platinum"}}, {}, "ent", True,
-     ["E-T3"]),
-    ("E-T3 mapped attribute added", {"set": {"person.name.lastName": "P"}}, {}, "ent", True,
-     ["E-T3"]),
+    ("E-T1 exit of the only mapped segment still exports", {"exit": "s1"}, {}, "ent", True, ["E-T1"]),
+    ("E-T2 identity added in any namespace", {"add_identity": {"phone": "+1666"}}, {}, "ent", True, ["E-T2"]),
+    ("E-T2 identity removed", {"remove_identity": {"email": "p@example.com"}}, {}, "ent", True, ["E-T2"]),
+    ("E-T3 mapped attribute changes", {"set": {"loyalty.tier": "platinum"}}, {}, "ent", True, ["E-T3"]),
+    ("E-T3 mapped attribute added", {"set": {"person.name.lastName": "P"}}, {}, "ent", True, ["E-T3"]),
     ("E-T3 mapped attribute removed", {"unset": ["loyalty.tier"]}, {}, "ent", True, ["E-T3"]),
-    ("E-S1 same-value overwrite is a change", {"set": {"loyalty.tier": "gold"}}, {}, "ent", True,
-     ["E-S1"]),
+    ("E-S1 same-value overwrite is a change", {"set": {"loyalty.tier": "gold"}}, {}, "ent", True, ["E-S1"]),
     ("E-T4 unmapped attribute", {"set": {"loyalty.points": 11}}, {}, "ent", False, ["E-T4"]),
-    ("E-T4 unmapped segment (A4)", {"qualify": "u2"}, {"segments": {"s1": "existing"}}, "ent",
-     False, ["E-T4"]),
-    ("A2 non-member mapped attribute", {"set": {"loyalty.tier": "x"}}, NON_MEMBER, "ent", False,
-     ["A2", "E-T3"]),
-    ("A2 non-member identity", {"add_identity": {"email": "n@example.com"}}, NON_MEMBER, "ent",
-     False, ["A2", "E-T2"]),
+    (
+        "E-T4 unmapped segment (A4)",
+        {"qualify": "u2"},
+        {"segments": {"s1": "existing"}},
+        "ent",
+        False,
+        ["E-T4"],
+    ),
+    (
+        "A2 non-member mapped attribute",
+        {"set": {"loyalty.tier": "x"}},
+        NON_MEMBER,
+        "ent",
+        False,
+        ["A2", "E-T3"],
+    ),
+    (
+        "A2 non-member identity",
+        {"add_identity": {"email": "n@example.com"}},
+        NON_MEMBER,
+        "ent",
+        False,
+        ["A2", "E-T2"],
+    ),
     ("E-S3 consent is not evaluated", {"consent": "out"}, {}, "ent", False, ["E-S3"]),
     ("E-T5 already a member: nothing changed", {"qualify": "s1"}, {}, "ent", False, ["E-T5"]),
 ]
@@ -41,31 +53,61 @@ ENTERPRISE = [
 SEGMENT = [
     ("S-T1 qualifies for a mapped segment", {"qualify": "s2"}, {}, "str", True, ["S-T1"]),
     ("S-T1 exits a mapped segment", {"exit": "s1"}, {}, "str", True, ["S-T1"]),
-    ("S-T1 unmapped segment", {"qualify": "u2"}, {"segments": {"s1": "existing"}}, "str", False,
-     ["S-T1"]),
-    ("S-T2 identity added in a mapped namespace", {"add_identity": {"email": "q@example.com"}},
-     {}, "str", True, ["S-T2"]),
-    ("S-T2 identity removed in a mapped namespace",
-     {"remove_identity": {"email": "p@example.com"}}, {}, "str", True, ["S-T2"]),
-    ("S-T2 identity in an unmapped namespace", {"add_identity": {"phone": "+1666"}}, {}, "str",
-     False, ["S-T2"]),
-    ("S-T3 mapped attribute changes", {"set": {"loyalty.tier": "platinum"}}, {}, "str", True,
-     ["S-T3"]),
+    ("S-T1 unmapped segment", {"qualify": "u2"}, {"segments": {"s1": "existing"}}, "str", False, ["S-T1"]),
+    (
+        "S-T2 identity added in a mapped namespace",
+        {"add_identity": {"email": "q@example.com"}},
+        {},
+        "str",
+        True,
+        ["S-T2"],
+    ),
+    (
+        "S-T2 identity removed in a mapped namespace",
+        {"remove_identity": {"email": "p@example.com"}},
+        {},
+        "str",
+        True,
+        ["S-T2"],
+    ),
+    (
+        "S-T2 identity in an unmapped namespace",
+        {"add_identity": {"phone": "+1666"}},
+        {},
+        "str",
+        False,
+        ["S-T2"],
+    ),
+    ("S-T3 mapped attribute changes", {"set": {"loyalty.tier": "platinum"}}, {}, "str", True, ["S-T3"]),
     ("S-T3 unmapped attribute", {"set": {"loyalty.points": 11}}, {}, "str", False, ["S-T3"]),
-    ("A3 same-value overwrite does not count by default", {"set": {"loyalty.tier": "gold"}}, {},
-     "str", False, ["A3"]),
+    (
+        "A3 same-value overwrite does not count by default",
+        {"set": {"loyalty.tier": "gold"}},
+        {},
+        "str",
+        False,
+        ["A3"],
+    ),
     ("S-T4 opt-out with consent enforcement", {"consent": "out"}, {}, "str", True, ["S-T4"]),
     ("S-T4 opt-in sends nothing", {"consent": "in"}, {"consent": "out"}, "str", False, ["S-T4"]),
-    ("S-T4 opted out: changes are held back", {"set": {"loyalty.tier": "x"}}, {"consent": "out"},
-     "str", False, ["S-T4", "S-T3"]),
+    (
+        "S-T4 opted out: changes are held back",
+        {"set": {"loyalty.tier": "x"}},
+        {"consent": "out"},
+        "str",
+        False,
+        ["S-T4", "S-T3"],
+    ),
     ("A2 non-member", {"set": {"loyalty.tier": "x"}}, NON_MEMBER, "str", False, ["A2", "S-T3"]),
     ("S-T5 no relevant update", {"unset": ["person.name.lastName"]}, {}, "str", False, ["S-T5"]),
 ]
 
 
-@pytest.mark.parametrize(("event", "profile", "dest", "exported", "rules"),
-                         [c[1:] for c in ENTERPRISE + SEGMENT],
-                         ids=[c[0] for c in ENTERPRISE + SEGMENT])
+@pytest.mark.parametrize(
+    ("event", "profile", "dest", "exported", "rules"),
+    [c[1:] for c in ENTERPRISE + SEGMENT],
+    ids=[c[0] for c in ENTERPRISE + SEGMENT],
+)
 def test_trigger_rules(event, profile, dest, exported, rules):
     step = one_step(event, profiles=[make_profile(**profile)])
     decision = decision_of(step, dest)
@@ -75,8 +117,9 @@ def test_trigger_rules(event, profile, dest, exported, rules):
 
 
 def test_a3_same_value_overwrite_counts_when_configured():
-    step = one_step({"set": {"loyalty.tier": "gold"}},
-                    destinations=[make_social(same_value_overwrite_triggers=True)])
+    step = one_step(
+        {"set": {"loyalty.tier": "gold"}}, destinations=[make_social(same_value_overwrite_triggers=True)]
+    )
     decision = decision_of(step, "str")
     assert decision.exported
     assert [r.rule for r in decision.reasons] == ["A3"]
@@ -90,8 +133,7 @@ def test_s_t4_without_consent_enforcement_is_not_a_trigger():
 
 
 def test_s_t4_opt_out_sends_exited_for_each_mapped_segment_held():
-    profile = make_profile(segments={"s1": "existing", "s2": "realized", "s3": "exited",
-                                     "u1": "existing"})
+    profile = make_profile(segments={"s1": "existing", "s2": "realized", "s3": "exited", "u1": "existing"})
     step = one_step({"consent": "out"}, profiles=[profile])
     ups = decision_of(step, "str").payload["segmentMembership"]["ups"]
     assert {s: e["status"] for s, e in ups.items()} == {"s1": "exited", "s2": "exited"}
@@ -101,9 +143,12 @@ def test_s_t4_opt_out_sends_exited_for_each_mapped_segment_held():
 @pytest.mark.parametrize(("dest", "rule"), [("ent", "E-T6"), ("str", "S-T6")])
 def test_backfill_at_activation(dest, rule, rules):
     """E-T6/S-T6 (A11): members before the mapping are exported at activation, in both rule sets."""
-    members = [make_profile(id="a"), make_profile(id="b", segments={"s2": "realized"}),
-               make_profile(id="c", segments={"u1": "existing"}),
-               make_profile(id="d", segments={"s1": "exited"})]
+    members = [
+        make_profile(id="a"),
+        make_profile(id="b", segments={"s2": "realized"}),
+        make_profile(id="c", segments={"u1": "existing"}),
+        make_profile(id="d", segments={"s1": "exited"}),
+    ]
     result = replay(make_scenario([], profiles=members), rules=rules)
     exported = [d for d in result.activation if d.destination == dest and d.exported]
     assert [d.profile for d in exported] == ["a", "b"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.explore import remap, step_report
-from exportkit.loader import load_scenario
+from exportkit.course.explore import remap, step_report
+from exportkit.io.loader import load_scenario
 from exportkit.ui import StreamingExplorer
 
 DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
@@ -39,9 +39,11 @@ def test_next_and_previous_move_one_step_within_bounds(explorer):
 
 def test_report_matches_the_pure_function(explorer):
     explorer.step.value = 5
-    scenario = remap(explorer.scenario, "http-api", "streaming-profile",
-                     explorer.segments.value, explorer.attributes.value)
+    scenario = remap(
+        explorer.scenario, "http-api", "streaming-profile", explorer.segments.value, explorer.attributes.value
+    )
     from exportkit import replay
+
     assert explorer.text == step_report(replay(scenario), 5, "http-api")
 
 

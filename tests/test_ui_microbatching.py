@@ -7,7 +7,8 @@ from itertools import pairwise
 import matplotlib
 import pytest
 
-from exportkit.engine import replay
+from exportkit.core.engine import replay
+from exportkit.course.workloads import qualification_burst
 from exportkit.ui.microbatching import (
     buffer_series,
     describe_messages,
@@ -15,23 +16,26 @@ from exportkit.ui.microbatching import (
     messages_of,
     plot_buffers,
 )
-from exportkit.workloads import qualification_burst
 
 matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="module")
 def burst():
-    return replay(qualification_burst(250, seed=3, spread_seconds=900, quiet_seconds=3600,
-                                      aggregation={"type": "configurable",
-                                                   "max_events_in_batch": 1000,
-                                                   "max_batch_age_seconds": 1800}))
+    return replay(
+        qualification_burst(
+            250,
+            seed=3,
+            spread_seconds=900,
+            quiet_seconds=3600,
+            aggregation={"type": "configurable", "max_events_in_batch": 1000, "max_batch_age_seconds": 1800},
+        )
+    )
 
 
 def test_series_drops_by_each_message_exactly_when_it_leaves(burst):
     series = buffer_series(burst, "adnet")
-    drops = [(b.at, b.size - a.size) for b, a in pairwise(series)
-             if a.size < b.size]
+    drops = [(b.at, b.size - a.size) for b, a in pairwise(series) if a.size < b.size]
     assert drops == [(m.sent_at, len(m.profiles)) for m in messages_of(burst, "adnet")]
     assert series[-1].size == 0
     assert max(p.oldest_seconds for p in series) == 1800
@@ -64,6 +68,9 @@ def test_live_delivery_retries_on_a_real_receiver_and_hides_the_port(burst):
     lines = live_delivery(messages_of(burst, "adnet")[:1], fail_first=2)
     assert lines[0] == "Delivery of adnet to a local receiver"
     assert [line.strip().split(":")[0] for line in lines if line.strip().startswith("attempt")] == [
-        "attempt 1", "attempt 2", "attempt 3"]
+        "attempt 1",
+        "attempt 2",
+        "attempt 3",
+    ]
     assert lines[-2:] == ["1 of 1 message(s) acknowledged", "3 calls received"]
     assert "127.0.0.1" not in "\n".join(lines)

@@ -30,8 +30,9 @@ def parse_percent(text: str) -> nbformat.NotebookNode:
             return
         body = "\n".join(lines).strip("\n")
         if kind == "markdown":
-            body = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
-                             for line in body.splitlines())
+            body = "\n".join(
+                line[2:] if line.startswith("# ") else line.lstrip("#") for line in body.splitlines()
+            )
             cells.append(nbformat.v4.new_markdown_cell(body))
         else:
             cells.append(nbformat.v4.new_code_cell(body))
@@ -53,8 +54,9 @@ def build(source: Path) -> Path:
     nb = parse_percent(source.read_text(encoding="utf-8"))
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"c{i:02d}"
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     for cell in nb.cells:  # widget models are random: keep their state out of the file
         cell.metadata.pop("execution", None)  # timings: noise in every diff
         for output in cell.get("outputs", []):

@@ -12,17 +12,22 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..library import DATASETS, DEFAULT_SCENARIO, dataset_names, dataset_path, parse_query
-from ..loader import ScenarioError, load_scenario
+from ..io.library import DATASETS, DEFAULT_SCENARIO, dataset_names, dataset_path, parse_query
+from ..io.loader import ScenarioError, load_scenario
 from .streaming_view import StreamingExplorer
 
 
 class App:
     """Widgets: a scenario picker, the scenario's description and its `StreamingExplorer`."""
 
-    def __init__(self, scenario: str = DEFAULT_SCENARIO, step: int = 0,
-                 destination: str | None = None, notices: tuple[str, ...] = (),
-                 folder: Path = DATASETS):
+    def __init__(
+        self,
+        scenario: str = DEFAULT_SCENARIO,
+        step: int = 0,
+        destination: str | None = None,
+        notices: tuple[str, ...] = (),
+        folder: Path = DATASETS,
+    ):
         self.folder = folder
         names = dataset_names(folder)
         if scenario not in names:
@@ -41,8 +46,9 @@ class App:
         self.widget = w.VBox([self.picker, self.notice_box, self.description, self.body])
         self.widget.add_class("exportkit-app")
 
-    def open(self, name: str, step: int = 0, destination: str | None = None,
-             notices: tuple[str, ...] = ()) -> None:
+    def open(
+        self, name: str, step: int = 0, destination: str | None = None, notices: tuple[str, ...] = ()
+    ) -> None:
         """Show scenario `name` at `step`, for `destination` (default: its first one)."""
         notes = list(notices)
         self.explorer, self._problem = None, ""
@@ -50,13 +56,13 @@ class App:
             scenario = load_scenario(dataset_path(name, self.folder))
             known = [d.id for d in scenario.destinations]
             if destination is not None and destination not in known:
-                notes.append(f"Unknown destination {destination!r} in {name}: choose one of "
-                             f"{', '.join(known)}.")
+                notes.append(
+                    f"Unknown destination {destination!r} in {name}: choose one of {', '.join(known)}."
+                )
                 destination = None
             last = len(scenario.events)
             if step > last:
-                notes.append(f"Step {step} is past the last step of {name} ({last}). "
-                             f"Showing step {last}.")
+                notes.append(f"Step {step} is past the last step of {name} ({last}). Showing step {last}.")
                 step = last
             self.explorer = StreamingExplorer(scenario, destination=destination, step=step)
         except (ScenarioError, ValueError) as err:
@@ -64,8 +70,9 @@ class App:
         self.notices = tuple(notes)
         shown = notes + ([self._problem] if self._problem else [])
         self.notice_box.value = "".join(f"<p><b>{html.escape(n)}</b></p>" for n in shown)
-        self.description.value = (f"<p>{html.escape(scenario.description)}</p>"
-                                  if self.explorer is not None else "")
+        self.description.value = (
+            f"<p>{html.escape(scenario.description)}</p>" if self.explorer is not None else ""
+        )
         self.body.children = (self.explorer.widget,) if self.explorer is not None else ()
 
     @property

@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..engine import Replay, replay
-from ..exportfile import ExportFile
-from ..files import read_back, write_files
-from ..loader import ScenarioError, parse_scenario
-from ..model import iso
+from ..core.engine import Replay, replay
+from ..core.exportfile import ExportFile
+from ..core.model import iso
+from ..io.files import read_back, write_files
+from ..io.loader import ScenarioError, parse_scenario
 
 SEGMENT = "delorean-owners"
 MODES = ("incremental", "full")
@@ -61,27 +61,43 @@ def week_scenario_data(mode: str, schedule: str, include_status: bool) -> dict[s
         "start": _day(1, 9),
         "segments": [{"id": SEGMENT, "name": "Customer with DeLorean Cars"}],
         "profiles": [
-            {"id": "marty", "attributes": {"person.name.firstName": "Marty",
-                                           "personalEmail.address": "marty@example.com"}},
-            {"id": "doc", "identities": {"email": ["doc@example.com"]},
-             "attributes": {"person.name.firstName": "Emmett", "loyalty.tier": "gold"},
-             "segments": {SEGMENT: "existing"}},
-            {"id": "jennifer", "attributes": {"person.name.firstName": "Jennifer"},
-             "segments": {SEGMENT: "existing"}},
+            {
+                "id": "marty",
+                "attributes": {
+                    "person.name.firstName": "Marty",
+                    "personalEmail.address": "marty@example.com",
+                },
+            },
+            {
+                "id": "doc",
+                "identities": {"email": ["doc@example.com"]},
+                "attributes": {"person.name.firstName": "Emmett", "loyalty.tier": "gold"},
+                "segments": {SEGMENT: "existing"},
+            },
+            {
+                "id": "jennifer",
+                "attributes": {"person.name.firstName": "Jennifer"},
+                "segments": {SEGMENT: "existing"},
+            },
             {"id": "biff", "attributes": {"person.name.firstName": "Biff"}},
         ],
-        "destinations": [{
-            "id": "s3", "name": "Amazon S3", "type": "batch",
-            "segments": [{"id": SEGMENT, "mode": mode, "schedule": SCHEDULES[schedule]}],
-            "attributes": ["person.name.firstName", "personalEmail.address", "loyalty.tier"],
-            "include_status": include_status,
-        }],
+        "destinations": [
+            {
+                "id": "s3",
+                "name": "Amazon S3",
+                "type": "batch",
+                "segments": [{"id": SEGMENT, "mode": mode, "schedule": SCHEDULES[schedule]}],
+                "attributes": ["person.name.firstName", "personalEmail.address", "loyalty.tier"],
+                "include_status": include_status,
+            }
+        ],
         "events": week_events(),
     }
 
 
-def replay_week(mode: str = "incremental", schedule: str = "daily at 17:00",
-                include_status: bool = True) -> Replay:
+def replay_week(
+    mode: str = "incremental", schedule: str = "daily at 17:00", include_status: bool = True
+) -> Replay:
     """Replay the week; refused settings raise `ScenarioError` with the reason."""
     text = yaml.safe_dump(week_scenario_data(mode, schedule, include_status), sort_keys=False)
     return replay(parse_scenario(text, source="batch-week"))
@@ -99,8 +115,14 @@ def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFram
     for row, note in zip(f.rows, f.why, strict=True):
         exited = row.get("segmentMembership_status") == "exited"
         change = "exited" if exited else ("" if note.profile in before else "new")
-        records.append({**row, "profile": note.profile, "change": change,
-                        "why": f"[{note.reason.rule}] {note.reason.text}"})
+        records.append(
+            {
+                **row,
+                "profile": note.profile,
+                "change": change,
+                "why": f"[{note.reason.rule}] {note.reason.text}",
+            }
+        )
     return pd.DataFrame(records, columns=[*f.columns, "profile", "change", "why"])
 
 
@@ -112,8 +134,12 @@ def file_styler(f: ExportFile, previous: ExportFile | None = None, uuid: str = "
         shade = {"new": NEW_COLOUR, "exited": EXITED_COLOUR}.get(row["change"], "")
         return [shade] * len(row)
 
-    return (table.style.apply(colour, axis=1).set_uuid(uuid).hide(axis="index")
-            .set_caption(f"{f.name} ({f.mode}, {f.trigger})"))
+    return (
+        table.style.apply(colour, axis=1)
+        .set_uuid(uuid)
+        .hide(axis="index")
+        .set_caption(f"{f.name} ({f.mode}, {f.trigger})")
+    )
 
 
 def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
@@ -186,8 +212,7 @@ class BatchWeekView:
 
         self.folder = Path(folder) if folder is not None else None
         self.mode = w.ToggleButtons(options=MODES, value="incremental", description="Mode")
-        self.schedule = w.Dropdown(options=list(SCHEDULES), value="daily at 17:00",
-                                   description="Schedule")
+        self.schedule = w.Dropdown(options=list(SCHEDULES), value="daily at 17:00", description="Schedule")
         self.status = w.Checkbox(value=True, description="segmentMembership.status mapped")
         self.step = w.IntSlider(min=0, max=0, value=0, description="File")
         self.table = w.Output()
@@ -195,8 +220,9 @@ class BatchWeekView:
         for control in (self.mode, self.schedule, self.status):
             control.observe(self._refresh, names="value")
         self.step.observe(self._show, names="value")
-        self.widget = w.VBox([w.HBox([self.mode, self.schedule, self.status]), self.step,
-                              w.HBox([self.table, self.side])])
+        self.widget = w.VBox(
+            [w.HBox([self.mode, self.schedule, self.status]), self.step, w.HBox([self.table, self.side])]
+        )
         self.files: list[ExportFile] = []
         self.error: str | None = None
         self._refresh()
@@ -226,8 +252,13 @@ class BatchWeekView:
         elif self.files:
             i = self.step.value
             html = file_styler(self.files[i], previous_files(self.files)[i]).to_html()
-            self.table.outputs = ({"output_type": "display_data", "metadata": {},
-                                   "data": {"text/html": html, "text/plain": self.files[i].name}},)
+            self.table.outputs = (
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"text/html": html, "text/plain": self.files[i].name},
+                },
+            )
         else:
             self.table.outputs = (_text_output("no file this week\n"),)
         listing = folder_listing(self.folder) if self.folder is not None and self.files else ""

@@ -9,10 +9,10 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..compare import Difference, compare, compare_text, matrix
-from ..engine import Replay, replay
-from ..explore import attribute_paths, remap, streaming_destinations
-from ..model import Scenario
+from ..core.engine import Replay, replay
+from ..core.model import Scenario
+from ..course.compare import Difference, compare, compare_text, matrix
+from ..course.explore import attribute_paths, remap, streaming_destinations
 
 EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"
@@ -20,24 +20,29 @@ FILE = "background-color: #dbeafe"
 DIVERGENT = "border-left: 4px solid #f59e0b; background-color: #fef3c7"
 
 
-def matrix_frame(result: Replay, steps: range | None = None,
-                 destinations: list[str] | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]]:
+def matrix_frame(
+    result: Replay, steps: range | None = None, destinations: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[bool]]:
     """The matrix as a frame of verdicts, a frame of reasons (the tooltips), and the divergent
     flag of each row; `steps` and `destinations` narrow it."""
     ids, rows = matrix(result)
     ids = [i for i in ids if destinations is None or i in destinations]
     rows = [r for r in rows if steps is None or r["step"] in steps]
     index = pd.Index([r["step"] for r in rows], name="step")
-    verdicts = pd.DataFrame([[r["event"]] + [r["cells"][i].verdict for i in ids] for r in rows],
-                            index=index, columns=["event", *ids])
-    reasons = pd.DataFrame([[""] + [r["cells"][i].reasons for i in ids] for r in rows],
-                           index=index, columns=["event", *ids])
+    verdicts = pd.DataFrame(
+        [[r["event"]] + [r["cells"][i].verdict for i in ids] for r in rows],
+        index=index,
+        columns=["event", *ids],
+    )
+    reasons = pd.DataFrame(
+        [[""] + [r["cells"][i].reasons for i in ids] for r in rows], index=index, columns=["event", *ids]
+    )
     return verdicts, reasons, [r["divergent"] for r in rows]
 
 
-def matrix_styler(result: Replay, uuid: str = "matrix", steps: range | None = None,
-                  destinations: list[str] | None = None) -> Any:
+def matrix_styler(
+    result: Replay, uuid: str = "matrix", steps: range | None = None, destinations: list[str] | None = None
+) -> Any:
     """A Styler: green where exported, blue where a file was made, amber rows where the
     destinations diverge, and every cell's reasons as its tooltip."""
     verdicts, reasons, divergent = matrix_frame(result, steps, destinations)
@@ -55,18 +60,33 @@ def matrix_styler(result: Replay, uuid: str = "matrix", steps: range | None = No
                 out.loc[step, col] = NOT_EXPORTED
         return out
 
-    return (verdicts.style.set_uuid(uuid).apply(colours, axis=None)
-            .set_tooltips(reasons, props="visibility: hidden; position: absolute; z-index: 1; "
-                          "background: #111827; color: white; padding: 6px; white-space: pre; "
-                          "font-size: 11px; max-width: 60em"))
+    return (
+        verdicts.style.set_uuid(uuid)
+        .apply(colours, axis=None)
+        .set_tooltips(
+            reasons,
+            props="visibility: hidden; position: absolute; z-index: 1; "
+            "background: #111827; color: white; padding: 6px; white-space: pre; "
+            "font-size: 11px; max-width: 60em",
+        )
+    )
 
 
-def differences_frame(differences: list[Difference], label_a: str, label_b: str
-                      ) -> pd.DataFrame:
-    return pd.DataFrame([{"step": d.step, "destination": d.destination,
-                          "profile": d.profile or "-", "what": d.what, label_a: d.a,
-                          label_b: d.b} for d in differences],
-                        columns=["step", "destination", "profile", "what", label_a, label_b])
+def differences_frame(differences: list[Difference], label_a: str, label_b: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "step": d.step,
+                "destination": d.destination,
+                "profile": d.profile or "-",
+                "what": d.what,
+                label_a: d.a,
+                label_b: d.b,
+            }
+            for d in differences
+        ],
+        columns=["step", "destination", "profile", "what", label_a, label_b],
+    )
 
 
 class WhatIfView:
@@ -79,15 +99,20 @@ class WhatIfView:
         self.scenario = scenario
         choices = streaming_destinations(scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
-        self.destination = w.Dropdown(options=[d.id for d in choices], value=first.id,
-                                      description="Destination")
-        self.mode = w.ToggleButtons(options=[("Mapping A vs mapping B", "mapping"),
-                                             ("seed vs current rules", "rules")],
-                                    value="mapping", description="Compare")
-        self.segments = w.SelectMultiple(options=[s.id for s in scenario.segments], rows=5,
-                                         description="B segments")
-        self.attributes = w.SelectMultiple(options=attribute_paths(scenario), rows=5,
-                                           description="B attributes")
+        self.destination = w.Dropdown(
+            options=[d.id for d in choices], value=first.id, description="Destination"
+        )
+        self.mode = w.ToggleButtons(
+            options=[("Mapping A vs mapping B", "mapping"), ("seed vs current rules", "rules")],
+            value="mapping",
+            description="Compare",
+        )
+        self.segments = w.SelectMultiple(
+            options=[s.id for s in scenario.segments], rows=5, description="B segments"
+        )
+        self.attributes = w.SelectMultiple(
+            options=attribute_paths(scenario), rows=5, description="B attributes"
+        )
         self.report = w.HTML()
         self._text = ""
         self._quiet = False
@@ -95,8 +120,9 @@ class WhatIfView:
         for control in (self.mode, self.segments, self.attributes):
             control.observe(lambda _: self.refresh(), names="value")
         self.destination.observe(lambda _: self._load(), names="value")
-        self.widget = w.VBox([w.HBox([self.destination, self.mode]),
-                              w.HBox([self.segments, self.attributes]), self.report])
+        self.widget = w.VBox(
+            [w.HBox([self.destination, self.mode]), w.HBox([self.segments, self.attributes]), self.report]
+        )
 
     def _load(self) -> None:
         d = next(x for x in self.scenario.destinations if x.id == self.destination.value)
@@ -114,14 +140,26 @@ class WhatIfView:
 
     def differences(self) -> tuple[list[Difference], str, str]:
         if self.mode.value == "rules":
-            return (compare(replay(self.scenario, "seed"), replay(self.scenario, "current")),
-                    "seed", "current")
+            return (
+                compare(replay(self.scenario, "seed"), replay(self.scenario, "current")),
+                "seed",
+                "current",
+            )
         d = next(x for x in self.scenario.destinations if x.id == self.destination.value)
-        b = remap(self.scenario, d.id, d.type, self.segments.value, self.attributes.value,
-                  getattr(d, "identities", ()))
+        b = remap(
+            self.scenario,
+            d.id,
+            d.type,
+            self.segments.value,
+            self.attributes.value,
+            getattr(d, "identities", ()),
+        )
         keep = self.destination.value
-        return ([x for x in compare(replay(self.scenario), replay(b)) if x.destination == keep],
-                "A (scenario)", "B (edited)")
+        return (
+            [x for x in compare(replay(self.scenario), replay(b)) if x.destination == keep],
+            "A (scenario)",
+            "B (edited)",
+        )
 
     def refresh(self) -> None:
         if self._quiet:

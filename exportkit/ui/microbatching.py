@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..aggregation import Message, Outbox, policy_for
-from ..delivery import deliver, render_deliveries
-from ..engine import Replay
-from ..model import iso
-from ..receiver import Receiver
+from ..core.aggregation import Message, Outbox, policy_for
+from ..core.engine import Replay
+from ..core.model import iso
+from ..io.delivery import deliver, render_deliveries
+from ..io.receiver import Receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +54,7 @@ def buffer_series(result: Replay, destination: str) -> list[Point]:
         size += sum(len(m.profiles) for m in messages)
         for m in messages:
             last = points[-1]
-            points.append(Point(m.sent_at, size,
-                                last.oldest_seconds + (m.sent_at - last.at).total_seconds()))
+            points.append(Point(m.sent_at, size, last.oldest_seconds + (m.sent_at - last.at).total_seconds()))
             size -= len(m.profiles)
             sample(m.sent_at)
 
@@ -91,27 +90,31 @@ def describe_messages(result: Replay, destination: str) -> list[str]:
     lines = [f"{destination}: {policy.describe()} [{policy.reason.rule}]"]
     for i, m in enumerate(messages, 1):
         minutes = (m.sent_at - start).total_seconds() / 60
-        lines.append(f"  #{i:<3} {iso(m.sent_at)} (+{minutes:6.1f} min) {len(m.profiles):>6} "
-                     f"profiles, trigger {m.trigger}")
+        lines.append(
+            f"  #{i:<3} {iso(m.sent_at)} (+{minutes:6.1f} min) {len(m.profiles):>6} "
+            f"profiles, trigger {m.trigger}"
+        )
     triggers = {t: sum(m.trigger == t for m in messages) for t in ("count", "age", "flush")}
     total = sum(len(m.profiles) for m in messages)
-    lines.append(f"  {len(messages)} messages, {total} profiles; " +
-                 ", ".join(f"{n} by {t}" for t, n in triggers.items()))
+    lines.append(
+        f"  {len(messages)} messages, {total} profiles; "
+        + ", ".join(f"{n} by {t}" for t, n in triggers.items())
+    )
     return lines
 
 
-def live_delivery(messages: list[Message], fail_first: int = 2,
-                  fail_mode: str = "status") -> list[str]:
+def live_delivery(messages: list[Message], fail_first: int = 2, fail_mode: str = "status") -> list[str]:
     """Deliver `messages` to a real receiver on a free loopback port that fails its first calls,
     and report it (M7): each attempt, without timings, then how many calls arrived."""
     with tempfile.TemporaryDirectory() as folder:
-        with Receiver(Path(folder) / "received.jsonl", fail_first=fail_first,
-                      fail_mode=fail_mode) as receiver:
-            deliveries = deliver(messages, receiver.url, dead_letter=Path(folder) / "dead.jsonl",
-                                 backoff=0)
+        with Receiver(
+            Path(folder) / "received.jsonl", fail_first=fail_first, fail_mode=fail_mode
+        ) as receiver:
+            deliveries = deliver(messages, receiver.url, dead_letter=Path(folder) / "dead.jsonl", backoff=0)
         lines = render_deliveries(deliveries, durations=False)
     return [line.replace(receiver.url, "a local receiver") for line in lines] + [
-        f"{len(receiver.requests)} calls received"]
+        f"{len(receiver.requests)} calls received"
+    ]
 
 
 def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
@@ -119,8 +122,9 @@ def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
     the oldest export against the age threshold (bottom), with each message as it leaves."""
     import matplotlib.pyplot as plt  # only the plot needs matplotlib
 
-    fig, axes = plt.subplots(2, len(results), figsize=(6 * len(results), 6), squeeze=False,
-                             sharex="col", constrained_layout=True)
+    fig, axes = plt.subplots(
+        2, len(results), figsize=(6 * len(results), 6), squeeze=False, sharex="col", constrained_layout=True
+    )
     for col, (label, result) in enumerate(results.items()):
         policy = policy_for(_streaming(result, destination), result.rules)
         start = result.scenario.start
@@ -130,22 +134,26 @@ def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
         top.plot(minutes, [p.size for p in series], drawstyle="steps-post", label="buffer")
         top.axhline(policy.max_count, color="tab:red", linestyle="--", label="count threshold")
         sent = messages_of(result, destination)
-        top.scatter([(m.sent_at - start).total_seconds() / 60 for m in sent],
-                    [len(m.profiles) for m in sent], color="tab:green", marker="v", zorder=3,
-                    label="message leaves (size)")
+        top.scatter(
+            [(m.sent_at - start).total_seconds() / 60 for m in sent],
+            [len(m.profiles) for m in sent],
+            color="tab:green",
+            marker="v",
+            zorder=3,
+            label="message leaves (size)",
+        )
         top.set_title(f"{label}\n{policy.describe()}", fontsize=9)
         top.set_ylabel("exports waiting")
         top.legend(fontsize=7, loc="upper left")
-        bottom.plot(minutes, [p.oldest_seconds for p in series], color="tab:orange",
-                    label="age of the oldest export")
+        bottom.plot(
+            minutes, [p.oldest_seconds for p in series], color="tab:orange", label="age of the oldest export"
+        )
         if policy.max_age_seconds is not None:
-            bottom.axhline(policy.max_age_seconds, color="tab:red", linestyle="--",
-                           label="age threshold")
+            bottom.axhline(policy.max_age_seconds, color="tab:red", linestyle="--", label="age threshold")
         bottom.set_xlabel("minutes on the scenario clock")
         bottom.set_ylabel("seconds")
         bottom.legend(fontsize=7, loc="upper left")
     return fig
 
 
-__all__ = ["Point", "buffer_series", "describe_messages", "live_delivery", "messages_of",
-           "plot_buffers"]
+__all__ = ["Point", "buffer_series", "describe_messages", "live_delivery", "messages_of", "plot_buffers"]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..engine import replay
-from ..loader import load_scenario
-from ..model import Scenario
-from ..quiz import NO, YES, Feedback, Question, Quiz, questions
-from ..rules import RuleSet
+from ..core.engine import replay
+from ..core.model import Scenario
+from ..core.rules import RuleSet
+from ..course.quiz import NO, YES, Feedback, Question, Quiz, questions
+from ..io.loader import load_scenario
 from .streaming_view import REPORT_STYLE
 
 
@@ -21,8 +21,9 @@ class QuizView:
     """Widgets: the question, yes/no radio buttons or one checkbox per field, Check and Next
     buttons, the feedback and the running score."""
 
-    def __init__(self, scenario: Scenario | str | Path, seed: int = 0, count: int = 8,
-                 rules: RuleSet | None = None):
+    def __init__(
+        self, scenario: Scenario | str | Path, seed: int = 0, count: int = 8, rules: RuleSet | None = None
+    ):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.quiz = Quiz(questions(replay(self.scenario, rules=rules), seed, count))
         self.number = w.HTML()
@@ -39,8 +40,16 @@ class QuizView:
         self.check.on_click(lambda _: self.submit())
         self.next.on_click(lambda _: self.advance())
         self._feedback: Feedback | None = None
-        self.widget = w.VBox([self.number, self.prompt, self.choices,
-                              w.HBox([self.check, self.next]), self.feedback, self.score])
+        self.widget = w.VBox(
+            [
+                self.number,
+                self.prompt,
+                self.choices,
+                w.HBox([self.check, self.next]),
+                self.feedback,
+                self.score,
+            ]
+        )
         self._show(self.quiz.current)
 
     @property
@@ -68,8 +77,9 @@ class QuizView:
             self.feedback.value = "<b>Choose yes or no first.</b>"
             return None
         self._feedback = self.quiz.answer(given)
-        self.feedback.value = (f"<pre class='exportkit-feedback' style='{REPORT_STYLE}'>"
-                               f"{html.escape(self._feedback.text)}</pre>")
+        self.feedback.value = (
+            f"<pre class='exportkit-feedback' style='{REPORT_STYLE}'>{html.escape(self._feedback.text)}</pre>"
+        )
         self.score.value = self.quiz.score_text
         return self._feedback
 
@@ -82,8 +92,7 @@ class QuizView:
         out = f"Question {self.quiz.index + 1} of {len(self.quiz.items)}\n{self.question.prompt}"
         if self.question.kind == "fields":
             ticked = self.selected()
-            out += "\n" + "\n".join(f"  [{'x' if c in ticked else ' '}] {c}"
-                                     for c in self.question.choices)
+            out += "\n" + "\n".join(f"  [{'x' if c in ticked else ' '}] {c}" for c in self.question.choices)
         if self._feedback is not None:
             out += "\n" + self._feedback.text
         return out
@@ -98,12 +107,16 @@ class QuizView:
             self.boxes = []
             self.choices.children = (self.yes_no,)
         else:
-            self.boxes = [w.Checkbox(value=False, description=c, indent=False,
-                                     layout=w.Layout(width="auto")) for c in q.choices]
+            self.boxes = [
+                w.Checkbox(value=False, description=c, indent=False, layout=w.Layout(width="auto"))
+                for c in q.choices
+            ]
             self.choices.children = tuple(self.boxes)
-        self.feedback.value = ("" if answered is None else
-                               f"<pre class='exportkit-feedback' style='{REPORT_STYLE}'>"
-                               f"{html.escape(answered.text)}</pre>")
+        self.feedback.value = (
+            ""
+            if answered is None
+            else f"<pre class='exportkit-feedback' style='{REPORT_STYLE}'>{html.escape(answered.text)}</pre>"
+        )
         self.next.disabled = self.quiz.index == len(self.quiz.items) - 1
 
     def _ipython_display_(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..library import DATASETS, dataset_names, dataset_path, load_upload
+from ..io.library import DATASETS, dataset_names, dataset_path, load_upload
 from .streaming_view import StreamingExplorer
 
 NONE = "(choose)"
@@ -19,10 +19,8 @@ class ScenarioLoader:
 
     def __init__(self, folder: Path = DATASETS):
         self.folder = folder
-        self.picker = w.Dropdown(options=[NONE, *dataset_names(folder)], value=NONE,
-                                 description="Dataset")
-        self.upload = w.FileUpload(accept=".yaml,.yml,.json", multiple=False,
-                                   description="Upload a scenario")
+        self.picker = w.Dropdown(options=[NONE, *dataset_names(folder)], value=NONE, description="Dataset")
+        self.upload = w.FileUpload(accept=".yaml,.yml,.json", multiple=False, description="Upload a scenario")
         self.error_box = w.HTML()
         self.error_box.add_class("exportkit-error")
         self.body = w.VBox()

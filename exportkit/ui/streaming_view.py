@@ -14,26 +14,26 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..explore import (
+from ..core.model import Scenario
+from ..course.explore import (
     ReplayCache,
     attribute_paths,
     namespaces,
     step_report,
 )
-from ..loader import load_scenario
-from ..model import Scenario
+from ..io.loader import load_scenario
 
 # Monospace, compact and wrapped: the HTML widget's own line height is made for prose.
-REPORT_STYLE = ("font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; "
-                "margin: 0")
+REPORT_STYLE = (
+    "font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; margin: 0"
+)
 
 
 class StreamingExplorer:
     """Widgets: destination, type, mapped segments, attributes and namespaces, rule set; a
     stepper (previous / play / next) over activation and every event."""
 
-    def __init__(self, scenario: Scenario | str | Path, destination: str | None = None,
-                 step: int = 0):
+    def __init__(self, scenario: Scenario | str | Path, destination: str | None = None, step: int = 0):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         choices = list(self.scenario.destinations)
         if not choices:
@@ -41,28 +41,42 @@ class StreamingExplorer:
         self._cache = ReplayCache(self.scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
         layout = w.Layout(width="auto")
-        self.destination = w.Dropdown(options=[d.id for d in choices], value=first.id,
-                                      description="Destination")
+        self.destination = w.Dropdown(
+            options=[d.id for d in choices], value=first.id, description="Destination"
+        )
         wide = {"description_width": "initial"}
-        self.type = w.ToggleButtons(options=[("Enterprise (streaming profile)", "streaming-profile"),
-                                             ("Advertising (streaming segment)", "streaming-segment"),
-                                             ("Batch (files)", "batch")],
-                                    value=first.type, description="Type",
-                                    style={"button_width": "auto", **wide})
-        self.segments = w.SelectMultiple(options=[s.id for s in self.scenario.segments],
-                                         description="Segments", rows=5, layout=layout,
-                                         style=wide)
-        self.attributes = w.SelectMultiple(options=attribute_paths(self.scenario),
-                                           description="Attributes", rows=5, layout=layout,
-                                           style=wide)
-        self.identities = w.SelectMultiple(options=namespaces(self.scenario),
-                                           description="Namespaces", rows=4, layout=layout,
-                                           style=wide)
-        self.rules = w.ToggleButtons(options=["seed", "current"], value=self.scenario.rules,
-                                     description="Rules")
+        self.type = w.ToggleButtons(
+            options=[
+                ("Enterprise (streaming profile)", "streaming-profile"),
+                ("Advertising (streaming segment)", "streaming-segment"),
+                ("Batch (files)", "batch"),
+            ],
+            value=first.type,
+            description="Type",
+            style={"button_width": "auto", **wide},
+        )
+        self.segments = w.SelectMultiple(
+            options=[s.id for s in self.scenario.segments],
+            description="Segments",
+            rows=5,
+            layout=layout,
+            style=wide,
+        )
+        self.attributes = w.SelectMultiple(
+            options=attribute_paths(self.scenario),
+            description="Attributes",
+            rows=5,
+            layout=layout,
+            style=wide,
+        )
+        self.identities = w.SelectMultiple(
+            options=namespaces(self.scenario), description="Namespaces", rows=4, layout=layout, style=wide
+        )
+        self.rules = w.ToggleButtons(
+            options=["seed", "current"], value=self.scenario.rules, description="Rules"
+        )
         n = len(self.scenario.events)
-        self.step = w.IntSlider(value=min(step, n), min=0, max=n, description="Step",
-                                continuous_update=False)
+        self.step = w.IntSlider(value=min(step, n), min=0, max=n, description="Step", continuous_update=False)
         self.play = w.Play(value=self.step.value, min=0, max=n, interval=1200, description="Play")
         w.jslink((self.play, "value"), (self.step, "value"))
         self.previous = w.Button(description="Previous", icon="step-backward")
@@ -79,15 +93,19 @@ class StreamingExplorer:
         self._quiet = False
         self._text = ""
         self._load(first.id)
-        for control in (self.type, self.segments, self.attributes, self.identities, self.rules,
-                        self.step):
+        for control in (self.type, self.segments, self.attributes, self.identities, self.rules, self.step):
             control.observe(lambda _: self.refresh(), names="value")
         self.destination.observe(lambda change: self._load(change["new"]), names="value")
-        self.widget = w.VBox([
-            w.HBox([self.destination, self.rules]), self.type,
-            w.HBox([self.segments, self.attributes, self.identities]),
-            w.HBox([self.previous, self.play, self.next, self.step]),
-            self.message, self.report])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.destination, self.rules]),
+                self.type,
+                w.HBox([self.segments, self.attributes, self.identities]),
+                w.HBox([self.previous, self.play, self.next, self.step]),
+                self.message,
+                self.report,
+            ]
+        )
         self.refresh()
 
     def _load(self, destination: str) -> None:
@@ -96,8 +114,7 @@ class StreamingExplorer:
         try:
             self.type.value = d.type
             self.segments.value = tuple(s if isinstance(s, str) else s.id for s in d.segments)
-            self.attributes.value = tuple(a for a in d.attributes
-                                          if a in self.attributes.options)
+            self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
             self.identities.value = tuple(getattr(d, "identities", ()))
         finally:
             self._quiet = False
@@ -122,9 +139,14 @@ class StreamingExplorer:
         self.identities.disabled = self.type.value != "streaming-segment"
         self.segments.disabled = self.attributes.disabled = batch
         try:
-            result = self._cache.get(self.destination.value, self.type.value,
-                                     self.segments.value, self.attributes.value,
-                                     self.identities.value, self.rules.value)
+            result = self._cache.get(
+                self.destination.value,
+                self.type.value,
+                self.segments.value,
+                self.attributes.value,
+                self.identities.value,
+                self.rules.value,
+            )
         except ValueError as err:
             self._text = f"Cannot replay: {err}."
             self.message.value = f"<b>{html.escape(self._text)}</b>"
@@ -132,11 +154,11 @@ class StreamingExplorer:
             return
         self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = ""
-        self.report.value = (f"<pre class='exportkit-report' style='{REPORT_STYLE}'>"
-                             f"{html.escape(self._text)}</pre>")
+        self.report.value = (
+            f"<pre class='exportkit-report' style='{REPORT_STYLE}'>{html.escape(self._text)}</pre>"
+        )
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
-

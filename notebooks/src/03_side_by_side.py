@@ -13,7 +13,7 @@
 
 # %%
 from exportkit import load_scenario, replay
-from exportkit.compare import every_type, matrix_text, step_cells_text
+from exportkit.course.compare import every_type, matrix_text, step_cells_text
 from exportkit.ui.compare_view import matrix_styler
 
 SCENARIO = "../datasets/delorean.yaml"

@@ -7,8 +7,8 @@
 
 # %%
 from exportkit import load_scenario, replay
-from exportkit.compare import compare, compare_text
-from exportkit.explore import remap
+from exportkit.course.compare import compare, compare_text
+from exportkit.course.explore import remap
 from exportkit.ui.compare_view import WhatIfView, differences_frame
 
 SCENARIO = "../datasets/delorean.yaml"

@@ -19,7 +19,7 @@ from IPython.display import display
 
 from exportkit import replay
 from exportkit.ui.microbatching import describe_messages, live_delivery, messages_of, plot_buffers
-from exportkit.workloads import qualification_burst
+from exportkit.course.workloads import qualification_burst
 
 # %% [markdown]
 # Parameters: how many profiles qualify, over how long, and the seed of the (deterministic) burst.

@@ -100,37 +100,39 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True
-           ) -> Replay:
+def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True) -> Replay:
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
     with quiet_gc():
         stream = Replayer(scenario, rules, record_states)
         steps = list(stream)
-        return Replay(scenario, stream.rules, stream.activation, steps,
-                      stream.activation_messages, stream.finish())
+        return Replay(
+            scenario, stream.rules, stream.activation, steps, stream.activation_messages, stream.finish()
+        )
 
 
 class Replayer:
     """Iterate over the steps of a scenario, one event at a time (the engine's state machine)."""
 
-    def __init__(self, scenario: Scenario, rules: RuleSet | None = None,
-                 record_states: bool = True):
+    def __init__(self, scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True):
         self.scenario = scenario
         self.rules: RuleSet = rules or scenario.rules
         self.record_states = record_states
         self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
-        self.states = {p.id: ProfileState.from_profile(p, scenario.start)
-                       for p in scenario.profiles}
+        self.states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
         streaming = StreamingProfileDestination | StreamingSegmentDestination
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
         self.streaming_ids = frozenset(d.id for d in self.streaming)
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
-        self.activation = [activate(d, state, self.catalog)
-                           for d in self.streaming for state in self.states.values()]
+        self.activation = [
+            activate(d, state, self.catalog) for d in self.streaming for state in self.states.values()
+        ]
         self.ledger = BatchLedger(self.batch, self.states, self.catalog)
         # Profiles that may hold a realized membership: the only ones an evaluation changes.
-        self.realized = {pid for pid, st in self.states.items()
-                         if any(m.status == "realized" for m in st.segments.values())}
+        self.realized = {
+            pid
+            for pid, st in self.states.items()
+            if any(m.status == "realized" for m in st.segments.values())
+        }
         self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
         self.activation_messages = self.outbox.add(self.clock, self.activation)
@@ -182,20 +184,29 @@ class Replayer:
         messages: list[Message] = []
         if event.kind == "evaluate":
             order = self.ledger.order
-            moved = evaluate(self.states, keep_realized=self.rules == "current",
-                             candidates=sorted(self.realized, key=order.__getitem__))
+            moved = evaluate(
+                self.states,
+                keep_realized=self.rules == "current",
+                candidates=sorted(self.realized, key=order.__getitem__),
+            )
             self.realized.clear()
-            changes = [f"segment {seg}: {n} membership(s) realized -> existing"
-                       for seg, n in sorted(moved.items())]
+            changes = [
+                f"segment {seg}: {n} membership(s) realized -> existing" for seg, n in sorted(moved.items())
+            ]
             if self.rules == "current":
                 changes.append("segment evaluation ran; the current rules keep 'realized' (A7)")
             elif not moved:
                 changes.append("segment evaluation ran; no membership was realized")
-            text = ("segment evaluation moves no profile into or out of a segment; realized -> "
-                    "existing is not a membership change that triggers")
-            decisions = [Decision(d.id, "", False, (reason(
-                "E-T1" if d.type == "streaming-profile" else "S-T1", text),))
-                for d in self.streaming]
+            text = (
+                "segment evaluation moves no profile into or out of a segment; realized -> "
+                "existing is not a membership change that triggers"
+            )
+            decisions = [
+                Decision(
+                    d.id, "", False, (reason("E-T1" if d.type == "streaming-profile" else "S-T1", text),)
+                )
+                for d in self.streaming
+            ]
             self.ledger.take_snapshot(event.at)
             files = self.ledger.after_evaluation(event.at)
         else:
@@ -205,11 +216,23 @@ class Replayer:
                 messages = self.outbox.flush(target, event.at)
                 if not messages:
                     changes.append(f"{target} buffer is empty: nothing to send")
-            decisions = [self._flushed(d.id, messages) if d.id == target else Decision(
-                d.id, "", False, (reason(
-                    "E-T5" if d.type == "streaming-profile" else "S-T5",
-                    f"{event.kind} concerns {target} only and updates no profile: nothing to "
-                    "export here"),)) for d in self.streaming]
+            decisions = [
+                self._flushed(d.id, messages)
+                if d.id == target
+                else Decision(
+                    d.id,
+                    "",
+                    False,
+                    (
+                        reason(
+                            "E-T5" if d.type == "streaming-profile" else "S-T5",
+                            f"{event.kind} concerns {target} only and updates no profile: nothing to "
+                            "export here",
+                        ),
+                    ),
+                )
+                for d in self.streaming
+            ]
             if event.kind == "run":
                 files = self.ledger.run(target, event.at)
             elif event.kind == "export_now":
@@ -222,8 +245,18 @@ class Replayer:
     def _flushed(destination: str, messages: list[Message]) -> Decision:
         """M1: the decision of the destination a flush event empties."""
         sent = sum(len(m.profiles) for m in messages)
-        return Decision(destination, "", False, (reason(
-            "M1", f"flush: {len(messages)} message(s) carrying {sent} export(s) leave the buffer "
-            "now, listed below; a flush sends what waits and exports no profile by itself"),))
+        return Decision(
+            destination,
+            "",
+            False,
+            (
+                reason(
+                    "M1",
+                    f"flush: {len(messages)} message(s) carrying {sent} export(s) leave the buffer "
+                    "now, listed below; a flush sends what waits and exports no profile by itself",
+                ),
+            ),
+        )
+
 
 __all__ = ["End", "Replay", "Replayer", "Step", "replay"]

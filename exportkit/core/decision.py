@@ -30,15 +30,30 @@ class Decision:
     only when first asked for (`build`), from the immutable state of the decision's moment.
     """
 
-    __slots__ = ("_build", "_explain", "_fields", "_payload", "_reasons", "_rule", "destination",
-                 "exported", "profile")
+    __slots__ = (
+        "_build",
+        "_explain",
+        "_fields",
+        "_payload",
+        "_reasons",
+        "_rule",
+        "destination",
+        "exported",
+        "profile",
+    )
 
-    def __init__(self, destination: str, profile: str, exported: bool,
-                 reasons: tuple[Reason, ...] | None = None, payload: dict[str, Any] | None = None,
-                 fields: tuple[FieldNote, ...] = (),
-                 build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
-                 explain: Callable[[], tuple[Reason, ...]] | None = None,
-                 rule: str | None = None):
+    def __init__(
+        self,
+        destination: str,
+        profile: str,
+        exported: bool,
+        reasons: tuple[Reason, ...] | None = None,
+        payload: dict[str, Any] | None = None,
+        fields: tuple[FieldNote, ...] = (),
+        build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
+        explain: Callable[[], tuple[Reason, ...]] | None = None,
+        rule: str | None = None,
+    ):
         if reasons is None and explain is None:
             raise ValueError("a decision needs its reasons, or a way to explain itself")
         self.destination = destination

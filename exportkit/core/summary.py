@@ -71,17 +71,21 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         exported, not_exported, rules = self.exported, self.not_exported, self.rules
-        destinations = sorted({d for d, _, _ in self.verdicts} | set(self.files)
-                              | set(self.messages))
+        destinations = sorted({d for d, _, _ in self.verdicts} | set(self.files) | set(self.messages))
         return {
             "events": self.events,
             "destinations": {
-                d: {"exported": exported[d], "not_exported": not_exported[d],
-                    "files": self.files[d], "file_rows": self.file_rows[d],
-                    "messages": self.messages[d], "message_profiles": self.message_profiles[d],
-                    "rules": {rule: n for (dest, rule), n in sorted(rules.items())
-                              if dest == d}}
-                for d in destinations},
+                d: {
+                    "exported": exported[d],
+                    "not_exported": not_exported[d],
+                    "files": self.files[d],
+                    "file_rows": self.file_rows[d],
+                    "messages": self.messages[d],
+                    "message_profiles": self.message_profiles[d],
+                    "rules": {rule: n for (dest, rule), n in sorted(rules.items()) if dest == d},
+                }
+                for d in destinations
+            },
         }
 
     def render(self) -> str:
@@ -90,11 +94,15 @@ class Summary:
         for dest, c in doc["destinations"].items():
             if c["files"] or not (c["exported"] or c["messages"]):
                 # a batch destination: profile events are noted, files are what it exports
-                lines.append(f"{dest}: {c['files']} files ({c['file_rows']} rows); "
-                             f"{c['exported'] + c['not_exported']} decisions on events")
+                lines.append(
+                    f"{dest}: {c['files']} files ({c['file_rows']} rows); "
+                    f"{c['exported'] + c['not_exported']} decisions on events"
+                )
             else:
-                lines.append(f"{dest}: {c['exported']} exported, {c['not_exported']} not "
-                             f"exported; {c['messages']} messages ({c['message_profiles']} "
-                             "profiles)")
+                lines.append(
+                    f"{dest}: {c['exported']} exported, {c['not_exported']} not "
+                    f"exported; {c['messages']} messages ({c['message_profiles']} "
+                    "profiles)"
+                )
             lines.append("  rules: " + ", ".join(f"{r} {n}" for r, n in c["rules"].items()))
         return "\n".join(lines) + "\n"

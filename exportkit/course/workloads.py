@@ -11,9 +11,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from .loader import parse_scenario
-from .model import Scenario, iso
-from .rules import RuleSet
+from ..core.model import Scenario, iso
+from ..core.rules import RuleSet
+from ..io.loader import parse_scenario
 
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 SEGMENT = "spring-sale"
@@ -48,25 +48,35 @@ def qualification_burst(
     ids = [f"p{i:0{width}d}" for i in range(1, n + 1)]
     events: list[dict[str, Any]] = [
         {"at": iso(first + timedelta(seconds=s)), "profile": p, "qualify": SEGMENT}
-        for p, s in zip(ids, offsets, strict=True)]
+        for p, s in zip(ids, offsets, strict=True)
+    ]
     if quiet_seconds is not None:
         last = first + timedelta(seconds=offsets[-1] + quiet_seconds)
         events.append({"at": iso(last), "evaluate": {}})
-    dest: dict[str, Any] = {"id": DESTINATION[destination], "type": destination,
-                            "segments": [SEGMENT], "attributes": ["person.name.firstName"]}
+    dest: dict[str, Any] = {
+        "id": DESTINATION[destination],
+        "type": destination,
+        "segments": [SEGMENT],
+        "attributes": ["person.name.firstName"],
+    }
     if destination == "streaming-segment":
         dest["identities"] = ["email"]
     if aggregation is not None:
         dest["aggregation"] = aggregation
     data = {
         "name": f"burst-{n}",
-        "description": f"{n} profiles qualify for {SEGMENT} within {spread_seconds} s, "
-                       f"seed {seed}",
+        "description": f"{n} profiles qualify for {SEGMENT} within {spread_seconds} s, seed {seed}",
         "rules": rules,
         "start": iso(START),
         "segments": [{"id": SEGMENT, "name": "Spring sale"}],
-        "profiles": [{"id": p, "identities": {"email": [f"{p}@example.com"]},
-                      "attributes": {"person.name.firstName": p.upper()}} for p in ids],
+        "profiles": [
+            {
+                "id": p,
+                "identities": {"email": [f"{p}@example.com"]},
+                "attributes": {"person.name.firstName": p.upper()},
+            }
+            for p in ids
+        ],
         "destinations": [dest],
         "events": events,
     }

@@ -17,15 +17,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
-from .engine import Replayer, quiet_gc, replay
-from .files import write_files
-from .loader import ScenarioError, load_scenario
-from .model import BatchDestination, Scenario
+from ..core.engine import Replayer, quiet_gc, replay
+from ..core.model import BatchDestination, Scenario
+from ..core.render import render_timeline, replay_document, to_json
+from ..core.summary import Summary
+from ..io.delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
+from ..io.files import write_files
+from ..io.loader import ScenarioError, load_scenario
+from ..io.receiver import FAIL_MODES, Receiver
 from .progress import Progress
-from .receiver import FAIL_MODES, Receiver
-from .render import render_timeline, replay_document, to_json
-from .summary import Summary
 
 
 class UsageError(Exception):
@@ -35,51 +35,86 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exportkit",
-        description="When does a customer data platform export a profile, and what is in it?")
+        description="When does a customer data platform export a profile, and what is in it?",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="replay a scenario and explain every export decision")
     run.add_argument("scenario", help="a scenario file (YAML or JSON)")
     run.add_argument("--json", action="store_true", help="print the JSON document instead")
-    run.add_argument("--summary", action="store_true",
-                      help="print counts per destination, rule, file and message instead of the "
-                      "timeline (for large scenarios; with --json, as JSON)")
-    run.add_argument("--rules", choices=["seed", "current"],
-                     help="rule set (default: the scenario's own, else seed)")
-    run.add_argument("--no-payload", action="store_true",
-                     help="leave payloads out of the text timeline")
-    run.add_argument("--no-progress", action="store_true",
-                     help="no progress bar on stderr (it shows on large scenarios)")
-    run.add_argument("--out", metavar="DIR",
-                     help="write every batch file to DIR (without it, nothing is written)")
-    run.add_argument("--deliver", action="append", default=[], metavar="DEST=URL",
-                     help="POST each message of streaming destination DEST to URL (repeatable)")
-    run.add_argument("--dead-letter", default="dead-letter.jsonl", metavar="PATH",
-                     help="where messages that fail every attempt are appended "
-                     "(default: dead-letter.jsonl)")
-    run.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
-                     help=f"how long a call may take (M7: {TIMEOUT:g} s)")
-    run.add_argument("--retry-wait", type=float, default=BACKOFF, metavar="SECONDS",
-                     help=f"wait before the first retry, doubled after (default {BACKOFF:g} s)")
+    run.add_argument(
+        "--summary",
+        action="store_true",
+        help="print counts per destination, rule, file and message instead of the "
+        "timeline (for large scenarios; with --json, as JSON)",
+    )
+    run.add_argument(
+        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+    )
+    run.add_argument("--no-payload", action="store_true", help="leave payloads out of the text timeline")
+    run.add_argument(
+        "--no-progress", action="store_true", help="no progress bar on stderr (it shows on large scenarios)"
+    )
+    run.add_argument(
+        "--out", metavar="DIR", help="write every batch file to DIR (without it, nothing is written)"
+    )
+    run.add_argument(
+        "--deliver",
+        action="append",
+        default=[],
+        metavar="DEST=URL",
+        help="POST each message of streaming destination DEST to URL (repeatable)",
+    )
+    run.add_argument(
+        "--dead-letter",
+        default="dead-letter.jsonl",
+        metavar="PATH",
+        help="where messages that fail every attempt are appended (default: dead-letter.jsonl)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long a call may take (M7: {TIMEOUT:g} s)",
+    )
+    run.add_argument(
+        "--retry-wait",
+        type=float,
+        default=BACKOFF,
+        metavar="SECONDS",
+        help=f"wait before the first retry, doubled after (default {BACKOFF:g} s)",
+    )
 
     generate = sub.add_parser("generate", help="write a synthetic scenario of any size")
     generate.add_argument("out", help="the file to write (.json, or .yaml for small ones)")
     generate.add_argument("--profiles", type=int, required=True, metavar="N")
     generate.add_argument("--events", type=int, required=True, metavar="M")
-    generate.add_argument("--seed", type=int, default=1, metavar="S",
-                          help="the same seed writes the same scenario (default 1)")
+    generate.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="the same seed writes the same scenario (default 1)"
+    )
 
     receive = sub.add_parser("receive", help="a small HTTP receiver that records every request")
     receive.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free)")
-    receive.add_argument("--out", default="received.jsonl", metavar="FILE",
-                         help="JSON-lines file of the requests (default: received.jsonl)")
-    receive.add_argument("--fail-first", type=int, default=0, metavar="K",
-                         help="fail the first K calls")
-    receive.add_argument("--fail-mode", choices=FAIL_MODES, default="status",
-                         help="status: answer 500; delay: answer late; drop: close the "
-                         "connection without an answer")
-    receive.add_argument("--delay", type=float, default=2.5, metavar="SECONDS",
-                         help="how late a delayed call is answered "
-                         "(default 2.5 s, beyond M7's 2 s)")
+    receive.add_argument(
+        "--out",
+        default="received.jsonl",
+        metavar="FILE",
+        help="JSON-lines file of the requests (default: received.jsonl)",
+    )
+    receive.add_argument("--fail-first", type=int, default=0, metavar="K", help="fail the first K calls")
+    receive.add_argument(
+        "--fail-mode",
+        choices=FAIL_MODES,
+        default="status",
+        help="status: answer 500; delay: answer late; drop: close the connection without an answer",
+    )
+    receive.add_argument(
+        "--delay",
+        type=float,
+        default=2.5,
+        metavar="SECONDS",
+        help="how late a delayed call is answered (default 2.5 s, beyond M7's 2 s)",
+    )
 
     demo = sub.add_parser("demo", help="serve the explorer as a web page (Voila) until interrupted")
     demo.add_argument("--port", type=int, default=8866, help="loopback port (0: pick a free one)")
@@ -122,15 +157,24 @@ def _run(args: argparse.Namespace) -> int:
     deliveries = []
     for dest, url in targets.items():
         mine = [m for m in result.messages() if m.destination == dest]
-        deliveries += deliver(mine, url, timeout=args.timeout, attempts=ATTEMPTS,
-                              dead_letter=args.dead_letter, backoff=args.retry_wait)
+        deliveries += deliver(
+            mine,
+            url,
+            timeout=args.timeout,
+            attempts=ATTEMPTS,
+            dead_letter=args.dead_letter,
+            backoff=args.retry_wait,
+        )
     if args.json:
         document = replay_document(result)
         if targets:
-            document["delivery"] = {"dead_letter": args.dead_letter,
-                                    "messages": [d.as_dict() for d in deliveries]}
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-                         if targets else to_json(result))
+            document["delivery"] = {
+                "dead_letter": args.dead_letter,
+                "messages": [d.as_dict() for d in deliveries],
+            }
+        sys.stdout.write(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n" if targets else to_json(result)
+        )
     else:
         sys.stdout.write(render_timeline(result, payload=not args.no_payload))
         if targets:
@@ -140,8 +184,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"exportkit: wrote {len(paths)} file(s) to {out}", file=sys.stderr)
     failed = [d for d in deliveries if not d.delivered]
     if failed:
-        print(f"exportkit: {len(failed)} message(s) failed every attempt and are in the "
-              f"dead-letter file {args.dead_letter}", file=sys.stderr)
+        print(
+            f"exportkit: {len(failed)} message(s) failed every attempt and are in the "
+            f"dead-letter file {args.dead_letter}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -192,11 +239,14 @@ def _targets(specs: list[str], scenario: Scenario) -> dict[str, str]:
         if not sep or not dest or not url:
             raise UsageError(f"--deliver takes DEST=URL, not {spec!r}")
         if dest not in destinations:
-            raise UsageError(f"--deliver: unknown destination {dest!r}; the streaming "
-                             f"destinations are {', '.join(streaming) or 'none'}")
+            raise UsageError(
+                f"--deliver: unknown destination {dest!r}; the streaming "
+                f"destinations are {', '.join(streaming) or 'none'}"
+            )
         if isinstance(destinations[dest], BatchDestination):
-            raise UsageError(f"--deliver: {dest!r} is a batch destination: it makes files, "
-                             "not HTTP messages (M1)")
+            raise UsageError(
+                f"--deliver: {dest!r} is a batch destination: it makes files, not HTTP messages (M1)"
+            )
         if not url.startswith("http://"):
             raise UsageError(f"--deliver: {url!r} is not an http:// URL")
         if dest in targets:
@@ -206,7 +256,7 @@ def _targets(specs: list[str], scenario: Scenario) -> dict[str, str]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import generate_scenario, write_scenario
+    from ..course.generate import generate_scenario, write_scenario
 
     if args.profiles < 1 or args.events < 0:
         raise UsageError("--profiles must be at least 1 and --events not negative")
@@ -217,25 +267,32 @@ def _generate(args: argparse.Namespace) -> int:
         write_scenario(generate_scenario(args.profiles, args.events, args.seed), path)
     except OSError as err:
         raise UsageError(f"{path}: cannot write ({err.strerror or err})") from None
-    print(f"exportkit: wrote {path}: {args.profiles} profiles, {args.events} events, "
-          f"seed {args.seed}", file=sys.stderr)
+    print(
+        f"exportkit: wrote {path}: {args.profiles} profiles, {args.events} events, seed {args.seed}",
+        file=sys.stderr,
+    )
     return 0
 
 
 def _receive(args: argparse.Namespace) -> int:
     if args.fail_first < 0 or args.delay < 0 or not 0 <= args.port <= 65535:
-        raise UsageError("--fail-first, --delay and --port cannot be negative "
-                         "(and a port is at most 65535)")
+        raise UsageError("--fail-first, --delay and --port cannot be negative (and a port is at most 65535)")
     try:
-        receiver = Receiver(Path(args.out), port=args.port, fail_first=args.fail_first,
-                            fail_mode=args.fail_mode, delay=args.delay,
-                            log=lambda line: print(line, flush=True))
+        receiver = Receiver(
+            Path(args.out),
+            port=args.port,
+            fail_first=args.fail_first,
+            fail_mode=args.fail_mode,
+            delay=args.delay,
+            log=lambda line: print(line, flush=True),
+        )
     except OSError as err:
         raise UsageError(f"cannot listen on port {args.port}: {err.strerror or err}") from None
-    failing = (f"; failing the first {args.fail_first} call(s) by {args.fail_mode}"
-               if args.fail_first else "")
-    print(f"exportkit receive: listening on {receiver.url}, recording to {args.out}{failing}; "
-          "Ctrl-C stops", flush=True)
+    failing = f"; failing the first {args.fail_first} call(s) by {args.fail_mode}" if args.fail_first else ""
+    print(
+        f"exportkit receive: listening on {receiver.url}, recording to {args.out}{failing}; Ctrl-C stops",
+        flush=True,
+    )
     try:
         receiver.serve_forever()
     except KeyboardInterrupt:
@@ -247,8 +304,8 @@ def _receive(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from ..io.library import dataset_names
     from . import demo  # local: keeps the `run` path free of the demo server code
-    from .library import dataset_names
 
     if args.scenario not in (names := dataset_names()):
         raise UsageError(f"unknown scenario {args.scenario!r}; choose one of {', '.join(names)}")

@@ -69,14 +69,15 @@ class ExportFile:
     def render(self, indent: str = "  ") -> list[str]:
         """The file as timeline text: a heading, the file's reasons, each row, then left-outs."""
         count = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
-        lines = [f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
-                 f"{self.segment}, {count}, at {iso(self.at)})"]
+        lines = [
+            f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
+            f"{self.segment}, {count}, at {iso(self.at)})"
+        ]
         lines += [f"{indent}  [{r.rule}] {r.text}" for r in self.reasons]
         lines.append(f"{indent}  columns: {', '.join(self.columns)}")
         for row, note in zip(self.rows, self.why, strict=True):
             values = ", ".join(show_value(row[c]) for c in self.columns)
-            lines.append(f"{indent}    + {note.profile}: {values}  [{note.reason.rule}] "
-                         f"{note.reason.text}")
+            lines.append(f"{indent}    + {note.profile}: {values}  [{note.reason.rule}] {note.reason.text}")
         for note in self.left_out:
             lines.append(f"{indent}    - {note.profile}  [{note.reason.rule}] {note.reason.text}")
         return lines

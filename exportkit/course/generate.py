@@ -26,31 +26,61 @@ FIRST = ["Marty", "Emmett", "Jennifer", "Biff", "George", "Lorraine", "Clara", "
 LAST = ["McFly", "Brown", "Parker", "Tannen", "Baines", "Clayton", "Strickland"]
 
 # (kind, weight): the event mix.
-MIX = [("qualify", 24), ("exit", 12), ("set", 26), ("same", 6), ("unset", 2), ("add_identity", 9),
-       ("remove_identity", 6), ("consent", 4), ("evaluate", 0)]
+MIX = [
+    ("qualify", 24),
+    ("exit", 12),
+    ("set", 26),
+    ("same", 6),
+    ("unset", 2),
+    ("add_identity", 9),
+    ("remove_identity", 6),
+    ("consent", 4),
+    ("evaluate", 0),
+]
 
 
 def destinations() -> list[dict[str, Any]]:
     return [
-        {"id": "http-api", "name": "HTTP API", "type": "streaming-profile",
-         "segments": ["delorean-owners", "city-dallas", "site-active"],
-         "attributes": ["person.name.firstName", "person.name.lastName",
-                        "personalEmail.address", "loyalty.tier"]},
-        {"id": "adnet", "name": "Advertising network", "type": "streaming-segment",
-         "segments": ["delorean-owners", "city-dallas"], "identities": ["email"],
-         "attributes": ["person.name.firstName", "loyalty.tier"], "consent_enforcement": True},
-        {"id": "s3", "name": "Amazon S3", "type": "batch",
-         "segments": [
-             {"id": "delorean-owners", "mode": "incremental",
-              "schedule": {"every": "day", "at": "17:00"}},
-             {"id": "city-dallas", "mode": "full", "schedule": {"every": "day", "at": "18:00"}}],
-         "attributes": ["person.name.firstName", "person.name.lastName", "loyalty.tier"],
-         "identity": None, "include_status": True, "format": "csv"},
+        {
+            "id": "http-api",
+            "name": "HTTP API",
+            "type": "streaming-profile",
+            "segments": ["delorean-owners", "city-dallas", "site-active"],
+            "attributes": [
+                "person.name.firstName",
+                "person.name.lastName",
+                "personalEmail.address",
+                "loyalty.tier",
+            ],
+        },
+        {
+            "id": "adnet",
+            "name": "Advertising network",
+            "type": "streaming-segment",
+            "segments": ["delorean-owners", "city-dallas"],
+            "identities": ["email"],
+            "attributes": ["person.name.firstName", "loyalty.tier"],
+            "consent_enforcement": True,
+        },
+        {
+            "id": "s3",
+            "name": "Amazon S3",
+            "type": "batch",
+            "segments": [
+                {"id": "delorean-owners", "mode": "incremental", "schedule": {"every": "day", "at": "17:00"}},
+                {"id": "city-dallas", "mode": "full", "schedule": {"every": "day", "at": "18:00"}},
+            ],
+            "attributes": ["person.name.firstName", "person.name.lastName", "loyalty.tier"],
+            "identity": None,
+            "include_status": True,
+            "format": "csv",
+        },
     ]
 
 
-def generate_scenario(profiles: int, events: int, seed: int = 1, tick_seconds: int | None = None
-                      ) -> dict[str, Any]:
+def generate_scenario(
+    profiles: int, events: int, seed: int = 1, tick_seconds: int | None = None
+) -> dict[str, Any]:
     """A scenario document (plain data, ready for JSON) with `profiles` profiles and `events`
     events, identical for identical arguments. Events are `tick_seconds` apart (default: spread
     over a week, at least one second apart); an evaluation runs once per scenario day."""
@@ -59,8 +89,7 @@ def generate_scenario(profiles: int, events: int, seed: int = 1, tick_seconds: i
     rng = random.Random(seed)
     tick = tick_seconds or max(1, 7 * 86400 // max(events, 1))
     people = [_profile(i, rng) for i in range(profiles)]
-    held: list[set[str]] = [set(k for k, v in p["segments"].items() if v != "exited")
-                            for p in people]
+    held: list[set[str]] = [set(k for k, v in p["segments"].items() if v != "exited") for p in people]
     emails = [list(p["identities"].get("email", [])) for p in people]
     kinds = [k for k, _ in MIX]
     weights = [w for _, w in MIX]
@@ -83,11 +112,21 @@ def generate_scenario(profiles: int, events: int, seed: int = 1, tick_seconds: i
             held[n].discard(seg)
             out.append({"profile": pid, "exit": seg})
         elif kind == "set":
-            out.append({"profile": pid, "set": {"loyalty.tier": rng.choice(TIERS)}
-                        if rng.random() < 0.6 else {"loyalty.points": rng.randrange(10_000)}})
+            out.append(
+                {
+                    "profile": pid,
+                    "set": {"loyalty.tier": rng.choice(TIERS)}
+                    if rng.random() < 0.6
+                    else {"loyalty.points": rng.randrange(10_000)},
+                }
+            )
         elif kind == "same":
-            out.append({"profile": pid, "set": {"person.name.lastName": people[n]["attributes"]
-                                                ["person.name.lastName"]}})
+            out.append(
+                {
+                    "profile": pid,
+                    "set": {"person.name.lastName": people[n]["attributes"]["person.name.lastName"]},
+                }
+            )
         elif kind == "unset":
             out.append({"profile": pid, "unset": ["loyalty.points"]})
         elif kind == "add_identity":
@@ -98,8 +137,12 @@ def generate_scenario(profiles: int, events: int, seed: int = 1, tick_seconds: i
             out.append({"profile": pid, "add_identity": {ns: value}})
         elif kind == "remove_identity":
             if emails[n]:
-                out.append({"profile": pid,
-                            "remove_identity": {"email": emails[n].pop(rng.randrange(len(emails[n])))}})
+                out.append(
+                    {
+                        "profile": pid,
+                        "remove_identity": {"email": emails[n].pop(rng.randrange(len(emails[n])))},
+                    }
+                )
             else:
                 out.append({"profile": pid, "add_identity": {"email": f"{pid}.{i}@example.com"}})
         else:
@@ -131,15 +174,22 @@ def _profile(i: int, rng: random.Random) -> dict[str, Any]:
         identities["email"] = [f"{pid}@example.com"]
     if rng.random() < 0.3:
         identities["phone"] = [f"+1444{i:07d}"]
-    attributes: dict[str, Any] = {"person.name.firstName": rng.choice(FIRST),
-                                  "person.name.lastName": rng.choice(LAST),
-                                  "loyalty.tier": rng.choice(TIERS)}
+    attributes: dict[str, Any] = {
+        "person.name.firstName": rng.choice(FIRST),
+        "person.name.lastName": rng.choice(LAST),
+        "loyalty.tier": rng.choice(TIERS),
+    }
     if "email" in identities:
         attributes["personalEmail.address"] = identities["email"][0]
     if rng.random() < 0.5:
         attributes["loyalty.points"] = rng.randrange(10_000)
-    return {"id": pid, "identities": identities, "attributes": attributes, "segments": segments,
-            "consent": "out" if rng.random() < 0.03 else "in"}
+    return {
+        "id": pid,
+        "identities": identities,
+        "attributes": attributes,
+        "segments": segments,
+        "consent": "out" if rng.random() < 0.03 else "in",
+    }
 
 
 def write_scenario(document: dict[str, Any], path: str | Path) -> Path:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .exportfile import ExportFile
+from ..core.exportfile import ExportFile
 
 if TYPE_CHECKING:  # pandas is imported only when a file is read back
     import pandas

@@ -282,9 +282,7 @@ class BatchDestination(Frozen):
         key = self.dedup_key
         namespaces = [k for k in key if "." not in k]
         if namespaces and len(key) > 1:
-            raise ValueError(
-                "dedup_key: an identity namespace cannot be combined with attributes (B-I7)"
-            )
+            raise ValueError("dedup_key: an identity namespace cannot be combined with attributes (B-I7)")
         if len(key) > 2:
             raise ValueError("dedup_key: at most two attributes (B-I7)")
         if self.identity is not None and key and tuple(key) != (self.identity,):
@@ -304,9 +302,7 @@ Destination = Annotated[
     Field(discriminator="type"),
 ]
 
-ProfileAction = Literal[
-    "qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent"
-]
+ProfileAction = Literal["qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent"]
 DestinationAction = Literal["run", "export_now", "flush"]
 EventKind = Literal[ProfileAction, DestinationAction, "evaluate"]
 PROFILE_ACTIONS: tuple[str, ...] = ProfileAction.__args__  # type: ignore[attr-defined]

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .decision import Decision
-from .engine import Replay
-from .model import iso
-from .render import describe_event
+from ..core.decision import Decision
+from ..core.engine import Replay
+from ..core.model import iso
+from ..core.render import describe_event
 
 QuestionKind = Literal["exported", "fields"]
 YES, NO = "yes", "no"
@@ -46,8 +46,10 @@ class Question:
         if self.kind == "exported":
             ask = f"Is {d.profile} exported to {d.destination}?"
         else:
-            ask = (f"{d.profile} is exported to {d.destination}. Which of these does the payload "
-                   "hold? Tick every one it holds.")
+            ask = (
+                f"{d.profile} is exported to {d.destination}. Which of these does the payload "
+                "hold? Tick every one it holds."
+            )
         return f"{self.situation}\n{self.mapping}\n{ask}"
 
     def reveal(self) -> list[str]:
@@ -61,8 +63,9 @@ class Question:
         lines = [f"The payload holds: {', '.join(held) or 'none of them'}"]
         for choice in self.choices:
             note = notes[choice]
-            lines.append(f"  {'+' if note.included else '-'} {choice} [{note.reason.rule}] "
-                         f"{note.reason.text}")
+            lines.append(
+                f"  {'+' if note.included else '-'} {choice} [{note.reason.rule}] {note.reason.text}"
+            )
         return lines
 
 
@@ -85,14 +88,21 @@ def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
         if not decision.profile:  # an evaluation or a destination event: no profile to ask about
             continue
         mapping = _mapping(result, decision.destination)
-        verdicts[YES if decision.exported else NO].append(Question(
-            "exported", step, situation, mapping, decision, (YES, NO),
-            frozenset({YES if decision.exported else NO})))
+        verdicts[YES if decision.exported else NO].append(
+            Question(
+                "exported",
+                step,
+                situation,
+                mapping,
+                decision,
+                (YES, NO),
+                frozenset({YES if decision.exported else NO}),
+            )
+        )
         included = [n.field for n in decision.fields if n.included]
         left_out = [n.field for n in decision.fields if not n.included]
         if decision.exported and included and left_out:
-            payloads.append(_fields_question(rng, step, situation, mapping, decision, included,
-                                             left_out))
+            payloads.append(_fields_question(rng, step, situation, mapping, decision, included, left_out))
     out: list[Question] = []
     for i in range(count):
         if i % 2 == 0 or not payloads:
@@ -106,15 +116,23 @@ def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
     return out
 
 
-def _fields_question(rng: random.Random, step: int, situation: str, mapping: str,
-                     decision: Decision, included: list[str], left_out: list[str]) -> Question:
+def _fields_question(
+    rng: random.Random,
+    step: int,
+    situation: str,
+    mapping: str,
+    decision: Decision,
+    included: list[str],
+    left_out: list[str],
+) -> Question:
     n_out = min(len(left_out), rng.randint(1, 3))
     n_in = min(len(included), CHOICES - n_out)
     n_out = min(len(left_out), CHOICES - n_in)  # few included fields: more left-out ones
     picked = set(rng.sample(included, n_in)) | set(rng.sample(left_out, n_out))
     choices = tuple(n.field for n in decision.fields if n.field in picked)  # payload order
-    return Question("fields", step, situation, mapping, decision, choices,
-                    frozenset(c for c in choices if c in included))
+    return Question(
+        "fields", step, situation, mapping, decision, choices, frozenset(c for c in choices if c in included)
+    )
 
 
 def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
@@ -129,8 +147,10 @@ def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
 
 def _mapping(result: Replay, destination: str) -> str:
     d = next(x for x in result.scenario.destinations if x.id == destination)
-    parts = [f"segments {', '.join(s if isinstance(s, str) else s.id for s in d.segments)}",
-             f"attributes {', '.join(d.attributes) or 'none'}"]
+    parts = [
+        f"segments {', '.join(s if isinstance(s, str) else s.id for s in d.segments)}",
+        f"attributes {', '.join(d.attributes) or 'none'}",
+    ]
     if d.type == "streaming-segment":
         parts.append(f"namespaces {', '.join(d.identities) or 'none'}")
         if d.consent_enforcement:

@@ -53,36 +53,50 @@ class Note:
 Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, str], Note | None]
 
 
-def membership_note(dest: BatchDestination, bs: BatchSegment, change: Change,
-                    state: ProfileState, rules: str) -> Note | None:
+def membership_note(
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+) -> Note | None:
     """B-T6: a qualification or an exit in this segment is a membership change."""
     if bs.id not in change.segments:
         return None
     old, new = change.segments[bs.id]
     move = f"{bs.id}: {old or 'null'} -> {new}"
     if new != "exited" and state.consent == "out":
-        return Note("membership", reason(
-            "A13", f"{move}, but the profile has opted out: it is in no file until it opts in"))
+        return Note(
+            "membership",
+            reason("A13", f"{move}, but the profile has opted out: it is in no file until it opts in"),
+        )
     if bs.mode == "full":
         if new == "exited":
-            return Note("membership", reason(
-                "B-I2", f"{move}: left out of the next full file, which never holds exited "
-                "profiles"))
+            return Note(
+                "membership",
+                reason("B-I2", f"{move}: left out of the next full file, which never holds exited profiles"),
+            )
         return Note("membership", reason("B-I1", f"{move}: picked up by the next full file"))
     if new != "exited":
-        return Note("membership", reason(
-            "B-T6", f"{move}: noted for the next incremental file of {bs.id}"))
+        return Note("membership", reason("B-T6", f"{move}: noted for the next incremental file of {bs.id}"))
     if dest.include_status:
-        return Note("membership", reason(
-            "B-I4", f"{move}: noted for the next incremental file of {bs.id}, as a row with "
-            "status exited (segmentMembership.status is mapped)"))
-    return Note("membership", reason(
-        "B-I4", f"{move}: segmentMembership.status is not mapped, so the next incremental file "
-        f"of {bs.id} leaves the exit out (A5)"))
+        return Note(
+            "membership",
+            reason(
+                "B-I4",
+                f"{move}: noted for the next incremental file of {bs.id}, as a row with "
+                "status exited (segmentMembership.status is mapped)",
+            ),
+        )
+    return Note(
+        "membership",
+        reason(
+            "B-I4",
+            f"{move}: segmentMembership.status is not mapped, so the next incremental file "
+            f"of {bs.id} leaves the exit out (A5)",
+        ),
+    )
 
 
-def consent_note(dest: BatchDestination, bs: BatchSegment, change: Change,
-                 state: ProfileState, rules: str) -> Note | None:
+def consent_note(
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+) -> Note | None:
     """A13: opting out counts like an exit, opting in like a qualification, for a member."""
     if change.consent is None or not state.holds(bs.id):
         return None
@@ -90,55 +104,82 @@ def consent_note(dest: BatchDestination, bs: BatchSegment, change: Change,
         if bs.mode == "full":
             text = f"opted out while a member of {bs.id}: left out of the next full file"
         elif dest.include_status:
-            text = (f"opted out while a member of {bs.id}: counts as an exit; the next "
-                    "incremental file shows it with status exited")
+            text = (
+                f"opted out while a member of {bs.id}: counts as an exit; the next "
+                "incremental file shows it with status exited"
+            )
         else:
-            text = (f"opted out while a member of {bs.id}: counts as an exit, which the next "
-                    "incremental file leaves out (status not mapped, B-I4)")
+            text = (
+                f"opted out while a member of {bs.id}: counts as an exit, which the next "
+                "incremental file leaves out (status not mapped, B-I4)"
+            )
     else:
-        text = (f"opted back in while a member of {bs.id}: counts as a qualification; "
-                + ("picked up by the next full file" if bs.mode == "full"
-                   else "noted for the next incremental file"))
+        text = f"opted back in while a member of {bs.id}: counts as a qualification; " + (
+            "picked up by the next full file" if bs.mode == "full" else "noted for the next incremental file"
+        )
     return Note("consent", reason("A13", text))
 
 
-def identity_note(dest: BatchDestination, bs: BatchSegment, change: Change,
-                  state: ProfileState, rules: str) -> Note | None:
+def identity_note(
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+) -> Note | None:
     """B-T8 (A6): an identity change of an active member qualifies only under `current`."""
     if not change.identities or not is_active(state, bs.id):
         return None
     if bs.mode == "full":
-        return Note("identity", reason(
-            "B-I1", f"identity change of a member of {bs.id}: the next full file shows the "
-            "identities of that moment"))
+        return Note(
+            "identity",
+            reason(
+                "B-I1",
+                f"identity change of a member of {bs.id}: the next full file shows the "
+                "identities of that moment",
+            ),
+        )
     if rules == "current":
-        return Note("identity", reason(
-            "B-T8", f"identity change of a member of {bs.id}: qualifies under the current "
-            "rules; noted for the next incremental file (A6)"))
-    return Note("identity", reason(
-        "B-T8", f"identity change of a member of {bs.id}: does not qualify for incremental "
-        "files under the seed rules (A6)"))
+        return Note(
+            "identity",
+            reason(
+                "B-T8",
+                f"identity change of a member of {bs.id}: qualifies under the current "
+                "rules; noted for the next incremental file (A6)",
+            ),
+        )
+    return Note(
+        "identity",
+        reason(
+            "B-T8",
+            f"identity change of a member of {bs.id}: does not qualify for incremental "
+            "files under the seed rules (A6)",
+        ),
+    )
 
 
-def attribute_note(dest: BatchDestination, bs: BatchSegment, change: Change,
-                   state: ProfileState, rules: str) -> Note | None:
+def attribute_note(
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+) -> Note | None:
     """B-T7: an attribute change, mapped or not, never qualifies for an incremental file."""
     if not change.attributes or not is_active(state, bs.id):
         return None
     if bs.mode == "full":
-        return Note("attribute", reason(
-            "B-I1", f"attribute change of a member of {bs.id}: the next full file carries "
-            "the latest values"))
-    return Note("attribute", reason(
-        "B-T7", f"attribute change of a member of {bs.id}: never qualifies for incremental "
-        "files"))
+        return Note(
+            "attribute",
+            reason(
+                "B-I1",
+                f"attribute change of a member of {bs.id}: the next full file carries the latest values",
+            ),
+        )
+    return Note(
+        "attribute",
+        reason("B-T7", f"attribute change of a member of {bs.id}: never qualifies for incremental files"),
+    )
 
 
 NOTERS: tuple[Noter, ...] = (membership_note, consent_note, identity_note, attribute_note)
 
 
-def notes_for(dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState,
-              rules: str) -> list[Note]:
+def notes_for(
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+) -> list[Note]:
     return [n for noter in NOTERS if (n := noter(dest, bs, change, state, rules)) is not None]
 
 
@@ -168,8 +209,7 @@ def note_kinds(bs: BatchSegment, change: Change, state: ProfileState) -> list[Ki
         kinds.append("membership")
     if change.consent is not None and bs.id in state.active:
         kinds.append("consent")
-    if (change.identities or change.attributes) and bs.id in state.active \
-            and state.consent == "in":
+    if (change.identities or change.attributes) and bs.id in state.active and state.consent == "in":
         if change.identities:
             kinds.append("identity")
         if change.attributes:
@@ -199,18 +239,23 @@ def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
     """B-T7/B-T8: why a changed profile is not in an incremental file."""
     kinds = set(kinds)
     if "identity" in kinds:
-        text = (f"identity change only: it does not qualify for incremental files of {segment} "
-                "under the seed rules (A6)")
+        text = (
+            f"identity change only: it does not qualify for incremental files of {segment} "
+            "under the seed rules (A6)"
+        )
         if "attribute" in kinds:
-            text = (f"identity and attribute changes only: identity changes do not qualify for "
-                    f"incremental files of {segment} under the seed rules (A6), attribute "
-                    "changes never do (B-T7)")
+            text = (
+                f"identity and attribute changes only: identity changes do not qualify for "
+                f"incremental files of {segment} under the seed rules (A6), attribute "
+                "changes never do (B-T7)"
+            )
         return reason("B-T8", text)
     return reason("B-T7", "attribute change only: never qualifies for incremental files")
 
 
-def incremental_entry(dest: BatchDestination, segment: str, state: ProfileState,
-                      kinds: Iterable[Kind], rules: str) -> Candidate | Reason:
+def incremental_entry(
+    dest: BatchDestination, segment: str, state: ProfileState, kinds: Iterable[Kind], rules: str
+) -> Candidate | Reason:
     """B-T6, B-I4, A13: a changed profile's row in a later incremental file, or why it has none."""
     kinds = set(kinds)
     if not qualifies_for_incremental(kinds, rules):
@@ -218,31 +263,44 @@ def incremental_entry(dest: BatchDestination, segment: str, state: ProfileState,
     m = state.segments[segment]
     if is_active(state, segment):
         if kinds & QUALIFYING_ALWAYS == {"consent"}:
-            why = reason("A13", f"opted back in as a member of {segment}: counts as a "
-                         "qualification")
+            why = reason("A13", f"opted back in as a member of {segment}: counts as a qualification")
         elif "membership" in kinds:
-            why = reason("B-T6", f"membership in {segment} changed since the last file "
-                         f"(now {shown_status(m.status, rules)})")
+            why = reason(
+                "B-T6",
+                f"membership in {segment} changed since the last file (now {shown_status(m.status, rules)})",
+            )
         else:
             why = reason("B-T8", "identity change: qualifies under the current rules (A6)")
         return Candidate(state, shown_status(m.status, rules), why)
     opted_out = state.consent == "out" and m.status != "exited"
     if not dest.include_status:
         if opted_out:
-            return reason("A13", "opted out, which counts as an exit; segmentMembership.status "
-                          "is not mapped, so the exit is silent (B-I4)")
-        return reason("B-I4", f"exited {segment}; segmentMembership.status is not mapped, so "
-                      "the exit is silent (A5)")
+            return reason(
+                "A13",
+                "opted out, which counts as an exit; segmentMembership.status "
+                "is not mapped, so the exit is silent (B-I4)",
+            )
+        return reason(
+            "B-I4", f"exited {segment}; segmentMembership.status is not mapped, so the exit is silent (A5)"
+        )
     if opted_out:
-        return Candidate(state, "exited", reason(
-            "A13", "opted out, which counts as an exit: row with status exited (B-I4)"))
-    return Candidate(state, "exited", reason(
-        "B-I4", f"exited {segment} since the last file: row with status exited, since "
-        "segmentMembership.status is mapped"))
+        return Candidate(
+            state,
+            "exited",
+            reason("A13", "opted out, which counts as an exit: row with status exited (B-I4)"),
+        )
+    return Candidate(
+        state,
+        "exited",
+        reason(
+            "B-I4",
+            f"exited {segment} since the last file: row with status exited, since "
+            "segmentMembership.status is mapped",
+        ),
+    )
 
 
-def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: str
-                    ) -> Reason | None:
+def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: str) -> Reason | None:
     """B-I2/B-I3 and A13: why a segment's non-active profile is in no full or first file."""
     m = state.segments.get(segment)
     if m is None or is_active(state, segment):
@@ -283,8 +341,7 @@ def identity_lines(dest: BatchDestination, c: Candidate, order: int) -> list[Lin
         return [Line(c, None, order)]
     values = c.state.identities.get(dest.identity, [])
     if not values:
-        return reason("B-I8", f"no {dest.identity} identity: the exported identity is "
-                      "mandatory")
+        return reason("B-I8", f"no {dest.identity} identity: the exported identity is mandatory")
     return [Line(c, value, order) for value in values]
 
 
@@ -310,10 +367,12 @@ def key_values(dest: BatchDestination, line: Line) -> set[str]:
     return {", ".join(f"{p}={v}" for p, v in zip(key, values, strict=True))}
 
 
-def deduplicate(dest: BatchDestination, segment: str, lines: list[Line]
-                ) -> tuple[list[Line], list[tuple[str, Reason]]]:
+def deduplicate(
+    dest: BatchDestination, segment: str, lines: list[Line]
+) -> tuple[list[Line], list[tuple[str, Reason]]]:
     """B-I7: at most one row per key value; the profile that qualified most recently wins
     (latest lastQualificationTime), ties going to the first profile id."""
+
     def rank(line: Line) -> tuple[float, str]:
         m = line.candidate.state.segments[segment]
         return (-m.last_qualification_time.timestamp(), line.candidate.state.id)
@@ -327,11 +386,21 @@ def deduplicate(dest: BatchDestination, segment: str, lines: list[Line]
         if taken:
             winner = winners[taken[0]]
             when = iso(winner.candidate.state.segments[segment].last_qualification_time)
-            how = ("at the same time, and ties go to the first profile id"
-                   if rank(winner)[0] == rank(line)[0] else "more recently")
-            lost.append((line.candidate.state.id, reason(
-                "B-I7", f"lost the deduplication on {taken[0]} to {winner.candidate.state.id}, "
-                f"who qualified {how} ({when})")))
+            how = (
+                "at the same time, and ties go to the first profile id"
+                if rank(winner)[0] == rank(line)[0]
+                else "more recently"
+            )
+            lost.append(
+                (
+                    line.candidate.state.id,
+                    reason(
+                        "B-I7",
+                        f"lost the deduplication on {taken[0]} to {winner.candidate.state.id}, "
+                        f"who qualified {how} ({when})",
+                    ),
+                )
+            )
             continue
         for v in values:
             winners[v] = line

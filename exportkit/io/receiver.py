@@ -58,9 +58,16 @@ class _Handler(BaseHTTPRequestHandler):
 class Receiver:
     """A real HTTP server on 127.0.0.1, recording requests to memory and a JSON-lines file."""
 
-    def __init__(self, out: str | Path | None = None, *, port: int = 0, fail_first: int = 0,
-                 fail_mode: FailMode = "status", delay: float = 2.5,
-                 log: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        out: str | Path | None = None,
+        *,
+        port: int = 0,
+        fail_first: int = 0,
+        fail_mode: FailMode = "status",
+        delay: float = 2.5,
+        log: Callable[[str], None] | None = None,
+    ):
         if fail_mode not in FAIL_MODES:
             raise ValueError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {fail_mode!r}")
         if fail_first < 0:
@@ -98,8 +105,9 @@ class Receiver:
     def start(self) -> Receiver:
         """Serve in a background thread (for tests and notebooks)."""
         self.open()
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -146,8 +154,11 @@ class Receiver:
             return
         if mode == "delay":
             time.sleep(self.delay)
-        self._answer(request, answer["status"], {"received": call} if answer["status"] == 200
-                     else {"error": f"failing call {call} on purpose"})
+        self._answer(
+            request,
+            answer["status"],
+            {"received": call} if answer["status"] == 200 else {"error": f"failing call {call} on purpose"},
+        )
 
     def _answer(self, request: _Handler, status: int, body: dict[str, Any]) -> None:
         data = json.dumps(body).encode()
@@ -168,7 +179,8 @@ class Receiver:
             call = record["call"] = self._calls
             mode = self.fail_mode if call <= self.fail_first else None
             record["answer"] = {
-                "status": {"status": 500}, "drop": {"dropped": True},
+                "status": {"status": 500},
+                "drop": {"dropped": True},
                 "delay": {"status": 200, "delayed_seconds": self.delay},
             }.get(mode or "", {"status": 200})
             self._requests.append(record)

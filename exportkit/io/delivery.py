@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .aggregation import Message
-from .model import iso
-from .rules import Reason, reason
+from ..core.aggregation import Message
+from ..core.model import iso
+from ..core.rules import Reason, reason
 
 TIMEOUT = 2.0  # M7: the endpoint must answer within 2 s
 ATTEMPTS = 3  # M7: a failed request is retried twice
@@ -42,8 +42,12 @@ class Attempt:
         return self.error is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"attempt": self.number, "status": self.status, "error": self.error,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "attempt": self.number,
+            "status": self.status,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
 
     def render(self, durations: bool = True) -> str:
         said = f"HTTP {self.status}" if self.status is not None else "no answer"
@@ -69,15 +73,23 @@ class Delivery:
         return bool(self.attempts) and self.attempts[-1].ok
 
     def as_dict(self) -> dict[str, Any]:
-        return {"message": self.message_id, "destination": self.message.destination,
-                "url": self.url, "profiles": len(self.message.profiles),
-                "delivered": self.delivered, "attempts": [a.as_dict() for a in self.attempts],
-                "dead_letter": self.dead_letter, "reasons": [r.as_dict() for r in self.reasons]}
+        return {
+            "message": self.message_id,
+            "destination": self.message.destination,
+            "url": self.url,
+            "profiles": len(self.message.profiles),
+            "delivered": self.delivered,
+            "attempts": [a.as_dict() for a in self.attempts],
+            "dead_letter": self.dead_letter,
+            "reasons": [r.as_dict() for r in self.reasons],
+        }
 
     def render(self, durations: bool = True) -> list[str]:
         m = self.message
-        lines = [f"  message {self.message_id}: {len(m.profiles)} profile(s), sent at "
-                 f"{iso(m.sent_at)} on the scenario clock, trigger {m.trigger}"]
+        lines = [
+            f"  message {self.message_id}: {len(m.profiles)} profile(s), sent at "
+            f"{iso(m.sent_at)} on the scenario clock, trigger {m.trigger}"
+        ]
         lines += [f"    {a.render(durations)}" for a in self.attempts]
         lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
         return lines
@@ -93,19 +105,30 @@ def message_ids(messages: Iterable[Message]) -> list[str]:
     return out
 
 
-def post(url: str, message_id: str, message: Message, number: int, timeout: float = TIMEOUT,
-         clock: Callable[[], float] = time.monotonic) -> Attempt:
+def post(
+    url: str,
+    message_id: str,
+    message: Message,
+    number: int,
+    timeout: float = TIMEOUT,
+    clock: Callable[[], float] = time.monotonic,
+) -> Attempt:
     """One call to `url`, judged by M7: acknowledged only with a 2xx answer within `timeout`."""
     data = json.dumps(list(message.body), ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/json",
-        "User-Agent": "exportkit",
-        "X-Exportkit-Message": message_id,
-        "X-Exportkit-Destination": message.destination,
-        "X-Exportkit-Sent-At": iso(message.sent_at),
-        "X-Exportkit-Trigger": message.trigger,
-        "X-Exportkit-Attempt": str(number),
-    })
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "exportkit",
+            "X-Exportkit-Message": message_id,
+            "X-Exportkit-Destination": message.destination,
+            "X-Exportkit-Sent-At": iso(message.sent_at),
+            "X-Exportkit-Trigger": message.trigger,
+            "X-Exportkit-Attempt": str(number),
+        },
+    )
     start = clock()
     status: int | None = None
     error: str | None = None
@@ -138,10 +161,17 @@ def _network_error(err: object, timeout: float) -> str:
     return f"the call failed ({err})"
 
 
-def deliver(messages: Iterable[Message], url: str, *, timeout: float = TIMEOUT,
-            attempts: int = ATTEMPTS, dead_letter: str | Path = "dead-letter.jsonl",
-            backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep,
-            ids: list[str] | None = None) -> list[Delivery]:
+def deliver(
+    messages: Iterable[Message],
+    url: str,
+    *,
+    timeout: float = TIMEOUT,
+    attempts: int = ATTEMPTS,
+    dead_letter: str | Path = "dead-letter.jsonl",
+    backoff: float = BACKOFF,
+    sleep: Callable[[float], None] = time.sleep,
+    ids: list[str] | None = None,
+) -> list[Delivery]:
     """POST every message to `url` in order, with M7's retries; dead-letter what fails."""
     messages = list(messages)
     ids = ids or message_ids(messages)
@@ -159,21 +189,33 @@ def deliver(messages: Iterable[Message], url: str, *, timeout: float = TIMEOUT,
     return out
 
 
-def _outcome(message_id: str, message: Message, url: str, tried: tuple[Attempt, ...],
-             attempts: int, dead_letter: str | Path) -> Delivery:
+def _outcome(
+    message_id: str,
+    message: Message,
+    url: str,
+    tried: tuple[Attempt, ...],
+    attempts: int,
+    dead_letter: str | Path,
+) -> Delivery:
     last = tried[-1]
     if last.ok:
-        retried = (f" after {len(tried) - 1} failed attempt(s), retried as M7 says"
-                   if len(tried) > 1 else "")
+        retried = f" after {len(tried) - 1} failed attempt(s), retried as M7 says" if len(tried) > 1 else ""
         why = reason("M7", f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
         return Delivery(message_id, message, url, tried, None, (why,))
-    record = {"message_id": message_id, "url": url,
-              "attempts": [a.as_dict() for a in tried], "message": message.as_dict()}
+    record = {
+        "message_id": message_id,
+        "url": url,
+        "attempts": [a.as_dict() for a in tried],
+        "message": message.as_dict(),
+    }
     path = Path(dead_letter)
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    why = reason("M7", f"failed all {attempts} attempts (the first and {attempts - 1} "
-                 f"retries): the whole message is written to the dead-letter file {path}")
+    why = reason(
+        "M7",
+        f"failed all {attempts} attempts (the first and {attempts - 1} "
+        f"retries): the whole message is written to the dead-letter file {path}",
+    )
     return Delivery(message_id, message, url, tried, str(path), (why,))
 
 
@@ -201,5 +243,14 @@ def read_dead_letters(path: str | Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-__all__ = ["ATTEMPTS", "TIMEOUT", "Attempt", "Delivery", "deliver", "message_ids", "post",
-           "read_dead_letters", "render_deliveries"]
+__all__ = [
+    "ATTEMPTS",
+    "TIMEOUT",
+    "Attempt",
+    "Delivery",
+    "deliver",
+    "message_ids",
+    "post",
+    "read_dead_letters",
+    "render_deliveries",
+]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .decision import Decision
-from .engine import Replay
-from .model import (
+from ..core.decision import Decision
+from ..core.engine import Replay
+from ..core.model import (
     BatchDestination,
     BatchSegment,
     Scenario,
@@ -21,7 +21,7 @@ from .model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from .render import describe_event
+from ..core.render import describe_event
 
 
 def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
@@ -30,30 +30,50 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
 
     The batch ones run daily at 17:00; events that ran or flushed the replaced destinations are
     left out, since their destinations are gone."""
-    base = next((d for d in scenario.destinations if d.id == destination),
-                scenario.destinations[0])
+    base = next((d for d in scenario.destinations if d.id == destination), scenario.destinations[0])
     segments = tuple(s if isinstance(s, str) else s.id for s in base.segments)
     attributes = tuple(base.attributes)
     namespaces = tuple(getattr(base, "identities", ())) or _first_namespace(scenario)
     daily = Schedule(every="day", at="17:00")
     derived: list[Any] = [
-        StreamingProfileDestination(id="enterprise", name="Enterprise", type="streaming-profile",
-                                    segments=segments, attributes=attributes),
-        StreamingSegmentDestination(id="advertising", name="Advertising",
-                                    type="streaming-segment", segments=segments,
-                                    identities=namespaces, attributes=attributes,
-                                    consent_enforcement=True),
-        BatchDestination(id="batch-full", name="Batch full", type="batch",
-                         segments=tuple(BatchSegment(id=s, mode="full", schedule=daily)
-                                        for s in segments), attributes=attributes),
-        BatchDestination(id="batch-incremental", name="Batch incremental", type="batch",
-                         segments=tuple(BatchSegment(id=s, mode="incremental", schedule=daily)
-                                        for s in segments), attributes=attributes,
-                         include_status=True),
+        StreamingProfileDestination(
+            id="enterprise",
+            name="Enterprise",
+            type="streaming-profile",
+            segments=segments,
+            attributes=attributes,
+        ),
+        StreamingSegmentDestination(
+            id="advertising",
+            name="Advertising",
+            type="streaming-segment",
+            segments=segments,
+            identities=namespaces,
+            attributes=attributes,
+            consent_enforcement=True,
+        ),
+        BatchDestination(
+            id="batch-full",
+            name="Batch full",
+            type="batch",
+            segments=tuple(BatchSegment(id=s, mode="full", schedule=daily) for s in segments),
+            attributes=attributes,
+        ),
+        BatchDestination(
+            id="batch-incremental",
+            name="Batch incremental",
+            type="batch",
+            segments=tuple(BatchSegment(id=s, mode="incremental", schedule=daily) for s in segments),
+            attributes=attributes,
+            include_status=True,
+        ),
     ]
     ids = {d.id for d in derived}
-    events = tuple(e for e in scenario.events  # runs and flushes of the replaced destinations
-                   if e.kind not in ("run", "export_now", "flush") or e.value in ids)
+    events = tuple(
+        e
+        for e in scenario.events  # runs and flushes of the replaced destinations
+        if e.kind not in ("run", "export_now", "flush") or e.value in ids
+    )
     return scenario.model_copy(update={"destinations": tuple(derived), "events": events})
 
 
@@ -80,8 +100,10 @@ def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
     rule = decisions[0].reasons[0].rule if decisions and decisions[0].reasons else ""
     if files:
         rows = sum(len(f.rows) for f in files)
-        lines = [f"file {f.name}: {len(f.rows)} row(s); "
-                 + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons) for f in files] + lines
+        lines = [
+            f"file {f.name}: {len(f.rows)} row(s); " + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons)
+            for f in files
+        ] + lines
         return Cell(f"file: {rows} row(s)", "\n".join(lines), rows > 0, kind)
     if kind == "batch":
         return Cell(f"no file now · {rule}" if rule else "", "\n".join(lines), False, kind)
@@ -96,20 +118,40 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     """Steps by destinations. Returns the destination ids and one row per step (0 = activation):
     `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`. A step is divergent
     when streaming destinations disagree on exporting, or batch destinations on their files."""
-    kinds = {d.id: "batch" if d.type == "batch" else "streaming"
-             for d in result.scenario.destinations}
+    kinds = {d.id: "batch" if d.type == "batch" else "streaming" for d in result.scenario.destinations}
     ids = list(kinds)
     rows = []
-    activation = {i: _cell([d for d in result.activation if d.destination == i and d.exported],
-                           [], kinds[i]) if kinds[i] == "streaming" else Cell("", "", False, "batch")
-                  for i in ids}
-    rows.append({"step": 0, "event": "activation (backfill)", "cells": activation,
-                 "divergent": _divergent(activation)})
+    activation = {
+        i: _cell([d for d in result.activation if d.destination == i and d.exported], [], kinds[i])
+        if kinds[i] == "streaming"
+        else Cell("", "", False, "batch")
+        for i in ids
+    }
+    rows.append(
+        {
+            "step": 0,
+            "event": "activation (backfill)",
+            "cells": activation,
+            "divergent": _divergent(activation),
+        }
+    )
     for step in result.steps:
-        cells = {i: _cell([d for d in step.decisions if d.destination == i],
-                          [f for f in step.files if f.destination == i], kinds[i]) for i in ids}
-        rows.append({"step": step.index + 1, "event": describe_event(step), "cells": cells,
-                     "divergent": _divergent(cells)})
+        cells = {
+            i: _cell(
+                [d for d in step.decisions if d.destination == i],
+                [f for f in step.files if f.destination == i],
+                kinds[i],
+            )
+            for i in ids
+        }
+        rows.append(
+            {
+                "step": step.index + 1,
+                "event": describe_event(step),
+                "cells": cells,
+                "divergent": _divergent(cells),
+            }
+        )
     return ids, rows
 
 
@@ -155,8 +197,14 @@ class Difference:
     b: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"step": self.step, "destination": self.destination, "profile": self.profile,
-                "what": self.what, "a": self.a, "b": self.b}
+        return {
+            "step": self.step,
+            "destination": self.destination,
+            "profile": self.profile,
+            "what": self.what,
+            "a": self.a,
+            "b": self.b,
+        }
 
 
 def _leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
@@ -188,6 +236,7 @@ def _field_reason(d: Decision, path: str) -> str:
 def _pairs(a: list[Any], b: list[Any], key: Any) -> list[tuple[Any, Any, Any]]:
     """Pair the items of two replays' steps by `key`, in order; an item without a partner pairs
     with None. Repeated keys pair by occurrence (the second file of a segment with the second)."""
+
     def keyed(items: list[Any]) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         out = {}
@@ -207,16 +256,25 @@ def _compare_decisions(step: int, a: list[Decision], b: list[Decision]) -> list[
         ea = bool(da and da.exported)
         eb = bool(db and db.exported)
         if ea != eb:
-            out.append(Difference(step, dest, profile, "verdict",
-                                  ("exported: " if ea else "not exported: ") + _why(da),
-                                  ("exported: " if eb else "not exported: ") + _why(db)))
+            out.append(
+                Difference(
+                    step,
+                    dest,
+                    profile,
+                    "verdict",
+                    ("exported: " if ea else "not exported: ") + _why(da),
+                    ("exported: " if eb else "not exported: ") + _why(db),
+                )
+            )
         elif ea and eb and da is not None and db is not None and da.payload != db.payload:
             la, lb = _leaves(da.payload), _leaves(db.payload)
             for path in sorted(set(la) | set(lb)):
                 if la.get(path, _MISSING) != lb.get(path, _MISSING):
-                    out.append(Difference(
-                        step, dest, profile, f"field {path}",
-                        _side(la, path, da), _side(lb, path, db)))
+                    out.append(
+                        Difference(
+                            step, dest, profile, f"field {path}", _side(la, path, da), _side(lb, path, db)
+                        )
+                    )
     return out
 
 
@@ -240,25 +298,36 @@ def _rows(f: Any) -> dict[str, list[dict[str, Any]]]:
 
 def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
     out: list[Difference] = []
-    for (dest, segment, _trigger), x, y in _pairs(a, b, lambda f: (f.destination, f.segment,
-                                                                   f.trigger)):
+    for (dest, segment, _trigger), x, y in _pairs(a, b, lambda f: (f.destination, f.segment, f.trigger)):
         rows_a, rows_b = _rows(x), _rows(y)
         for profile in sorted(set(rows_a) ^ set(rows_b)):
-            out.append(Difference(step, dest, profile, f"file row ({segment})",
-                                  _row_why(x, profile), _row_why(y, profile)))
+            out.append(
+                Difference(
+                    step, dest, profile, f"file row ({segment})", _row_why(x, profile), _row_why(y, profile)
+                )
+            )
         for profile in sorted(set(rows_a) & set(rows_b)):
             ra, rb = rows_a[profile], rows_b[profile]
             if len(ra) != len(rb):
-                out.append(Difference(step, dest, profile, f"file {segment} rows",
-                                      f"{len(ra)} row(s)", f"{len(rb)} row(s)"))
+                out.append(
+                    Difference(
+                        step, dest, profile, f"file {segment} rows", f"{len(ra)} row(s)", f"{len(rb)} row(s)"
+                    )
+                )
                 continue
             for one, two in zip(ra, rb, strict=True):
                 for column in dict.fromkeys([*one, *two]):
                     if one.get(column, _MISSING) != two.get(column, _MISSING):
-                        out.append(Difference(
-                            step, dest, profile, f"file {segment} column {column}",
-                            repr(one.get(column, "(no column)")),
-                            repr(two.get(column, "(no column)"))))
+                        out.append(
+                            Difference(
+                                step,
+                                dest,
+                                profile,
+                                f"file {segment} column {column}",
+                                repr(one.get(column, "(no column)")),
+                                repr(two.get(column, "(no column)")),
+                            )
+                        )
     return out
 
 
@@ -291,8 +360,10 @@ def compare_text(differences: list[Difference], label_a: str = "A", label_b: str
     verdicts = sum(d.what == "verdict" for d in differences)
     files = sum(d.what.startswith("file") for d in differences)
     fields = len(differences) - verdicts - files
-    lines = [f"{len(differences)} difference(s) between {label_a} and {label_b}: {verdicts} "
-             f"verdict(s), {fields} payload field(s), {files} file row or column(s)"]
+    lines = [
+        f"{len(differences)} difference(s) between {label_a} and {label_b}: {verdicts} "
+        f"verdict(s), {fields} payload field(s), {files} file row or column(s)"
+    ]
     for d in differences:
         lines.append(f"step {d.step} {d.destination} {d.profile or '-'}: {d.what}")
         lines.append(f"  {label_a}: {d.a}")

@@ -56,24 +56,32 @@ class SegmentLedger:
 class BatchLedger:
     """The batch side of a replay. It reads the engine's profile states; it never writes them."""
 
-    def __init__(self, destinations: Iterable[BatchDestination],
-                 states: dict[str, ProfileState], catalog: Catalog):
+    def __init__(
+        self, destinations: Iterable[BatchDestination], states: dict[str, ProfileState], catalog: Catalog
+    ):
         self.destinations = {d.id: d for d in destinations}
         self.states = states
         self.catalog = catalog
         self.rules = catalog.rules
-        self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values()
-                        for s in d.segments}
+        self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values() for s in d.segments}
         # Who has ever had a membership in each batch segment, so that a file looks at those
         # profiles only, in the scenario's order (a membership is never removed, only exited).
         self.order = {pid: i for i, pid in enumerate(states)}
         self.members: dict[str, set[str]] = {
             s.id: {pid for pid, st in states.items() if s.id in st.segments}
-            for d in self.destinations.values() for s in d.segments}
+            for d in self.destinations.values()
+            for s in d.segments
+        }
         self.take_snapshot(catalog.activated_at)
-        self._next_due = min((t for d in self.destinations.values() for bs in d.segments
-                              if (t := next_due(bs.schedule, catalog.activated_at)) is not None),
-                             default=None)
+        self._next_due = min(
+            (
+                t
+                for d in self.destinations.values()
+                for bs in d.segments
+                if (t := next_due(bs.schedule, catalog.activated_at)) is not None
+            ),
+            default=None,
+        )
 
     def take_snapshot(self, at: datetime) -> None:
         """B-I9: the population and values Export file now uses, as of the last evaluation."""
@@ -92,21 +100,30 @@ class BatchLedger:
                 if bs.id in change.segments:
                     self.members[bs.id].add(state.id)
                 rule = rule or note_rule(bs, change, state, kinds[0])
-        return Decision(dest.id, state.id, False, rule=rule or "B-T2",
-                        explain=lambda: self._explain_note(dest, change, state))
+        return Decision(
+            dest.id,
+            state.id,
+            False,
+            rule=rule or "B-T2",
+            explain=lambda: self._explain_note(dest, change, state),
+        )
 
-    def _explain_note(self, dest: BatchDestination, change: Change, state: ProfileState
-                      ) -> tuple[Reason, ...]:
-        reasons = [n.reason for bs in dest.segments
-                   for n in notes_for(dest, bs, change, state, self.rules)]
+    def _explain_note(
+        self, dest: BatchDestination, change: Change, state: ProfileState
+    ) -> tuple[Reason, ...]:
+        reasons = [n.reason for bs in dest.segments for n in notes_for(dest, bs, change, state, self.rules)]
         if not reasons:
             segs = ", ".join(s.id for s in dest.segments)
             if any(s.id in state.segments for s in dest.segments):
-                text = (f"nothing in this event concerns the files of {segs}: files are made "
-                        "per segment, and none of them is affected")
+                text = (
+                    f"nothing in this event concerns the files of {segs}: files are made "
+                    "per segment, and none of them is affected"
+                )
             else:
-                text = (f"not a member of {segs}: files are made per segment, so no file of "
-                        "this destination is affected")
+                text = (
+                    f"not a member of {segs}: files are made per segment, so no file of "
+                    "this destination is affected"
+                )
             reasons.append(reason("B-T2", text))
         return tuple(reasons)
 
@@ -117,13 +134,24 @@ class BatchLedger:
         if self._next_due is None or until < self._next_due:  # most events: nothing is due
             return []
         files = self._due(after, until)
-        self._next_due = min((t for d in self.destinations.values() for bs in d.segments
-                              if (t := next_due(bs.schedule, until)) is not None), default=None)
+        self._next_due = min(
+            (
+                t
+                for d in self.destinations.values()
+                for bs in d.segments
+                if (t := next_due(bs.schedule, until)) is not None
+            ),
+            default=None,
+        )
         return files
 
     def _due(self, after: datetime, until: datetime) -> list[ExportFile]:
-        runs = [(t, i, j) for i, d in enumerate(self.destinations.values())
-                for j, bs in enumerate(d.segments) for t in due_times(bs.schedule, after, until)]
+        runs = [
+            (t, i, j)
+            for i, d in enumerate(self.destinations.values())
+            for j, bs in enumerate(d.segments)
+            for t in due_times(bs.schedule, after, until)
+        ]
         dests = list(self.destinations.values())
         files: list[ExportFile] = []
         for t, i, j in sorted(runs):
@@ -137,12 +165,17 @@ class BatchLedger:
 
     def after_evaluation(self, at: datetime) -> list[ExportFile]:
         """B-T4: after the daily segment evaluation, the segments scheduled to run then."""
-        return [f for d in self.destinations.values() for bs in d.segments
-                if runs_after_evaluation(bs.schedule)
-                for f in self.run_segment(d, bs, at, "after_evaluation")]
+        return [
+            f
+            for d in self.destinations.values()
+            for bs in d.segments
+            if runs_after_evaluation(bs.schedule)
+            for f in self.run_segment(d, bs, at, "after_evaluation")
+        ]
 
-    def run_segment(self, dest: BatchDestination, bs: BatchSegment, at: datetime,
-                    trigger: Trigger) -> list[ExportFile]:
+    def run_segment(
+        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger
+    ) -> list[ExportFile]:
         """One scheduled file of one segment (B-T2); it resets the segment's baseline."""
         ledger = self.ledgers[(dest.id, bs.id)]
         why_run = self._trigger_reason(dest, bs, trigger)
@@ -163,15 +196,30 @@ class BatchLedger:
         dest = self.destinations[dest_id]
         files: list[ExportFile] = []
         for bs in dest.segments:
-            reasons = [reason("B-T5", f"Export file now: one extra full file of {bs.id}; the "
-                              "schedule and the baseline of the next incremental file do not "
-                              "change")]
+            reasons = [
+                reason(
+                    "B-T5",
+                    f"Export file now: one extra full file of {bs.id}; the "
+                    "schedule and the baseline of the next incremental file do not "
+                    "change",
+                )
+            ]
             if at - self.catalog.activated_at < EXPORT_NOW_WAIT:
-                reasons.append(reason("B-T5", "less than 1 h after the segment was added: the "
-                                      "platform refuses or gives an unreliable file; exportkit "
-                                      "makes it anyway"))
-            reasons.append(reason("B-I9", f"uses the snapshot of {iso(self.snapshot_at)}: the "
-                                  "population and attribute values of that moment"))
+                reasons.append(
+                    reason(
+                        "B-T5",
+                        "less than 1 h after the segment was added: the "
+                        "platform refuses or gives an unreliable file; exportkit "
+                        "makes it anyway",
+                    )
+                )
+            reasons.append(
+                reason(
+                    "B-I9",
+                    f"uses the snapshot of {iso(self.snapshot_at)}: the "
+                    "population and attribute values of that moment",
+                )
+            )
             reasons += _full_reasons(bs)
             files += self._full(dest, bs, at, "export_now", self.snapshot, reasons)
         return files
@@ -181,8 +229,15 @@ class BatchLedger:
     def _in_order(self, pids: Iterable[str]) -> list[str]:
         return sorted(pids, key=self.order.__getitem__)
 
-    def _full(self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger,
-              states: dict[str, ProfileState], reasons: list[Reason]) -> list[ExportFile]:
+    def _full(
+        self,
+        dest: BatchDestination,
+        bs: BatchSegment,
+        at: datetime,
+        trigger: Trigger,
+        states: dict[str, ProfileState],
+        reasons: list[Reason],
+    ) -> list[ExportFile]:
         seg = bs.id
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
@@ -191,27 +246,41 @@ class BatchLedger:
             state = states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
-                text = (f"active member of {seg} ({status}) at the snapshot" if snapshot else
-                        f"active member of {seg} ({status}): full files hold the whole population")
+                text = (
+                    f"active member of {seg} ({status}) at the snapshot"
+                    if snapshot
+                    else f"active member of {seg} ({status}): full files hold the whole population"
+                )
                 if snapshot and not is_active(self.states[pid], seg):
                     text += "; it is no longer active, but Export file now uses the snapshot"
-                candidates.append(full_entry(state, seg, self.rules, reason(
-                    "B-I9" if snapshot else "B-I1", text)))
+                candidates.append(
+                    full_entry(state, seg, self.rules, reason("B-I9" if snapshot else "B-I1", text))
+                )
                 continue
             why = inactive_reason(state, seg, "B-I2", "full files never hold exited profiles")
             if why is not None:
                 left.append(RowNote(pid, why))
             elif snapshot and is_active(self.states[pid], seg):
-                left.append(RowNote(pid, reason(
-                    "B-I9", f"became an active member of {seg} after the snapshot of "
-                    f"{iso(self.snapshot_at)}; Export file now uses the snapshot")))
+                left.append(
+                    RowNote(
+                        pid,
+                        reason(
+                            "B-I9",
+                            f"became an active member of {seg} after the snapshot of "
+                            f"{iso(self.snapshot_at)}; Export file now uses the snapshot",
+                        ),
+                    )
+                )
         if not candidates:
-            reasons = [*reasons, reason("B-I1", f"{seg} has no active member: the file is "
-                                        "empty, header only")]
+            reasons = [
+                *reasons,
+                reason("B-I1", f"{seg} has no active member: the file is empty, header only"),
+            ]
         return self._package(dest, bs, "full", trigger, at, candidates, left, reasons)
 
-    def _first_incremental(self, dest: BatchDestination, bs: BatchSegment, at: datetime,
-                           trigger: Trigger, why_run: Reason) -> list[ExportFile]:
+    def _first_incremental(
+        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger, why_run: Reason
+    ) -> list[ExportFile]:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -219,19 +288,38 @@ class BatchLedger:
             state = self.states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
-                candidates.append(full_entry(state, seg, self.rules, reason(
-                    "B-I3", f"active member of {seg} ({status}): the first incremental file "
-                    "holds the whole population")))
-            elif (why := inactive_reason(state, seg, "B-I3",
-                                         "the first file holds active members only")) is not None:
+                candidates.append(
+                    full_entry(
+                        state,
+                        seg,
+                        self.rules,
+                        reason(
+                            "B-I3",
+                            f"active member of {seg} ({status}): the first incremental file "
+                            "holds the whole population",
+                        ),
+                    )
+                )
+            elif (
+                why := inactive_reason(state, seg, "B-I3", "the first file holds active members only")
+            ) is not None:
                 left.append(RowNote(pid, why))
-        reasons = [why_run, reason("B-I3", "first incremental file: the whole active "
-                                   "population, as a backfill"), _export_time_values()]
+        reasons = [
+            why_run,
+            reason("B-I3", "first incremental file: the whole active population, as a backfill"),
+            _export_time_values(),
+        ]
         return self._package(dest, bs, "incremental", trigger, at, candidates, left, reasons)
 
-    def _later_incremental(self, dest: BatchDestination, bs: BatchSegment, at: datetime,
-                           trigger: Trigger, why_run: Reason, ledger: SegmentLedger
-                           ) -> list[ExportFile]:
+    def _later_incremental(
+        self,
+        dest: BatchDestination,
+        bs: BatchSegment,
+        at: datetime,
+        trigger: Trigger,
+        why_run: Reason,
+        ledger: SegmentLedger,
+    ) -> list[ExportFile]:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -245,19 +333,37 @@ class BatchLedger:
             else:
                 left.append(RowNote(pid, entry))
         since = iso(ledger.last_run) if ledger.last_run else "activation"
-        reasons = [why_run, reason("B-T6", f"only profiles whose membership in {seg} changed "
-                                   f"since the last scheduled file ({since})"),
-                   _export_time_values()]
+        reasons = [
+            why_run,
+            reason(
+                "B-T6",
+                f"only profiles whose membership in {seg} changed since the last scheduled file ({since})",
+            ),
+            _export_time_values(),
+        ]
         if not candidates:
-            reasons.append(reason("A8", f"no membership change in {seg} since {since}: the "
-                                  "run still writes a file, empty, header only"))
+            reasons.append(
+                reason(
+                    "A8",
+                    f"no membership change in {seg} since {since}: the "
+                    "run still writes a file, empty, header only",
+                )
+            )
         return self._package(dest, bs, "incremental", trigger, at, candidates, left, reasons)
 
     # --- rows, names and parts ------------------------------------------------------------
 
-    def _package(self, dest: BatchDestination, bs: BatchSegment, mode: Mode, trigger: Trigger,
-                 at: datetime, candidates: list[Candidate], left: list[RowNote],
-                 reasons: list[Reason]) -> list[ExportFile]:
+    def _package(
+        self,
+        dest: BatchDestination,
+        bs: BatchSegment,
+        mode: Mode,
+        trigger: Trigger,
+        at: datetime,
+        candidates: list[Candidate],
+        left: list[RowNote],
+        reasons: list[Reason],
+    ) -> list[ExportFile]:
         lines: list[Line] = []
         for order, c in enumerate(candidates):
             problem = missing_mandatory(dest, c.state)
@@ -272,70 +378,100 @@ class BatchLedger:
         whys = [RowNote(ln.candidate.state.id, ln.candidate.why) for ln in kept]
         segment = self.catalog.segments[bs.id]
         base = base_name(dest, segment, at)
-        chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [
-            slice(0, 0)]
+        chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [slice(0, 0)]
         names = part_names(base, extension(dest), len(chunks))
         reasons = list(reasons)
         if is_static(dest):
-            reasons.append(reason("B-F5", "the file name has no date or time macro: each run "
-                                  "overwrites the previous file"))
+            reasons.append(
+                reason(
+                    "B-F5", "the file name has no date or time macro: each run overwrites the previous file"
+                )
+            )
         files = []
         for i, (part, name) in enumerate(zip(chunks, names, strict=True)):
-            extra = [reason("B-F2", f"part {i + 1} of {len(chunks)}: files are split at "
-                            f"{dest.max_rows} rows")] if len(chunks) > 1 else []
-            files.append(ExportFile(
-                destination=dest.id, segment=bs.id, mode=mode, trigger=trigger, name=name, at=at,
-                columns=columns(dest), rows=tuple(rows[part]),
-                profiles=tuple(n.profile for n in whys[part]), reasons=tuple(reasons + extra),
-                why=tuple(whys[part]), left_out=tuple(left) if i == 0 else (),
-                format=dest.format, compression=dest.compression))
+            extra = (
+                [reason("B-F2", f"part {i + 1} of {len(chunks)}: files are split at {dest.max_rows} rows")]
+                if len(chunks) > 1
+                else []
+            )
+            files.append(
+                ExportFile(
+                    destination=dest.id,
+                    segment=bs.id,
+                    mode=mode,
+                    trigger=trigger,
+                    name=name,
+                    at=at,
+                    columns=columns(dest),
+                    rows=tuple(rows[part]),
+                    profiles=tuple(n.profile for n in whys[part]),
+                    reasons=tuple(reasons + extra),
+                    why=tuple(whys[part]),
+                    left_out=tuple(left) if i == 0 else (),
+                    format=dest.format,
+                    compression=dest.compression,
+                )
+            )
         return files
 
-    def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: Trigger
-                        ) -> Reason:
+    def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: Trigger) -> Reason:
         if trigger == "after_evaluation":
             return reason("B-T4", "runs right after the daily segment evaluation job")
         if trigger == "run":
-            return reason("B-T3", f"a run event: a scheduled run of every segment of {dest.id}, "
-                          "now")
+            return reason("B-T3", f"a run event: a scheduled run of every segment of {dest.id}, now")
         assert bs.schedule is not None  # the clock fires scheduled segments only
         return reason("B-T3", f"scheduled {bs.schedule.describe()}")
 
     # --- decisions for run, export_now and evaluate events --------------------------------
 
-    def event_decisions(self, kind: str, target: str | None, files: list[ExportFile]
-                        ) -> list[Decision]:
+    def event_decisions(self, kind: str, target: str | None, files: list[ExportFile]) -> list[Decision]:
         """One decision per batch destination for a run, export_now or evaluate event."""
         out = []
         for dest in self.destinations.values():
-            made = [f.name for f in files if f.destination == dest.id and f.trigger in (
-                "run", "export_now", "after_evaluation")]
+            made = [
+                f.name
+                for f in files
+                if f.destination == dest.id and f.trigger in ("run", "export_now", "after_evaluation")
+            ]
             if kind == "evaluate":
-                rule, text = "B-T4", ("after the segment evaluation, the segments scheduled "
-                                      "after evaluation ran; the snapshot for Export file now "
-                                      "is taken (B-I9)")
+                rule, text = (
+                    "B-T4",
+                    (
+                        "after the segment evaluation, the segments scheduled "
+                        "after evaluation ran; the snapshot for Export file now "
+                        "is taken (B-I9)"
+                    ),
+                )
                 if not made:
-                    text = ("no segment is scheduled after evaluation; the snapshot for Export "
-                            "file now is taken (B-I9)")
+                    text = (
+                        "no segment is scheduled after evaluation; the snapshot for Export "
+                        "file now is taken (B-I9)"
+                    )
             elif kind == "flush":
-                rule, text = "M1", ("flush empties a streaming buffer; file-based destinations "
-                                    "have none")
+                rule, text = "M1", ("flush empties a streaming buffer; file-based destinations have none")
             elif dest.id != target:
                 rule, text = "B-T2", f"{kind} concerns {target} only; this destination is not run"
             elif kind == "run":
                 rule, text = "B-T3", "a scheduled run of every segment now; files listed above"
             else:
-                rule, text = "B-T5", ("Export file now: one full file per segment, listed "
-                                      "above; the schedule is unchanged")
+                rule, text = (
+                    "B-T5",
+                    ("Export file now: one full file per segment, listed above; the schedule is unchanged"),
+                )
             payload = {"files": made} if made else None
             out.append(Decision(dest.id, "", bool(made), (reason(rule, text),), payload))
         return out
 
 
 def _full_reasons(bs: BatchSegment) -> list[Reason]:
-    return [reason("B-I1", f"full file of {bs.id}: the whole active population with the "
-                   "latest values of the mapped attributes"),
-            reason("B-I2", "exited profiles are never in full files")]
+    return [
+        reason(
+            "B-I1",
+            f"full file of {bs.id}: the whole active population with the "
+            "latest values of the mapped attributes",
+        ),
+        reason("B-I2", "exited profiles are never in full files"),
+    ]
 
 
 def _export_time_values() -> Reason:

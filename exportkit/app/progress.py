@@ -44,8 +44,9 @@ class Progress:
         share = self.done / self.total if self.total else 1.0
         bar = "#" * int(share * 30)
         elapsed = time.monotonic() - self._start
-        self.stream.write(f"[{bar:<30}] {share:4.0%} {self.done:,}/{self.total:,} {self.label} "
-                          f"{elapsed:.1f} s{end}")
+        self.stream.write(
+            f"[{bar:<30}] {share:4.0%} {self.done:,}/{self.total:,} {self.label} {elapsed:.1f} s{end}"
+        )
         self.stream.flush()
 
     def __exit__(self, *exc: object) -> None:

@@ -85,8 +85,7 @@ class Change:
 
     def describe(self) -> list[str]:
         """One line per change, for the timeline."""
-        lines = [f"segment {s}: {old or '(none)'} -> {new}" for s, (old, new) in
-                 self.segments.items()]
+        lines = [f"segment {s}: {old or '(none)'} -> {new}" for s, (old, new) in self.segments.items()]
         for path, (old, new) in self.attributes.items():
             if new is ABSENT:
                 lines.append(f"attribute {path}: {old!r} -> removed")
@@ -111,8 +110,12 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     """
     change = Change()
     kind, value, at = event.kind, event.value, event.at
-    identities, attributes, segments, consent = (state.identities, state.attributes,
-                                                 state.segments, state.consent)
+    identities, attributes, segments, consent = (
+        state.identities,
+        state.attributes,
+        state.segments,
+        state.consent,
+    )
     if kind == "qualify":
         m = segments.get(value)
         if m is not None and m.status in ACTIVE:
@@ -178,8 +181,9 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     return ProfileState(state.id, identities, attributes, segments, consent, active), change
 
 
-def evaluate(states: dict[str, ProfileState], keep_realized: bool,
-             candidates: Iterable[str] | None = None) -> dict[str, int]:
+def evaluate(
+    states: dict[str, ProfileState], keep_realized: bool, candidates: Iterable[str] | None = None
+) -> dict[str, int]:
     """The daily segment evaluation job: `realized` becomes `existing` for those still qualified.
 
     A7: the current rule set keeps `realized`. Replaces the changed states in `states` (copy on
@@ -189,7 +193,7 @@ def evaluate(states: dict[str, ProfileState], keep_realized: bool,
     moved: dict[str, int] = {}
     if keep_realized:
         return moved
-    for pid in (states if candidates is None else candidates):
+    for pid in states if candidates is None else candidates:
         state = states[pid]
         realized = [seg for seg, m in state.segments.items() if m.status == "realized"]
         if not realized:
@@ -198,6 +202,7 @@ def evaluate(states: dict[str, ProfileState], keep_realized: bool,
         for seg in realized:
             segments[seg] = Membership("existing", segments[seg].last_qualification_time)
             moved[seg] = moved.get(seg, 0) + 1
-        states[pid] = ProfileState(state.id, state.identities, state.attributes, segments,
-                                   state.consent, state.active)
+        states[pid] = ProfileState(
+            state.id, state.identities, state.attributes, segments, state.consent, state.active
+        )
     return moved

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlencode
 
-from .library import DEFAULT_SCENARIO
+from ..io.library import DEFAULT_SCENARIO
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "demo.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "demo.ipynb"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0
@@ -34,14 +34,24 @@ def free_port(host: str = HOST) -> int:
 def voila_command(port: int, notebook: Path = NOTEBOOK, python: str = sys.executable) -> list[str]:
     """The Voila command line. `python -m voila` runs Voila, and so its kernels, in this very
     environment (jupyter_client starts a `python` kernelspec with the server's interpreter)."""
-    return [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-            f"--Voila.ip={HOST}", "--Voila.port_retries=0",  # a taken port fails, never moves
-            "--strip_sources=True", "--show_tracebacks=False", "--Voila.log_level=WARN",
-            # Each page has its own kernel; one whose page is closed goes idle and is culled,
-            # so a long demo does not pile up kernels.
-            "--MappingKernelManager.cull_idle_timeout=120",
-            "--MappingKernelManager.cull_interval=30",
-            "--MappingKernelManager.cull_connected=False"]
+    return [
+        python,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={HOST}",
+        "--Voila.port_retries=0",  # a taken port fails, never moves
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--Voila.log_level=WARN",
+        # Each page has its own kernel; one whose page is closed goes idle and is culled,
+        # so a long demo does not pile up kernels.
+        "--MappingKernelManager.cull_idle_timeout=120",
+        "--MappingKernelManager.cull_interval=30",
+        "--MappingKernelManager.cull_connected=False",
+    ]
 
 
 def port_in_use(port: int, host: str = HOST) -> bool:
@@ -52,13 +62,15 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def address(port: int, scenario: str = DEFAULT_SCENARIO, step: int | None = None) -> str:
-    query = {k: v for k, v in (("scenario", scenario if scenario != DEFAULT_SCENARIO else None),
-                               ("step", step)) if v is not None}
+    query = {
+        k: v
+        for k, v in (("scenario", scenario if scenario != DEFAULT_SCENARIO else None), ("step", step))
+        if v is not None
+    }
     return f"http://{HOST}:{port}/" + (f"?{urlencode(query)}" if query else "")
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = START_TIMEOUT
-                  ) -> bool:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = START_TIMEOUT) -> bool:
     """True once something accepts connections on `port`; False if `process` ends first or the
     time runs out."""
     deadline = time.monotonic() + timeout
@@ -73,15 +85,22 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     return False
 
 
-def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int | None = None,
-          out: TextIO = sys.stdout) -> int:
+def serve(
+    port: int = DEFAULT_PORT,
+    scenario: str = DEFAULT_SCENARIO,
+    step: int | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
     """Run Voila until interrupted (Ctrl-C or SIGTERM); returns the exit status."""
     if not NOTEBOOK.is_file():
         print(f"exportkit demo: {NOTEBOOK} is missing", file=sys.stderr)
         return 2
     if port and port_in_use(port):
-        print(f"exportkit demo: port {port} is already in use on {HOST}; choose another "
-              "(--port 0 picks a free one)", file=sys.stderr)
+        print(
+            f"exportkit demo: port {port} is already in use on {HOST}; choose another "
+            "(--port 0 picks a free one)",
+            file=sys.stderr,
+        )
         return 2
     port = port or free_port()
     process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
@@ -90,11 +109,16 @@ def serve(port: int = DEFAULT_PORT, scenario: str = DEFAULT_SCENARIO, step: int 
     previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if not wait_for_port(port, process):
-            print(f"exportkit demo: Voila did not start on port {port} "
-                  f"(exit status {process.poll()})", file=sys.stderr)
+            print(
+                f"exportkit demo: Voila did not start on port {port} (exit status {process.poll()})",
+                file=sys.stderr,
+            )
             return 1
-        print(f"exportkit demo: open {address(port, scenario, step)} (scenario {scenario})",
-              file=out, flush=True)
+        print(
+            f"exportkit demo: open {address(port, scenario, step)} (scenario {scenario})",
+            file=out,
+            flush=True,
+        )
         return process.wait()
     except KeyboardInterrupt:
         return 0
@@ -119,4 +143,3 @@ def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
 
 
 __all__ = ["DEFAULT_PORT", "NOTEBOOK", "address", "free_port", "serve", "voila_command"]
-

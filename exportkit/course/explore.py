@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Replay, Step, replay
-from .model import Scenario, StreamingProfileDestination, StreamingSegmentDestination, iso
-from .render import describe_event, render_decision
-from .rules import RuleSet
+from ..core.engine import Replay, Step, replay
+from ..core.model import Scenario, StreamingProfileDestination, StreamingSegmentDestination, iso
+from ..core.render import describe_event, render_decision
+from ..core.rules import RuleSet
 
 STREAMING_TYPES = ("streaming-profile", "streaming-segment")
 
@@ -44,27 +44,37 @@ def namespaces(scenario: Scenario) -> list[str]:
     return list(seen)
 
 
-def remap(scenario: Scenario, destination: str, type: str, segments: list[str] | tuple[str, ...],
-          attributes: list[str] | tuple[str, ...], identities: list[str] | tuple[str, ...] = ()
-          ) -> Scenario:
+def remap(
+    scenario: Scenario,
+    destination: str,
+    type: str,
+    segments: list[str] | tuple[str, ...],
+    attributes: list[str] | tuple[str, ...],
+    identities: list[str] | tuple[str, ...] = (),
+) -> Scenario:
     """A copy of `scenario` in which `destination` has the given type and mapping.
 
     Raises ValueError when no segment is mapped (a dataflow needs at least one)."""
     if not segments:
         raise ValueError("map at least one segment")
     base = next(d for d in scenario.destinations if d.id == destination)
-    common = {"id": base.id, "name": base.name, "segments": tuple(segments),
-              "attributes": tuple(attributes)}
+    common = {"id": base.id, "name": base.name, "segments": tuple(segments), "attributes": tuple(attributes)}
     if type == "streaming-profile":
-        keep = {k: getattr(base, k) for k in ("include_segment_names",
-                                              "include_segment_timestamps") if hasattr(base, k)}
+        keep = {
+            k: getattr(base, k)
+            for k in ("include_segment_names", "include_segment_timestamps")
+            if hasattr(base, k)
+        }
         dest: Any = StreamingProfileDestination(type="streaming-profile", **common, **keep)
     else:
-        keep = {k: getattr(base, k) for k in ("consent_enforcement",
-                                              "same_value_overwrite_triggers",
-                                              "include_unchanged_segments") if hasattr(base, k)}
-        dest = StreamingSegmentDestination(type="streaming-segment", identities=tuple(identities),
-                                           **common, **keep)
+        keep = {
+            k: getattr(base, k)
+            for k in ("consent_enforcement", "same_value_overwrite_triggers", "include_unchanged_segments")
+            if hasattr(base, k)
+        }
+        dest = StreamingSegmentDestination(
+            type="streaming-segment", identities=tuple(identities), **common, **keep
+        )
     others = tuple(d if d.id != destination else dest for d in scenario.destinations)
     return scenario.model_copy(update={"destinations": others})
 
@@ -77,20 +87,32 @@ class ReplayCache:
         self.size = size
         self._items: dict[tuple[Any, ...], Replay] = {}
 
-    def get(self, destination: str, type: str, segments: tuple[str, ...],
-            attributes: tuple[str, ...], identities: tuple[str, ...], rules: RuleSet) -> Replay:
+    def get(
+        self,
+        destination: str,
+        type: str,
+        segments: tuple[str, ...],
+        attributes: tuple[str, ...],
+        identities: tuple[str, ...],
+        rules: RuleSet,
+    ) -> Replay:
         """The replay of the scenario with `destination` remapped; raises ValueError as `remap`."""
         base = next(d for d in self.scenario.destinations if d.id == destination)
         if (base.type == "batch") != (type == "batch"):
-            raise ValueError("a batch destination's files and a streaming destination's messages "
-                             "do not convert into each other here; notebook 03 compares the types")
+            raise ValueError(
+                "a batch destination's files and a streaming destination's messages "
+                "do not convert into each other here; notebook 03 compares the types"
+            )
         if base.type == "batch":  # a batch mapping is explored as the scenario defines it
             segments, attributes, identities = (), (), ()
         key = (destination, type, tuple(segments), tuple(attributes), tuple(identities), rules)
         hit = self._items.pop(key, None)
         if hit is None:
-            scenario = (self.scenario if base.type == "batch" else
-                        remap(self.scenario, destination, type, segments, attributes, identities))
+            scenario = (
+                self.scenario
+                if base.type == "batch"
+                else remap(self.scenario, destination, type, segments, attributes, identities)
+            )
             hit = replay(scenario, rules=rules)
         self._items[key] = hit  # most recent last
         while len(self._items) > self.size:
@@ -102,12 +124,14 @@ def _state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
     if state is None:
         return []
     lines = [f"{title}:"]
-    lines.append("  segments: " + (", ".join(f"{s}={st}" for s, st in state["segments"].items())
-                                   or "none"))
-    lines.append("  attributes: " + (", ".join(f"{a}={v!r}" for a, v in
-                                               state["attributes"].items()) or "none"))
-    lines.append("  identities: " + (", ".join(f"{ns}={','.join(ids)}" for ns, ids in
-                                               state["identities"].items()) or "none"))
+    lines.append("  segments: " + (", ".join(f"{s}={st}" for s, st in state["segments"].items()) or "none"))
+    lines.append(
+        "  attributes: " + (", ".join(f"{a}={v!r}" for a, v in state["attributes"].items()) or "none")
+    )
+    lines.append(
+        "  identities: "
+        + (", ".join(f"{ns}={','.join(ids)}" for ns, ids in state["identities"].items()) or "none")
+    )
     lines.append(f"  consent: {state['consent']}")
     return lines
 
@@ -121,12 +145,13 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
             if destination in (None, d.destination):
                 lines += render_decision(d)
         if destination in batch:
-            lines.append(f"  {destination}: a batch destination sends nothing at activation; "
-                         "its first scheduled file holds the whole population [B-I3]")
+            lines.append(
+                f"  {destination}: a batch destination sends nothing at activation; "
+                "its first scheduled file holds the whole population [B-I3]"
+            )
         return "\n".join(lines)
     step: Step = result.steps[index - 1]
-    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: "
-             f"{describe_event(step)}"]
+    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: {describe_event(step)}"]
     for f in step.files:  # files due on the clock come before the event (B-T3)
         if destination in (None, f.destination):
             lines += f.render()

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import (
+from ..core.model import (
     DESTINATION_ACTIONS,
     PROFILE_ACTIONS,
     XDM_PATH,
@@ -24,7 +24,7 @@ from .model import (
     Scenario,
     iso,
 )
-from .rules import RULE_SETS, RuleSet
+from ..core.rules import RULE_SETS, RuleSet
 
 DEFAULT_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
@@ -71,20 +71,23 @@ def parse_scenario(
         data = json.loads(text) if json_text else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as err:
         line = _syntax_line(err)
-        raise ScenarioError(source, "", f"is not valid {'JSON' if json_text else 'YAML'}: "
-                            f"{_syntax_problem(err)}", line) from None
+        raise ScenarioError(
+            source, "", f"is not valid {'JSON' if json_text else 'YAML'}: {_syntax_problem(err)}", line
+        ) from None
     try:
         return build_scenario(data, rules)
     except _Problem as problem:
-        raise ScenarioError(source, _place(problem.loc), problem.problem,
-                            _line_of(text, problem.loc)) from None
+        raise ScenarioError(
+            source, _place(problem.loc), problem.problem, _line_of(text, problem.loc)
+        ) from None
 
 
 def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
     """Check already-parsed data; raises `_Problem` with the location of the first problem."""
     if not isinstance(data, dict):
-        raise _Problem((), "the document must be a mapping with name, segments, profiles, "
-                       "destinations and events")
+        raise _Problem(
+            (), "the document must be a mapping with name, segments, profiles, destinations and events"
+        )
     for key in ("name", "segments", "profiles", "destinations", "events"):
         if key not in data:
             raise _Problem((), f"the required key {key!r} is missing")
@@ -113,8 +116,10 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
         loc = _clean_loc(first["loc"])
         if first["type"] == "union_tag_invalid":
             tag = first.get("ctx", {}).get("tag")
-            raise _Problem(loc + ("type",), f"unknown destination type {tag!r}; choose "
-                           "streaming-profile, streaming-segment or batch") from None
+            raise _Problem(
+                loc + ("type",),
+                f"unknown destination type {tag!r}; choose streaming-profile, streaming-segment or batch",
+            ) from None
         raise _Problem(loc, _message(first)) from None
     _cross_check(scenario, data)
     return scenario
@@ -134,8 +139,7 @@ def _time(value: Any, loc: tuple[Any, ...]) -> datetime:
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise _Problem(loc, f"{value!r} is not an ISO 8601 time such as "
-                           "2025-01-01T09:00:00Z") from None
+            raise _Problem(loc, f"{value!r} is not an ISO 8601 time such as 2025-01-01T09:00:00Z") from None
     if not isinstance(value, datetime):
         raise _Problem(loc, f"must be an ISO 8601 time, not {_kind(value)}")
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -144,13 +148,16 @@ def _time(value: Any, loc: tuple[Any, ...]) -> datetime:
 def _event(raw: Any, i: int) -> dict[str, Any]:
     loc: tuple[Any, ...] = ("events", i)
     if not isinstance(raw, dict):
-        raise _Problem(loc, f"an event must be a mapping such as {{profile: marty, qualify: "
-                       f"seg}}, not {_kind(raw)}")
+        raise _Problem(
+            loc, f"an event must be a mapping such as {{profile: marty, qualify: seg}}, not {_kind(raw)}"
+        )
     known = ACTIONS
     for key in raw:
         if key not in EVENT_KEYS:
-            raise _Problem(loc + (key,), f"unknown key {key!r}; an event takes at, profile and "
-                           f"one of {', '.join(sorted(known))}")
+            raise _Problem(
+                loc + (key,),
+                f"unknown key {key!r}; an event takes at, profile and one of {', '.join(sorted(known))}",
+            )
     actions = [k for k in raw if k in known]
     if len(actions) != 1:
         found = " and ".join(repr(a) for a in actions) if actions else "none"
@@ -200,8 +207,9 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
         return tuple(paths)
     # add_identity, remove_identity
     if not isinstance(value, dict) or not value:
-        raise _Problem(loc, "must be a non-empty mapping of namespace to id, such as "
-                       "{email: marty@example.com}")
+        raise _Problem(
+            loc, "must be a non-empty mapping of namespace to id, such as {email: marty@example.com}"
+        )
     out: dict[str, tuple[str, ...]] = {}
     for ns, ids in value.items():
         ids = [ids] if isinstance(ids, str | int) else ids
@@ -223,9 +231,10 @@ def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> li
         at = _time(ev["at"], ("events", i, "at")) if ev["at"] is not None else previous + tick
         if at < previous:
             what = "the previous event" if i else "the scenario start"
-            raise _Problem(("events", i, "at"),
-                           f"{iso(at)} is before {what} ({iso(previous)}); "
-                           "events must be in time order")
+            raise _Problem(
+                ("events", i, "at"),
+                f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
+            )
         out.append(Event(at, ev["kind"], ev["profile"], ev["value"]))
         previous = at
     return out
@@ -243,8 +252,7 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
         for j, seg in enumerate(d.segments):
             seg_id = seg if isinstance(seg, str) else seg.id
             if seg_id not in segment_ids:
-                place = ("destinations", i, "segments", j) + (() if isinstance(seg, str)
-                                                              else ("id",))
+                place = ("destinations", i, "segments", j) + (() if isinstance(seg, str) else ("id",))
                 raise _Problem(place, f"unknown segment {seg_id!r}")
         aggregation = getattr(d, "aggregation", None)
         if aggregation is not None:
@@ -258,12 +266,18 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
         if ev.kind in ("qualify", "exit") and ev.value not in segment_ids:
             raise _Problem(loc, f"unknown segment {ev.value!r}")
         if ev.kind in ("run", "export_now") and ev.value not in batch:
-            problem = (f"{ev.value!r} is not a batch destination; {ev.kind} makes files"
-                       if ev.value in dest_ids else f"unknown destination {ev.value!r}")
+            problem = (
+                f"{ev.value!r} is not a batch destination; {ev.kind} makes files"
+                if ev.value in dest_ids
+                else f"unknown destination {ev.value!r}"
+            )
             raise _Problem(loc, problem)
         if ev.kind == "flush" and ev.value not in streaming:
-            problem = (f"{ev.value!r} is a batch destination; flush empties a streaming buffer"
-                       if ev.value in dest_ids else f"unknown destination {ev.value!r}")
+            problem = (
+                f"{ev.value!r} is a batch destination; flush empties a streaming buffer"
+                if ev.value in dest_ids
+                else f"unknown destination {ev.value!r}"
+            )
             raise _Problem(loc, problem)
 
 
@@ -273,13 +287,14 @@ def _check_aggregation(a: Any, loc: tuple[Any, ...], rules: str) -> None:
     low, high = BATCH_AGE_RANGE[rules]
     age = a.max_batch_age_seconds
     if age is not None and not low <= age <= high:
-        raise _Problem(loc + ("max_batch_age_seconds",),
-                       f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5)")
+        raise _Problem(
+            loc + ("max_batch_age_seconds",),
+            f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5)",
+        )
     count = a.max_events_in_batch
     low, high = EVENTS_IN_BATCH_RANGE
     if count is not None and not low <= count <= high:
-        raise _Problem(loc + ("max_events_in_batch",),
-                       f"{count} is outside {low}-{high} (M5)")
+        raise _Problem(loc + ("max_events_in_batch",), f"{count} is outside {low}-{high} (M5)")
 
 
 def _unique_ids(section: str, ids: list[str]) -> set[str]:
@@ -299,7 +314,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _message(error: dict[str, Any]) -> str:
     msg = error["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if error["type"] == "extra_forbidden":
         return "unknown key"
     if error["type"] == "missing":
@@ -309,9 +324,11 @@ def _message(error: dict[str, Any]) -> str:
         return f"must be a list, such as [a, b], not {_kind(error.get('input'))}"
     if kind == "string_pattern_mismatch":
         if where == "at":
-            return f"{error.get('input')!r} is not a time of day HH:MM (UTC), such as \"17:00\""
-        return (f"{error.get('input')!r} is not a valid id: use letters, digits and _ . : @ + -, "
-                "starting with a letter or digit")
+            return f'{error.get("input")!r} is not a time of day HH:MM (UTC), such as "17:00"'
+        return (
+            f"{error.get('input')!r} is not a valid id: use letters, digits and _ . : @ + -, "
+            "starting with a letter or digit"
+        )
     if kind == "literal_error":
         msg = f"{msg} (got {error.get('input')!r})"
     return msg[0].lower() + msg[1:] if msg else msg
@@ -325,9 +342,15 @@ def _place(loc: tuple[Any, ...]) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing",
-            bool: "a boolean", int: "a number", float: "a number"}.get(type(value),
-                                                                        type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        type(None): "nothing",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def _syntax_line(err: Exception) -> int | None:

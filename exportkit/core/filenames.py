@@ -22,8 +22,13 @@ if TYPE_CHECKING:  # the model imports this module to check templates at load ti
     from .model import BatchDestination, Segment
 
 MACROS: tuple[str, ...] = (
-    "%DESTINATION%", "%SEGMENT_ID%", "%SEGMENT_NAME%", "%DESTINATION_INSTANCE_ID%",
-    "%DESTINATION_INSTANCE_NAME%", "%DATETIME%", "%TIMESTAMP%",
+    "%DESTINATION%",
+    "%SEGMENT_ID%",
+    "%SEGMENT_NAME%",
+    "%DESTINATION_INSTANCE_ID%",
+    "%DESTINATION_INSTANCE_NAME%",
+    "%DATETIME%",
+    "%TIMESTAMP%",
 )
 TIME_MACROS: tuple[str, ...] = ("%DATETIME%", "%TIMESTAMP%")
 MAX_NAME = 255
@@ -38,7 +43,7 @@ def template_problem(template: str) -> str | None:
             return f"must contain {macro}; it is always present and cannot be removed (B-F4)"
     unknown = [t for t in TOKEN.findall(template) if t not in MACROS]
     if unknown:
-        return (f"unknown macro {unknown[0]}; exportkit knows {', '.join(MACROS)} (B-F4)")
+        return f"unknown macro {unknown[0]}; exportkit knows {', '.join(MACROS)} (B-F4)"
     if "%" in TOKEN.sub("", template):
         return "a lone % is not a macro; macros look like %SEGMENT_ID% (B-F4)"
     if "%DATETIME%" in template and "%TIMESTAMP%" in template:
@@ -62,8 +67,7 @@ def destination_name(dest: BatchDestination) -> str:
 def base_name(dest: BatchDestination, segment: Segment, at: datetime) -> str:
     """B-F3/B-F4: the file name without extension or part number, for a run at `at`."""
     if dest.file_name is None:
-        return (f"{safe(destination_name(dest))}_segment{safe(segment.id)}_"
-                f"{at.strftime('%Y%m%d%H%M%S')}")
+        return f"{safe(destination_name(dest))}_segment{safe(segment.id)}_{at.strftime('%Y%m%d%H%M%S')}"
     values = {
         "%DESTINATION%": destination_name(dest),
         "%SEGMENT_ID%": segment.id,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from ..core.model import Scenario
 from .loader import ScenarioError, parse_scenario
-from .model import Scenario
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_SCENARIO = "delorean"
 
@@ -44,8 +44,7 @@ class DemoRequest:
     notices: tuple[str, ...] = ()
 
 
-def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARIO
-                ) -> DemoRequest:
+def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARIO) -> DemoRequest:
     """Read `scenario`, `step` and `destination` from a query string; other keys (Voila's own
     `voila-theme` …) are left alone. The step's upper bound is checked by the app, which knows
     the scenario's length."""
@@ -57,8 +56,9 @@ def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARI
         if wanted in names:
             scenario = wanted
         else:
-            notices.append(f"Unknown scenario {wanted!r}: choose one of {', '.join(names)}. "
-                           f"Showing {default}.")
+            notices.append(
+                f"Unknown scenario {wanted!r}: choose one of {', '.join(names)}. Showing {default}."
+            )
     step = 0
     if "step" in params:
         raw = params["step"][-1].strip()
@@ -87,5 +87,12 @@ def load_upload(name: str, content: bytes | str) -> Scenario | str:
     return scenario
 
 
-__all__ = ["DATASETS", "DEFAULT_SCENARIO", "DemoRequest", "dataset_names", "dataset_path",
-           "load_upload", "parse_query"]
+__all__ = [
+    "DATASETS",
+    "DEFAULT_SCENARIO",
+    "DemoRequest",
+    "dataset_names",
+    "dataset_path",
+    "load_upload",
+    "parse_query",
+]

@@ -109,8 +109,7 @@ def render_activation(result: Replay, payload: bool = True) -> list[str]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for d in result.activation:
         if not d.exported:
-            groups.setdefault((d.destination, d.reasons[0].rule, d.reasons[0].text),
-                              []).append(d.profile)
+            groups.setdefault((d.destination, d.reasons[0].rule, d.reasons[0].text), []).append(d.profile)
     for (dest, rule, text), profiles in groups.items():
         lines.append(f"  {dest}: not backfilled: {', '.join(profiles)} [{rule}] {text}")
     for m in result.activation_messages:

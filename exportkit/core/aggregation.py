@@ -55,39 +55,70 @@ class Policy:
     def describe(self) -> str:
         if self.type == "best_effort":
             return f"best effort, at most {self.max_count} per request"
-        return (f"configurable, {self.max_count} events or {self.max_age_seconds} s, "
-                "whichever comes first")
+        return f"configurable, {self.max_count} events or {self.max_age_seconds} s, whichever comes first"
 
 
 def default_profile_policy(rules: RuleSet) -> Policy:
     """M3: without an aggregation, a streaming profile (HTTP API) destination is best effort, 10."""
-    return Policy("best_effort", BEST_EFFORT_USERS, None, AggregationKey(), reason(
-        "M3", f"no aggregation given: a streaming profile destination sends best effort, at "
-        f"most {BEST_EFFORT_USERS} profiles per request, as the HTTP API does"))
+    return Policy(
+        "best_effort",
+        BEST_EFFORT_USERS,
+        None,
+        AggregationKey(),
+        reason(
+            "M3",
+            f"no aggregation given: a streaming profile destination sends best effort, at "
+            f"most {BEST_EFFORT_USERS} profiles per request, as the HTTP API does",
+        ),
+    )
 
 
 def default_segment_policy(rules: RuleSet) -> Policy:
     """M2/A14: without an aggregation, a streaming segment destination behaves like Facebook."""
     age = BATCH_AGE[rules]
-    note = ("the older documentation's 30 min" if rules == "seed" else
-            "the current documentation's 300 s; a scenario could not set 300 itself, since M5's "
-            "configurable range starts at 301 s, but this is Facebook's documented window")
-    return Policy("configurable", EVENTS_IN_BATCH, age, AggregationKey(), reason(
-        "M2", f"no aggregation given: a streaming segment destination is batched like Facebook, "
-        f"{EVENTS_IN_BATCH} records or {age} s, whichever comes first ({note}, A14)"))
+    note = (
+        "the older documentation's 30 min"
+        if rules == "seed"
+        else "the current documentation's 300 s; a scenario could not set 300 itself, since M5's "
+        "configurable range starts at 301 s, but this is Facebook's documented window"
+    )
+    return Policy(
+        "configurable",
+        EVENTS_IN_BATCH,
+        age,
+        AggregationKey(),
+        reason(
+            "M2",
+            f"no aggregation given: a streaming segment destination is batched like Facebook, "
+            f"{EVENTS_IN_BATCH} records or {age} s, whichever comes first ({note}, A14)",
+        ),
+    )
 
 
 def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
     """M4/M5: the scenario's own policy; a limit it leaves out takes the documented default."""
     if aggregation.type == "best_effort":
         users = aggregation.max_users_per_request or BEST_EFFORT_USERS
-        return Policy("best_effort", users, None, aggregation.key, reason(
-            "M4", f"best effort, as configured: at most {users} profiles per request"))
+        return Policy(
+            "best_effort",
+            users,
+            None,
+            aggregation.key,
+            reason("M4", f"best effort, as configured: at most {users} profiles per request"),
+        )
     count = aggregation.max_events_in_batch or EVENTS_IN_BATCH
     age = aggregation.max_batch_age_seconds or BATCH_AGE[rules]
-    return Policy("configurable", count, age, aggregation.key, reason(
-        "M5", f"configurable aggregation, as configured: a call at {count} events or after "
-        f"{age} s, whichever comes first"))
+    return Policy(
+        "configurable",
+        count,
+        age,
+        aggregation.key,
+        reason(
+            "M5",
+            f"configurable aggregation, as configured: a call at {count} events or after "
+            f"{age} s, whichever comes first",
+        ),
+    )
 
 
 def policy_for(dest: StreamingDestination, rules: RuleSet) -> Policy:
@@ -99,8 +130,9 @@ def policy_for(dest: StreamingDestination, rules: RuleSet) -> Policy:
     return default_segment_policy(rules)
 
 
-def group_export(key: AggregationKey, mapped: tuple[str, ...], payload: dict[str, Any]
-                 ) -> list[tuple[str, dict[str, Any]]]:
+def group_export(
+    key: AggregationKey, mapped: tuple[str, ...], payload: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     """M6: the groups one export belongs to, each with the payload restricted to that group.
 
     Without a key there is one group, "", with the whole payload. By segment, the groups are the
@@ -145,8 +177,9 @@ class Entry:
 
     __slots__ = ("_body", "at", "decision", "profile", "spread")
 
-    def __init__(self, at: datetime, decision: Decision, spread: bool = False,
-                 body: dict[str, Any] | None = None):
+    def __init__(
+        self, at: datetime, decision: Decision, spread: bool = False, body: dict[str, Any] | None = None
+    ):
         self.at = at
         self.decision = decision
         self.profile = decision.profile
@@ -180,10 +213,14 @@ class BufferState:
         return f"{head}, oldest {waited} of {self.policy.max_age_seconds} s"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"destination": self.destination, "group": self.group, "size": self.size,
-                "limit": self.policy.max_count,
-                "oldest": iso(self.oldest) if self.oldest else None,
-                "max_age_seconds": self.policy.max_age_seconds}
+        return {
+            "destination": self.destination,
+            "group": self.group,
+            "size": self.size,
+            "limit": self.policy.max_count,
+            "oldest": iso(self.oldest) if self.oldest else None,
+            "max_age_seconds": self.policy.max_age_seconds,
+        }
 
 
 def _clock(seconds: int) -> str:
@@ -210,17 +247,24 @@ class Message:
         return tuple(e.body for e in self.entries)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"destination": self.destination, "sent_at": iso(self.sent_at),
-                "profiles": list(self.profiles), "trigger": self.trigger,
-                "body": list(self.body), "reasons": [r.as_dict() for r in self.reasons]}
+        return {
+            "destination": self.destination,
+            "sent_at": iso(self.sent_at),
+            "profiles": list(self.profiles),
+            "trigger": self.trigger,
+            "body": list(self.body),
+            "reasons": [r.as_dict() for r in self.reasons],
+        }
 
     def render(self) -> list[str]:
         names = ", ".join(self.profiles[:SHOWN_PROFILES])
         if len(self.profiles) > SHOWN_PROFILES:
             names += f", ... (+{len(self.profiles) - SHOWN_PROFILES} more)"
         group = f" [{self.group}]" if self.group else ""
-        lines = [f"  message to {self.destination}{group} at {iso(self.sent_at)}: "
-                 f"{len(self.profiles)} profile(s), left on {self.trigger}: {names}"]
+        lines = [
+            f"  message to {self.destination}{group} at {iso(self.sent_at)}: "
+            f"{len(self.profiles)} profile(s), left on {self.trigger}: {names}"
+        ]
         lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
         if self.left is not None:
             lines.append(f"    {self.left.render()}")
@@ -241,8 +285,7 @@ class Buffer:
         return self.entries[0].at if self.entries else None
 
     def state(self, at: datetime) -> BufferState:
-        return BufferState(self.destination, self.group, len(self.entries), self.oldest, at,
-                           self.policy)
+        return BufferState(self.destination, self.group, len(self.entries), self.oldest, at, self.policy)
 
 
 def count_reached(buffer: Buffer) -> Reason | None:
@@ -251,10 +294,12 @@ def count_reached(buffer: Buffer) -> Reason | None:
     if n < p.max_count:
         return None
     if p.type == "best_effort":
-        return reason("M3", f"{n} profiles fill a message (max_users_per_request {p.max_count}): "
-                      "it leaves at once")
-    return reason("M2", f"{n} exports reach max_events_in_batch: the batch leaves at once, "
-                  "before the window closes")
+        return reason(
+            "M3", f"{n} profiles fill a message (max_users_per_request {p.max_count}): it leaves at once"
+        )
+    return reason(
+        "M2", f"{n} exports reach max_events_in_batch: the batch leaves at once, before the window closes"
+    )
 
 
 def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
@@ -270,15 +315,21 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     if p.type == "best_effort":
         if oldest >= now:
             return None
-        return oldest, reason("M3", f"best effort sends as soon as it can: the {n} profile(s) "
-                              f"exported at {iso(oldest)} leave without waiting to fill a "
-                              f"message of {p.max_count}")
+        return oldest, reason(
+            "M3",
+            f"best effort sends as soon as it can: the {n} profile(s) "
+            f"exported at {iso(oldest)} leave without waiting to fill a "
+            f"message of {p.max_count}",
+        )
     deadline = oldest + p.window
     if deadline > now:
         return None
-    return deadline, reason("M2", f"the oldest export has waited {p.max_age_seconds} s "
-                            f"(max_batch_age_seconds): the partial batch of {n} leaves, below "
-                            f"the {p.max_count} count")
+    return deadline, reason(
+        "M2",
+        f"the oldest export has waited {p.max_age_seconds} s "
+        f"(max_batch_age_seconds): the partial batch of {n} leaves, below "
+        f"the {p.max_count} count",
+    )
 
 
 class Outbox:
@@ -327,12 +378,18 @@ class Outbox:
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
         """M1: send everything left in `destination`'s buffers now (a flush event, or the end)."""
-        why = (reason("M1", "end of scenario: what is left in the buffer leaves now, so that "
-                      "nothing is lost") if end else
-               reason("M1", "flush event: what is left in the buffer leaves now, whatever the "
-                      "policy's limits"))
-        return [self._send(buffer, at, "flush", why)
-                for buffer in self.buffers[destination].values() if buffer.entries]
+        why = (
+            reason("M1", "end of scenario: what is left in the buffer leaves now, so that nothing is lost")
+            if end
+            else reason(
+                "M1", "flush event: what is left in the buffer leaves now, whatever the policy's limits"
+            )
+        )
+        return [
+            self._send(buffer, at, "flush", why)
+            for buffer in self.buffers[destination].values()
+            if buffer.entries
+        ]
 
     def close(self, at: datetime) -> list[Message]:
         """The end of the scenario: every buffer is flushed."""
@@ -340,25 +397,38 @@ class Outbox:
 
     def fill(self, at: datetime, destinations: Iterable[str]) -> list[BufferState]:
         """The non-empty buffers of `destinations` at `at`."""
-        return [b.state(at) for dest in destinations for b in self.buffers[dest].values()
-                if b.entries]
+        return [b.state(at) for dest in destinations for b in self.buffers[dest].values() if b.entries]
 
     def waiting(self) -> int:
         return sum(len(b.entries) for groups in self.buffers.values() for b in groups.values())
 
     def _send(self, buffer: Buffer, at: datetime, trigger: Trigger, why: Reason) -> Message:
-        take = buffer.entries[:buffer.policy.max_count]
-        del buffer.entries[:len(take)]
+        take = buffer.entries[: buffer.policy.max_count]
+        del buffer.entries[: len(take)]
         reasons = [buffer.policy.reason, why]
         if buffer.group:
-            reasons.append(reason("M6", f"the aggregation key groups this call by "
-                                  f"{buffer.group}; each payload is restricted to it"))
+            reasons.append(
+                reason(
+                    "M6",
+                    f"the aggregation key groups this call by "
+                    f"{buffer.group}; each payload is restricted to it",
+                )
+            )
         spread = sorted({e.profile for e in take if e.spread})
         if spread:
-            reasons.append(reason("S-I2", f"{_names(spread)}: the export is spread over several "
-                                  "calls, one per group"))
-        return Message(buffer.destination, at, tuple(e.profile for e in take), trigger,
-                       tuple(take), tuple(reasons), buffer.group, buffer.state(at))
+            reasons.append(
+                reason("S-I2", f"{_names(spread)}: the export is spread over several calls, one per group")
+            )
+        return Message(
+            buffer.destination,
+            at,
+            tuple(e.profile for e in take),
+            trigger,
+            tuple(take),
+            tuple(reasons),
+            buffer.group,
+            buffer.state(at),
+        )
 
 
 def _names(profiles: list[str]) -> str:

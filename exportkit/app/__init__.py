@@ -1,0 +1,1 @@
+"""The programs: the command line, its progress display, and the demo server."""

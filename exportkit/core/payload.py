@@ -1,0 +1,317 @@
+"""Payload builders for streaming destinations: what is in an export, and why each part is.
+
+E-I* for enterprise (streaming profile) destinations, S-I* for streaming segment destinations; the
+shape is that of the reference's section 6.1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .decision import Catalog, FieldNote
+from .model import ACTIVE, StreamingProfileDestination, StreamingSegmentDestination, iso
+from .rules import reason
+from .state import Change, ProfileState
+
+
+def nest(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Turn flat XDM paths into nested objects: {"person.name.firstName": "M"} -> {"person":
+    {"name": {"firstName": "M"}}}."""
+    out: dict[str, Any] = {}
+    for path, value in attributes.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def shown_status(status: str, rules: str) -> str:
+    """A7: the current documentation shows `realized` where older docs say `existing`."""
+    return "realized" if rules == "current" and status == "existing" else status
+
+
+def _attributes(
+    mapped: tuple[str, ...], state: ProfileState, rule: str, notes: list[FieldNote]
+) -> dict[str, Any]:
+    present: dict[str, Any] = {}
+    for path in mapped:
+        if path in state.attributes:
+            present[path] = state.attributes[path]
+            notes.append(
+                FieldNote(
+                    path,
+                    True,
+                    reason(
+                        rule,
+                        "mapped attribute present on the profile: always sent, whatever triggered the export",
+                    ),
+                )
+            )
+        else:
+            notes.append(
+                FieldNote(path, False, reason(rule, "mapped attribute absent on the profile: omitted"))
+            )
+    for path in state.attributes:
+        if path not in mapped:
+            notes.append(FieldNote(path, False, reason(rule, "attribute not mapped: never sent")))
+    return nest(present)
+
+
+def _entry(state: ProfileState, segment: str, rules: str, status: str | None = None) -> dict[str, Any]:
+    m = state.segments[segment]
+    return {
+        "status": shown_status(status or m.status, rules),
+        "lastQualificationTime": iso(m.last_qualification_time),
+    }
+
+
+def enterprise_payload(
+    dest: StreamingProfileDestination,
+    state: ProfileState,
+    change: Change,
+    catalog: Catalog,
+    activation: bool = False,
+) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
+    """E-I1/E-I1', E-I2, E-I3, E-I4, E-I5: the export of one profile to an enterprise destination."""
+    notes: list[FieldNote] = []
+    payload = _attributes(dest.attributes, state, "E-I3", notes)
+    mapped = set(dest.segments)
+    ups: dict[str, Any] = {}
+    rules = catalog.rules
+    if rules == "seed":
+        for seg in state.segments:
+            ups[seg] = _entry(state, seg, rules)
+            where = "mapped" if seg in mapped else "not mapped"
+            notes.append(
+                FieldNote(
+                    f"segmentMembership.ups.{seg}",
+                    True,
+                    reason(
+                        "E-I1",
+                        f"{where}; the seed sends all the profile's segments with their "
+                        "latest status, mapped or not",
+                    ),
+                )
+            )
+    else:
+        chosen = [
+            s
+            for s in dest.segments
+            if s in state.segments and (s in change.segments or state.holds(s) or activation)
+        ]
+        policies = {catalog.segments[s].merge_policy for s in chosen}
+        for seg in state.segments:
+            field = f"segmentMembership.ups.{seg}"
+            policy = catalog.segments[seg].merge_policy
+            if seg in chosen:
+                ups[seg] = _entry(state, seg, rules)
+                text = (
+                    "mapped segment whose status changed now"
+                    if seg in change.segments
+                    else "mapped segment the profile holds, unchanged now: exportkit sends "
+                    "the mapped segments a profile holds, as it sends unmapped ones of the "
+                    "same merge policy"
+                )
+                notes.append(FieldNote(field, True, reason("E-I1'", text)))
+            elif seg in mapped:
+                notes.append(
+                    FieldNote(
+                        field, False, reason("E-I1'", "mapped segment exited earlier and unchanged now")
+                    )
+                )
+            elif not state.holds(seg):
+                notes.append(
+                    FieldNote(
+                        field,
+                        False,
+                        reason(
+                            "E-I1'",
+                            f"unmapped segment the profile does not hold ({state.segments[seg].status})",
+                        ),
+                    )
+                )
+            elif policy in policies:
+                ups[seg] = _entry(state, seg, rules)
+                notes.append(
+                    FieldNote(
+                        field,
+                        True,
+                        reason(
+                            "E-I1'",
+                            f"unmapped, but shares merge policy {policy!r} with a mapped "
+                            "segment in this export",
+                        ),
+                    )
+                )
+            else:
+                notes.append(
+                    FieldNote(
+                        field,
+                        False,
+                        reason(
+                            "E-I1'",
+                            f"unmapped, and its merge policy {policy!r} is not that of a "
+                            "mapped segment in this export",
+                        ),
+                    )
+                )
+    _segment_options(dest, ups, catalog, notes)
+    payload["segmentMembership"] = {"ups": ups}
+    payload["identityMap"] = {ns: [{"id": x} for x in ids] for ns, ids in state.identities.items() if ids}
+    for ns in payload["identityMap"]:
+        notes.append(
+            FieldNote(
+                f"identityMap.{ns}",
+                True,
+                reason("E-I2", "enterprise exports carry every identity; identities cannot be mapped"),
+            )
+        )
+    return payload, tuple(notes)
+
+
+def _segment_options(
+    dest: StreamingProfileDestination, ups: dict[str, Any], catalog: Catalog, notes: list[FieldNote]
+) -> None:
+    mapped = set(dest.segments)
+    if dest.include_segment_names:
+        for seg, entry in ups.items():
+            if seg in mapped:
+                entry["name"] = catalog.segments[seg].name
+                notes.append(
+                    FieldNote(
+                        f"segmentMembership.ups.{seg}.name",
+                        True,
+                        reason("E-I4", "Include Segment Names is on and the segment is mapped"),
+                    )
+                )
+            else:
+                notes.append(
+                    FieldNote(
+                        f"segmentMembership.ups.{seg}.name",
+                        False,
+                        reason("E-I4", "names are added to mapped segments only"),
+                    )
+                )
+    if dest.include_segment_timestamps:
+        millis = int(catalog.activated_at.timestamp() * 1000)
+        for seg, entry in ups.items():
+            entry.update(createdAt=millis, updatedAt=millis)
+            if seg in mapped:
+                entry.update(mappingCreatedAt=millis, mappingUpdatedAt=millis)
+                notes.append(
+                    FieldNote(
+                        f"segmentMembership.ups.{seg}.createdAt",
+                        True,
+                        reason(
+                            "E-I5",
+                            "Include Segment Timestamps is on: four epoch-millisecond times "
+                            "(the scenario start stands for creation and mapping)",
+                        ),
+                    )
+                )
+            else:
+                notes.append(
+                    FieldNote(
+                        f"segmentMembership.ups.{seg}.mappingCreatedAt",
+                        False,
+                        reason(
+                            "E-I5", "an unmapped segment has no mapping to date: createdAt and updatedAt only"
+                        ),
+                    )
+                )
+
+
+def segment_payload(
+    dest: StreamingSegmentDestination,
+    state: ProfileState,
+    change: Change,
+    catalog: Catalog,
+    activation: bool = False,
+    opt_out: bool = False,
+) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
+    """S-I1 to S-I6 (and S-T4 for an opt-out): the export to a streaming segment destination."""
+    notes: list[FieldNote] = []
+    payload = _attributes(dest.attributes, state, "S-I6", notes)
+    rules = catalog.rules
+    ups: dict[str, Any] = {}
+    mapped = set(dest.segments)
+    for seg in dest.segments:
+        field = f"segmentMembership.ups.{seg}"
+        m = state.segments.get(seg)
+        if m is None:
+            continue
+        if opt_out and m.status in ACTIVE:
+            ups[seg] = _entry(state, seg, rules, status="exited")
+            notes.append(
+                FieldNote(
+                    field,
+                    True,
+                    reason(
+                        "S-T4",
+                        f"the profile opted out: an audience-exited event for {seg}, which it "
+                        f"held as {m.status}",
+                    ),
+                )
+            )
+        elif opt_out:
+            notes.append(FieldNote(field, False, reason("S-T4", f"held as {m.status}: no exit to send")))
+        elif seg in change.segments or (activation and m.status in ACTIVE):
+            ups[seg] = _entry(state, seg, rules)
+            text = (
+                "backfill: held before the mapping"
+                if activation
+                else "mapped segment whose membership changed now"
+            )
+            notes.append(FieldNote(field, True, reason("S-I1", text)))
+        elif dest.include_unchanged_segments:
+            ups[seg] = _entry(state, seg, rules)
+            notes.append(
+                FieldNote(
+                    field,
+                    True,
+                    reason(
+                        "S-I3",
+                        f"unchanged mapped segment held as {shown_status(m.status, rules)}; "
+                        "include_unchanged_segments is on (A12)",
+                    ),
+                )
+            )
+        else:
+            notes.append(
+                FieldNote(
+                    field,
+                    False,
+                    reason(
+                        "A12",
+                        "unchanged mapped segment: exportkit sends only the changed segments "
+                        "unless include_unchanged_segments is on (S-I3)",
+                    ),
+                )
+            )
+    for seg in state.segments:
+        if seg not in mapped:
+            notes.append(
+                FieldNote(
+                    f"segmentMembership.ups.{seg}",
+                    False,
+                    reason("S-I4", "unmapped segments are never exported"),
+                )
+            )
+    payload["segmentMembership"] = {"ups": ups}
+    identity_map: dict[str, Any] = {}
+    for ns, ids in state.identities.items():
+        if not ids:
+            continue
+        if ns in dest.identities:
+            identity_map[ns] = [{"id": x} for x in ids]
+            notes.append(FieldNote(f"identityMap.{ns}", True, reason("S-I5", "namespace mapped for export")))
+        else:
+            notes.append(
+                FieldNote(
+                    f"identityMap.{ns}", False, reason("S-I5", "namespace not mapped on this destination")
+                )
+            )
+    payload["identityMap"] = identity_map
+    return payload, tuple(notes)

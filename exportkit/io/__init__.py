@@ -1,0 +1,4 @@
+"""The edges that touch the outside.
+
+Scenario files, export files, HTTP delivery, the receiver and the dataset library.
+"""
