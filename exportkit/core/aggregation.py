@@ -30,7 +30,7 @@ from .model import (
 from .rules import Reason, RuleSet, reason
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
-Trigger = Literal["count", "age", "flush"]
+SendTrigger = Literal["count", "age", "flush"]
 
 BEST_EFFORT_USERS = 10  # M3: the HTTP API's maxUsersPerRequest
 EVENTS_IN_BATCH = 10_000  # M2/M5: Facebook's record count, the top of the M5 range
@@ -236,7 +236,7 @@ class Message:
     destination: str
     sent_at: datetime
     profiles: tuple[str, ...]
-    trigger: Trigger
+    trigger: SendTrigger
     entries: tuple[Entry, ...] = field(repr=False, compare=False)
     reasons: tuple[Reason, ...]
     group: str = ""
@@ -402,7 +402,7 @@ class Outbox:
     def waiting(self) -> int:
         return sum(len(b.entries) for groups in self.buffers.values() for b in groups.values())
 
-    def _send(self, buffer: Buffer, at: datetime, trigger: Trigger, why: Reason) -> Message:
+    def _send(self, buffer: Buffer, at: datetime, trigger: SendTrigger, why: Reason) -> Message:
         take = buffer.entries[: buffer.policy.max_count]
         del buffer.entries[: len(take)]
         reasons = [buffer.policy.reason, why]

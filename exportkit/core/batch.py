@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
-from .rules import Reason, reason
+from .rules import Reason, RuleSet, reason
 from .state import Change, ProfileState
 
-Kind = str  # what changed for a profile in one segment: membership, consent, identity, attribute
+Kind = Literal["membership", "consent", "identity", "attribute"]  # what changed for a profile in one segment
 QUALIFYING_ALWAYS: frozenset[Kind] = frozenset({"membership", "consent"})
 
 
@@ -50,11 +51,11 @@ class Note:
     reason: Reason
 
 
-Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, str], Note | None]
+Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, RuleSet], Note | None]
 
 
 def membership_note(
-    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T6: a qualification or an exit in this segment is a membership change."""
     if bs.id not in change.segments:
@@ -95,7 +96,7 @@ def membership_note(
 
 
 def consent_note(
-    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """A13: opting out counts like an exit, opting in like a qualification, for a member."""
     if change.consent is None or not state.holds(bs.id):
@@ -121,7 +122,7 @@ def consent_note(
 
 
 def identity_note(
-    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T8 (A6): an identity change of an active member qualifies only under `current`."""
     if not change.identities or not is_active(state, bs.id):
@@ -155,7 +156,7 @@ def identity_note(
 
 
 def attribute_note(
-    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T7: an attribute change, mapped or not, never qualifies for an incremental file."""
     if not change.attributes or not is_active(state, bs.id):
@@ -178,7 +179,7 @@ NOTERS: tuple[Noter, ...] = (membership_note, consent_note, identity_note, attri
 
 
 def notes_for(
-    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: str
+    dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> list[Note]:
     return [n for noter in NOTERS if (n := noter(dest, bs, change, state, rules)) is not None]
 
@@ -229,7 +230,7 @@ class Candidate:
     why: Reason
 
 
-def qualifies_for_incremental(kinds: Iterable[Kind], rules: str) -> bool:
+def qualifies_for_incremental(kinds: Iterable[Kind], rules: RuleSet) -> bool:
     """B-T6/B-T8: membership (and A13 consent) changes qualify; identity ones under `current`."""
     kinds = set(kinds)
     return bool(kinds & QUALIFYING_ALWAYS) or (rules == "current" and "identity" in kinds)
@@ -254,7 +255,7 @@ def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
 
 
 def incremental_entry(
-    dest: BatchDestination, segment: str, state: ProfileState, kinds: Iterable[Kind], rules: str
+    dest: BatchDestination, segment: str, state: ProfileState, kinds: Iterable[Kind], rules: RuleSet
 ) -> Candidate | Reason:
     """B-T6, B-I4, A13: a changed profile's row in a later incremental file, or why it has none."""
     kinds = set(kinds)
@@ -310,7 +311,7 @@ def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: s
     return reason("A13", f"member of {segment} ({m.status}) but opted out: in no file")
 
 
-def full_entry(state: ProfileState, segment: str, rules: str, why: Reason) -> Candidate:
+def full_entry(state: ProfileState, segment: str, rules: RuleSet, why: Reason) -> Candidate:
     """B-I1: an active member's row in a full (or first incremental) file."""
     return Candidate(state, shown_status(state.segments[segment].status, rules), why)
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from .batch import (
     Candidate,
+    Kind,
     Line,
     columns,
     deduplicate,
@@ -33,7 +34,7 @@ from .batch import (
     row_of,
 )
 from .decision import Catalog, Decision
-from .exportfile import ExportFile, Mode, RowNote, Trigger
+from .exportfile import ExportFile, FileTrigger, Mode, RowNote
 from .filenames import base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
@@ -48,7 +49,7 @@ EXPORT_NOW_WAIT = timedelta(hours=1)  # B-T5: wait at least 1 h after adding a s
 class SegmentLedger:
     """One segment of one batch destination: changes since the last scheduled file, and more."""
 
-    noted: dict[str, set[str]] = field(default_factory=dict)
+    noted: dict[str, set[Kind]] = field(default_factory=dict)
     first_done: bool = False
     last_run: datetime | None = None
 
@@ -174,7 +175,7 @@ class BatchLedger:
         ]
 
     def run_segment(
-        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger
+        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: FileTrigger
     ) -> list[ExportFile]:
         """One scheduled file of one segment (B-T2); it resets the segment's baseline."""
         ledger = self.ledgers[(dest.id, bs.id)]
@@ -234,7 +235,7 @@ class BatchLedger:
         dest: BatchDestination,
         bs: BatchSegment,
         at: datetime,
-        trigger: Trigger,
+        trigger: FileTrigger,
         states: dict[str, ProfileState],
         reasons: list[Reason],
     ) -> list[ExportFile]:
@@ -279,7 +280,7 @@ class BatchLedger:
         return self._package(dest, bs, "full", trigger, at, candidates, left, reasons)
 
     def _first_incremental(
-        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: Trigger, why_run: Reason
+        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: FileTrigger, why_run: Reason
     ) -> list[ExportFile]:
         seg = bs.id
         candidates: list[Candidate] = []
@@ -316,7 +317,7 @@ class BatchLedger:
         dest: BatchDestination,
         bs: BatchSegment,
         at: datetime,
-        trigger: Trigger,
+        trigger: FileTrigger,
         why_run: Reason,
         ledger: SegmentLedger,
     ) -> list[ExportFile]:
@@ -358,7 +359,7 @@ class BatchLedger:
         dest: BatchDestination,
         bs: BatchSegment,
         mode: Mode,
-        trigger: Trigger,
+        trigger: FileTrigger,
         at: datetime,
         candidates: list[Candidate],
         left: list[RowNote],
@@ -414,7 +415,7 @@ class BatchLedger:
             )
         return files
 
-    def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: Trigger) -> Reason:
+    def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: FileTrigger) -> Reason:
         if trigger == "after_evaluation":
             return reason("B-T4", "runs right after the daily segment evaluation job")
         if trigger == "run":

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .model import Segment
-from .rules import Reason
+from .rules import Reason, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,9 @@ class Decision:
         """Why: each reason names its rule. Worked out when first asked for, from the immutable
         inputs of the decision's moment, so a replay of millions of events stays fast."""
         if self._reasons is None:
-            self._reasons = self._explain()  # type: ignore[misc]
+            if self._explain is None:  # __init__ refuses a decision with neither
+                raise AssertionError("a decision without reasons or a way to explain itself")
+            self._reasons = self._explain()
             self._explain = None
         return self._reasons
 
@@ -117,4 +119,4 @@ class Catalog:
 
     segments: dict[str, Segment]
     activated_at: datetime
-    rules: str
+    rules: RuleSet

@@ -16,7 +16,7 @@ from .model import iso
 from .rules import Reason
 
 Mode = Literal["full", "incremental"]
-Trigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
+FileTrigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
 Row = dict[str, Any]
 
 
@@ -38,7 +38,7 @@ class ExportFile:
     destination: str
     segment: str
     mode: Mode
-    trigger: Trigger
+    trigger: FileTrigger
     name: str
     at: datetime
     columns: tuple[str, ...]
@@ -88,4 +88,4 @@ def show_value(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
-__all__ = ["ExportFile", "Mode", "Row", "RowNote", "Trigger", "show_value"]
+__all__ = ["ExportFile", "FileTrigger", "Mode", "Row", "RowNote", "show_value"]

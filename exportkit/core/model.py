@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,11 +30,10 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def _check_paths(paths: tuple[str, ...] | list[str]) -> Any:
+def _check_paths(paths: tuple[str, ...] | list[str]) -> None:
     for path in paths:
         if not XDM_PATH.match(path):
             raise ValueError(f"{path!r} is not a dotted XDM path such as person.name.firstName")
-    return paths
 
 
 def _check_unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -115,28 +114,47 @@ class Aggregation(Frozen):
         return self
 
 
-class _Streaming(Frozen):
-    """What both streaming destination types have: a dataflow of mapped segments and attributes."""
+class DestinationBase(Frozen):
+    """What every destination has: an id, a display name, mapped segments and mapped attributes."""
 
     id: Annotated[str, Field(pattern=NAME.pattern)]
     name: str | None = None
-    segments: Annotated[tuple[str, ...], Field(min_length=1)]
     attributes: tuple[str, ...] = ()
-    aggregation: Aggregation | None = None
 
-    @cached_property
-    def mapped_segments(self) -> frozenset[str]:
-        return frozenset(self.segments)
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        _check_paths(value)
+        return _check_unique(value, "entry")
+
+    @property
+    def segment_ids(self) -> tuple[str, ...]:
+        """The ids of the mapped segments, in mapping order."""
+        raise NotImplementedError
 
     @cached_property
     def mapped_attributes(self) -> frozenset[str]:
         return frozenset(self.attributes)
 
-    @field_validator("segments", "attributes")
+
+class _Streaming(DestinationBase):
+    """What both streaming destination types have: a dataflow of mapped segments and an aggregation
+    policy."""
+
+    segments: Annotated[tuple[str, ...], Field(min_length=1)]
+    aggregation: Aggregation | None = None
+
+    @property
+    def segment_ids(self) -> tuple[str, ...]:
+        return self.segments
+
+    @cached_property
+    def mapped_segments(self) -> frozenset[str]:
+        return frozenset(self.segments)
+
+    @field_validator("segments")
     @classmethod
-    def _unique(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
-        if info.field_name == "attributes":
-            _check_paths(value)
+    def _unique_segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_unique(value, "entry")
 
 
@@ -243,14 +261,11 @@ class BatchSegment(Frozen):
         return self
 
 
-class BatchDestination(Frozen):
+class BatchDestination(DestinationBase):
     """A file-based destination: cloud storage or email marketing."""
 
-    id: Annotated[str, Field(pattern=NAME.pattern)]
     type: Literal["batch"]
-    name: str | None = None
     segments: Annotated[tuple[BatchSegment, ...], Field(min_length=1)]
-    attributes: tuple[str, ...] = ()
     identity: str | None = None
     include_status: bool = False
     mandatory: tuple[str, ...] = ()
@@ -266,11 +281,15 @@ class BatchDestination(Frozen):
         _check_unique(tuple(s.id for s in value), "segment")
         return value
 
-    @field_validator("attributes", "mandatory")
+    @field_validator("mandatory")
     @classmethod
-    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _mandatory_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         _check_paths(value)
         return _check_unique(value, "entry")
+
+    @property
+    def segment_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.segments)
 
     @field_validator("dedup_key", mode="before")
     @classmethod
@@ -297,16 +316,15 @@ class BatchDestination(Frozen):
         return self
 
 
-Destination = Annotated[
-    StreamingProfileDestination | StreamingSegmentDestination | BatchDestination,
-    Field(discriminator="type"),
-]
+StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
+AnyDestination = StreamingProfileDestination | StreamingSegmentDestination | BatchDestination
+Destination = Annotated[AnyDestination, Field(discriminator="type")]
 
 ProfileAction = Literal["qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent"]
 DestinationAction = Literal["run", "export_now", "flush"]
 EventKind = Literal[ProfileAction, DestinationAction, "evaluate"]
-PROFILE_ACTIONS: tuple[str, ...] = ProfileAction.__args__  # type: ignore[attr-defined]
-DESTINATION_ACTIONS: tuple[str, ...] = DestinationAction.__args__  # type: ignore[attr-defined]
+PROFILE_ACTIONS: tuple[str, ...] = get_args(ProfileAction)
+DESTINATION_ACTIONS: tuple[str, ...] = get_args(DestinationAction)
 
 
 class Event(NamedTuple):
@@ -354,7 +372,18 @@ class Scenario(Frozen):
     events: tuple[Event, ...]
 
     def segment(self, segment_id: str) -> Segment:
-        return next(s for s in self.segments if s.id == segment_id)
+        """The segment `segment_id` (KeyError if there is none)."""
+        for s in self.segments:
+            if s.id == segment_id:
+                return s
+        raise KeyError(segment_id)
+
+    def destination(self, destination_id: str) -> AnyDestination:
+        """The destination `destination_id` (KeyError if there is none)."""
+        for d in self.destinations:
+            if d.id == destination_id:
+                return d
+        raise KeyError(destination_id)
 
 
 def iso(moment: datetime) -> str:

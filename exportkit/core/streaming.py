@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .decision import Catalog, Decision
-from .model import StreamingProfileDestination, StreamingSegmentDestination
+from .decision import Catalog, Decision, FieldNote
+from .model import StreamingDestination, StreamingSegmentDestination
 from .payload import enterprise_payload, segment_payload
 from .rules import Reason, reason
 from .state import ABSENT, Change, ProfileState
-
-StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +24,7 @@ class Finding:
     reason: Reason
 
 
-Trigger = Callable[[StreamingDestination, Change], list[Finding]]
+TriggerRule = Callable[[StreamingDestination, Change], list[Finding]]
 
 
 def _status_move(old: str | None, new: str) -> str:
@@ -118,7 +116,7 @@ def segment_membership(dest: StreamingDestination, change: Change) -> list[Findi
 
 def segment_identity(dest: StreamingDestination, change: Change) -> list[Finding]:
     """S-T2: an identity added or removed in a mapped namespace triggers; other namespaces do not."""
-    mapped = getattr(dest, "identities", ())
+    mapped = dest.identities if isinstance(dest, StreamingSegmentDestination) else ()
     return [
         Finding(
             ns in mapped,
@@ -132,7 +130,7 @@ def segment_identity(dest: StreamingDestination, change: Change) -> list[Finding
 
 def segment_attributes(dest: StreamingDestination, change: Change) -> list[Finding]:
     """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3)."""
-    counts_same = getattr(dest, "same_value_overwrite_triggers", False)
+    counts_same = isinstance(dest, StreamingSegmentDestination) and dest.same_value_overwrite_triggers
     out = []
     for path, (old, new) in change.attributes.items():
         if path not in dest.attributes:
@@ -158,7 +156,7 @@ def segment_consent(dest: StreamingDestination, change: Change) -> list[Finding]
     """S-T4: with consent enforcement, an opt-out sends an audience-exited event."""
     if change.consent is None:
         return []
-    enforced = getattr(dest, "consent_enforcement", False)
+    enforced = isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement
     if not enforced:
         return [
             Finding(
@@ -191,13 +189,13 @@ def segment_consent(dest: StreamingDestination, change: Change) -> list[Finding]
     ]
 
 
-ENTERPRISE_TRIGGERS: tuple[Trigger, ...] = (
+ENTERPRISE_TRIGGERS: tuple[TriggerRule, ...] = (
     enterprise_membership,
     enterprise_identity,
     enterprise_attributes,
     enterprise_consent,
 )
-SEGMENT_TRIGGERS: tuple[Trigger, ...] = (
+SEGMENT_TRIGGERS: tuple[TriggerRule, ...] = (
     segment_membership,
     segment_identity,
     segment_attributes,
@@ -205,7 +203,7 @@ SEGMENT_TRIGGERS: tuple[Trigger, ...] = (
 )
 
 
-def triggers_for(dest: StreamingDestination) -> tuple[Trigger, ...]:
+def triggers_for(dest: StreamingDestination) -> tuple[TriggerRule, ...]:
     return ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
 
 
@@ -269,7 +267,7 @@ def verdict(dest: StreamingDestination, change: Change, state: ProfileState) -> 
         return False, False, "E-T5" if enterprise else "S-T5"
     mapped = dest.mapped_segments
     opting_out = consent is not None and consent[1] == "out"
-    enforced = not enterprise and dest.consent_enforcement  # type: ignore[union-attr]
+    enforced = isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement
     if enforced and state.consent == "out" and not opting_out:  # S-T4: held back
         return False, False, "S-T4"
     exiting = any(new == "exited" and seg in mapped for seg, (_, new) in segments.items())
@@ -282,7 +280,7 @@ def verdict(dest: StreamingDestination, change: Change, state: ProfileState) -> 
     if identities:
         if enterprise:
             return True, False, "E-T2"
-        namespaces = dest.mapped_identities  # type: ignore[union-attr]
+        namespaces = dest.mapped_identities if isinstance(dest, StreamingSegmentDestination) else frozenset()
         return any(ns in namespaces for ns, _, _ in identities), False, "S-T2"
     if attributes:
         return _attribute_verdict(dest, attributes, enterprise)
@@ -296,7 +294,9 @@ def _attribute_verdict(
 ) -> tuple[bool, bool, str]:
     """E-T3/E-S1/E-T4 and S-T3/A3: the first firing attribute, else the first quiet one."""
     mapped = dest.mapped_attributes
-    same_counts = enterprise or dest.same_value_overwrite_triggers  # type: ignore[union-attr]
+    same_counts = enterprise or (
+        isinstance(dest, StreamingSegmentDestination) and dest.same_value_overwrite_triggers
+    )
     first_quiet = ""
     for path, (old, new) in attributes.items():
         same = old is not ABSENT and old == new
@@ -347,7 +347,7 @@ def build_payload(
     catalog: Catalog,
     activation: bool = False,
     opt_out: bool = False,
-):
+) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
     if dest.type == "streaming-profile":
         return enterprise_payload(dest, state, change, catalog, activation)
     return segment_payload(dest, state, change, catalog, activation, opt_out)

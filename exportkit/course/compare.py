@@ -30,10 +30,11 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
 
     The batch ones run daily at 17:00; events that ran or flushed the replaced destinations are
     left out, since their destinations are gone."""
-    base = next((d for d in scenario.destinations if d.id == destination), scenario.destinations[0])
-    segments = tuple(s if isinstance(s, str) else s.id for s in base.segments)
-    attributes = tuple(base.attributes)
-    namespaces = tuple(getattr(base, "identities", ())) or _first_namespace(scenario)
+    base = scenario.destination(destination) if destination else scenario.destinations[0]
+    segments = base.segment_ids
+    attributes = base.attributes
+    mapped = base.identities if isinstance(base, StreamingSegmentDestination) else ()
+    namespaces = mapped or _first_namespace(scenario)
     daily = Schedule(every="day", at="17:00")
     derived: list[Any] = [
         StreamingProfileDestination(

@@ -27,7 +27,7 @@ def attribute_paths(scenario: Scenario) -> list[str]:
     for p in scenario.profiles:
         seen.update(dict.fromkeys(p.attributes))
     for d in scenario.destinations:
-        seen.update(dict.fromkeys(getattr(d, "attributes", ())))
+        seen.update(dict.fromkeys(d.attributes))
     for e in scenario.events:
         if e.kind == "set":
             seen.update(dict.fromkeys(e.value))
@@ -57,7 +57,7 @@ def remap(
     Raises ValueError when no segment is mapped (a dataflow needs at least one)."""
     if not segments:
         raise ValueError("map at least one segment")
-    base = next(d for d in scenario.destinations if d.id == destination)
+    base = scenario.destination(destination)
     common = {"id": base.id, "name": base.name, "segments": tuple(segments), "attributes": tuple(attributes)}
     if type == "streaming-profile":
         keep = {
@@ -97,7 +97,7 @@ class ReplayCache:
         rules: RuleSet,
     ) -> Replay:
         """The replay of the scenario with `destination` remapped; raises ValueError as `remap`."""
-        base = next(d for d in self.scenario.destinations if d.id == destination)
+        base = self.scenario.destination(destination)
         if (base.type == "batch") != (type == "batch"):
             raise ValueError(
                 "a batch destination's files and a streaming destination's messages "

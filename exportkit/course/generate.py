@@ -192,6 +192,10 @@ def _profile(i: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def write_scenario(document: dict[str, Any], path: str | Path) -> Path:
     """Write a generated scenario; `.json` (compact) unless the name ends in .yaml/.yml."""
     path = Path(path)
@@ -200,14 +204,13 @@ def write_scenario(document: dict[str, Any], path: str | Path) -> Path:
 
         path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     else:  # compact JSON, but one profile and one event a line: errors can name a useful line
-        compact = {"separators": (",", ":"), "ensure_ascii": False}
         head = {k: v for k, v in document.items() if k not in ("profiles", "events")}
         with path.open("w", encoding="utf-8") as out:
-            out.write(json.dumps(head, **compact)[:-1])
+            out.write(_compact(head)[:-1])
             for key in ("profiles", "events"):
                 items = document.get(key, [])
                 out.write(f',"{key}":[\n')
-                out.write(",\n".join(json.dumps(item, **compact) for item in items))
+                out.write(",\n".join(_compact(item) for item in items))
                 out.write("\n]")
             out.write("}\n")
     return path

@@ -146,9 +146,9 @@ def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
 
 
 def _mapping(result: Replay, destination: str) -> str:
-    d = next(x for x in result.scenario.destinations if x.id == destination)
+    d = result.scenario.destination(destination)
     parts = [
-        f"segments {', '.join(s if isinstance(s, str) else s.id for s in d.segments)}",
+        f"segments {', '.join(d.segment_ids)}",
         f"attributes {', '.join(d.attributes) or 'none'}",
     ]
     if d.type == "streaming-segment":

@@ -14,11 +14,13 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..core.model import (
     DESTINATION_ACTIONS,
     PROFILE_ACTIONS,
     XDM_PATH,
+    Aggregation,
     BatchDestination,
     Event,
     Scenario,
@@ -99,11 +101,11 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
 
     raw_events = data["events"]
     start = _start(data)
-    events = [_event(raw, i) for i, raw in enumerate(raw_events)]
+    parsed = [_event(raw, i) for i, raw in enumerate(raw_events)]
     tick = data.get("tick_seconds", 60)
     if not isinstance(tick, int) or isinstance(tick, bool) or tick < 1:
         raise _Problem(("tick_seconds",), f"must be a whole number of seconds >= 1, not {tick!r}")
-    events = _clock(events, start, timedelta(seconds=tick))
+    events = _clock(parsed, start, timedelta(seconds=tick))
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
@@ -249,14 +251,14 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
             if seg not in segment_ids:
                 raise _Problem(("profiles", i, "segments", seg), f"unknown segment {seg!r}")
     for i, d in enumerate(s.destinations):
-        for j, seg in enumerate(d.segments):
-            seg_id = seg if isinstance(seg, str) else seg.id
+        for j, seg_id in enumerate(d.segment_ids):
             if seg_id not in segment_ids:
-                place = ("destinations", i, "segments", j) + (() if isinstance(seg, str) else ("id",))
+                place = ("destinations", i, "segments", j) + (
+                    ("id",) if isinstance(d, BatchDestination) else ()
+                )
                 raise _Problem(place, f"unknown segment {seg_id!r}")
-        aggregation = getattr(d, "aggregation", None)
-        if aggregation is not None:
-            _check_aggregation(aggregation, ("destinations", i, "aggregation"), s.rules)
+        if not isinstance(d, BatchDestination) and d.aggregation is not None:
+            _check_aggregation(d.aggregation, ("destinations", i, "aggregation"), s.rules)
     batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
     streaming = dest_ids - batch
     for i, ev in enumerate(s.events):
@@ -281,7 +283,7 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
             raise _Problem(loc, problem)
 
 
-def _check_aggregation(a: Any, loc: tuple[Any, ...], rules: str) -> None:
+def _check_aggregation(a: Aggregation, loc: tuple[Any, ...], rules: RuleSet) -> None:
     if a.type != "configurable":
         return
     low, high = BATCH_AGE_RANGE[rules]
@@ -311,7 +313,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(x for x in loc if not (isinstance(x, str) and (x in tags or "[" in x)))
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

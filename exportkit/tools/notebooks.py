@@ -22,8 +22,9 @@ KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
 def parse_percent(text: str) -> nbformat.NotebookNode:
-    cells = []
-    kind, lines = None, []
+    cells: list[nbformat.NotebookNode] = []
+    kind: str | None = None
+    lines: list[str] = []
 
     def close() -> None:
         if kind is None:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as w
 import pandas as pd
 
 from ..core.engine import Replay, replay
-from ..core.model import Scenario
+from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
 
@@ -49,7 +49,8 @@ def matrix_styler(
 
     def colours(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for (step, col), value in frame.stack().items():
+        for key, value in frame.stack().items():
+            step, col = cast(tuple[Any, str], key)
             if col == "event":
                 out.loc[step, col] = DIVERGENT if divergent[frame.index.get_loc(step)] else ""
             elif value.startswith("file"):
@@ -125,10 +126,10 @@ class WhatIfView:
         )
 
     def _load(self) -> None:
-        d = next(x for x in self.scenario.destinations if x.id == self.destination.value)
+        d = self.scenario.destination(self.destination.value)
         self._quiet = True
         try:
-            self.segments.value = tuple(d.segments)
+            self.segments.value = d.segment_ids
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
         finally:
             self._quiet = False
@@ -145,14 +146,14 @@ class WhatIfView:
                 "seed",
                 "current",
             )
-        d = next(x for x in self.scenario.destinations if x.id == self.destination.value)
+        d = self.scenario.destination(self.destination.value)
         b = remap(
             self.scenario,
             d.id,
             d.type,
             self.segments.value,
             self.attributes.value,
-            getattr(d, "identities", ()),
+            d.identities if isinstance(d, StreamingSegmentDestination) else (),
         )
         keep = self.destination.value
         return (

@@ -13,7 +13,7 @@ from ..core.aggregation import Message, Outbox, policy_for
 from ..core.engine import Replay
 from ..core.model import iso
 from ..io.delivery import deliver, render_deliveries
-from ..io.receiver import Receiver
+from ..io.receiver import FailMode, Receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def describe_messages(result: Replay, destination: str) -> list[str]:
     return lines
 
 
-def live_delivery(messages: list[Message], fail_first: int = 2, fail_mode: str = "status") -> list[str]:
+def live_delivery(messages: list[Message], fail_first: int = 2, fail_mode: FailMode = "status") -> list[str]:
     """Deliver `messages` to a real receiver on a free loopback port that fails its first calls,
     and report it (M7): each attempt, without timings, then how many calls arrived."""
     with tempfile.TemporaryDirectory() as folder:

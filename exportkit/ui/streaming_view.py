@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..core.model import Scenario
+from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.explore import (
     ReplayCache,
     attribute_paths,
@@ -109,13 +109,13 @@ class StreamingExplorer:
         self.refresh()
 
     def _load(self, destination: str) -> None:
-        d = next(x for x in self.scenario.destinations if x.id == destination)
+        d = self.scenario.destination(destination)
         self._quiet = True  # one replay for the new mapping, not one per control
         try:
             self.type.value = d.type
-            self.segments.value = tuple(s if isinstance(s, str) else s.id for s in d.segments)
+            self.segments.value = d.segment_ids
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
-            self.identities.value = tuple(getattr(d, "identities", ()))
+            self.identities.value = d.identities if isinstance(d, StreamingSegmentDestination) else ()
         finally:
             self._quiet = False
         self.refresh()
