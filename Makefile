@@ -1,11 +1,18 @@
 # The targets people and CI run. Each one sets up the local virtual environment first.
+# `make help` lists them; a target's description is the `##` comment on its line.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= datasets/delorean.yaml
+# pytest's options live in one place: pyproject.toml, [tool.pytest.ini_options].
+PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run test lint unit notebooks browser bench app golden clean
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format typecheck unit notebooks browser bench app golden clean
+
+help: ## List the targets with what each one does.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,39 +20,42 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## The main job: replay the bundled DeLorean scenario and explain every decision.
-run: $(STAMP)
+run: $(STAMP) ## Replay the bundled DeLorean scenario and explain every decision.
 	$(BIN)/exportkit run $(SCENARIO)
 
-## Every test: lint, unit and property tests, golden files, notebooks under nbval, the browser test.
-test: $(STAMP)
-	$(BIN)/ruff check exportkit tests
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+test: lint ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
+	$(PYTEST) tests notebooks --nbval
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider -x -q
+lint: $(STAMP) ## The formatter's check, ruff's lint and mypy (strict for exportkit/core).
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-notebooks: $(STAMP)
-	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+format: $(STAMP) ## Rewrite the code as the formatter and ruff's safe fixes want it.
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
-## The browser test alone: `exportkit demo` in headless Chromium.
-browser: $(STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -p no:cacheprovider -q
+typecheck: $(STAMP) ## mypy alone.
+	$(BIN)/mypy
 
-## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
-app: $(STAMP)
+unit: $(STAMP) ## The unit and property tests alone, stopping at the first failure.
+	$(PYTEST) tests -x -q
+
+notebooks: $(STAMP) ## The notebooks alone, under nbval.
+	$(PYTEST) notebooks --nbval
+
+browser: $(STAMP) ## The browser test alone: `exportkit demo` in headless Chromium.
+	$(PYTEST) tests/test_browser.py -q
+
+app: $(STAMP) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
 	$(BIN)/exportkit demo
 
-## Rewrite the golden files and the notebooks' recorded outputs (review the diff like code).
-golden: $(STAMP)
-	$(BIN)/python -m pytest tests --update-golden -q -p no:cacheprovider
+golden: $(STAMP) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
+	$(PYTEST) tests --update-golden -q
 	$(BIN)/python -m exportkit.tools.notebooks
 
-clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
-
-## The benchmark (not a test): generates workloads, prints each figure beside its target.
-bench: $(STAMP)
+bench: $(STAMP) ## The benchmark (not a test): generated workloads, each figure beside its target.
 	$(BIN)/python bench/bench.py
+
+clean: ## Remove the virtual environment and build leftovers.
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
