@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .aggregation import Message, Outbox
+from .aggregation import BufferState, Message, Outbox
 from .batchrun import BatchLedger
 from .decision import Catalog, Decision
 from .exportfile import ExportFile
@@ -35,9 +35,9 @@ class Step:
     decisions: list[Decision]
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
-    files: list[Any] = field(default_factory=list)
-    messages: list[Any] = field(default_factory=list)
-    buffers: list[Any] = field(default_factory=list)
+    files: list[ExportFile] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    buffers: list[BufferState] = field(default_factory=list)
 
     @property
     def changes(self) -> list[str]:
