@@ -217,7 +217,23 @@ BAD = [
         "max_batch_age_seconds: 600 is outside 1800-3600 seconds, the range of the seed rules (M5)",
         19,
     ),
-    ("batch age under the current minimum", "name: t", "name: t\nrules: current\n", None, None),
+    (
+        "batch age under the current minimum",
+        "    identities: [email]\nevents:",
+        "    identities: [email]\n    aggregation: {type: configurable, max_batch_age_seconds: 300}\n"
+        "rules: current\nevents:",
+        "max_batch_age_seconds: 300 is outside 301-3600 seconds, the range of the current rules (M5)",
+        19,
+    ),
+    (
+        "events in a batch over the maximum",
+        "identities: [email]",
+        "identities: [email]\n    aggregation: {type: configurable, max_events_in_batch: 20000}",
+        "max_events_in_batch: 20000 is outside 1000-10000 (M5)",
+        19,
+    ),
+    ("tick of zero seconds", "name: t\n", "name: t\ntick_seconds: 0\n", "tick_seconds: must be a whole", 2),
+    ("tick as a boolean", "name: t\n", "name: t\ntick_seconds: true\n", "not True", 2),
     ("unknown rule set", "name: t", "name: t\nrules: newest", "rules: input should be", 2),
     ("bad id", "- id: p\n", "- id: 'p q'\n", "profiles[0].id: 'p q' is not a valid id", 6),
 ]
@@ -230,9 +246,7 @@ def _bad(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "message", "line"), [c[1:] for c in BAD if c[3]], ids=[c[0] for c in BAD if c[3]]
-)
+@pytest.mark.parametrize(("old", "new", "message", "line"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
 def test_bad_scenarios_are_refused_with_a_clear_message(tmp_path, old, new, message, line):
     path = _bad(tmp_path, old, new)
     with pytest.raises(ScenarioError) as caught:

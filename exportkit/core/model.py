@@ -8,11 +8,12 @@ rule set) is checked by `exportkit.loader`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from .filenames import template_problem
 from .rules import RuleSet
@@ -30,18 +31,34 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def _check_paths(paths: tuple[str, ...] | list[str]) -> None:
+def path_problem(path: object) -> str | None:
+    """Why `path` is not a dotted XDM path, or None when it is one."""
+    if isinstance(path, str) and XDM_PATH.match(path):
+        return None
+    return f"{path!r} is not a dotted XDM path such as person.name.firstName"
+
+
+def first_duplicate(values: Iterable[str]) -> int | None:
+    """The position of the first value that was listed before, or None."""
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            return i
+        seen.add(value)
+    return None
+
+
+def _check_paths(paths: tuple[str, ...]) -> None:
     for path in paths:
-        if not XDM_PATH.match(path):
-            raise ValueError(f"{path!r} is not a dotted XDM path such as person.name.firstName")
+        problem = path_problem(path)
+        if problem is not None:
+            raise ValueError(problem)
 
 
 def _check_unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"{what} {value!r} is listed twice")
-        seen.add(value)
+    i = first_duplicate(values)
+    if i is not None:
+        raise ValueError(f"{what} {values[i]!r} is listed twice")
     return values
 
 
@@ -72,7 +89,7 @@ class Profile(Frozen):
     @field_validator("attributes")
     @classmethod
     def _attribute_paths(cls, value: dict[str, Scalar]) -> dict[str, Scalar]:
-        _check_paths(list(value))
+        _check_paths(tuple(value))
         return value
 
 
@@ -112,6 +129,30 @@ class Aggregation(Frozen):
                 "not max_users_per_request (M5)"
             )
         return self
+
+
+# M5: the limits a configurable aggregation may set, per rule set.
+BATCH_AGE_RANGE: dict[RuleSet, tuple[int, int]] = {"seed": (1800, 3600), "current": (301, 3600)}
+EVENTS_IN_BATCH_RANGE = (1000, 10_000)
+
+
+def aggregation_problem(aggregation: Aggregation, rules: RuleSet) -> tuple[str, str] | None:
+    """M5: the first limit of a configurable aggregation outside its range under `rules`, as
+    (field, problem), or None. A limit's range depends on the rule set, so the scenario checks it."""
+    if aggregation.type != "configurable":
+        return None
+    low, high = BATCH_AGE_RANGE[rules]
+    age = aggregation.max_batch_age_seconds
+    if age is not None and not low <= age <= high:
+        return (
+            "max_batch_age_seconds",
+            f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5)",
+        )
+    low, high = EVENTS_IN_BATCH_RANGE
+    count = aggregation.max_events_in_batch
+    if count is not None and not low <= count <= high:
+        return "max_events_in_batch", f"{count} is outside {low}-{high} (M5)"
+    return None
 
 
 class DestinationBase(Frozen):
@@ -365,7 +406,7 @@ class Scenario(Frozen):
     description: str = ""
     rules: RuleSet = "seed"
     start: datetime
-    tick_seconds: Annotated[int, Field(ge=1)] = 60
+    tick_seconds: Annotated[StrictInt, Field(ge=1)] = 60
     segments: tuple[Segment, ...]
     profiles: tuple[Profile, ...]
     destinations: tuple[Destination, ...]

@@ -19,12 +19,14 @@ from pydantic_core import ErrorDetails
 from ..core.model import (
     DESTINATION_ACTIONS,
     PROFILE_ACTIONS,
-    XDM_PATH,
     Aggregation,
     BatchDestination,
     Event,
     Scenario,
+    aggregation_problem,
+    first_duplicate,
     iso,
+    path_problem,
 )
 from ..core.rules import RULE_SETS, RuleSet
 
@@ -34,10 +36,6 @@ SCALARS = (str, int, float, bool, type(None))
 
 ACTIONS = frozenset(PROFILE_ACTIONS) | frozenset(DESTINATION_ACTIONS) | {"evaluate"}
 EVENT_KEYS = ACTIONS | {"profile", "at"}
-
-# M5: configurable aggregation limits, per rule set.
-BATCH_AGE_RANGE: dict[str, tuple[int, int]] = {"seed": (1800, 3600), "current": (301, 3600)}
-EVENTS_IN_BATCH_RANGE = (1000, 10000)
 
 
 class ScenarioError(Exception):
@@ -102,17 +100,12 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
     raw_events = data["events"]
     start = _start(data)
     parsed = [_event(raw, i) for i, raw in enumerate(raw_events)]
-    tick = data.get("tick_seconds", 60)
-    if not isinstance(tick, int) or isinstance(tick, bool) or tick < 1:
-        raise _Problem(("tick_seconds",), f"must be a whole number of seconds >= 1, not {tick!r}")
-    events = _clock(parsed, start, timedelta(seconds=tick))
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
         body["rules"] = rules
     try:
         scenario = Scenario.model_validate({**body, "events": []})
-        scenario = scenario.model_copy(update={"events": tuple(events)})
     except ValidationError as err:
         first = err.errors()[0]
         loc = _clean_loc(first["loc"])
@@ -123,6 +116,8 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
                 f"unknown destination type {tag!r}; choose streaming-profile, streaming-segment or batch",
             ) from None
         raise _Problem(loc, _message(first)) from None
+    events = _clock(parsed, start, timedelta(seconds=scenario.tick_seconds))
+    scenario = scenario.model_copy(update={"events": tuple(events)})
     _cross_check(scenario, data)
     return scenario
 
@@ -222,8 +217,9 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
 
 
 def _path(path: Any, loc: tuple[Any, ...]) -> None:
-    if not isinstance(path, str) or not XDM_PATH.match(path):
-        raise _Problem(loc, f"{path!r} is not a dotted XDM path such as person.name.firstName")
+    problem = path_problem(path)
+    if problem is not None:
+        raise _Problem(loc, problem)
 
 
 def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> list[Event]:
@@ -284,28 +280,17 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
 
 
 def _check_aggregation(a: Aggregation, loc: tuple[Any, ...], rules: RuleSet) -> None:
-    if a.type != "configurable":
-        return
-    low, high = BATCH_AGE_RANGE[rules]
-    age = a.max_batch_age_seconds
-    if age is not None and not low <= age <= high:
-        raise _Problem(
-            loc + ("max_batch_age_seconds",),
-            f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5)",
-        )
-    count = a.max_events_in_batch
-    low, high = EVENTS_IN_BATCH_RANGE
-    if count is not None and not low <= count <= high:
-        raise _Problem(loc + ("max_events_in_batch",), f"{count} is outside {low}-{high} (M5)")
+    problem = aggregation_problem(a, rules)
+    if problem is not None:
+        field, text = problem
+        raise _Problem((*loc, field), text)
 
 
 def _unique_ids(section: str, ids: list[str]) -> set[str]:
-    seen: set[str] = set()
-    for i, x in enumerate(ids):
-        if x in seen:
-            raise _Problem((section, i, "id"), f"duplicate id {x!r}")
-        seen.add(x)
-    return seen
+    i = first_duplicate(ids)
+    if i is not None:
+        raise _Problem((section, i, "id"), f"duplicate id {ids[i]!r}")
+    return set(ids)
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -322,6 +307,8 @@ def _message(error: ErrorDetails) -> str:
     if error["type"] == "missing":
         return "required key missing"
     kind, where = error["type"], error["loc"][-1] if error["loc"] else ""
+    if where == "tick_seconds":
+        return f"must be a whole number of seconds >= 1, not {error.get('input')!r}"
     if kind in ("tuple_type", "list_type"):
         return f"must be a list, such as [a, b], not {_kind(error.get('input'))}"
     if kind == "string_pattern_mismatch":
