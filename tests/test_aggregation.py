@@ -17,6 +17,7 @@ from exportkit.core.aggregation import Message, Outbox, group_export, policy_for
 from exportkit.core.decision import Decision
 from exportkit.core.engine import Replay
 from exportkit.core.model import Aggregation, StreamingProfileDestination, StreamingSegmentDestination
+from exportkit.core.rules import reason
 from exportkit.course.workloads import qualification_burst
 
 CONFIGURABLE = {"type": "configurable", "max_batch_age_seconds": 1800, "max_events_in_batch": 10000}
@@ -420,7 +421,7 @@ def synthetic_decision(i: int, segments: set[str], namespaces: set[str]) -> Deci
         "segmentMembership": {"ups": {s: {"status": "realized"} for s in sorted(segments)}},
         "identityMap": {ns: [{"id": f"{ns}-{i}"}] for ns in sorted(namespaces)},
     }
-    return Decision("d", f"p{i}", True, (), payload)
+    return Decision("d", f"p{i}", True, (reason("S-T1", "a synthetic export"),), payload)
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,7 +15,7 @@ from exportkit.core.batch import (
     incremental_entry,
     is_active,
     missing_mandatory,
-    notes_for,
+    notes,
     qualifies_for_incremental,
     row_of,
 )
@@ -209,16 +209,16 @@ NOTE_CASES = [
     ("member", "kind", "value", "mode", "include_status", "rules", "kinds", "rule", "words"),
     [pytest.param(*c[1:], id=c[0]) for c in NOTE_CASES],
 )
-def test_notes_for(member, kind, value, mode, include_status, rules, kinds, rule, words):
+def test_notes(member, kind, value, mode, include_status, rules, kinds, rule, words):
     """B-T6/B-T7/B-T8/B-I1/B-I2/B-I4/A13: what a profile event notes for s1's next file."""
     state = make_state(segments={"s1": member} if member else {})
     state, change = change_of(state, kind, value)
     dest = make_destination(segments=[{"id": "s1", "mode": mode}], include_status=include_status)
-    notes = notes_for(dest, dest.segments[0], change, state, rules)
-    assert [n.kind for n in notes] == kinds
+    made = notes(dest, dest.segments[0], change, state, rules)
+    assert [n.kind for n in made] == kinds
     if rule is not None:
-        assert notes[0].reason.rule == rule
-        assert words in notes[0].reason.text
+        assert made[0].reason.rule == rule
+        assert words in made[0].reason.text
 
 
 def test_opt_in_of_an_opted_out_member_counts_as_a_qualification():
@@ -226,7 +226,7 @@ def test_opt_in_of_an_opted_out_member_counts_as_a_qualification():
     state = make_state(segments={"s1": "existing"}, consent="out")
     state, change = change_of(state, "consent", "in")
     dest = make_destination()
-    (note,) = notes_for(dest, dest.segments[0], change, state, "seed")
+    (note,) = notes(dest, dest.segments[0], change, state, "seed")
     assert (note.kind, note.reason.rule) == ("consent", "A13")
     assert "counts as a qualification" in note.reason.text
 
@@ -236,7 +236,7 @@ def test_qualifying_while_opted_out_says_so():
     state = make_state(consent="out")
     dest = make_destination()
     state, change = change_of(state, "qualify", "s1")
-    (note,) = notes_for(dest, dest.segments[0], change, state, "seed")
+    (note,) = notes(dest, dest.segments[0], change, state, "seed")
     assert note.reason.rule == "A13"
 
 

@@ -34,17 +34,6 @@ def test_delorean_shows_the_seed_example():
     assert set(adnet.payload["segmentMembership"]["ups"]) == {"delorean-owners"}
 
 
-@pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching"])
-def test_each_decision_knows_its_first_rule_before_explaining(name):
-    """`Decision.rule` (cheap, used by --summary) is the rule of the first reason."""
-    for rules in ("seed", "current"):
-        result = replay(load_scenario(ROOT / "datasets" / f"{name}.yaml"), rules=rules)
-        decisions = result.activation + [d for s in result.steps for d in s.decisions]
-        assert decisions
-        for d in decisions:
-            assert d.rule == d.reasons[0].rule, d
-
-
 @pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching", "streaming_media"])
 def test_every_event_gets_a_decision_for_every_destination(name):
     """Nothing is lost: each step decides once for each destination, profile events or not."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
@@ -43,8 +43,7 @@ def columns(dest: BatchDestination) -> tuple[str, ...]:
 # --- What a profile event notes for the next incremental file (one rule, one function) ---------
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """What one event changed for one profile in one segment, with the reason for the learner."""
 
     kind: Kind
@@ -54,43 +53,70 @@ class Note:
 Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, RuleSet], Note | None]
 
 
+class _Move(NamedTuple):
+    """A membership move, written when a reason's text is read."""
+
+    segment: str
+    old: str | None
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.segment}: {self.old or 'null'} -> {self.new}"
+
+
 def membership_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T6: a qualification or an exit in this segment is a membership change."""
-    if bs.id not in change.segments:
+    moved = change.segments.get(bs.id)
+    if moved is None:
         return None
-    old, new = change.segments[bs.id]
-    move = f"{bs.id}: {old or 'null'} -> {new}"
+    old, new = moved
+    seg = bs.id
     if new != "exited" and state.consent == "out":
         return Note(
             "membership",
-            reason("A13", f"{move}, but the profile has opted out: it is in no file until it opts in"),
+            reason(
+                "A13",
+                "{}, but the profile has opted out: it is in no file until it opts in",
+                _Move(seg, old, new),
+            ),
         )
     if bs.mode == "full":
         if new == "exited":
             return Note(
                 "membership",
-                reason("B-I2", f"{move}: left out of the next full file, which never holds exited profiles"),
+                reason(
+                    "B-I2",
+                    "{}: left out of the next full file, which never holds exited profiles",
+                    _Move(seg, old, new),
+                ),
             )
-        return Note("membership", reason("B-I1", f"{move}: picked up by the next full file"))
+        return Note("membership", reason("B-I1", "{}: picked up by the next full file", _Move(seg, old, new)))
     if new != "exited":
-        return Note("membership", reason("B-T6", f"{move}: noted for the next incremental file of {bs.id}"))
+        return Note(
+            "membership",
+            reason("B-T6", "{}: noted for the next incremental file of {}", _Move(seg, old, new), seg),
+        )
     if dest.include_status:
         return Note(
             "membership",
             reason(
                 "B-I4",
-                f"{move}: noted for the next incremental file of {bs.id}, as a row with "
-                "status exited (segmentMembership.status is mapped)",
+                "{}: noted for the next incremental file of {}, as a row with status exited "
+                "(segmentMembership.status is mapped)",
+                _Move(seg, old, new),
+                seg,
             ),
         )
     return Note(
         "membership",
         reason(
             "B-I4",
-            f"{move}: segmentMembership.status is not mapped, so the next incremental file "
-            f"of {bs.id} leaves the exit out (A5)",
+            "{}: segmentMembership.status is not mapped, so the next incremental file of {} "
+            "leaves the exit out (A5)",
+            _Move(seg, old, new),
+            seg,
         ),
     )
 
@@ -99,123 +125,82 @@ def consent_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """A13: opting out counts like an exit, opting in like a qualification, for a member."""
-    if change.consent is None or not state.holds(bs.id):
+    if change.consent is None or bs.id not in state.active:
         return None
     if change.consent[1] == "out":
         if bs.mode == "full":
-            text = f"opted out while a member of {bs.id}: left out of the next full file"
+            text = "opted out while a member of {}: left out of the next full file"
         elif dest.include_status:
             text = (
-                f"opted out while a member of {bs.id}: counts as an exit; the next "
+                "opted out while a member of {}: counts as an exit; the next "
                 "incremental file shows it with status exited"
             )
         else:
             text = (
-                f"opted out while a member of {bs.id}: counts as an exit, which the next "
+                "opted out while a member of {}: counts as an exit, which the next "
                 "incremental file leaves out (status not mapped, B-I4)"
             )
-    else:
-        text = f"opted back in while a member of {bs.id}: counts as a qualification; " + (
-            "picked up by the next full file" if bs.mode == "full" else "noted for the next incremental file"
+    elif bs.mode == "full":
+        text = (
+            "opted back in while a member of {}: counts as a qualification; picked up by the next full file"
         )
-    return Note("consent", reason("A13", text))
+    else:
+        text = (
+            "opted back in while a member of {}: counts as a qualification; noted for the next "
+            "incremental file"
+        )
+    return Note("consent", reason("A13", text, bs.id))
 
 
 def identity_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T8 (A6): an identity change of an active member qualifies only under `current`."""
-    if not change.identities or not is_active(state, bs.id):
+    if not change.identities or bs.id not in state.active or state.consent == "out":
         return None
     if bs.mode == "full":
-        return Note(
-            "identity",
-            reason(
-                "B-I1",
-                f"identity change of a member of {bs.id}: the next full file shows the "
-                "identities of that moment",
-            ),
-        )
+        text = "identity change of a member of {}: the next full file shows the identities of that moment"
+        return Note("identity", reason("B-I1", text, bs.id))
     if rules == "current":
-        return Note(
-            "identity",
-            reason(
-                "B-T8",
-                f"identity change of a member of {bs.id}: qualifies under the current "
-                "rules; noted for the next incremental file (A6)",
-            ),
+        text = (
+            "identity change of a member of {}: qualifies under the current "
+            "rules; noted for the next incremental file (A6)"
         )
-    return Note(
-        "identity",
-        reason(
-            "B-T8",
-            f"identity change of a member of {bs.id}: does not qualify for incremental "
-            "files under the seed rules (A6)",
-        ),
-    )
+    else:
+        text = (
+            "identity change of a member of {}: does not qualify for incremental "
+            "files under the seed rules (A6)"
+        )
+    return Note("identity", reason("B-T8", text, bs.id))
 
 
 def attribute_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
     """B-T7: an attribute change, mapped or not, never qualifies for an incremental file."""
-    if not change.attributes or not is_active(state, bs.id):
+    if not change.attributes or bs.id not in state.active or state.consent == "out":
         return None
     if bs.mode == "full":
-        return Note(
-            "attribute",
-            reason(
-                "B-I1",
-                f"attribute change of a member of {bs.id}: the next full file carries the latest values",
-            ),
-        )
-    return Note(
-        "attribute",
-        reason("B-T7", f"attribute change of a member of {bs.id}: never qualifies for incremental files"),
-    )
+        text = "attribute change of a member of {}: the next full file carries the latest values"
+        return Note("attribute", reason("B-I1", text, bs.id))
+    text = "attribute change of a member of {}: never qualifies for incremental files"
+    return Note("attribute", reason("B-T7", text, bs.id))
 
 
 NOTERS: tuple[Noter, ...] = (membership_note, consent_note, identity_note, attribute_note)
 
 
-def notes_for(
+def notes(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> list[Note]:
-    return [n for noter in NOTERS if (n := noter(dest, bs, change, state, rules)) is not None]
-
-
-def note_rule(bs: BatchSegment, change: Change, state: ProfileState, kind: Kind) -> str:
-    """The rule id of the note `notes_for` makes first, for its first kind (held to it by a
-    test)."""
-    full = bs.mode == "full"
-    if kind == "membership":
-        new = change.segments[bs.id][1]
-        if new != "exited" and state.consent == "out":
-            return "A13"
-        if full:
-            return "B-I2" if new == "exited" else "B-I1"
-        return "B-T6" if new != "exited" else "B-I4"
-    if kind == "consent":
-        return "A13"
-    if full:
-        return "B-I1"
-    return "B-T8" if kind == "identity" else "B-T7"
-
-
-def note_kinds(bs: BatchSegment, change: Change, state: ProfileState) -> list[Kind]:
-    """The kinds `notes_for` notes, without their reasons: the same conditions, for speed (a
-    test holds the two to the same answer)."""
-    kinds: list[Kind] = []
-    if bs.id in change.segments:
-        kinds.append("membership")
-    if change.consent is not None and bs.id in state.active:
-        kinds.append("consent")
-    if (change.identities or change.attributes) and bs.id in state.active and state.consent == "in":
-        if change.identities:
-            kinds.append("identity")
-        if change.attributes:
-            kinds.append("attribute")
-    return kinds
+    """Every note one profile event makes for one segment: the kinds the ledger records and the
+    reasons the step shows come from these same calls."""
+    made = []
+    for noter in NOTERS:
+        note = noter(dest, bs, change, state, rules)
+        if note is not None:
+            made.append(note)
+    return made
 
 
 # --- Which profiles a file considers, with the status its row would show ----------------------
@@ -438,7 +423,7 @@ __all__ = [
     "key_values",
     "missing_mandatory",
     "not_qualifying_reason",
-    "notes_for",
+    "notes",
     "qualifies_for_incremental",
     "row_of",
 ]

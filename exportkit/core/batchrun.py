@@ -28,9 +28,7 @@ from .batch import (
     incremental_entry,
     is_active,
     missing_mandatory,
-    note_kinds,
-    note_rule,
-    notes_for,
+    notes,
     row_of,
 )
 from .decision import Catalog, Decision
@@ -93,40 +91,17 @@ class BatchLedger:
 
     def note(self, dest: BatchDestination, change: Change, state: ProfileState) -> Decision:
         """Record what a profile event changed in each segment of `dest`, and say so (B-T6…)."""
-        rule = ""
+        reasons: list[Reason] = []
         for bs in dest.segments:
-            kinds = note_kinds(bs, change, state)
-            if kinds:
-                self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(kinds)
+            made = notes(dest, bs, change, state, self.rules)
+            if made:
+                self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(n.kind for n in made)
                 if bs.id in change.segments:
                     self.members[bs.id].add(state.id)
-                rule = rule or note_rule(bs, change, state, kinds[0])
-        return Decision(
-            dest.id,
-            state.id,
-            False,
-            rule=rule or "B-T2",
-            explain=lambda: self._explain_note(dest, change, state),
-        )
-
-    def _explain_note(
-        self, dest: BatchDestination, change: Change, state: ProfileState
-    ) -> tuple[Reason, ...]:
-        reasons = [n.reason for bs in dest.segments for n in notes_for(dest, bs, change, state, self.rules)]
+                reasons += [n.reason for n in made]
         if not reasons:
-            segs = ", ".join(s.id for s in dest.segments)
-            if any(s.id in state.segments for s in dest.segments):
-                text = (
-                    f"nothing in this event concerns the files of {segs}: files are made "
-                    "per segment, and none of them is affected"
-                )
-            else:
-                text = (
-                    f"not a member of {segs}: files are made per segment, so no file of "
-                    "this destination is affected"
-                )
-            reasons.append(reason("B-T2", text))
-        return tuple(reasons)
+            reasons.append(reason("B-T2", _unaffected, dest, state))
+        return Decision(dest.id, state.id, False, tuple(reasons))
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -462,6 +437,17 @@ class BatchLedger:
             payload = {"files": made} if made else None
             out.append(Decision(dest.id, "", bool(made), (reason(rule, text),), payload))
         return out
+
+
+def _unaffected(dest: BatchDestination, state: ProfileState) -> str:
+    """B-T2: why a profile event concerns no file of the destination."""
+    segs = ", ".join(s.id for s in dest.segments)
+    if any(s.id in state.segments for s in dest.segments):
+        return (
+            f"nothing in this event concerns the files of {segs}: files are made "
+            "per segment, and none of them is affected"
+        )
+    return f"not a member of {segs}: files are made per segment, so no file of this destination is affected"
 
 
 def _full_reasons(bs: BatchSegment) -> list[Reason]:

@@ -26,61 +26,38 @@ class FieldNote:
 class Decision:
     """One destination's verdict on one profile at one moment: exported or not, and why.
 
-    An exported decision carries its payload and the reason for each field; both may be built
-    only when first asked for (`build`), from the immutable state of the decision's moment.
+    The reasons are made with the verdict, by the same rule functions (their text is formatted
+    only when read). An exported decision carries its payload and the reason for each field;
+    both may be built only when first asked for (`build`), from the immutable state of the
+    decision's moment.
     """
 
-    __slots__ = (
-        "_build",
-        "_explain",
-        "_fields",
-        "_payload",
-        "_reasons",
-        "_rule",
-        "destination",
-        "exported",
-        "profile",
-    )
+    __slots__ = ("_build", "_fields", "_payload", "destination", "exported", "profile", "reasons")
 
     def __init__(
         self,
         destination: str,
         profile: str,
         exported: bool,
-        reasons: tuple[Reason, ...] | None = None,
+        reasons: tuple[Reason, ...],
         payload: dict[str, Any] | None = None,
         fields: tuple[FieldNote, ...] = (),
         build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
-        explain: Callable[[], tuple[Reason, ...]] | None = None,
-        rule: str | None = None,
     ):
-        if reasons is None and explain is None:
-            raise ValueError("a decision needs its reasons, or a way to explain itself")
+        if not reasons:
+            raise ValueError("a decision needs at least one reason")
         self.destination = destination
         self.profile = profile
         self.exported = exported
-        self._reasons = reasons
-        self._explain = explain
+        self.reasons = reasons
         self._payload = payload
         self._fields = fields
         self._build = build
-        self._rule = rule
 
     @property
     def rule(self) -> str:
-        """The rule id of the first reason: known without working out the reasons' text."""
-        return self._rule if self._rule is not None else self.reasons[0].rule
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        """Why: each reason names its rule. Worked out when first asked for, from the immutable
-        inputs of the decision's moment, so a replay of millions of events stays fast."""
-        if self._reasons is None:
-            if self._explain is None:  # __init__ refuses a decision with neither
-                raise AssertionError("a decision without reasons or a way to explain itself")
-            self._reasons = self._explain()
-            self._explain = None
-        return self._reasons
+        """The rule id of the first reason."""
+        return self.reasons[0].rule
 
     def _materialize(self) -> None:
         if self._build is not None:

@@ -6,7 +6,8 @@ each one exists there and is cited by at least one test.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from collections.abc import Callable
+from typing import Any, Literal
 
 RuleSet = Literal["seed", "current"]
 RULE_SETS: tuple[RuleSet, ...] = ("seed", "current")
@@ -88,19 +89,49 @@ RULES: dict[str, str] = {
 }
 
 
-class Reason(NamedTuple):
-    """One line of explanation, tied to the rule it comes from (a tuple: cheap to make by the
-    million)."""
+class Reason:
+    """One line of explanation, tied to the rule it comes from.
 
-    rule: str
-    text: str
+    A rule function decides and names its rule in the same pass; the text is only formatted when
+    someone reads it (`text`), so a replay of millions of events pays for a rule id and a tuple of
+    arguments, not for sentences nobody reads. `template` is a `str.format` pattern, or a function
+    of the arguments for the sentences that need a little logic.
+    """
+
+    __slots__ = ("args", "rule", "template")
+
+    def __init__(self, rule: str, template: str | Callable[..., str], *args: Any) -> None:
+        if rule not in RULES:  # the catalogue is enforced where it is used
+            raise KeyError(f"unknown rule id {rule!r}")
+        self.rule = rule
+        self.template = template
+        self.args = args
+
+    @property
+    def text(self) -> str:
+        template, args = self.template, self.args
+        if not isinstance(template, str):
+            return template(*args)
+        return template.format(*args) if args else template
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Reason({self.rule!r}, {self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return self.rule == other.rule and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.text))
 
     def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "text": self.text}
 
 
-def reason(rule: str, text: str) -> Reason:
-    """Make a `Reason`, refusing a rule id the catalogue does not know."""
-    if rule not in RULES:
-        raise KeyError(f"unknown rule id {rule!r}")
-    return Reason(rule, text)
+reason = Reason
+"""Make a `Reason`: `reason(rule, template, *args)`; an unknown rule id cannot be cited, and the
+arguments fill `template` only when the text is read."""

@@ -1,14 +1,16 @@
 """Trigger rules for streaming destinations: does this change export this profile, and why?
 
 One small function per rule; a destination type's rules are a tuple of them (`ENTERPRISE_TRIGGERS`,
-`SEGMENT_TRIGGERS`). Each returns findings: a reason, and whether the rule fired. A profile is
-exported when it may be (A2, and S-T4 for opted-out profiles) and at least one trigger fired.
+`SEGMENT_TRIGGERS`). Each decides and names its rule in the same pass: it returns findings, each a
+`Reason` (rule id and arguments, its text formatted only when read) and whether the rule fired. A
+profile is exported when it may be (`may_export`: A2, and S-T4 for opted-out profiles) and at
+least one trigger fired. `decide` and `activate` are the only verdicts: the replay and its
+explanation are the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .decision import Catalog, Decision, FieldNote
@@ -18,175 +20,174 @@ from .rules import Reason, reason
 from .state import ABSENT, Change, ProfileState
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    fired: bool
-    reason: Reason
+Finding = tuple[bool, Reason]
+"""What one trigger rule found: whether it fired, and why (a plain pair: cheap by the million)."""
+Findings = Sequence[Finding]
+TriggerRule = Callable[[StreamingDestination, Change], Findings]
+NONE: Findings = ()
 
 
-TriggerRule = Callable[[StreamingDestination, Change], list[Finding]]
+def _fired(rule: str, template: str | Callable[..., str], *args: Any) -> Finding:
+    return (True, Reason(rule, template, *args))
+
+
+def _quiet(rule: str, template: str | Callable[..., str], *args: Any) -> Finding:
+    return (False, Reason(rule, template, *args))
 
 
 def _status_move(old: str | None, new: str) -> str:
     return f"{old or 'null'} -> {new}" + (" (A1: 'exiting' in the docs)" if new == "exited" else "")
 
 
-def enterprise_membership(dest: StreamingDestination, change: Change) -> list[Finding]:
+def _mapped_move(seg: str, old: str | None, new: str) -> str:
+    return f"mapped segment {seg}: {_status_move(old, new)}"
+
+
+def enterprise_membership(dest: StreamingDestination, change: Change) -> Findings:
     """E-T1: a membership change in a mapped segment triggers; E-T4/A4: an unmapped one does not."""
-    out = []
-    for seg, (old, new) in change.segments.items():
-        if seg in dest.segments:
-            out.append(Finding(True, reason("E-T1", f"mapped segment {seg}: {_status_move(old, new)}")))
-        else:
-            out.append(
-                Finding(
-                    False,
-                    reason(
-                        "E-T4",
-                        f"segment {seg} changed but is not mapped; following A4, changes in "
-                        "unmapped segments do not trigger",
-                    ),
-                )
-            )
-    return out
+    if not change.segments:
+        return NONE
+    mapped = dest.mapped_segments
+    return [
+        (True, Reason("E-T1", _mapped_move, seg, old, new))
+        if seg in mapped
+        else _quiet(
+            "E-T4",
+            "segment {} changed but is not mapped; following A4, changes in unmapped segments do not trigger",
+            seg,
+        )
+        for seg, (old, new) in change.segments.items()
+    ]
 
 
-def enterprise_identity(dest: StreamingDestination, change: Change) -> list[Finding]:
+def enterprise_identity(dest: StreamingDestination, change: Change) -> Findings:
     """E-T2: any identity-map change triggers, in any namespace."""
     return [
-        Finding(
-            True,
-            reason(
-                "E-T2",
-                f"identity {ns}:{x} {how}; any identity change triggers, since identities cannot be mapped",
-            ),
+        _fired(
+            "E-T2",
+            "identity {}:{} {}; any identity change triggers, since identities cannot be mapped",
+            ns,
+            x,
+            how,
         )
         for ns, x, how in change.identities
     ]
 
 
-def enterprise_attributes(dest: StreamingDestination, change: Change) -> list[Finding]:
+def enterprise_attributes(dest: StreamingDestination, change: Change) -> Findings:
     """E-T3: any update of a mapped attribute triggers, a same-value overwrite too (E-S1)."""
-    out = []
+    if not change.attributes:
+        return NONE
+    mapped = dest.mapped_attributes
+    out: list[Finding] = []
     for path, (old, new) in change.attributes.items():
-        if path not in dest.attributes:
-            out.append(Finding(False, reason("E-T4", f"attribute {path} is not mapped")))
+        if path not in mapped:
+            out.append((False, Reason("E-T4", "attribute {} is not mapped", path)))
         elif old == new and old is not ABSENT:
             out.append(
-                Finding(
+                (
                     True,
-                    reason(
-                        "E-S1", f"mapped attribute {path} overwritten with the same value: still a change"
+                    Reason(
+                        "E-S1", "mapped attribute {} overwritten with the same value: still a change", path
                     ),
                 )
             )
         else:
-            out.append(Finding(True, reason("E-T3", f"mapped attribute {path} updated")))
+            out.append((True, Reason("E-T3", "mapped attribute {} updated", path)))
     return out
 
 
-def enterprise_consent(dest: StreamingDestination, change: Change) -> list[Finding]:
+def enterprise_consent(dest: StreamingDestination, change: Change) -> Findings:
     """E-S3: consent is not evaluated for enterprise destinations; A13: no event is sent."""
     if change.consent is None:
-        return []
+        return NONE
+    return (
+        _quiet(
+            "E-S3",
+            "consent {}: enterprise destinations do not evaluate consent, so nothing is sent (A13)",
+            change.consent[1],
+        ),
+    )
+
+
+def segment_membership(dest: StreamingDestination, change: Change) -> Findings:
+    """S-T1: a membership change in a mapped segment triggers; others do not (S-I4)."""
+    if not change.segments:
+        return NONE
+    mapped = dest.mapped_segments
     return [
-        Finding(
-            False,
-            reason(
-                "E-S3",
-                f"consent {change.consent[1]}: enterprise destinations do not evaluate consent, "
-                "so nothing is sent (A13)",
-            ),
-        )
+        (True, Reason("S-T1", _mapped_move, seg, old, new))
+        if seg in mapped
+        else (False, Reason("S-T1", "segment {} changed but is not mapped on this destination", seg))
+        for seg, (old, new) in change.segments.items()
     ]
 
 
-def segment_membership(dest: StreamingDestination, change: Change) -> list[Finding]:
-    """S-T1: a membership change in a mapped segment triggers; others do not (S-I4)."""
-    out = []
-    for seg, (old, new) in change.segments.items():
-        if seg in dest.segments:
-            out.append(Finding(True, reason("S-T1", f"mapped segment {seg}: {_status_move(old, new)}")))
-        else:
-            out.append(
-                Finding(False, reason("S-T1", f"segment {seg} changed but is not mapped on this destination"))
-            )
-    return out
+def _namespace(ns: str, x: str, how: str, mapped: bool) -> str:
+    return f"identity {ns}:{x} {how} in a {'mapped' if mapped else 'not mapped'} namespace"
 
 
-def segment_identity(dest: StreamingDestination, change: Change) -> list[Finding]:
+def segment_identity(dest: StreamingDestination, change: Change) -> Findings:
     """S-T2: an identity added or removed in a mapped namespace triggers; other namespaces do not."""
-    mapped = dest.identities if isinstance(dest, StreamingSegmentDestination) else ()
+    if not change.identities:
+        return NONE
+    mapped = dest.mapped_identities if isinstance(dest, StreamingSegmentDestination) else frozenset()
     return [
-        Finding(
-            ns in mapped,
-            reason(
-                "S-T2", f"identity {ns}:{x} {how} in a {'mapped' if ns in mapped else 'not mapped'} namespace"
-            ),
-        )
+        (ns in mapped, reason("S-T2", _namespace, ns, x, how, ns in mapped))
         for ns, x, how in change.identities
     ]
 
 
-def segment_attributes(dest: StreamingDestination, change: Change) -> list[Finding]:
+def _same_value(path: str, counts: bool) -> str:
+    return (
+        f"mapped attribute {path} overwritten with the same value; this destination "
+        f"{'counts' if counts else 'does not count'} that as an update (same_value_overwrite_triggers)"
+    )
+
+
+def segment_attributes(dest: StreamingDestination, change: Change) -> Findings:
     """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3)."""
+    if not change.attributes:
+        return NONE
+    mapped = dest.mapped_attributes
     counts_same = isinstance(dest, StreamingSegmentDestination) and dest.same_value_overwrite_triggers
-    out = []
+    out: list[Finding] = []
     for path, (old, new) in change.attributes.items():
-        if path not in dest.attributes:
-            out.append(Finding(False, reason("S-T3", f"attribute {path} is not mapped")))
+        if path not in mapped:
+            out.append((False, Reason("S-T3", "attribute {} is not mapped", path)))
         elif old == new and old is not ABSENT:
-            out.append(
-                Finding(
-                    counts_same,
-                    reason(
-                        "A3",
-                        f"mapped attribute {path} overwritten with the same value; this destination "
-                        f"{'counts' if counts_same else 'does not count'} that as an update "
-                        "(same_value_overwrite_triggers)",
-                    ),
-                )
-            )
+            out.append((counts_same, reason("A3", _same_value, path, counts_same)))
         else:
-            out.append(Finding(True, reason("S-T3", f"mapped attribute {path} updated")))
+            out.append((True, Reason("S-T3", "mapped attribute {} updated", path)))
     return out
 
 
-def segment_consent(dest: StreamingDestination, change: Change) -> list[Finding]:
+def segment_consent(dest: StreamingDestination, change: Change) -> Findings:
     """S-T4: with consent enforcement, an opt-out sends an audience-exited event."""
     if change.consent is None:
-        return []
-    enforced = isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement
-    if not enforced:
-        return [
-            Finding(
-                False,
-                reason(
-                    "S-T4",
-                    f"consent {change.consent[1]}, but automated consent enforcement is not configured here",
-                ),
-            )
-        ]
-    if change.consent[1] == "out":
-        return [
-            Finding(
-                True,
-                reason(
-                    "S-T4",
-                    "the profile opted out and consent enforcement is "
-                    "on: an audience-exited event stops targeting",
-                ),
-            )
-        ]
-    return [
-        Finding(
-            False,
-            reason(
+        return NONE
+    if not (isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement):
+        return (
+            _quiet(
                 "S-T4",
-                "the profile opted back in: nothing is sent now; its next relevant change is exported again",
+                "consent {}, but automated consent enforcement is not configured here",
+                change.consent[1],
             ),
         )
-    ]
+    if change.consent[1] == "out":
+        return (
+            _fired(
+                "S-T4",
+                "the profile opted out and consent enforcement is on: an audience-exited event "
+                "stops targeting",
+            ),
+        )
+    return (
+        _quiet(
+            "S-T4",
+            "the profile opted back in: nothing is sent now; its next relevant change is exported again",
+        ),
+    )
 
 
 ENTERPRISE_TRIGGERS: tuple[TriggerRule, ...] = (
@@ -209,8 +210,6 @@ def triggers_for(dest: StreamingDestination) -> tuple[TriggerRule, ...]:
 
 def may_export(dest: StreamingDestination, change: Change, state: ProfileState) -> Reason | None:
     """A2, and S-T4 for opted-out profiles: None when the profile may be exported, else why not."""
-    mapped = dest.mapped_segments
-    exiting = any(new == "exited" and seg in mapped for seg, (_, new) in change.segments.items())
     if (
         dest.type == "streaming-segment"
         and dest.consent_enforcement
@@ -222,7 +221,10 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState) 
             "the profile has opted out and consent enforcement is on: it is not "
             "exported until it opts back in",
         )
-    if exiting or not mapped.isdisjoint(state.active):
+    mapped = dest.mapped_segments
+    if not mapped.isdisjoint(state.active) or any(
+        new == "exited" and seg in mapped for seg, (_, new) in change.segments.items()
+    ):
         return None
     return reason(
         "A2",
@@ -231,113 +233,42 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState) 
     )
 
 
-def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
-    """Decide one streaming destination for one profile change (`state` is after the change).
+def _held_back(fired: Reason) -> str:
+    return f"would trigger ({fired.text}), but the profile is not exported, as said above"
 
-    The verdict comes from `verdict`; the reasons from `explain`, run only when someone reads them
-    (a property test holds the two to the same answer)."""
-    exported, opt_out, rule = verdict(dest, change, state)
-    why = lambda: explain(dest, change, state)[1]  # noqa: E731 - a thunk, kept small
-    if not exported:
-        return Decision(dest.id, state.id, False, explain=why, rule=rule)
+
+def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
+    """Decide one streaming destination for one profile change (`state` is after the change):
+    every trigger rule in turn, each with its reason; the payload is built when first read."""
+    if change.is_empty():
+        return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
+    fired: list[Reason] = []
+    quiet: list[Reason] = []
+    for trigger in ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS:
+        for hit, why in trigger(dest, change):
+            (fired if hit else quiet).append(why)
+    blocked = may_export(dest, change, state)
+    if not fired or blocked is not None:
+        held_back = [reason(r.rule, _held_back, r) for r in fired]
+        reasons = ([blocked] if blocked else []) + held_back + quiet
+        return Decision(dest.id, state.id, False, tuple(reasons or [_nothing_relevant(dest, change)]))
+    opt_out = any(r.rule == "S-T4" for r in fired)
     return Decision(
         dest.id,
         state.id,
         True,
-        explain=why,
-        rule=rule,
+        tuple(fired),
         build=lambda: build_payload(dest, state, change, catalog, opt_out=opt_out),
     )
 
 
-def verdict(dest: StreamingDestination, change: Change, state: ProfileState) -> tuple[bool, bool, str]:
-    """The decision without its reasons' text: (exported, is it a consent opt-out exit, the rule
-    id of its first reason).
-
-    The same rules as the trigger functions, written as plain conditions for speed; a property
-    test holds them to `explain`. An event has one action, so one kind of change at most."""
-    segments, attributes, identities, consent = (
-        change.segments,
-        change.attributes,
-        change.identities,
-        change.consent,
-    )
-    enterprise = dest.type == "streaming-profile"
-    if not (segments or attributes or identities or consent):
-        return False, False, "E-T5" if enterprise else "S-T5"
-    mapped = dest.mapped_segments
-    opting_out = consent is not None and consent[1] == "out"
-    enforced = isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement
-    if enforced and state.consent == "out" and not opting_out:  # S-T4: held back
-        return False, False, "S-T4"
-    exiting = any(new == "exited" and seg in mapped for seg, (_, new) in segments.items())
-    if not exiting and mapped.isdisjoint(state.active):  # A2
-        return False, False, "A2"
-    if segments:
-        if not mapped.isdisjoint(segments):
-            return True, False, "E-T1" if enterprise else "S-T1"
-        return False, False, "E-T4" if enterprise else "S-T1"
-    if identities:
-        if enterprise:
-            return True, False, "E-T2"
-        namespaces = dest.mapped_identities if isinstance(dest, StreamingSegmentDestination) else frozenset()
-        return any(ns in namespaces for ns, _, _ in identities), False, "S-T2"
-    if attributes:
-        return _attribute_verdict(dest, attributes, enterprise)
-    if enterprise:  # consent
-        return False, False, "E-S3"
-    return enforced and opting_out, enforced and opting_out, "S-T4"
-
-
-def _attribute_verdict(
-    dest: StreamingDestination, attributes: dict[str, tuple[Any, Any]], enterprise: bool
-) -> tuple[bool, bool, str]:
-    """E-T3/E-S1/E-T4 and S-T3/A3: the first firing attribute, else the first quiet one."""
-    mapped = dest.mapped_attributes
-    same_counts = enterprise or (
-        isinstance(dest, StreamingSegmentDestination) and dest.same_value_overwrite_triggers
-    )
-    first_quiet = ""
-    for path, (old, new) in attributes.items():
-        same = old is not ABSENT and old == new
-        if path not in mapped:
-            first_quiet = first_quiet or ("E-T4" if enterprise else "S-T3")
-        elif enterprise:
-            return True, False, "E-S1" if same else "E-T3"
-        elif same and not same_counts:
-            first_quiet = first_quiet or "A3"
-        else:
-            return True, False, "A3" if same else "S-T3"
-    return False, False, first_quiet
-
-
-def explain(
-    dest: StreamingDestination, change: Change, state: ProfileState
-) -> tuple[bool, tuple[Reason, ...], bool]:
-    """Every trigger rule in turn, with its reason: (exported, reasons, opt-out exit)."""
-    if change.is_empty():
-        return False, (_nothing_relevant(dest, change),), False
-    findings = [f for trigger in triggers_for(dest) for f in trigger(dest, change)]
-    fired = [f.reason for f in findings if f.fired]
-    quiet = [f.reason for f in findings if not f.fired]
-    blocked = may_export(dest, change, state)
-    if not fired or blocked is not None:
-        held_back = [
-            reason(r.rule, f"would trigger ({r.text}), but the profile is not exported, as said above")
-            for r in fired
-        ]
-        reasons = ([blocked] if blocked else []) + held_back + quiet
-        if not reasons:
-            reasons = [_nothing_relevant(dest, change)]
-        return False, tuple(reasons), False
-    opt_out = any(f.fired and f.reason.rule == "S-T4" for f in findings)
-    return True, tuple(fired), opt_out
-
-
 def _nothing_relevant(dest: StreamingDestination, change: Change) -> Reason:
     rule = "E-T5" if dest.type == "streaming-profile" else "S-T5"
-    what = "; ".join(change.notes) or "nothing changed"
-    return reason(rule, f"no relevant update ({what}): exports are incremental")
+    return reason(rule, "no relevant update ({}): exports are incremental", _notes(change))
+
+
+def _notes(change: Change) -> str:
+    return "; ".join(change.notes) or "nothing changed"
 
 
 def build_payload(
@@ -353,48 +284,32 @@ def build_payload(
     return segment_payload(dest, state, change, catalog, activation, opt_out)
 
 
-def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) -> Decision:
-    """E-T6/S-T6 (and A11): the backfill at activation, for one profile."""
-    if dest.mapped_segments.isdisjoint(state.active):
-        exported = False
-    else:
-        exported = not (
-            dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out"
-        )
-    why = lambda: explain_activation(dest, state, catalog)  # noqa: E731 - a thunk
-    backfill = "E-T6" if dest.type == "streaming-profile" else "S-T6"
-    if not exported:
-        held = not dest.mapped_segments.isdisjoint(state.active)
-        return Decision(dest.id, state.id, False, explain=why, rule="S-T4" if held else backfill)
-    return Decision(
-        dest.id,
-        state.id,
-        True,
-        explain=why,
-        rule=backfill,
-        build=lambda: build_payload(dest, state, Change(), catalog, activation=True),
-    )
-
-
-def explain_activation(
-    dest: StreamingDestination, state: ProfileState, catalog: Catalog
-) -> tuple[Reason, ...]:
-    """Why a profile is, or is not, backfilled at activation (E-T6/S-T6, A11, S-T4)."""
+def _backfill(dest: StreamingDestination, state: ProfileState) -> str:
     held = [seg for seg in dest.segments if state.holds(seg)]
+    statuses = ", ".join(state.segments[s].status for s in held)
+    return f"backfill at activation: holds mapped {', '.join(held)} ({statuses}) from before the mapping"
+
+
+def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) -> Decision:
+    """E-T6/S-T6 (and A11, S-T4): whether a profile is backfilled at activation, and why."""
     rule = "E-T6" if dest.type == "streaming-profile" else "S-T6"
-    if not held:
-        return (reason(rule, "holds none of the mapped segments at activation: nothing to backfill"),)
+    if dest.mapped_segments.isdisjoint(state.active):
+        why = reason(rule, "holds none of the mapped segments at activation: nothing to backfill")
+        return Decision(dest.id, state.id, False, (why,))
     if dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out":
-        return (reason("S-T4", "the profile has opted out and consent enforcement is on: not backfilled"),)
-    text = (
-        f"backfill at activation: holds mapped {', '.join(held)} "
-        f"({', '.join(state.segments[s].status for s in held)}) from before the mapping"
-    )
-    reasons = [reason(rule, text)]
+        why = reason("S-T4", "the profile has opted out and consent enforcement is on: not backfilled")
+        return Decision(dest.id, state.id, False, (why,))
+    reasons = [reason(rule, _backfill, dest, state)]
     if catalog.rules == "seed":
         reasons.append(
             reason(
                 "A11", "the older documentation is silent on backfill; exportkit backfills in both rule sets"
             )
         )
-    return tuple(reasons)
+    return Decision(
+        dest.id,
+        state.id,
+        True,
+        tuple(reasons),
+        build=lambda: build_payload(dest, state, Change(), catalog, activation=True),
+    )
