@@ -19,7 +19,6 @@ from .payload import enterprise_payload, segment_payload
 from .rules import Reason, reason
 from .state import ABSENT, Change, ProfileState
 
-
 Finding = tuple[bool, Reason]
 """What one trigger rule found: whether it fired, and why (a plain pair: cheap by the million)."""
 Findings = Sequence[Finding]
