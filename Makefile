@@ -52,7 +52,7 @@ app: $(STAMP) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, u
 
 golden: $(STAMP) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
 	$(PYTEST) tests --update-golden -q
-	$(BIN)/python -m exportkit.tools.notebooks
+	$(BIN)/python scripts/build_notebooks.py
 
 bench: $(STAMP) ## The benchmark (not a test): generated workloads, each figure beside its target.
 	$(BIN)/python bench/bench.py

@@ -16,8 +16,10 @@ from .core.model import (
 from .core.render import render_step, render_timeline, replay_document, to_json
 from .core.rules import RULES, Reason
 from .core.summary import Summary
-from .course.compare import Difference, compare, every_type
+from .course.compare import Difference, compare, compare_text, every_type, matrix_text, step_cells_text
+from .course.explore import remap
 from .course.generate import generate_scenario, write_scenario
+from .course.workloads import qualification_burst
 from .io.delivery import deliver
 from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
@@ -47,17 +49,22 @@ __all__ = [
     "StreamingSegmentDestination",
     "Summary",
     "compare",
+    "compare_text",
     "deliver",
     "every_type",
     "generate_scenario",
     "load_scenario",
+    "matrix_text",
     "parse_scenario",
+    "qualification_burst",
     "quiet_gc",
     "read_back",
+    "remap",
     "render_step",
     "render_timeline",
     "replay",
     "replay_document",
+    "step_cells_text",
     "to_json",
     "write_files",
     "write_scenario",

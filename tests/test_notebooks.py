@@ -7,9 +7,8 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+import jupytext
 import pytest
-
-from exportkit.tools.notebooks import parse_percent
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -20,7 +19,7 @@ COURSE = sorted(p.stem for p in SOURCES if re.match(r"\d\d_", p.stem))
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_committed_notebook_is_its_source_executed(source):
     """Editing a source without rebuilding (`make golden`) fails here, not in a review."""
-    built = [c.source for c in parse_percent(source.read_text()).cells]
+    built = [c.source for c in jupytext.read(source, fmt="py:percent").cells]
     committed = json.loads((NOTEBOOKS / f"{source.stem}.ipynb").read_text())
     assert ["".join(c["source"]) for c in committed["cells"]] == built
     assert all(

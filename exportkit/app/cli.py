@@ -23,6 +23,7 @@ from ..core.render import render_timeline, replay_document, to_json
 from ..core.summary import Summary
 from ..io.delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
 from ..io.files import write_files
+from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
 from .progress import Progress
@@ -39,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="replay a scenario and explain every export decision")
-    run.add_argument("scenario", help="a scenario file (YAML or JSON)")
+    run.add_argument(
+        "scenario", help="a scenario file (YAML or JSON), or the name of a bundled one, such as delorean"
+    )
     run.add_argument("--json", action="store_true", help="print the JSON document instead")
     run.add_argument(
         "--summary",
@@ -138,10 +141,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def scenario_file(argument: str) -> Path:
+    """The file a scenario argument names: a path, or the name of a bundled dataset
+    (`exportkit run delorean`). A name that is neither is left as a path for the loader to
+    report as missing."""
+    path = Path(argument)
+    if path.exists() or path.suffix:
+        return path
+    try:
+        return dataset_path(argument)
+    except KeyError:
+        return path
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.timeout <= 0 or args.retry_wait < 0:
         raise UsageError("--timeout must be positive and --retry-wait not negative")
-    scenario = load_scenario(args.scenario, rules=args.rules)
+    scenario = load_scenario(scenario_file(args.scenario), rules=args.rules)
     targets = _targets(args.deliver, scenario)
     out = Path(args.out) if args.out is not None else None
     if out is not None:
@@ -318,3 +334,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 def entry() -> None:  # pragma: no cover - console script
     sys.exit(main())
+
+
+__all__ = ["UsageError", "entry", "main", "scenario_file"]

@@ -12,13 +12,15 @@ import socket
 import subprocess
 import sys
 import time
+from importlib.resources import files
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlencode
 
 from ..io.library import DEFAULT_SCENARIO
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "demo.ipynb"
+# `notebooks/demo.ipynb` in the repository, installed in the package exportkit.notebooks.
+NOTEBOOK = Path(str(files("exportkit.notebooks") / "demo.ipynb"))
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0

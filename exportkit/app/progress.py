@@ -52,3 +52,6 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self.enabled and self.tty:
             self._draw(end="\n")
+
+
+__all__ = ["MIN_ITEMS", "Progress"]

@@ -97,3 +97,6 @@ class Catalog:
     segments: dict[str, Segment]
     activated_at: datetime
     rules: RuleSet
+
+
+__all__ = ["Catalog", "Decision", "FieldNote"]

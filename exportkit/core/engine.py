@@ -259,4 +259,4 @@ class Replayer:
         )
 
 
-__all__ = ["End", "Replay", "Replayer", "Step", "replay"]
+__all__ = ["End", "Replay", "Replayer", "Step", "quiet_gc", "replay"]

@@ -432,3 +432,40 @@ def iso(moment: datetime) -> str:
     if moment.utcoffset():  # every time on the scenario clock is UTC already; others convert
         moment = moment.astimezone(UTC)
     return moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
+__all__ = [
+    "ACTIVE",
+    "BATCH_AGE_RANGE",
+    "DESTINATION_ACTIONS",
+    "EVENTS_IN_BATCH_RANGE",
+    "HOURLY",
+    "NAME",
+    "PROFILE_ACTIONS",
+    "XDM_PATH",
+    "Aggregation",
+    "AggregationKey",
+    "AnyDestination",
+    "BatchDestination",
+    "BatchSegment",
+    "Consent",
+    "Destination",
+    "DestinationAction",
+    "DestinationBase",
+    "Event",
+    "EventKind",
+    "Profile",
+    "ProfileAction",
+    "Scalar",
+    "Scenario",
+    "Schedule",
+    "Segment",
+    "Status",
+    "StreamingDestination",
+    "StreamingProfileDestination",
+    "StreamingSegmentDestination",
+    "aggregation_problem",
+    "first_duplicate",
+    "iso",
+    "path_problem",
+]

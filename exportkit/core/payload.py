@@ -315,3 +315,6 @@ def segment_payload(
             )
     payload["identityMap"] = identity_map
     return payload, tuple(notes)
+
+
+__all__ = ["enterprise_payload", "nest", "segment_payload", "shown_status"]

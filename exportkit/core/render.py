@@ -141,3 +141,17 @@ def render_timeline(result: Replay, payload: bool = True) -> str:
         lines += render_step(step, payload)
     lines += ["", *render_end(result)]
     return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "describe_event",
+    "end_document",
+    "render_activation",
+    "render_decision",
+    "render_end",
+    "render_step",
+    "render_timeline",
+    "replay_document",
+    "step_document",
+    "to_json",
+]

@@ -135,3 +135,6 @@ class Reason:
 reason = Reason
 """Make a `Reason`: `reason(rule, template, *args)`; an unknown rule id cannot be cited, and the
 arguments fill `template` only when the text is read."""
+
+
+__all__ = ["RULES", "RULE_SETS", "Reason", "RuleSet", "reason"]

@@ -206,3 +206,6 @@ def evaluate(
             state.id, state.identities, state.attributes, segments, state.consent, state.active
         )
     return moved
+
+
+__all__ = ["ABSENT", "Change", "Membership", "ProfileState", "apply_event", "evaluate"]

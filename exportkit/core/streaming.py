@@ -312,3 +312,25 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
         tuple(reasons),
         build=lambda: build_payload(dest, state, Change(), catalog, activation=True),
     )
+
+
+__all__ = [
+    "ENTERPRISE_TRIGGERS",
+    "SEGMENT_TRIGGERS",
+    "Finding",
+    "Findings",
+    "TriggerRule",
+    "activate",
+    "build_payload",
+    "decide",
+    "enterprise_attributes",
+    "enterprise_consent",
+    "enterprise_identity",
+    "enterprise_membership",
+    "may_export",
+    "segment_attributes",
+    "segment_consent",
+    "segment_identity",
+    "segment_membership",
+    "triggers_for",
+]

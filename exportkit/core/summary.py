@@ -106,3 +106,6 @@ class Summary:
                 )
             lines.append("  rules: " + ", ".join(f"{r} {n}" for r, n in c["rules"].items()))
         return "\n".join(lines) + "\n"
+
+
+__all__ = ["Summary"]

@@ -370,3 +370,15 @@ def compare_text(differences: list[Difference], label_a: str = "A", label_b: str
         lines.append(f"  {label_a}: {d.a}")
         lines.append(f"  {label_b}: {d.b}")
     return "\n".join(lines)
+
+
+__all__ = [
+    "Cell",
+    "Difference",
+    "compare",
+    "compare_text",
+    "every_type",
+    "matrix",
+    "matrix_text",
+    "step_cells_text",
+]

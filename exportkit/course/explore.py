@@ -161,3 +161,6 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
         if destination in (None, d.destination):
             lines += render_decision(d)
     return "\n".join(lines)
+
+
+__all__ = ["ReplayCache", "attribute_paths", "namespaces", "remap", "step_report", "streaming_destinations"]

@@ -214,3 +214,6 @@ def write_scenario(document: dict[str, Any], path: str | Path) -> Path:
                 out.write("\n]")
             out.write("}\n")
     return path
+
+
+__all__ = ["destinations", "generate_scenario", "write_scenario"]

@@ -2,3 +2,5 @@
 
 Scenario files, export files, HTTP delivery, the receiver and the dataset library.
 """
+
+__all__: list[str] = []  # a namespace: import from its modules

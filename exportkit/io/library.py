@@ -1,4 +1,4 @@
-"""Where scenarios come from: the library in `datasets/`, the demo's deep links into it, and files
+"""Where scenarios come from: the library of bundled datasets, the demo's deep links into it, and files
 a learner uploads.
 
 `parse_query` reads a query string such as `scenario=delorean&step=4` into a `DemoRequest`; it never
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from ..core.model import Scenario
 from .loader import ScenarioError, parse_scenario
 
-DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+# `datasets/` at the top of the repository, installed as the package exportkit.datasets.
+DATASETS = Path(str(files("exportkit.datasets")))
 SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_SCENARIO = "delorean"
 

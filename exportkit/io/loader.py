@@ -378,3 +378,6 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
         node = child
         line = node.start_mark.line + 1
     return line
+
+
+__all__ = ["ScenarioError", "build_scenario", "load_scenario", "parse_scenario"]

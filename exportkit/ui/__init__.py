@@ -1,9 +1,42 @@
 """Widgets for notebooks and the demo app: thin clients of the core, and the only part of exportkit
-that imports ipywidgets (the core never imports this package)."""
+that imports ipywidgets (the core never imports this package). Needs the `notebooks` extra."""
 
 from .app import App, from_query_string
+from .batch_view import (
+    BatchWeekView,
+    folder_listing,
+    previous_files,
+    replay_week,
+    show_file,
+    week_files,
+    week_text,
+    write_week,
+)
+from .compare_view import WhatIfView, differences_frame, matrix_styler
+from .microbatching import describe_messages, live_delivery, messages_of, plot_buffers
 from .quiz_view import QuizView
 from .scenario_loader import ScenarioLoader
 from .streaming_view import StreamingExplorer
 
-__all__ = ["App", "QuizView", "ScenarioLoader", "StreamingExplorer", "from_query_string"]
+__all__ = [
+    "App",
+    "BatchWeekView",
+    "QuizView",
+    "ScenarioLoader",
+    "StreamingExplorer",
+    "WhatIfView",
+    "describe_messages",
+    "differences_frame",
+    "folder_listing",
+    "from_query_string",
+    "live_delivery",
+    "matrix_styler",
+    "messages_of",
+    "plot_buffers",
+    "previous_files",
+    "replay_week",
+    "show_file",
+    "week_files",
+    "week_text",
+    "write_week",
+]

@@ -178,3 +178,6 @@ class WhatIfView:
         from IPython.display import display
 
         display(self.widget)
+
+
+__all__ = ["WhatIfView", "differences_frame", "matrix_frame", "matrix_styler"]

@@ -162,3 +162,6 @@ class StreamingExplorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+__all__ = ["REPORT_STYLE", "StreamingExplorer"]

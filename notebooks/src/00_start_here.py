@@ -33,7 +33,7 @@
 
 # %%
 from exportkit import load_scenario, replay
-from exportkit.ui.compare_view import matrix_styler
+from exportkit.ui import matrix_styler
 
 result = replay(load_scenario("../datasets/delorean.yaml"))  # paths are relative to this notebook
 matrix_styler(result, uuid="start", steps=range(1, 8), destinations=["http-api", "adnet"])

@@ -6,7 +6,7 @@
 # %%
 import tempfile
 
-from exportkit.ui.batch_view import (
+from exportkit.ui import (
     BatchWeekView, folder_listing, previous_files, replay_week, show_file, week_files,
     week_text, write_week,
 )

@@ -12,9 +12,8 @@
 # batch destinations disagree on their files.
 
 # %%
-from exportkit import load_scenario, replay
-from exportkit.course.compare import every_type, matrix_text, step_cells_text
-from exportkit.ui.compare_view import matrix_styler
+from exportkit import every_type, load_scenario, matrix_text, replay, step_cells_text
+from exportkit.ui import matrix_styler
 
 SCENARIO = "../datasets/delorean.yaml"
 result = replay(every_type(load_scenario(SCENARIO), "http-api"))

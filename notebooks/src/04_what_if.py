@@ -6,10 +6,8 @@
 # rule behind each side.
 
 # %%
-from exportkit import load_scenario, replay
-from exportkit.course.compare import compare, compare_text
-from exportkit.course.explore import remap
-from exportkit.ui.compare_view import WhatIfView, differences_frame
+from exportkit import compare, compare_text, load_scenario, remap, replay
+from exportkit.ui import WhatIfView, differences_frame
 
 SCENARIO = "../datasets/delorean.yaml"
 scenario = load_scenario(SCENARIO)

@@ -17,9 +17,8 @@
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from exportkit import replay
-from exportkit.ui.microbatching import describe_messages, live_delivery, messages_of, plot_buffers
-from exportkit.course.workloads import qualification_burst
+from exportkit import qualification_burst, replay
+from exportkit.ui import describe_messages, live_delivery, messages_of, plot_buffers
 
 # %% [markdown]
 # Parameters: how many profiles qualify, over how long, and the seed of the (deterministic) burst.

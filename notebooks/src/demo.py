@@ -10,7 +10,7 @@
 # NBVAL_IGNORE_OUTPUT
 import os
 
-from exportkit.ui.app import from_query_string
+from exportkit.ui import from_query_string
 
 app = from_query_string(os.environ.get("QUERY_STRING", ""))  # Voila passes ?scenario=…&step=…
 app

@@ -1,0 +1,1 @@
+"""The bundled scenarios, installed as the package `exportkit.datasets` (see pyproject.toml)."""
