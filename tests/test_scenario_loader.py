@@ -30,7 +30,7 @@ VALID = DELOREAN.read_text(encoding="utf-8")
         pytest.param(
             "bad.yaml",
             b"name: x\nsegments: [\n",
-            "bad.yaml:3: is not valid YAML: expected the node content, but found '<stream end>'",
+            "bad.yaml:3: is not valid YAML: did not find expected node content",
             id="yaml-syntax",
         ),
         pytest.param(
@@ -42,7 +42,25 @@ VALID = DELOREAN.read_text(encoding="utf-8")
             "doc.yaml:81: events[10].profile: unknown profile 'emmett'",
             id="unknown-profile",
         ),
-        pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml: is not UTF-8 text (byte 0)", id="not-text"),
+        pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml:1: is UTF-16 text; save it as UTF-8", id="utf-16"),
+        pytest.param(
+            "bin.yaml",
+            b"a: 1\n\x80",
+            "bin.yaml:2: is not UTF-8 text (byte 0x80); save it as UTF-8",
+            id="not-text",
+        ),
+        pytest.param(
+            "bin.yaml",
+            b"\x00\x01",
+            "bin.yaml:1: holds a NUL character: a binary file, not a YAML or JSON text",
+            id="binary",
+        ),
+        pytest.param(
+            "dup.yaml",
+            "name: a\nname: b\n",
+            "dup.yaml:2: the key 'name' is given twice in one mapping; keep one",
+            id="duplicate-key",
+        ),
         pytest.param(
             "empty.yaml",
             "name: e\nsegments: []\nprofiles: []\ndestinations: []\nevents: []\n",

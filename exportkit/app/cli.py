@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,8 +156,7 @@ def scenario_file(argument: str) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.timeout <= 0 or args.retry_wait < 0:
-        raise UsageError("--timeout must be positive and --retry-wait not negative")
+    _check_options(args)
     scenario = load_scenario(scenario_file(args.scenario), rules=args.rules)
     targets = _targets(args.deliver, scenario)
     out = Path(args.out) if args.out is not None else None
@@ -207,6 +207,25 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+MAX_WAIT = 60.0
+"""The longest --timeout or --retry-wait taken: a minute, far above M7's 2 s."""
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse unusable options before anything is read, sent or written."""
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_WAIT):
+        raise UsageError(f"--timeout takes seconds above 0 and at most {MAX_WAIT:g}, not {args.timeout:g}")
+    if not (math.isfinite(args.retry_wait) and 0 <= args.retry_wait <= MAX_WAIT):
+        raise UsageError(f"--retry-wait takes seconds from 0 to {MAX_WAIT:g}, not {args.retry_wait:g}")
+    if args.out is not None and not args.out.strip():
+        raise UsageError("--out takes a folder name; an empty name would write into the current folder")
+    if args.summary and args.deliver:
+        raise UsageError(
+            "--summary counts messages without keeping them, so it cannot --deliver them; "
+            "run without --summary to deliver"
+        )
 
 
 def _summarise(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
@@ -293,6 +312,10 @@ def _generate(args: argparse.Namespace) -> int:
 def _receive(args: argparse.Namespace) -> int:
     if args.fail_first < 0 or args.delay < 0 or not 0 <= args.port <= 65535:
         raise UsageError("--fail-first, --delay and --port cannot be negative (and a port is at most 65535)")
+    if not (math.isfinite(args.delay) and args.delay <= MAX_WAIT):
+        raise UsageError(f"--delay takes seconds from 0 to {MAX_WAIT:g}, not {args.delay:g}")
+    if Path(args.out).is_dir() or not args.out.strip():
+        raise UsageError(f"--out {args.out!r}: give a file to record to, not a folder")
     try:
         receiver = Receiver(
             Path(args.out),

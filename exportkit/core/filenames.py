@@ -48,6 +48,8 @@ def template_problem(template: str) -> str | None:
         return "a lone % is not a macro; macros look like %SEGMENT_ID% (B-F4)"
     if "%DATETIME%" in template and "%TIMESTAMP%" in template:
         return "%TIMESTAMP% cannot be combined with %DATETIME% (B-F4)"
+    if any(ord(c) < 32 or c == "\x7f" for c in template):
+        return "a file name cannot contain control characters (a NUL byte, a line break, a tab)"
     if "/" in template or "\\" in template:
         return "a file name cannot contain / or \\; it names a file, not a folder"
     if len(template) > MAX_NAME:

@@ -7,13 +7,14 @@ rule set) is checked by `exportkit.loader`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from .filenames import template_problem
 from .rules import RuleSet
@@ -62,6 +63,19 @@ def _check_unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     return values
 
 
+MAX_TICK_SECONDS = 7 * 86400
+"""The longest tick between two events without a time: a week (a huge tick overflows the calendar)."""
+
+
+class Limits(Frozen):
+    """How much work a small file may ask for before exportkit refuses it (raise them here)."""
+
+    runs_between_events: Annotated[StrictInt, Field(ge=1)] = 1000
+    """Scheduled batch runs (B-T3) that may fall due between two events of the scenario."""
+    files_per_run: Annotated[StrictInt, Field(ge=1)] = 1000
+    """Parts one batch file may be split into (B-F2), counted with every profile in the file."""
+
+
 class Segment(Frozen):
     """A segment (audience) definition."""
 
@@ -86,19 +100,30 @@ class Profile(Frozen):
             return {ns: [ids] if isinstance(ids, str) else ids for ns, ids in value.items()}
         return value
 
+    @field_validator("identities", mode="after")
+    @classmethod
+    def _identity_values(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for ns, ids in value.items():
+            if not ids:
+                raise ValueError(f"{ns}: give at least one id, or leave the namespace out")
+        return value
+
     @field_validator("attributes")
     @classmethod
     def _attribute_paths(cls, value: dict[str, Scalar]) -> dict[str, Scalar]:
         _check_paths(tuple(value))
+        for path, v in value.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"{path}: {v} is not a value an export can carry; give a finite number")
         return value
 
 
 class AggregationKey(Frozen):
     """M6: how a configurable aggregation policy groups profiles into calls."""
 
-    segment_id: bool = False
-    segment_status: bool = False
-    identity: bool = False
+    segment_id: StrictBool = False
+    segment_status: StrictBool = False
+    identity: StrictBool = False
 
     @model_validator(mode="after")
     def _status_needs_segment(self) -> AggregationKey:
@@ -111,9 +136,9 @@ class Aggregation(Frozen):
     """M3-M5: the aggregation policy of a streaming destination."""
 
     type: Literal["best_effort", "configurable"]
-    max_users_per_request: int | None = None
-    max_batch_age_seconds: int | None = None
-    max_events_in_batch: int | None = None
+    max_users_per_request: StrictInt | None = None
+    max_batch_age_seconds: StrictInt | None = None
+    max_events_in_batch: StrictInt | None = None
     key: AggregationKey = AggregationKey()
 
     @model_validator(mode="after")
@@ -203,8 +228,8 @@ class StreamingProfileDestination(_Streaming):
     """An enterprise destination: HTTP API, Amazon Kinesis, Azure Event Hubs."""
 
     type: Literal["streaming-profile"]
-    include_segment_names: bool = False
-    include_segment_timestamps: bool = False
+    include_segment_names: StrictBool = False
+    include_segment_timestamps: StrictBool = False
 
 
 class StreamingSegmentDestination(_Streaming):
@@ -212,9 +237,9 @@ class StreamingSegmentDestination(_Streaming):
 
     type: Literal["streaming-segment"]
     identities: tuple[str, ...] = ()
-    consent_enforcement: bool = False
-    same_value_overwrite_triggers: bool = False
-    include_unchanged_segments: bool = False
+    consent_enforcement: StrictBool = False
+    same_value_overwrite_triggers: StrictBool = False
+    include_unchanged_segments: StrictBool = False
 
     @cached_property
     def mapped_identities(self) -> frozenset[str]:
@@ -248,6 +273,35 @@ class Schedule(Frozen):
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
             return f"{value // 60:02d}:{value % 60:02d}"
         return value
+
+    @field_validator("once", mode="before")
+    @classmethod
+    def _once_with_zone(cls, value: Any) -> Any:
+        """B-T3: a `once` time must say its zone; an unquoted YAML date has no time at all."""
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError(
+                    f"{value.isoformat()} has no time zone; write it with one, such as 2025-01-02T17:00:00Z"
+                )
+            return value.astimezone(UTC)
+        if isinstance(value, date):
+            raise ValueError(
+                f"{value.isoformat()} is a date; once needs a time with its zone, in quotes, "
+                f'such as "{value.isoformat()}T17:00:00Z"'
+            )
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"{value!r} is not an ISO 8601 time such as 2025-01-02T17:00:00Z") from None
+            if moment.tzinfo is None:
+                raise ValueError(f"{value!r} has no time zone; add one, such as {value}Z")
+            return moment.astimezone(UTC)
+        if value is None:
+            return value
+        raise ValueError(
+            f"must be a time with its zone, such as 2025-01-02T17:00:00Z, not {type(value).__name__}"
+        )
 
     @field_validator("every", mode="before")
     @classmethod
@@ -308,13 +362,13 @@ class BatchDestination(DestinationBase):
     type: Literal["batch"]
     segments: Annotated[tuple[BatchSegment, ...], Field(min_length=1)]
     identity: str | None = None
-    include_status: bool = False
+    include_status: StrictBool = False
     mandatory: tuple[str, ...] = ()
     dedup_key: tuple[str, ...] = ()
     format: Literal["csv", "json", "parquet"] = "csv"
     compression: Literal["none", "gzip"] = "none"
     file_name: str | None = None
-    max_rows: Annotated[int, Field(ge=1)] = 5_000_000
+    max_rows: Annotated[StrictInt, Field(ge=1)] = 5_000_000
 
     @field_validator("segments")
     @classmethod
@@ -406,7 +460,8 @@ class Scenario(Frozen):
     description: str = ""
     rules: RuleSet = "seed"
     start: datetime
-    tick_seconds: Annotated[StrictInt, Field(ge=1)] = 60
+    tick_seconds: Annotated[StrictInt, Field(ge=1, le=MAX_TICK_SECONDS)] = 60
+    limits: Limits = Limits()
     segments: tuple[Segment, ...]
     profiles: tuple[Profile, ...]
     destinations: tuple[Destination, ...]

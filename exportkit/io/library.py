@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 from ..core.model import Scenario
 from .loader import ScenarioError, parse_scenario
+from .scenario_text import TextProblem, decode
 
 # `datasets/` at the top of the repository, installed as the package exportkit.datasets.
 DATASETS = Path(str(files("exportkit.datasets")))
@@ -77,9 +78,9 @@ def load_upload(name: str, content: bytes | str) -> Scenario | str:
     cannot be explored (for a bad file, the `ScenarioError` text: file, line, place, problem)."""
     if isinstance(content, bytes):
         try:
-            content = content.decode("utf-8")
-        except UnicodeDecodeError as err:
-            return f"{name}: is not UTF-8 text (byte {err.start})"
+            content = decode(content)
+        except TextProblem as err:
+            return str(ScenarioError(name, "", err.problem, err.line))
     try:
         scenario = parse_scenario(content, source=name, json_text=name.lower().endswith(".json"))
     except ScenarioError as err:

@@ -7,17 +7,19 @@ valid, so a caller never holds a half-checked scenario.
 
 from __future__ import annotations
 
-import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ..core.engine import quiet_gc
 from ..core.model import (
     DESTINATION_ACTIONS,
+    HOURLY,
+    MAX_TICK_SECONDS,
     PROFILE_ACTIONS,
     Aggregation,
     BatchDestination,
@@ -29,13 +31,28 @@ from ..core.model import (
     path_problem,
 )
 from ..core.rules import RULE_SETS, RuleSet
+from .scenario_text import (
+    Lines,
+    TextProblem,
+    check_text,
+    decode,
+    json_line,
+    parse_json,
+    parse_yaml,
+    read_bytes,
+    yaml_line,
+)
 
 DEFAULT_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
 SCALARS = (str, int, float, bool, type(None))
 
 ACTIONS = frozenset(PROFILE_ACTIONS) | frozenset(DESTINATION_ACTIONS) | {"evaluate"}
-EVENT_KEYS = ACTIONS | {"profile", "at"}
+PROFILE_ACTION_SET = frozenset(PROFILE_ACTIONS)
+ID_ACTIONS = frozenset({"qualify", "exit", "run", "export_now", "flush"})
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class ScenarioError(Exception):
@@ -54,13 +71,15 @@ class _Problem(Exception):
 
 
 def load_scenario(path: str | Path, rules: RuleSet | None = None) -> Scenario:
-    """Load and validate a scenario file; `rules` overrides the file's own rule set."""
+    """Load and validate a scenario file; `rules` overrides the file's own rule set.
+
+    Only a regular UTF-8 file of at most `MAX_BYTES` is read (see `scenario_text`)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ScenarioError(str(path), "", f"cannot be read ({err.strerror or err})") from None
-    return parse_scenario(text, source=str(path), rules=rules, json_text=path.suffix == ".json")
+        text = decode(read_bytes(path))
+    except TextProblem as err:
+        raise ScenarioError(str(path), "", err.problem, err.line) from None
+    return _parse(text, str(path), rules, json_text=path.suffix.lower() == ".json")
 
 
 def parse_scenario(
@@ -68,18 +87,26 @@ def parse_scenario(
 ) -> Scenario:
     """Validate a scenario given as YAML or JSON text."""
     try:
-        data = json.loads(text) if json_text else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as err:
-        line = _syntax_line(err)
-        raise ScenarioError(
-            source, "", f"is not valid {'JSON' if json_text else 'YAML'}: {_syntax_problem(err)}", line
-        ) from None
-    try:
-        return build_scenario(data, rules)
-    except _Problem as problem:
-        raise ScenarioError(
-            source, _place(problem.loc), problem.problem, _line_of(text, problem.loc)
-        ) from None
+        check_text(text)
+    except TextProblem as err:
+        raise ScenarioError(source, "", err.problem, err.line) from None
+    return _parse(text, source, rules, json_text)
+
+
+def _parse(text: str, source: str, rules: RuleSet | None, json_text: bool) -> Scenario:
+    with quiet_gc():  # millions of small objects and no cycles: the collector would only rescan them
+        lines: Lines = {}
+        try:
+            data = parse_json(text) if json_text else None
+            if not json_text:
+                data, lines = parse_yaml(text)
+        except TextProblem as err:
+            raise ScenarioError(source, "", err.problem, err.line) from None
+        try:
+            return build_scenario(data, rules)
+        except _Problem as problem:
+            line = json_line(text, problem.loc) if json_text else yaml_line(data, lines, problem.loc)
+            raise ScenarioError(source, _place(problem.loc), problem.problem, line) from None
 
 
 def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
@@ -97,9 +124,8 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
         if not isinstance(data[key], list):
             raise _Problem((key,), f"must be a list, not {_kind(data[key])}")
 
-    raw_events = data["events"]
     start = _start(data)
-    parsed = [_event(raw, i) for i, raw in enumerate(raw_events)]
+    parsed = [_event(raw, i) for i, raw in enumerate(data["events"])]
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
@@ -139,38 +165,76 @@ def _time(value: Any, loc: tuple[Any, ...]) -> datetime:
             raise _Problem(loc, f"{value!r} is not an ISO 8601 time such as 2025-01-01T09:00:00Z") from None
     if not isinstance(value, datetime):
         raise _Problem(loc, f"must be an ISO 8601 time, not {_kind(value)}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return _in_range(moment, loc)
 
 
-def _event(raw: Any, i: int) -> dict[str, Any]:
-    loc: tuple[Any, ...] = ("events", i)
-    if not isinstance(raw, dict):
+def _in_range(moment: datetime, loc: tuple[Any, ...]) -> datetime:
+    """Times stay between 1970 and 2200: a file name's %TIMESTAMP% keeps its 10 digits and
+    schedule arithmetic never leaves the calendar (year 9999 + a day overflows)."""
+    if not EARLIEST <= moment < LATEST:
         raise _Problem(
-            loc, f"an event must be a mapping such as {{profile: marty, qualify: seg}}, not {_kind(raw)}"
+            loc,
+            f"{iso(moment)} is outside the times exportkit replays ({iso(EARLIEST)} to before {iso(LATEST)})",
         )
-    known = ACTIONS
+    return moment
+
+
+def _clock(parsed: list[tuple[Any, Any, Any, Any]], start: datetime, tick: timedelta) -> list[Event]:
+    """Every event put on the clock, in order (the hot loop of a large load)."""
+    out: list[Event] = []
+    append = out.append
+    previous = start
+    for i, (kind, profile, value, at) in enumerate(parsed):
+        if at is None:
+            at = previous + tick
+            if at >= LATEST:
+                _in_range(at, ("events", i))
+        else:
+            at = _time(at, ("events", i, "at"))
+            if at < previous:
+                what = "the previous event" if i else "the scenario start"
+                raise _Problem(
+                    ("events", i, "at"),
+                    f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
+                )
+        append(Event(at, kind, profile, value))
+        previous = at
+    return out
+
+
+def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
+    if type(raw) is not dict:
+        raise _Problem(
+            ("events", i),
+            f"an event must be a mapping such as {{profile: marty, qualify: seg}}, not {_kind(raw)}",
+        )
+    kind = None
     for key in raw:
-        if key not in EVENT_KEYS:
+        if key in ACTIONS:
+            if kind is not None:
+                found = " and ".join(repr(a) for a in raw if a in ACTIONS)
+                raise _Problem(("events", i), f"an event needs exactly one action, found {found}")
+            kind = key
+        elif key != "profile" and key != "at":
             raise _Problem(
-                loc + (key,),
-                f"unknown key {key!r}; an event takes at, profile and one of {', '.join(sorted(known))}",
+                ("events", i, key),
+                f"unknown key {key!r}; an event takes at, profile and one of {', '.join(sorted(ACTIONS))}",
             )
-    actions = [k for k in raw if k in known]
-    if len(actions) != 1:
-        found = " and ".join(repr(a) for a in actions) if actions else "none"
-        raise _Problem(loc, f"an event needs exactly one action, found {found}")
-    kind = actions[0]
-    value = raw[kind]
-    vloc = loc + (kind,)
-    if kind in PROFILE_ACTIONS:
+    if kind is None:
+        raise _Problem(("events", i), "an event needs exactly one action, found none")
+    profile = raw.get("profile")
+    if kind in PROFILE_ACTION_SET:
         if "profile" not in raw:
-            raise _Problem(loc, f"a {kind} event needs a profile")
-        if not isinstance(raw["profile"], str):
-            raise _Problem(loc + ("profile",), f"must be a profile id, not {_kind(raw['profile'])}")
+            raise _Problem(("events", i), f"a {kind} event needs a profile")
+        if type(profile) is not str:
+            raise _Problem(("events", i, "profile"), f"must be a profile id, not {_kind(profile)}")
     elif "profile" in raw:
-        raise _Problem(loc + ("profile",), f"a {kind} event does not take a profile")
-    value = _action_value(kind, value, vloc)
-    return {"kind": kind, "profile": raw.get("profile"), "value": value, "at": raw.get("at")}
+        raise _Problem(("events", i, "profile"), f"a {kind} event does not take a profile")
+    value = raw[kind]
+    if not (kind in ID_ACTIONS and type(value) is str):  # the common case needs no more checks
+        value = _action_value(kind, value, ("events", i, kind))
+    return kind, profile, value, raw.get("at")
 
 
 def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
@@ -194,6 +258,8 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
             _path(path, loc + (path,))
             if not isinstance(v, SCALARS):
                 raise _Problem(loc + (path,), f"must be a single value, not {_kind(v)}")
+            if isinstance(v, float) and not math.isfinite(v):
+                raise _Problem(loc + (path,), f"{v} is not a value an export can carry; give a finite number")
         return dict(value)
     if kind == "unset":
         paths = [value] if isinstance(value, str) else value
@@ -212,6 +278,9 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
         ids = [ids] if isinstance(ids, str | int) else ids
         if not isinstance(ns, str) or not isinstance(ids, list) or not ids:
             raise _Problem(loc + (ns,), "must be an id or a non-empty list of ids")
+        for j, x in enumerate(ids):  # ids are text; a whole number is taken as its digits
+            if not isinstance(x, str | int) or isinstance(x, bool):
+                raise _Problem(loc + (ns, j), f"must be an id (text), not {_kind(x)}")
         out[ns] = tuple(str(x) for x in ids)
     return out
 
@@ -220,22 +289,6 @@ def _path(path: Any, loc: tuple[Any, ...]) -> None:
     problem = path_problem(path)
     if problem is not None:
         raise _Problem(loc, problem)
-
-
-def _clock(events: list[dict[str, Any]], start: datetime, tick: timedelta) -> list[Event]:
-    out: list[Event] = []
-    previous = start
-    for i, ev in enumerate(events):
-        at = _time(ev["at"], ("events", i, "at")) if ev["at"] is not None else previous + tick
-        if at < previous:
-            what = "the previous event" if i else "the scenario start"
-            raise _Problem(
-                ("events", i, "at"),
-                f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
-            )
-        out.append(Event(at, ev["kind"], ev["profile"], ev["value"]))
-        previous = at
-    return out
 
 
 def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
@@ -277,6 +330,59 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
                 else f"unknown destination {ev.value!r}"
             )
             raise _Problem(loc, problem)
+    _check_batch_work(s)
+
+
+def _check_batch_work(s: Scenario) -> None:
+    """B-T3, B-F2: a `once` time inside the replay, and bounded work from a small file.
+
+    A `once` time at or before the scenario start would never fire. Scheduled runs between two
+    events, and parts of one split file, are bounded by `Scenario.limits`: a 1 KB scenario whose
+    last event is a century away would otherwise make hundreds of thousands of files."""
+    periods: list[tuple[int, str]] = []
+    for i, d in enumerate(s.destinations):
+        if not isinstance(d, BatchDestination):
+            continue
+        for j, seg in enumerate(d.segments):
+            schedule = seg.schedule
+            loc = ("destinations", i, "segments", j, "schedule")
+            if schedule is not None and schedule.once is not None:
+                _in_range(schedule.once, loc + ("once",))
+                if schedule.once <= s.start:
+                    raise _Problem(
+                        loc + ("once",),
+                        f"{iso(schedule.once)} is not after the scenario start ({iso(s.start)}), "
+                        "so it would never run; give a later time (B-T3)",
+                    )
+            if schedule is not None and schedule.every is not None:
+                hours = 24 if schedule.every == "day" else HOURLY[schedule.every]
+                periods.append((hours * 3600, f"{d.id}/{seg.id}"))
+        parts = -(-len(s.profiles) // d.max_rows)
+        if parts > s.limits.files_per_run:
+            raise _Problem(
+                ("destinations", i, "max_rows"),
+                f"files of {d.max_rows} rows split a file of all {len(s.profiles)} profiles into {parts} "
+                f"parts, more than the {s.limits.files_per_run} files a run may make (B-F2); raise "
+                f"max_rows, or write limits: {{files_per_run: {parts}}} at the top of the scenario",
+            )
+    if periods and s.events:
+        _check_runs_between_events(s, periods)
+
+
+def _check_runs_between_events(s: Scenario, periods: list[tuple[int, str]]) -> None:
+    times = [s.start, *(e.at for e in s.events)]
+    k = max(range(1, len(times)), key=lambda n: times[n] - times[n - 1])
+    gap = (times[k] - times[k - 1]).total_seconds()
+    runs = sum(int(gap // period) + 1 for period, _ in periods)
+    limit = s.limits.runs_between_events
+    if runs > limit:
+        names = ", ".join(name for _, name in periods)
+        raise _Problem(
+            ("events", k - 1, "at"),
+            f"about {runs} scheduled runs ({names}) fall due between {iso(times[k - 1])} and "
+            f"{iso(times[k])}, more than the {limit} allowed between two events; add events in "
+            f"between, or write limits: {{runs_between_events: {runs}}} at the top of the scenario",
+        )
 
 
 def _check_aggregation(a: Aggregation, loc: tuple[Any, ...], rules: RuleSet) -> None:
@@ -308,7 +414,10 @@ def _message(error: ErrorDetails) -> str:
         return "required key missing"
     kind, where = error["type"], error["loc"][-1] if error["loc"] else ""
     if where == "tick_seconds":
-        return f"must be a whole number of seconds >= 1, not {error.get('input')!r}"
+        return (
+            f"must be a whole number of seconds from 1 to {MAX_TICK_SECONDS} (a week), "
+            f"not {error.get('input')!r}"
+        )
     if kind in ("tuple_type", "list_type"):
         return f"must be a list, such as [a, b], not {_kind(error.get('input'))}"
     if kind == "string_pattern_mismatch":
@@ -340,44 +449,6 @@ def _kind(value: Any) -> str:
         int: "a number",
         float: "a number",
     }.get(type(value), type(value).__name__)
-
-
-def _syntax_line(err: Exception) -> int | None:
-    mark = getattr(err, "problem_mark", None)
-    if mark is not None:
-        return mark.line + 1
-    return getattr(err, "lineno", None)
-
-
-def _syntax_problem(err: Exception) -> str:
-    if isinstance(err, json.JSONDecodeError):
-        return err.msg
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    return str(problem)
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the node at `loc`, or of its nearest ancestor that exists."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == str(part):
-                    child = value
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
 
 
 __all__ = ["ScenarioError", "build_scenario", "load_scenario", "parse_scenario"]
