@@ -164,12 +164,12 @@ def identity_note(
     if rules == "current":
         text = (
             "identity change of a member of {}: qualifies under the current "
-            "rules; noted for the next incremental file (A6)"
+            "documentation; noted for the next incremental file (A6)"
         )
     else:
         text = (
             "identity change of a member of {}: does not qualify for incremental "
-            "files under the seed rules (A6)"
+            "files under the older documentation (A6)"
         )
     return Note("identity", reason("B-T8", text, bs.id))
 
@@ -227,63 +227,92 @@ def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
     if "identity" in kinds:
         text = (
             f"identity change only: it does not qualify for incremental files of {segment} "
-            "under the seed rules (A6)"
+            "under the older documentation (A6)"
         )
         if "attribute" in kinds:
             text = (
                 f"identity and attribute changes only: identity changes do not qualify for "
-                f"incremental files of {segment} under the seed rules (A6), attribute "
+                f"incremental files of {segment} under the older documentation (A6), attribute "
                 "changes never do (B-T7)"
             )
         return reason("B-T8", text)
     return reason("B-T7", "attribute change only: never qualifies for incremental files")
 
 
+SILENT_EXIT = "exited {}; segmentMembership.status is not mapped, so the exit is silent (A5)"
+SILENT_OPT_OUT = (
+    "opted out, which counts as an exit; segmentMembership.status is not mapped, so the exit is silent (B-I4)"
+)
+SILENT_BETWEEN = (
+    "qualified for {} and left again since the last file; segmentMembership.status is not mapped, "
+    "so the exit is silent (B-I4) and the file does not show it"
+)
+SILENT_EXITS = (SILENT_EXIT, SILENT_OPT_OUT, SILENT_BETWEEN)  # exits that happened but no file shows (A5)
+
+History = Literal["in the last file", "entered since", "in no file"]
+"""Where a changed profile stood in a segment since the last scheduled file: an active member at
+that file, not then but an active member at some moment since, or neither."""
+
+
 def incremental_entry(
-    dest: BatchDestination, segment: str, state: ProfileState, kinds: Iterable[Kind], rules: RuleSet
+    dest: BatchDestination,
+    segment: str,
+    state: ProfileState,
+    kinds: Iterable[Kind],
+    rules: RuleSet,
+    history: History = "in the last file",
 ) -> Candidate | Reason:
-    """B-T6, B-I4, A13: a changed profile's row in a later incremental file, or why it has none."""
+    """B-T6, B-I4, A13, A16: a changed profile's row in a later incremental file, or why it has
+    none. Only a profile that was an active member can exit: one that was in no file since the
+    last one (it qualified while opted out, A13) has nothing to show."""
     kinds = set(kinds)
     if not qualifies_for_incremental(kinds, rules):
         return not_qualifying_reason(kinds, segment)
     m = state.segments[segment]
     if is_active(state, segment):
         if kinds & QUALIFYING_ALWAYS == {"consent"}:
-            why = reason("A13", f"opted back in as a member of {segment}: counts as a qualification")
+            why = reason("A13", "opted back in as a member of {}: counts as a qualification", segment)
         elif "membership" in kinds:
             why = reason(
                 "B-T6",
-                f"membership in {segment} changed since the last file (now {shown_status(m.status, rules)})",
+                "membership in {} changed since the last file (now {})",
+                segment,
+                shown_status(m.status, rules),
             )
         else:
-            why = reason("B-T8", "identity change: qualifies under the current rules (A6)")
+            why = reason("B-T8", "identity change: qualifies under the current documentation (A6)")
         return Candidate(state, shown_status(m.status, rules), why)
-    opted_out = state.consent == "out" and m.status != "exited"
-    if not dest.include_status:
-        if opted_out:
-            return reason(
-                "A13",
-                "opted out, which counts as an exit; segmentMembership.status "
-                "is not mapped, so the exit is silent (B-I4)",
-            )
+    if history == "in no file":
         return reason(
-            "B-I4", f"exited {segment}; segmentMembership.status is not mapped, so the exit is silent (A5)"
+            "A13",
+            "opted out: an opted-out profile is in no file (A13); it was not an active member of "
+            "{} at the last file nor since, so this is not an exit and there is nothing to show",
+            segment,
         )
-    if opted_out:
-        return Candidate(
-            state,
-            "exited",
-            reason("A13", "opted out, which counts as an exit: row with status exited (B-I4)"),
+    opted_out = state.consent == "out" and m.status != "exited"
+    between = history == "entered since"
+    if not dest.include_status:
+        if between:
+            return reason("A16", SILENT_BETWEEN, segment)
+        if opted_out:
+            return reason("A13", SILENT_OPT_OUT)
+        return reason("B-I4", SILENT_EXIT, segment)
+    if between:
+        why = reason(
+            "A16",
+            "qualified for {} and left again since the last file: it was in no earlier file; the "
+            "toolkit's reading (A16) writes its last change, a row with status exited (B-I4)",
+            segment,
         )
-    return Candidate(
-        state,
-        "exited",
-        reason(
+    elif opted_out:
+        why = reason("A13", "opted out, which counts as an exit: row with status exited (B-I4)")
+    else:
+        why = reason(
             "B-I4",
-            f"exited {segment} since the last file: row with status exited, since "
-            "segmentMembership.status is mapped",
-        ),
-    )
+            "exited {} since the last file: row with status exited, since segmentMembership.status is mapped",
+            segment,
+        )
+    return Candidate(state, "exited", why)
 
 
 def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: str) -> Reason | None:
@@ -357,11 +386,13 @@ def deduplicate(
     dest: BatchDestination, segment: str, lines: list[Line]
 ) -> tuple[list[Line], list[tuple[str, Reason]]]:
     """B-I7: at most one row per key value; the profile that qualified most recently wins
-    (latest lastQualificationTime), ties going to the first profile id."""
+    (latest lastQualificationTime), ties going to the first profile id. An exit is not a
+    qualification: an exited row never wins over a member's row, whatever its time."""
 
-    def rank(line: Line) -> tuple[float, str]:
+    def rank(line: Line) -> tuple[bool, float, str]:
         m = line.candidate.state.segments[segment]
-        return (-m.last_qualification_time.timestamp(), line.candidate.state.id)
+        exited = line.candidate.status == "exited"
+        return (exited, -m.last_qualification_time.timestamp(), line.candidate.state.id)
 
     winners: dict[str, Line] = {}
     kept: list[Line] = []
@@ -371,27 +402,32 @@ def deduplicate(
         taken = sorted(v for v in values if v in winners)
         if taken:
             winner = winners[taken[0]]
-            when = iso(winner.candidate.state.segments[segment].last_qualification_time)
-            how = (
-                "at the same time, and ties go to the first profile id"
-                if rank(winner)[0] == rank(line)[0]
-                else "more recently"
-            )
-            lost.append(
-                (
-                    line.candidate.state.id,
-                    reason(
-                        "B-I7",
-                        f"lost the deduplication on {taken[0]} to {winner.candidate.state.id}, "
-                        f"who qualified {how} ({when})",
-                    ),
-                )
-            )
+            lost.append((line.candidate.state.id, reason("B-I7", _lost, taken[0], winner, line, segment)))
             continue
         for v in values:
             winners[v] = line
         kept.append(line)
     return sorted(kept, key=lambda ln: ln.order), lost
+
+
+def _lost(key: str, winner: Line, loser: Line, segment: str) -> str:
+    """B-I7: why a row lost the deduplication, in the terms of its winner."""
+    won, lost = winner.candidate, loser.candidate
+    when = iso(won.state.segments[segment].last_qualification_time)
+    head = f"lost the deduplication on {key} to {won.state.id}"
+    if won.status != "exited" and lost.status == "exited":
+        return f"{head}, who qualified at {when} and is still a member: an exit is not a qualification"
+    if won.status == "exited":
+        return (
+            f"{head}: both rows are exits, and B-I7 ranks qualifications only; the later exit "
+            f"({when}) is kept, ties going to the first profile id"
+        )
+    same = (
+        won.state.segments[segment].last_qualification_time
+        == lost.state.segments[segment].last_qualification_time
+    )
+    how = "at the same time, and ties go to the first profile id" if same else "more recently"
+    return f"{head}, who qualified {how} ({when})"
 
 
 def row_of(dest: BatchDestination, line: Line) -> dict[str, object]:
@@ -410,6 +446,7 @@ def row_of(dest: BatchDestination, line: Line) -> dict[str, object]:
 __all__ = [
     "NOTERS",
     "Candidate",
+    "History",
     "Line",
     "Note",
     "columns",

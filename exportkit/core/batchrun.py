@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .batch import (
+    SILENT_EXITS,
     Candidate,
+    History,
     Kind,
     Line,
     columns,
@@ -48,6 +50,10 @@ class SegmentLedger:
     """One segment of one batch destination: changes since the last scheduled file, and more."""
 
     noted: dict[str, set[Kind]] = field(default_factory=dict)
+    # Of the noted profiles, those that were active members at the last file, and those that
+    # became active members since: only they can exit (A13, A16).
+    was_active: set[str] = field(default_factory=set)
+    entered: set[str] = field(default_factory=set)
     first_done: bool = False
     last_run: datetime | None = None
 
@@ -89,13 +95,24 @@ class BatchLedger:
 
     # --- profile events ---------------------------------------------------------------------
 
-    def note(self, dest: BatchDestination, change: Change, state: ProfileState) -> Decision:
-        """Record what a profile event changed in each segment of `dest`, and say so (B-T6…)."""
+    def note(
+        self, dest: BatchDestination, change: Change, state: ProfileState, previous: ProfileState
+    ) -> Decision:
+        """Record what a profile event changed in each segment of `dest`, and say so (B-T6…).
+        `previous` is the profile before the event."""
         reasons: list[Reason] = []
         for bs in dest.segments:
             made = notes(dest, bs, change, state, self.rules)
             if made:
-                self.ledgers[(dest.id, bs.id)].noted.setdefault(state.id, set()).update(n.kind for n in made)
+                ledger = self.ledgers[(dest.id, bs.id)]
+                pid = state.id
+                if pid not in ledger.noted:  # its first note since the last file: as it was then
+                    ledger.noted[pid] = set()
+                    if is_active(previous, bs.id):
+                        ledger.was_active.add(pid)
+                if is_active(state, bs.id):
+                    ledger.entered.add(pid)
+                ledger.noted[pid].update(n.kind for n in made)
                 if bs.id in change.segments:
                     self.members[bs.id].add(state.id)
                 reasons += [n.reason for n in made]
@@ -156,13 +173,15 @@ class BatchLedger:
         ledger = self.ledgers[(dest.id, bs.id)]
         why_run = self._trigger_reason(dest, bs, trigger)
         if bs.mode == "full":
-            reasons = [why_run, *_full_reasons(bs), _export_time_values()]
+            reasons = [why_run, *_full_reasons(bs), _export_time_values(), _export_time_population()]
             files = self._full(dest, bs, at, trigger, self.states, reasons)
         elif not ledger.first_done:
             files = self._first_incremental(dest, bs, at, trigger, why_run)
         else:
             files = self._later_incremental(dest, bs, at, trigger, why_run, ledger)
         ledger.noted.clear()
+        ledger.was_active.clear()
+        ledger.entered.clear()
         ledger.first_done = True
         ledger.last_run = at
         return files
@@ -185,8 +204,8 @@ class BatchLedger:
                     reason(
                         "B-T5",
                         "less than 1 h after the segment was added: the "
-                        "platform refuses or gives an unreliable file; exportkit "
-                        "makes it anyway",
+                        "documentation says the platform refuses or gives an unreliable file; it is "
+                        "shown here anyway",
                     )
                 )
             reasons.append(
@@ -303,7 +322,14 @@ class BatchLedger:
             kinds = ledger.noted[pid]
             if not kinds:
                 continue
-            entry = incremental_entry(dest, seg, self.states[pid], kinds, self.rules)
+            history: History = (
+                "in the last file"
+                if pid in ledger.was_active
+                else "entered since"
+                if pid in ledger.entered
+                else "in no file"
+            )
+            entry = incremental_entry(dest, seg, self.states[pid], kinds, self.rules, history)
             if isinstance(entry, Candidate):
                 candidates.append(entry)
             else:
@@ -318,13 +344,7 @@ class BatchLedger:
             _export_time_values(),
         ]
         if not candidates:
-            reasons.append(
-                reason(
-                    "A8",
-                    f"no membership change in {seg} since {since}: the "
-                    "run still writes a file, empty, header only",
-                )
-            )
+            reasons.append(_empty_incremental(seg, since, left))
         return self._package(dest, bs, "incremental", trigger, at, candidates, left, reasons)
 
     # --- rows, names and parts ------------------------------------------------------------
@@ -459,6 +479,42 @@ def _full_reasons(bs: BatchSegment) -> list[Reason]:
         ),
         reason("B-I2", "exited profiles are never in full files"),
     ]
+
+
+def _empty_incremental(segment: str, since: str, left: list[RowNote]) -> Reason:
+    """A8: why an incremental file has no row: no change, or only changes the file does not show."""
+    silent = [n.profile for n in left if n.reason.template in SILENT_EXITS]
+    if silent:
+        who = ", ".join(silent)
+        return reason(
+            "A8",
+            "{} exited {} since {}, but the file does not show it: segmentMembership.status is "
+            "not mapped, so exits are silent (A5, B-I4); the run still writes a header-only file",
+            who,
+            segment,
+            since,
+        )
+    if left:
+        return reason(
+            "A8",
+            "changes in {} since {} qualify no row (see the profiles left out); the run still "
+            "writes a header-only file",
+            segment,
+            since,
+        )
+    return reason(
+        "A8", "no membership change in {} since {}: the run still writes a header-only file", segment, since
+    )
+
+
+def _export_time_population() -> Reason:
+    return reason(
+        "A15",
+        "a full file holds the whole active population (B-I1) and a scheduled file uses "
+        "export-time values (B-I9); the documentation does not say whether the population is "
+        "that of the latest segment evaluation or of the export time: the toolkit's reading "
+        "(A15) takes both at export time",
+    )
 
 
 def _export_time_values() -> Reason:

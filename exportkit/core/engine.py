@@ -118,7 +118,10 @@ class Replayer:
         self.rules: RuleSet = rules or scenario.rules
         self.record_states = record_states
         self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
-        self.states = {p.id: ProfileState.from_profile(p, scenario.start) for p in scenario.profiles}
+        keep_realized = self.rules == "current"  # A7
+        self.states = {
+            p.id: ProfileState.from_profile(p, scenario.start, keep_realized) for p in scenario.profiles
+        }
         streaming = StreamingProfileDestination | StreamingSegmentDestination
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
         self.streaming_ids = frozenset(d.id for d in self.streaming)
@@ -174,7 +177,7 @@ class Replayer:
             self.realized.add(state.id)
         before = previous.as_dict() if self.record_states else None
         decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
-        decisions += [self.ledger.note(d, change, state) for d in self.batch]
+        decisions += [self.ledger.note(d, change, state, previous) for d in self.batch]
         after = state.as_dict() if self.record_states else None
         return Step(index, event, change, decisions, before, after)
 
@@ -194,7 +197,10 @@ class Replayer:
                 f"segment {seg}: {n} membership(s) realized -> existing" for seg, n in sorted(moved.items())
             ]
             if self.rules == "current":
-                changes.append("segment evaluation ran; the current rules keep 'realized' (A7)")
+                changes.append(
+                    "segment evaluation ran; the current documentation keeps 'realized' for a "
+                    "continuing member (A7)"
+                )
             elif not moved:
                 changes.append("segment evaluation ran; no membership was realized")
             text = (

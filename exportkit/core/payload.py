@@ -90,16 +90,14 @@ def enterprise_payload(
                     True,
                     reason(
                         "E-I1",
-                        f"{where}; the seed sends all the profile's segments with their "
-                        "latest status, mapped or not",
+                        f"{where}; the older documentation sends all the profile's segments "
+                        "with their latest status, mapped or not",
                     ),
                 )
             )
     else:
         chosen = [
-            s
-            for s in dest.segments
-            if s in state.segments and (s in change.segments or state.holds(s) or activation)
+            s for s in dest.segments if s in state.segments and (s in change.segments or state.holds(s))
         ]
         policies = {catalog.segments[s].merge_policy for s in chosen}
         for seg in state.segments:
@@ -107,18 +105,25 @@ def enterprise_payload(
             policy = catalog.segments[seg].merge_policy
             if seg in chosen:
                 ups[seg] = _entry(state, seg, rules)
-                text = (
-                    "mapped segment whose status changed now"
-                    if seg in change.segments
-                    else "mapped segment the profile holds, unchanged now: exportkit sends "
-                    "the mapped segments a profile holds, as it sends unmapped ones of the "
-                    "same merge policy"
-                )
+                if seg in change.segments:
+                    text = "mapped segment whose status changed now"
+                elif activation:
+                    text = (
+                        "mapped segment the profile holds at activation: the current documentation "
+                        "sends the mapped segments (backfill, E-T6)"
+                    )
+                else:
+                    text = (
+                        "mapped segment the profile holds, unchanged now: the current documentation "
+                        "sends the mapped segments, and unmapped ones of the same merge policy"
+                    )
                 notes.append(FieldNote(field, True, reason("E-I1'", text)))
             elif seg in mapped:
                 notes.append(
                     FieldNote(
-                        field, False, reason("E-I1'", "mapped segment exited earlier and unchanged now")
+                        field,
+                        False,
+                        reason("E-I1'", "mapped segment the profile exited earlier: it does not hold it"),
                     )
                 )
             elif not state.holds(seg):
@@ -285,8 +290,9 @@ def segment_payload(
                     False,
                     reason(
                         "A12",
-                        "unchanged mapped segment: exportkit sends only the changed segments "
-                        "unless include_unchanged_segments is on (S-I3)",
+                        "unchanged mapped segment: the documentation leaves open whether it rides "
+                        "along (S-I3); the toolkit's reading (A12) sends only the changed segments "
+                        "unless include_unchanged_segments is on",
                     ),
                 )
             )
@@ -313,6 +319,21 @@ def segment_payload(
                     f"identityMap.{ns}", False, reason("S-I5", "namespace not mapped on this destination")
                 )
             )
+    removed = [f"{ns}:{x}" for ns, x, how in change.identities if how == "removed" and ns in dest.identities]
+    if removed and not identity_map:
+        notes.append(
+            FieldNote(
+                "identityMap",
+                False,
+                reason(
+                    "A17",
+                    "{} was the last identity of a mapped namespace: the removal triggers (S-T2), "
+                    "and the toolkit's reading (A17) sends the export with an empty identityMap, "
+                    "which the destination cannot match to anyone",
+                    ", ".join(removed),
+                ),
+            )
+        )
     payload["identityMap"] = identity_map
     return payload, tuple(notes)
 

@@ -36,14 +36,20 @@ class ProfileState(NamedTuple):
     active: frozenset[str] = frozenset()  # the segments held as realized or existing
 
     @classmethod
-    def from_profile(cls, profile: Profile, at: datetime) -> ProfileState:
+    def from_profile(cls, profile: Profile, at: datetime, keep_realized: bool = False) -> ProfileState:
+        """The profile as the scenario lists it. A7: with `keep_realized` (the current
+        documentation), a membership listed as `existing` is `realized`, the only status the
+        current documentation has for a continuing member, so every output shows one word."""
+        statuses = {
+            s: "realized" if keep_realized and st == "existing" else st for s, st in profile.segments.items()
+        }
         return cls(
             id=profile.id,
             identities={ns: list(ids) for ns, ids in profile.identities.items()},
             attributes=dict(profile.attributes),
-            segments={s: Membership(st, at) for s, st in profile.segments.items()},
+            segments={s: Membership(st, at) for s, st in statuses.items()},
             consent=profile.consent,
-            active=frozenset(s for s, st in profile.segments.items() if st in ACTIVE),
+            active=frozenset(s for s, st in statuses.items() if st in ACTIVE),
         )
 
     def holds(self, segment: str) -> bool:
@@ -85,7 +91,7 @@ class Change:
 
     def describe(self) -> list[str]:
         """One line per change, for the timeline."""
-        lines = [f"segment {s}: {old or '(none)'} -> {new}" for s, (old, new) in self.segments.items()]
+        lines = [f"segment {s}: {old or 'null'} -> {new}" for s, (old, new) in self.segments.items()]
         for path, (old, new) in self.attributes.items():
             if new is ABSENT:
                 lines.append(f"attribute {path}: {old!r} -> removed")

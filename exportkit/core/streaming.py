@@ -302,7 +302,9 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
     if catalog.rules == "seed":
         reasons.append(
             reason(
-                "A11", "the older documentation is silent on backfill; exportkit backfills in both rule sets"
+                "A11",
+                "the older documentation is silent on backfill; the toolkit's reading (A11) backfills "
+                "under it too, as the current documentation does (E-T6, S-T6)",
             )
         )
     return Decision(
