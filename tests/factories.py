@@ -1,13 +1,23 @@
-"""Tiny scenario factories: a valid scenario in one line, with only what a test cares about."""
+"""Tiny factories for every test: a valid scenario, profile, destination or state in one line, with
+only what a test cares about. Dictionaries are what a scenario file writes; `make_*` overrides
+replace whole keys."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from exportkit import Scenario, replay
-from exportkit.core.engine import Step
+from exportkit.core.batch import Candidate
+from exportkit.core.decision import Decision
+from exportkit.core.engine import Replay, Step
+from exportkit.core.exportfile import ExportFile
+from exportkit.core.model import BatchDestination, Profile
+from exportkit.core.rules import RuleSet, reason
+from exportkit.core.state import ProfileState
 from exportkit.io.loader import build_scenario
 
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 SEGMENTS = [
     {"id": "s1", "name": "Customer with DeLorean Cars"},
     {"id": "s2", "name": "City - Dallas"},
@@ -16,9 +26,14 @@ SEGMENTS = [
     {"id": "u2", "name": "Science fiction fans"},
 ]
 MAPPED_ATTRIBUTES = ["person.name.firstName", "person.name.lastName", "personalEmail.address", "loyalty.tier"]
+BATCH_ATTRIBUTES = ["person.name.firstName", "personalEmail.address", "loyalty.tier"]
+
+
+# --- streaming: one profile `p`, two streaming destinations `ent` and `str` -------------------
 
 
 def make_profile(**overrides: Any) -> dict[str, Any]:
+    """Profile `p`, a member of s1 (mapped) and of u1, u2 (not mapped)."""
     profile = {
         "id": "p",
         "identities": {"ecid": ["e1"], "email": ["p@example.com"], "phone": ["+1555"]},
@@ -65,12 +80,92 @@ def make_scenario(events: list[dict[str, Any]] | None = None, **overrides: Any) 
     return build_scenario(data)
 
 
-def one_step(event: dict[str, Any], rules: str = "seed", **overrides: Any) -> Step:
+def one_step(event: dict[str, Any], rules: RuleSet = "seed", **overrides: Any) -> Step:
     """Replay a scenario with a single event and return its step."""
     event = {"profile": "p", **event}
-    return replay(make_scenario([event], **overrides), rules=rules).steps[0]  # type: ignore[arg-type]
+    return replay(make_scenario([event], **overrides), rules=rules).steps[0]
 
 
-def decision_of(step: Step, destination: str):
+def decision_of(step: Step, destination: str) -> Decision:
     (d,) = [d for d in step.decisions if d.destination == destination]
     return d
+
+
+# --- batch: profiles members of nothing by default, one batch destination `s3` -----------------
+
+
+def make_batch_profile(pid: str = "p", **overrides: Any) -> dict[str, Any]:
+    """A profile as a scenario file writes it; members of nothing unless `segments` says so."""
+    out: dict[str, Any] = {
+        "id": pid,
+        "identities": {"email": [f"{pid}@example.com"]},
+        "attributes": {
+            "person.name.firstName": pid.title(),
+            "personalEmail.address": f"{pid}@example.com",
+            "loyalty.tier": "gold",
+        },
+        "segments": {},
+    }
+    out.update(overrides)
+    return out
+
+
+def make_batch(**overrides: Any) -> dict[str, Any]:
+    """A batch destination as a scenario file writes it: s1 incremental, no schedule."""
+    out: dict[str, Any] = {
+        "id": "s3",
+        "name": "Amazon S3",
+        "type": "batch",
+        "segments": [{"id": "s1", "mode": "incremental"}],
+        "attributes": list(BATCH_ATTRIBUTES),
+    }
+    out.update(overrides)
+    return out
+
+
+def make_destination(**overrides: Any) -> BatchDestination:
+    return BatchDestination.model_validate(make_batch(**overrides))
+
+
+def make_state(pid: str = "p", at: datetime = T0, **overrides: Any) -> ProfileState:
+    return ProfileState.from_profile(Profile.model_validate(make_batch_profile(pid, **overrides)), at)
+
+
+def make_candidate(state: ProfileState, status: str = "realized") -> Candidate:
+    return Candidate(state, status, reason("B-I1", "test"))
+
+
+def make_scenario_data(
+    profiles: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    destinations: list[dict[str, Any]] | None = None,
+    rules: RuleSet = "seed",
+) -> dict[str, Any]:
+    return {
+        "name": "test",
+        "rules": rules,
+        "start": T0,
+        "segments": SEGMENTS,
+        "profiles": profiles,
+        "destinations": destinations or [make_batch()],
+        "events": events,
+    }
+
+
+def run_scenario(
+    profiles: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    destinations: list[dict[str, Any]] | None = None,
+    rules: RuleSet = "seed",
+) -> Replay:
+    data = make_scenario_data(profiles, events, destinations, rules)
+    return replay(build_scenario(data))
+
+
+def files_of(result: Replay) -> list[ExportFile]:
+    return [f for step in result.steps for f in step.files]
+
+
+def at(hours: float) -> str:
+    """A time `hours` after the scenario start, as a scenario file writes it."""
+    return (T0 + timedelta(hours=hours)).isoformat()

@@ -23,7 +23,7 @@ from exportkit.core.model import Event
 from exportkit.core.rules import Reason
 from exportkit.core.state import apply_event
 
-from .batch_factories import T0, make_candidate, make_destination, make_state
+from .factories import T0, make_candidate, make_destination, make_state
 
 
 def change_of(state, kind, value, profile="p"):

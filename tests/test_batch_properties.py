@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .batch_factories import make_batch, make_profile, run_scenario
+from .factories import make_batch, make_batch_profile, run_scenario
 
 PROFILES = ["a", "b", "c", "d"]
 
@@ -43,7 +43,9 @@ starting = st.fixed_dictionaries(
 @given(starting, st.lists(profile_events, max_size=25), st.sampled_from(["seed", "current"]), st.booleans())
 def test_incremental_files_add_up_to_a_full_file(start, events, rules, opted_out):
     profiles = [
-        make_profile(p, segments={"s1": s} if s else {}, consent="out" if opted_out and p == "a" else "in")
+        make_batch_profile(
+            p, segments={"s1": s} if s else {}, consent="out" if opted_out and p == "a" else "in"
+        )
         for p, s in start.items()
     ]
     inc = make_batch(id="inc", include_status=True, segments=[{"id": "s1", "mode": "incremental"}])

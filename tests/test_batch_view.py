@@ -58,7 +58,6 @@ def test_written_files_are_listed_relative_to_the_folder(tmp_path):
 def test_view_controls(tmp_path, mode, schedule, status, words):
     view = BatchWeekView(folder=tmp_path)
     view.mode.value, view.schedule.value, view.status.value = mode, schedule, status
-    assert view.text() == week_text(mode, schedule, status)
     assert words in view.text()
     assert (view.error is not None) == (words == "refused")
     assert view.step.max == max(len(view.files) - 1, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from exportkit import load_scenario, replay
@@ -23,14 +24,38 @@ def test_matrix_styler_is_stable_and_carries_tooltips():
     assert reasons.loc[3, "advertising"].startswith("[A3]")
 
 
+def _counts(text: str, a: str, b: str) -> tuple[dict[str, int], list[str]]:
+    """The header's counts, checked against the lines listed, and each difference's B side."""
+    header, *lines = text.splitlines()
+    found = re.fullmatch(
+        rf"(\d+) difference\(s\) between {re.escape(a)} and {re.escape(b)}: (\d+) verdict\(s\), "
+        r"(\d+) payload field\(s\), (\d+) file row or column\(s\)",
+        header,
+    )
+    assert found, header
+    total, verdict, field, file = map(int, found.groups())
+    assert total == verdict + field + file == sum(line.startswith("step ") for line in lines)
+    return {"verdict": verdict, "field": field, "file": file}, [
+        line for line in lines if line.startswith(f"  {b}: ")
+    ]
+
+
 def test_what_if_mapping_and_rules():
     view = WhatIfView(load_scenario(DELOREAN), "http-api")
     assert view.text == "A (scenario) and B (edited) export exactly the same."
     view.attributes.value = ("person.name.firstName",)
-    assert view.text.startswith("37 difference(s) between A (scenario) and B (edited): 5 verdict(s)")
+    counts, b_sides = _counts(view.text, "A (scenario)", "B (edited)")
+    # Unmapping attributes stops the exports their changes triggered (E-T4) and drops them from
+    # the payloads (E-I3); the batch destination is another dataflow, its files do not move.
+    assert counts["verdict"] == sum("not exported: [E-T4]" in b for b in b_sides) > 0
+    assert counts["field"] == sum("[E-I3] attribute not mapped: never sent" in b for b in b_sides) > 0
+    assert counts["file"] == 0
     view.mode.value = "rules"
     assert view.segments.disabled
-    assert view.text.startswith("45 difference(s) between seed and current")
+    counts, _ = _counts(view.text, "seed", "current")
+    # The DeLorean scenario is decided alike by both rule sets; what differs is what is sent:
+    # payload segments (E-I1', A7) and file rows.
+    assert counts["verdict"] == 0 and counts["field"] > 0 and counts["file"] > 0
     view.mode.value = "mapping"
     view.segments.value = ()
     assert view.text == "Cannot compare: map at least one segment."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from exportkit.core.render import render_step, step_document
 
-from .batch_factories import at, files_of, make_batch, make_profile, run_scenario
+from .factories import at, files_of, make_batch, make_batch_profile, run_scenario
 
 DAILY = make_batch(
     segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "day", "at": "17:00"}}]
@@ -20,31 +20,32 @@ def test_scheduled_runs_fire_on_the_clock_before_the_event():
         {"at": at(1), "profile": "q", "qualify": "s1"},  # 10:00, before 17:00
         {"at": at(30), "profile": "r", "qualify": "s1"},
     ]  # next day 15:00
-    profiles = [make_profile("p", **MEMBER), make_profile("q"), make_profile("r")]
+    profiles = [make_batch_profile("p", **MEMBER), make_batch_profile("q"), make_batch_profile("r")]
     result = run_scenario(profiles, events, [DAILY])
     assert result.steps[0].files == []
     (f,) = result.steps[1].files
     assert f.trigger == "scheduled" and f.name.endswith("20250303170000.csv")
     assert f.profiles == ("p", "q")  # r qualifies after 17:00: not in it
+    assert (f.reasons[0].rule, f.reasons[0].text) == ("B-T3", "scheduled daily at 17:00 UTC")
 
 
 def test_several_scheduled_times_between_two_events_fire_in_order():
     dest = make_batch(segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "6h"}}])
-    result = run_scenario([make_profile("p", **MEMBER)], [{"at": at(20), "run": "s3"}], [dest])
+    result = run_scenario([make_batch_profile("p", **MEMBER)], [{"at": at(20), "run": "s3"}], [dest])
     names = [f.name[-18:-4] for f in result.steps[0].files]
     assert names == ["20250303120000", "20250303180000", "20250304000000", "20250304050000"]
     assert [f.trigger for f in result.steps[0].files] == ["scheduled"] * 3 + ["run"]
 
 
 def test_no_schedule_fires_after_the_last_event():
-    result = run_scenario([make_profile("p", **MEMBER)], [{"at": at(1), "evaluate": {}}], [DAILY])
+    result = run_scenario([make_batch_profile("p", **MEMBER)], [{"at": at(1), "evaluate": {}}], [DAILY])
     assert files_of(result) == []
 
 
 def test_every_profile_event_gets_a_batch_decision():
     """Every event gets a decision for every destination, batch ones included (skipped)."""
     result = run_scenario(
-        [make_profile("p"), make_profile("q", **MEMBER)],
+        [make_batch_profile("p"), make_batch_profile("q", **MEMBER)],
         [
             {"profile": "p", "qualify": "s1"},
             {"profile": "q", "set": {"loyalty.tier": "x"}},
@@ -59,14 +60,14 @@ def test_every_profile_event_gets_a_batch_decision():
 
 def test_run_event_decisions_name_the_files():
     other = make_batch(id="sftp", name="SFTP")
-    result = run_scenario([make_profile("p", **MEMBER)], [{"run": "s3"}], [make_batch(), other])
+    result = run_scenario([make_batch_profile("p", **MEMBER)], [{"run": "s3"}], [make_batch(), other])
     s3, sftp = result.steps[0].decisions
     assert s3.exported and s3.payload == {"files": [result.steps[0].files[0].name]}
     assert not sftp.exported and sftp.reasons[0].rule == "B-T2"
 
 
 def test_step_document_and_text_show_files():
-    result = run_scenario([make_profile("p", **MEMBER)], [{"run": "s3"}])
+    result = run_scenario([make_batch_profile("p", **MEMBER)], [{"run": "s3"}])
     doc = step_document(result.steps[0])
     (f,) = doc["files"]
     assert set(f) == {
@@ -94,7 +95,7 @@ def test_step_document_and_text_show_files():
 
 def test_flush_does_not_touch_batch_destinations_M1():
     streaming = {"id": "http", "type": "streaming-profile", "segments": ["s1"]}
-    result = run_scenario([make_profile("p", **MEMBER)], [{"flush": "http"}], [make_batch(), streaming])
+    result = run_scenario([make_batch_profile("p", **MEMBER)], [{"flush": "http"}], [make_batch(), streaming])
     (s3,) = [d for d in result.steps[0].decisions if d.destination == "s3"]
     assert not s3.exported and s3.reasons[0].rule == "M1"
     assert result.steps[0].files == []

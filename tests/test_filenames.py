@@ -9,7 +9,7 @@ import pytest
 from exportkit.core.filenames import base_name, extension, is_static, part_names, template_problem
 from exportkit.core.model import Segment
 
-from .batch_factories import make_destination
+from .factories import make_destination
 
 RUN = datetime(2020, 4, 8, 6, 18, 4, tzinfo=UTC)
 SEGMENT = Segment(id="X", name='Watched "Back to the Future"')

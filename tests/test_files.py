@@ -11,7 +11,7 @@ from exportkit.core.exportfile import ExportFile
 from exportkit.core.rules import reason
 from exportkit.io.files import file_bytes, read_back, write_file, write_files
 
-from .batch_factories import T0
+from .factories import T0
 
 COLUMNS = ("email", "person_name_firstName", "loyalty_points", "segmentMembership_status")
 ROWS = (

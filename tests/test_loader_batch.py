@@ -7,13 +7,13 @@ import yaml
 
 from exportkit.io.loader import ScenarioError, parse_scenario
 
-from .batch_factories import make_batch, make_profile, make_scenario_data
+from .factories import make_batch, make_batch_profile, make_scenario_data
 
 STREAMING = {"id": "http", "type": "streaming-profile", "segments": ["s1"]}
 
 
 def load(destinations, events=None):
-    data = make_scenario_data([make_profile("p")], events or [], destinations)
+    data = make_scenario_data([make_batch_profile("p")], events or [], destinations)
     return parse_scenario(yaml.safe_dump(data, sort_keys=False), source="bad.yaml")
 
 
@@ -147,7 +147,7 @@ def test_good_batch_destination_loads():
 def test_an_unquoted_time_of_day_is_read_as_written():
     """YAML 1.1 turns `at: 17:00` into 1020; the schedule still means 17:00."""
     data = make_scenario_data(
-        [make_profile("p")],
+        [make_batch_profile("p")],
         [],
         [
             make_batch(

@@ -13,7 +13,14 @@ NON_MEMBER = {"segments": {"u1": "existing"}}
 # (id, event, profile overrides, destination overrides, exported?, rule ids expected in reasons)
 ENTERPRISE = [
     ("E-T1 qualifies for a mapped segment", {"qualify": "s2"}, {}, "ent", True, ["E-T1"]),
-    ("E-T1 exits a mapped segment", {"exit": "s1"}, {}, "ent", True, ["E-T1"]),
+    (
+        "E-T1 exits one of two mapped segments",
+        {"exit": "s1"},
+        {"segments": {"s1": "existing", "s2": "existing"}},
+        "ent",
+        True,
+        ["E-T1"],
+    ),
     ("E-T1 exit of the only mapped segment still exports", {"exit": "s1"}, {}, "ent", True, ["E-T1"]),
     ("E-T2 identity added in any namespace", {"add_identity": {"phone": "+1666"}}, {}, "ent", True, ["E-T2"]),
     ("E-T2 identity removed", {"remove_identity": {"email": "p@example.com"}}, {}, "ent", True, ["E-T2"]),

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.course.explore import remap, step_report
 from exportkit.io.loader import load_scenario
 from exportkit.ui import StreamingExplorer
 
@@ -37,14 +36,15 @@ def test_next_and_previous_move_one_step_within_bounds(explorer):
     assert explorer.step.value == n
 
 
-def test_report_matches_the_pure_function(explorer):
+def test_a_step_shows_its_event_the_states_and_the_explained_decision(explorer):
     explorer.step.value = 5
-    scenario = remap(
-        explorer.scenario, "http-api", "streaming-profile", explorer.segments.value, explorer.attributes.value
+    text = explorer.text
+    assert text.startswith(
+        f"Step 5 of {len(explorer.scenario.events)} at 2025-03-03T09:05:00Z: marty add_identity"
     )
-    from exportkit import replay
-
-    assert explorer.text == step_report(replay(scenario), 5, "http-api")
+    assert "before:\n" in text and "identities: ecid=11111, email=marty@example.com, phone=+15550100" in text
+    assert "http-api marty: EXPORTED\n    [E-T2] identity phone:+15550100 added" in text
+    assert "+ identityMap.phone [E-I2]" in text and "- loyalty.points [E-I3]" in text
 
 
 def test_unmapping_an_attribute_changes_the_verdict(explorer):

@@ -339,6 +339,7 @@ class BatchSegment(Frozen):
 
     @model_validator(mode="after")
     def _schedule_fits_mode(self) -> BatchSegment:
+        """B-T3, A10: full files run once, daily or after evaluation; incremental ones never once."""
         s = self.schedule
         if s is None:
             return self

@@ -60,7 +60,8 @@ def enterprise_membership(dest: StreamingDestination, change: Change) -> Finding
 
 
 def enterprise_identity(dest: StreamingDestination, change: Change) -> Findings:
-    """E-T2: any identity-map change triggers, in any namespace."""
+    """E-T2: any identity-map change triggers, in any namespace (E-S2: an added identity alone
+    is enough)."""
     return [
         _fired(
             "E-T2",
