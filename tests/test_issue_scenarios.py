@@ -15,8 +15,17 @@ import pytest
 from exportkit import load_scenario, render_timeline, replay, to_json
 from exportkit.core.rules import RULE_SETS
 
-from .batch_factories import at, files_of, make_batch, make_profile, run_scenario
-from .factories import decision_of, make_scenario, make_social, one_step
+from .factories import (
+    at,
+    decision_of,
+    files_of,
+    make_batch,
+    make_batch_profile,
+    make_scenario,
+    make_social,
+    one_step,
+    run_scenario,
+)
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 BOTH = pytest.mark.parametrize("rules", RULE_SETS)
@@ -32,7 +41,7 @@ def test_a_profile_that_qualifies_while_opted_out_gets_no_exited_row(rules):
         {"profile": "p", "qualify": "s1"},
         {"run": "s3"},
     ]
-    result = run_scenario([make_profile("p")], events, [make_batch(include_status=True)], rules)
+    result = run_scenario([make_batch_profile("p")], events, [make_batch(include_status=True)], rules)
     _, second = files_of(result)
     assert second.rows == ()
     (left,) = second.left_out
@@ -50,7 +59,9 @@ def test_a_member_that_exits_then_qualifies_while_opted_out_still_shows_its_exit
         {"profile": "p", "qualify": "s1"},
         {"run": "s3"},
     ]
-    result = run_scenario([make_profile("p", **MEMBER)], events, [make_batch(include_status=True)], rules)
+    result = run_scenario(
+        [make_batch_profile("p", **MEMBER)], events, [make_batch(include_status=True)], rules
+    )
     _, second = files_of(result)
     assert [r["segmentMembership_status"] for r in second.rows] == ["exited"]
 
@@ -58,11 +69,11 @@ def test_a_member_that_exits_then_qualifies_while_opted_out_still_shows_its_exit
 @BOTH
 def test_qualify_and_exit_between_two_files_is_one_exited_row_a16(rules):
     events = [{"run": "s3"}, {"profile": "p", "qualify": "s1"}, {"profile": "p", "exit": "s1"}, {"run": "s3"}]
-    result = run_scenario([make_profile("p")], events, [make_batch(include_status=True)], rules)
+    result = run_scenario([make_batch_profile("p")], events, [make_batch(include_status=True)], rules)
     _, second = files_of(result)
     assert [r["segmentMembership_status"] for r in second.rows] == ["exited"]
     assert second.why[0].reason.rule == "A16"
-    silent = run_scenario([make_profile("p")], events, [make_batch()], rules)
+    silent = run_scenario([make_batch_profile("p")], events, [make_batch()], rules)
     _, second = files_of(silent)
     assert second.rows == () and [n.reason.rule for n in second.left_out] == ["A16"]
 
@@ -76,7 +87,10 @@ def test_deduplication_ranks_the_latest_qualification_not_an_exit(rules):
         "person.name.firstName": "X",
         "loyalty.tier": "gold",
     }
-    profiles = [make_profile("a", attributes=shared), make_profile("b", attributes=shared, **MEMBER)]
+    profiles = [
+        make_batch_profile("a", attributes=shared),
+        make_batch_profile("b", attributes=shared, **MEMBER),
+    ]
     events = [
         {"run": "s3"},
         {"at": "2025-03-03T09:02:00Z", "profile": "a", "qualify": "s1"},
@@ -108,7 +122,7 @@ def test_activation_backfill_lists_only_the_mapped_segments_the_profile_holds(ru
 
 
 def make_profile_with_exited():
-    from .factories import make_profile as make_streaming_profile
+    from .factories import make_batch_profile as make_streaming_profile
 
     return make_streaming_profile(segments={"s1": "existing", "s2": "exited"})
 
@@ -126,7 +140,7 @@ def test_removing_the_last_mapped_identity_says_a17(rules):
 @BOTH
 def test_a_scheduled_full_file_states_its_population_reading_a15(rules):
     dest = make_batch(segments=[{"id": "s1", "mode": "full"}])
-    (f,) = files_of(run_scenario([make_profile("p", **MEMBER)], [{"run": "s3"}], [dest], rules))
+    (f,) = files_of(run_scenario([make_batch_profile("p", **MEMBER)], [{"run": "s3"}], [dest], rules))
     assert "A15" in [r.rule for r in f.reasons]
 
 
@@ -134,7 +148,7 @@ def test_a_scheduled_full_file_states_its_population_reading_a15(rules):
 def test_an_empty_incremental_file_after_a_silent_exit_says_the_exit_happened_a8(rules):
     """Issue 14: the reason said 'no membership change' although a member exited (A5)."""
     events = [{"run": "s3"}, {"profile": "p", "exit": "s1"}, {"run": "s3"}]
-    _, second = files_of(run_scenario([make_profile("p", **MEMBER)], events, [make_batch()], rules))
+    _, second = files_of(run_scenario([make_batch_profile("p", **MEMBER)], events, [make_batch()], rules))
     (a8,) = [r for r in second.reasons if r.rule == "A8"]
     assert "p exited s1" in a8.text and "not mapped" in a8.text
     assert "no membership change" not in a8.text
@@ -143,7 +157,7 @@ def test_an_empty_incremental_file_after_a_silent_exit_says_the_exit_happened_a8
 @BOTH
 def test_an_incremental_file_with_no_change_says_so_a8(rules):
     events = [{"run": "s3"}, {"run": "s3"}]
-    _, second = files_of(run_scenario([make_profile("p", **MEMBER)], events, [make_batch()], rules))
+    _, second = files_of(run_scenario([make_batch_profile("p", **MEMBER)], events, [make_batch()], rules))
     (a8,) = [r for r in second.reasons if r.rule == "A8"]
     assert "no membership change in s1" in a8.text
 
@@ -154,7 +168,7 @@ def test_a_status_reads_the_same_in_change_lines_payloads_and_rows_a7(rules):
     row showed `realized`. A7: the current documentation has no `existing`."""
     events = [{"run": "s3"}, {"profile": "p", "exit": "s1"}, {"run": "s3"}]
     destinations = [make_batch(include_status=True), make_social(segments=["s1"])]
-    result = run_scenario([make_profile("p", **MEMBER)], events, destinations, rules)
+    result = run_scenario([make_batch_profile("p", **MEMBER)], events, destinations, rules)
     first, _ = files_of(result)
     shown = "realized" if rules == "current" else "existing"
     assert first.rows[0]["segmentMembership_status"] == shown
