@@ -34,38 +34,24 @@ BATCH_ATTRIBUTES = ["person.name.firstName", "personalEmail.address", "loyalty.t
 
 def make_profile(**overrides: Any) -> dict[str, Any]:
     """Profile `p`, a member of s1 (mapped) and of u1, u2 (not mapped)."""
-    profile = {
+    return {
         "id": "p",
         "identities": {"ecid": ["e1"], "email": ["p@example.com"], "phone": ["+1555"]},
         "attributes": {"person.name.firstName": "Pat", "loyalty.tier": "gold", "loyalty.points": 10},
         "segments": {"s1": "existing", "u1": "existing", "u2": "existing"},
-    }
-    profile.update(overrides)
-    return profile
+    } | overrides
 
 
 def make_enterprise(**overrides: Any) -> dict[str, Any]:
-    dest = {
-        "id": "ent",
-        "type": "streaming-profile",
-        "segments": ["s1", "s2", "s3"],
-        "attributes": MAPPED_ATTRIBUTES,
-    }
-    dest.update(overrides)
-    return dest
+    """Destination `ent` (streaming profile), mapping s1-s3 and MAPPED_ATTRIBUTES."""
+    streaming = {"segments": ["s1", "s2", "s3"], "attributes": MAPPED_ATTRIBUTES}
+    return {"id": "ent", "type": "streaming-profile", **streaming} | overrides
 
 
 def make_social(**overrides: Any) -> dict[str, Any]:
-    dest = {
-        "id": "str",
-        "type": "streaming-segment",
-        "segments": ["s1", "s2", "s3"],
-        "identities": ["email"],
-        "attributes": MAPPED_ATTRIBUTES,
-        "consent_enforcement": True,
-    }
-    dest.update(overrides)
-    return dest
+    """Destination `str` (streaming segment), as `ent` plus the email namespace and consent."""
+    social = {"id": "str", "type": "streaming-segment", "identities": ["email"], "consent_enforcement": True}
+    return make_enterprise() | social | overrides
 
 
 def make_scenario(events: list[dict[str, Any]] | None = None, **overrides: Any) -> Scenario:

@@ -63,6 +63,12 @@ def _check_unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     return values
 
 
+def _unique_paths(values: tuple[str, ...]) -> tuple[str, ...]:
+    """A mapping's list of XDM paths: each a dotted path, none listed twice."""
+    _check_paths(values)
+    return _check_unique(values, "entry")
+
+
 MAX_TICK_SECONDS = 7 * 86400
 """The longest tick between two events without a time: a week (a huge tick overflows the calendar)."""
 
@@ -187,11 +193,11 @@ class DestinationBase(Frozen):
     name: str | None = None
     attributes: tuple[str, ...] = ()
 
-    @field_validator("attributes")
+    # mandatory: the batch type's required attributes, paths listed once too
+    @field_validator("attributes", "mandatory", check_fields=False)
     @classmethod
     def _attribute_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        _check_paths(value)
-        return _check_unique(value, "entry")
+        return _unique_paths(value)
 
     @property
     def segment_ids(self) -> tuple[str, ...]:
@@ -218,9 +224,10 @@ class _Streaming(DestinationBase):
     def mapped_segments(self) -> frozenset[str]:
         return frozenset(self.segments)
 
-    @field_validator("segments")
+    # identities: the streaming segment type's mapped namespaces, none listed twice either
+    @field_validator("segments", "identities", check_fields=False)
     @classmethod
-    def _unique_segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _unique_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_unique(value, "entry")
 
 
@@ -244,11 +251,6 @@ class StreamingSegmentDestination(_Streaming):
     @cached_property
     def mapped_identities(self) -> frozenset[str]:
         return frozenset(self.identities)
-
-    @field_validator("identities")
-    @classmethod
-    def _unique_namespaces(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _check_unique(value, "entry")
 
 
 HOURLY = {"3h": 3, "6h": 6, "8h": 8, "12h": 12}
@@ -376,12 +378,6 @@ class BatchDestination(DestinationBase):
     def _unique_segments(cls, value: tuple[BatchSegment, ...]) -> tuple[BatchSegment, ...]:
         _check_unique(tuple(s.id for s in value), "segment")
         return value
-
-    @field_validator("mandatory")
-    @classmethod
-    def _mandatory_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        _check_paths(value)
-        return _check_unique(value, "entry")
 
     @property
     def segment_ids(self) -> tuple[str, ...]:
