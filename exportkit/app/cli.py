@@ -12,6 +12,7 @@ with messages left in the dead-letter file exits 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -23,7 +24,7 @@ from ..core.model import BatchDestination, Scenario
 from ..core.render import render_timeline, replay_document, to_json
 from ..core.summary import Summary
 from ..io.delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
-from ..io.files import write_files
+from ..io.files import OutputError, StagedFolder, write_files
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
@@ -140,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, UsageError) as err:
         print(f"exportkit: {err}", file=sys.stderr)
         return 2
+    except OutputError as err:
+        print(f"exportkit: {err}; no file was written", file=sys.stderr)
+        return 2
 
 
 def scenario_file(argument: str) -> Path:
@@ -196,8 +200,8 @@ def _run(args: argparse.Namespace) -> int:
         if targets:
             sys.stdout.write("\n" + "\n".join(render_deliveries(deliveries)) + "\n")
     if out is not None:
-        paths = write_files((f for step in result.steps for f in step.files), out)
-        print(f"exportkit: wrote {len(paths)} file(s) to {out}", file=sys.stderr)
+        made = [f for step in result.steps for f in step.files]
+        _report_written(len(made), write_files(made, out), out)
     failed = [d for d in deliveries if not d.delivered]
     if failed:
         print(
@@ -239,17 +243,26 @@ def _summarise_stream(scenario: Scenario, out: Path | None, show_progress: bool)
     stream = Replayer(scenario, record_states=False)
     summary.add_decisions(stream.activation)
     summary.add_messages(stream.activation_messages)
-    written = 0
-    with Progress(len(scenario.events), sys.stderr, enabled=show_progress) as progress:
-        for step in stream:
-            summary.add_step(step)
-            if out is not None and step.files:
-                written += len(write_files(step.files, out))
-            progress.advance()
-    summary.add_messages(stream.finish().messages)
-    if out is not None:
-        print(f"exportkit: wrote {written} file(s) to {out}", file=sys.stderr)
+    made = 0
+    with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
+        stage = stack.enter_context(StagedFolder(out)) if out is not None else None
+        with Progress(len(scenario.events), sys.stderr, enabled=show_progress) as progress:
+            for step in stream:
+                summary.add_step(step)
+                for f in step.files if stage is not None else ():
+                    stage.add(f)
+                    made += 1
+                progress.advance()
+        summary.add_messages(stream.finish().messages)
+        if stage is not None and out is not None:
+            _report_written(made, stage.commit(), out)
     return summary
+
+
+def _report_written(made: int, paths: list[Path], out: Path) -> None:
+    again = made - len(paths)
+    static = f"; {again} replaced a file of the same static name, as B-F5 says" if again else ""
+    print(f"exportkit: wrote {len(paths)} file(s) to {out}{static}", file=sys.stderr)
 
 
 def _check_folder(out: Path) -> None:

@@ -35,7 +35,7 @@ from .batch import (
 )
 from .decision import Catalog, Decision
 from .exportfile import ExportFile, FileTrigger, Mode, RowNote
-from .filenames import base_name, extension, is_static, part_names
+from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
 from .rules import Reason, reason
@@ -69,6 +69,7 @@ class BatchLedger:
         self.catalog = catalog
         self.rules = catalog.rules
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values() for s in d.segments}
+        self.names = NameBook()  # no two files of the replay share a name (B-F3, B-F5)
         # Who has ever had a membership in each batch segment, so that a file looks at those
         # profiles only, in the scenario's order (a membership is never removed, only exited).
         self.order = {pid: i for i, pid in enumerate(states)}
@@ -373,10 +374,19 @@ class BatchLedger:
         rows = [row_of(dest, ln) for ln in kept]
         whys = [RowNote(ln.candidate.state.id, ln.candidate.why) for ln in kept]
         segment = self.catalog.segments[bs.id]
-        base = base_name(dest, segment, at)
         chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [slice(0, 0)]
+        wanted = base_name(dest, segment, at)
+        base, number = self.names.claim(wanted, extension(dest), len(chunks), is_static(dest))
         names = part_names(base, extension(dest), len(chunks))
         reasons = list(reasons)
+        if number > 1:
+            reasons.append(
+                reason(
+                    "B-F4" if dest.file_name is not None else "B-F3",
+                    f"a file of this run is already named {wanted}: names carry the time to the second, "
+                    f"so this one is {base} rather than replace it",
+                )
+            )
         if is_static(dest):
             reasons.append(
                 reason(

@@ -8,6 +8,8 @@
 - Every expanded value has its runs of characters other than letters, digits, `.`, `_` and `-`
   turned into one `_`: the documented example shows spaces as `_` (A9), and quotes or slashes in a
   segment name must not leave the export folder.
+- Two files of one run never share a name: a time-stamped name already used gets `-2`, `-3`…
+  before the extension (`NameBook`); only a static name (B-F5) is reused, and overwrites.
 - The extension follows the format, plus `.gz` with gzip (not for parquet, which compresses
   inside); parts of a split file (B-F2) are `name.csv`, `name_2.csv`, `name_3.csv`.
 """
@@ -32,6 +34,8 @@ MACROS: tuple[str, ...] = (
 )
 TIME_MACROS: tuple[str, ...] = ("%DATETIME%", "%TIMESTAMP%")
 MAX_NAME = 255
+COLLISION = "-"
+"""Between a name and its number when another file of the run already has the name (`NameBook`)."""
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 TOKEN = re.compile(r"%[A-Za-z_]*%")
 
@@ -94,13 +98,42 @@ def part_names(base: str, ext: str, parts: int) -> list[str]:
     return [base + ("" if i == 1 else f"_{i}") + ext for i in range(1, max(parts, 1) + 1)]
 
 
+class NameBook:
+    """The file names a replay has used, so no two files of a run share one (see `claim`).
+
+    Names carry the time to the second (B-F3, A9), so two files of one destination and segment
+    made in the same second (two `export_now`, or a `run` at the scheduled time) would get the same
+    name and the second would silently replace the first on disk. exportkit's reading: B-F5's
+    overwrite is a promise of static names only (a template without a date or time macro); a
+    time-stamped name that repeats is an accident of the clock's resolution, so the later file
+    gets `COLLISION` and a number before its extension: `name-2.csv`, `name-3.csv`, and its parts
+    `name-2_2.csv`... (B-F2)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def claim(self, base: str, ext: str, parts: int, static: bool) -> tuple[str, int]:
+        """A base name whose `parts` file names are all unused (the base itself when it is free,
+        or static: B-F5 overwrites), and the number it got (1 for none); the names become used."""
+        number = 1
+        candidate = base
+        if not static:
+            while any(name in self._used for name in part_names(candidate, ext, parts)):
+                number += 1
+                candidate = f"{base}{COLLISION}{number}"
+        self._used.update(part_names(candidate, ext, parts))
+        return candidate, number
+
+
 def is_static(dest: BatchDestination) -> bool:
     """B-F5: a name without a date or time macro is the same at every run."""
     return dest.file_name is not None and not any(m in dest.file_name for m in TIME_MACROS)
 
 
 __all__ = [
+    "COLLISION",
     "MACROS",
+    "NameBook",
     "base_name",
     "destination_name",
     "extension",

@@ -12,7 +12,16 @@ Formats (B-F1), for an `ExportFile` whose `columns` and `rows` the core computed
 With `compression: gzip` a CSV or JSON file is gzip-compressed whole (`.gz`), and a parquet file
 uses parquet's own gzip codec inside (so pandas and any parquet reader open it as it is), with a
 fixed modification time, so the same replay writes the same
-bytes. Files are written in the order of the replay: a static name (B-F5) is overwritten.
+bytes.
+
+Writing is all or nothing (`StagedFolder`): every file of a run is first written into a hidden
+staging folder inside the output folder, each through a new file opened without following links,
+and only when all are written are they moved into place, one rename each. A rename replaces a
+link named like an output file; it never writes through it to a file elsewhere. If anything
+fails (a value parquet cannot hold, a name too long, a folder named like a file), the staging
+folder is removed and the output folder is left as it was, with one line saying why
+(`OutputError`). Files are staged in the order of the replay: a static name (B-F5) is written
+again, and the last one stays. Names never repeat otherwise (`filenames.NameBook`).
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ import csv
 import gzip
 import io
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,18 +51,88 @@ def file_bytes(f: ExportFile) -> bytes:
     return gzip.compress(data, mtime=0) if f.compression == "gzip" else data
 
 
+class OutputError(Exception):
+    """The files of a run could not be written; nothing was (the folder is as it was)."""
+
+
+STAGE_PREFIX = ".exportkit-staging-"
+
+
+class StagedFolder:
+    """A run's files, written to a staging folder inside `folder`, moved in by `commit` only.
+
+    Use it as a context manager: leaving it by an exception (or without `commit`) removes the
+    staging folder, so nothing of a failed or interrupted run appears in `folder`."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.names: dict[str, None] = {}  # staged names, in order; a static name once (B-F5)
+        self.rewritten = 0  # files that replaced an earlier file of the run (static names, B-F5)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.folder))
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot write files ({err.strerror or err})") from None
+
+    def __enter__(self) -> StagedFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, f: ExportFile) -> None:
+        """Write `f` into the staging folder (its content is made here: parquet may refuse it)."""
+        try:
+            data = file_bytes(f)
+        except Exception as err:  # pyarrow refuses values it cannot type; say which file
+            raise OutputError(f"{f.name}: cannot be written as {f.format}: {err}") from None
+        if f.name in self.names:
+            self.rewritten += 1
+        try:
+            _write_new(self.stage / f.name, data)
+        except OSError as err:
+            raise OutputError(f"{self.folder / f.name}: cannot be written ({err.strerror or err})") from None
+        self.names[f.name] = None
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into the folder (after checking that each one can go there)."""
+        for name in self.names:
+            target = self.folder / name
+            if target.is_dir() and not target.is_symlink():
+                raise OutputError(f"{target}: is a folder, so the file {name} cannot be written there")
+        out = []
+        for name in self.names:
+            os.replace(self.stage / name, self.folder / name)  # replaces a link, never follows it
+            out.append(self.folder / name)
+        self.discard()
+        return out
+
+    def discard(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write `data` to a new file at `path` (replacing a staged one), never through a link."""
+    if path.is_symlink() or path.exists():
+        path.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(data)
+
+
 def write_file(f: ExportFile, folder: str | Path) -> Path:
-    """Write `f` into `folder` (created if needed) under its own name; return the path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f.name
-    path.write_bytes(file_bytes(f))
-    return path
+    """Write `f` into `folder` (created if needed) under its own name, atomically; return the path."""
+    return write_files([f], folder)[0]
 
 
 def write_files(files: Iterable[ExportFile], folder: str | Path) -> list[Path]:
-    """Write every file, in order; a name written twice keeps the later file (B-F5)."""
-    return [write_file(f, folder) for f in files]
+    """Write every file, all or none (`StagedFolder`); a static name written twice keeps the
+    later file (B-F5). The paths are those on disk, each once."""
+    with StagedFolder(folder) as stage:
+        for f in files:
+            stage.add(f)
+        return stage.commit()
 
 
 def read_back(path: str | Path) -> pandas.DataFrame:
@@ -109,4 +191,4 @@ def _arrow_column(pa: Any, values: list[Any]) -> Any:
     return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
-__all__ = ["file_bytes", "read_back", "write_file", "write_files"]
+__all__ = ["OutputError", "StagedFolder", "file_bytes", "read_back", "write_file", "write_files"]
