@@ -249,9 +249,10 @@ def _summarise_stream(scenario: Scenario, out: Path | None, show_progress: bool)
         with Progress(len(scenario.events), sys.stderr, enabled=show_progress) as progress:
             for step in stream:
                 summary.add_step(step)
-                for f in step.files if stage is not None else ():
-                    stage.add(f)
-                    made += 1
+                if stage is not None:
+                    for f in step.files:
+                        stage.add(f)
+                    made += len(step.files)
                 progress.advance()
         summary.add_messages(stream.finish().messages)
         if stage is not None and out is not None:
