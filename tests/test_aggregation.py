@@ -75,13 +75,13 @@ POLICY_CASES = [
     (
         "M3-25-at-once-best-effort-10",
         dict(n=25, spread_seconds=0, quiet_seconds=60, destination="streaming-profile"),
-        [(10, "count"), (10, "count"), (5, "age")],
+        [(10, "count"), (10, "count"), (5, "best_effort")],
         ["M3", "M3", "M3"],
     ),
     (
         "M3-no-later-event-end-flush",
         dict(n=25, spread_seconds=0, destination="streaming-profile"),
-        [(10, "count"), (10, "count"), (5, "flush")],
+        [(10, "count"), (10, "count"), (5, "end")],
         ["M3", "M3", "M1"],
     ),
     (
@@ -162,7 +162,7 @@ def test_m3_activation_backfill_leaves_at_the_start_when_full():
     assert shape(result.activation_messages) == [(10, "count"), (10, "count")]
     assert all(m.sent_at == result.scenario.start for m in result.activation_messages)
     (rest,) = result.steps[0].messages
-    assert (len(rest.profiles), rest.trigger, rest.sent_at) == (5, "age", result.scenario.start)
+    assert (len(rest.profiles), rest.trigger, rest.sent_at) == (5, "best_effort", result.scenario.start)
 
 
 def test_m2_age_departure_at_the_event_time_leaves_before_the_event_exports():
@@ -277,7 +277,7 @@ def test_m1_flush_of_an_empty_buffer_says_so():
 def test_m1_end_of_scenario_sends_everything_left_and_says_so():
     result = replay(make_scenario([{"profile": "p1", "qualify": "s1"}]))
     (message,) = result.end.messages
-    assert message.trigger == "flush" and "end of scenario" in message.reasons[1].text
+    assert message.trigger == "end" and "end of scenario" in message.reasons[1].text
     assert result.end.at == result.steps[-1].event.at
     document = replay_document(result)
     assert document["end"]["messages"][0]["profiles"] == ["p1"]
@@ -489,14 +489,44 @@ def test_the_microbatching_dataset_shows_every_trigger():
     result = replay(load_scenario(path))
     summary = [(m.destination, m.group, len(m.profiles), m.trigger) for m in result.messages()]
     assert summary == [
-        ("http-api", "", 1, "age"),  # doc's backfill, as soon as the clock moves on
+        ("http-api", "", 1, "best_effort"),  # doc's backfill, as soon as the clock moves on
         ("http-api", "", 3, "count"),
-        ("http-api", "", 1, "age"),
-        ("http-api", "", 1, "age"),
+        ("http-api", "", 1, "best_effort"),
+        ("http-api", "", 1, "best_effort"),
         ("adnet", "segment delorean-owners, existing", 1, "age"),
         ("adnet", "segment delorean-owners, realized", 2, "age"),
         ("adnet", "segment city-dallas, realized", 2, "age"),
-        ("http-api", "", 1, "age"),
+        ("http-api", "", 1, "best_effort"),
         ("adnet", "segment delorean-owners, exited", 1, "age"),
         ("adnet", "segment city-dallas, realized", 1, "flush"),
     ]
+
+
+def test_a_message_says_why_it_left_in_the_policy_s_words_and_lists_each_profile_once():
+    """Issue 14: a best-effort message did not leave 'on age', and listed 'marty, marty'."""
+    events = [
+        {"at": "2025-01-01T09:01:00Z", "profile": "p1", "qualify": "s1"},
+        {"at": "2025-01-01T09:01:00Z", "profile": "p1", "qualify": "s2"},
+        {"at": "2025-01-01T09:02:00Z", "profile": "p2", "qualify": "s1"},
+    ]
+    dest = make_destination(id="http", type="streaming-profile", segments=["s1", "s2"], identities=None)
+    del dest["identities"]
+    result = replay(make_scenario(events, [dest]))
+    (message,) = result.steps[2].messages
+    assert (message.trigger, message.left_on) == ("best_effort", "best effort")
+    assert message.render()[0].endswith("2 exports of 1 profile(s), left on best effort: p1")
+    (end,) = result.end.messages
+    assert (end.trigger, end.left_on) == ("end", "end of scenario")
+
+
+def test_a_flush_step_s_verdict_says_what_it_sent():
+    events = [
+        {"at": "2025-01-01T09:01:00Z", "profile": "p1", "qualify": "s1"},
+        {"at": "2025-01-01T09:02:00Z", "flush": "adnet"},
+        {"at": "2025-01-01T09:03:00Z", "flush": "adnet"},
+    ]
+    result = replay(make_scenario(events))
+    sent, empty = (next(d for d in result.steps[i].decisions if d.destination == "adnet") for i in (1, 2))
+    assert sent.verdict == "sent 1 message(s) of 1 export(s)" and sent.rule == "M1"
+    assert empty.verdict == "nothing to send"
+    assert "sent 1 message(s)" in render_timeline(result)

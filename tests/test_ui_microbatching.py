@@ -44,8 +44,8 @@ def test_series_drops_by_each_message_exactly_when_it_leaves(burst):
 def test_summary_lists_each_message_and_the_totals(burst):
     lines = describe_messages(burst, "adnet")
     assert lines[0] == "adnet: configurable, 1000 events or 1800 s, whichever comes first [M5]"
-    assert lines[1].endswith("250 profiles, trigger age")
-    assert lines[-1] == "  1 messages, 250 profiles; 0 by count, 1 by age, 0 by flush"
+    assert lines[1].endswith("250 profiles, left on window age")
+    assert lines[-1] == "  1 messages, 250 profiles; 1 by window age"
 
 
 def test_plot_has_a_size_and_an_age_panel_per_policy(burst):

@@ -30,7 +30,14 @@ from .model import (
 from .rules import Reason, RuleSet, reason
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
-SendTrigger = Literal["count", "age", "flush"]
+SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]
+SEND_WORDS: dict[SendTrigger, str] = {  # why a message left, in the glossary's words
+    "count": "count reached",
+    "age": "window age",
+    "best_effort": "best effort",
+    "flush": "flush",
+    "end": "end of scenario",
+}
 
 BEST_EFFORT_USERS = 10  # M3: the HTTP API's maxUsersPerRequest
 EVENTS_IN_BATCH = 10_000  # M2/M5: Facebook's record count, the top of the M5 range
@@ -256,14 +263,23 @@ class Message:
             "reasons": [r.as_dict() for r in self.reasons],
         }
 
+    @property
+    def left_on(self) -> str:
+        """Why the message left, in the glossary's words (count reached, window age, ...)."""
+        return SEND_WORDS[self.trigger]
+
     def render(self) -> list[str]:
-        names = ", ".join(self.profiles[:SHOWN_PROFILES])
-        if len(self.profiles) > SHOWN_PROFILES:
-            names += f", ... (+{len(self.profiles) - SHOWN_PROFILES} more)"
+        distinct = list(dict.fromkeys(self.profiles))  # a profile is listed once per message
+        names = ", ".join(distinct[:SHOWN_PROFILES])
+        if len(distinct) > SHOWN_PROFILES:
+            names += f", ... (+{len(distinct) - SHOWN_PROFILES} more)"
         group = f" [{self.group}]" if self.group else ""
+        size = f"{len(distinct)} profile(s)"
+        if len(distinct) != len(self.profiles):
+            size = f"{len(self.profiles)} exports of {size}"
         lines = [
-            f"  message to {self.destination}{group} at {iso(self.sent_at)}: "
-            f"{len(self.profiles)} profile(s), left on {self.trigger}: {names}"
+            f"  message to {self.destination}{group} at {iso(self.sent_at)}: {size}, "
+            f"left on {self.left_on}: {names}"
         ]
         lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
         if self.left is not None:
@@ -295,10 +311,14 @@ def count_reached(buffer: Buffer) -> Reason | None:
         return None
     if p.type == "best_effort":
         return reason(
-            "M3", f"{n} profiles fill a message (max_users_per_request {p.max_count}): it leaves at once"
+            "M3",
+            f"count reached: {n} profiles fill a request (max_users_per_request {p.max_count}); "
+            "it leaves at once",
         )
     return reason(
-        "M2", f"{n} exports reach max_events_in_batch: the batch leaves at once, before the window closes"
+        "M2",
+        f"count reached: {n} exports reach max_events_in_batch; the batch leaves at once, before "
+        "the window closes",
     )
 
 
@@ -317,18 +337,17 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
             return None
         return oldest, reason(
             "M3",
-            f"best effort sends as soon as it can: the {n} profile(s) "
-            f"exported at {iso(oldest)} leave without waiting to fill a "
-            f"message of {p.max_count}",
+            f"best effort sends as soon as it can: the {n} export(s) of {iso(oldest)} leave "
+            f"without waiting to fill a request of {p.max_count} (max_users_per_request)",
         )
     deadline = oldest + p.window
     if deadline > now:
         return None
     return deadline, reason(
         "M2",
-        f"the oldest export has waited {p.max_age_seconds} s "
-        f"(max_batch_age_seconds): the partial batch of {n} leaves, below "
-        f"the {p.max_count} count",
+        f"window age: the oldest export has waited {p.max_age_seconds} s "
+        f"(max_batch_age_seconds), so the batch of {n} leaves before reaching "
+        f"the count of {p.max_count}",
     )
 
 
@@ -349,7 +368,10 @@ class Outbox:
                 if when is not None:
                     due.append((when[0], buffer, when[1]))
         due.sort(key=lambda d: d[0])
-        return [self._send(buffer, at, "age", why) for at, buffer, why in due]
+        return [
+            self._send(buffer, at, "age" if buffer.policy.type == "configurable" else "best_effort", why)
+            for at, buffer, why in due
+        ]
 
     def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
         """Buffer the exports among `decisions`; return the messages that fill up and leave."""
@@ -386,7 +408,7 @@ class Outbox:
             )
         )
         return [
-            self._send(buffer, at, "flush", why)
+            self._send(buffer, at, "end" if end else "flush", why)
             for buffer in self.buffers[destination].values()
             if buffer.entries
         ]
@@ -437,4 +459,4 @@ def _names(profiles: list[str]) -> str:
     return shown + (f" (+{more} more)" if more > 0 else "")
 
 
-__all__ = ["Buffer", "BufferState", "Message", "Outbox", "Policy", "group_export", "policy_for"]
+__all__ = ["SEND_WORDS", "Buffer", "BufferState", "Message", "Outbox", "Policy", "group_export", "policy_for"]

@@ -32,7 +32,7 @@ class Decision:
     decision's moment.
     """
 
-    __slots__ = ("_build", "_fields", "_payload", "destination", "exported", "profile", "reasons")
+    __slots__ = ("_build", "_fields", "_payload", "_verdict", "destination", "exported", "profile", "reasons")
 
     def __init__(
         self,
@@ -43,6 +43,7 @@ class Decision:
         payload: dict[str, Any] | None = None,
         fields: tuple[FieldNote, ...] = (),
         build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
+        verdict: str | None = None,
     ):
         if not reasons:
             raise ValueError("a decision needs at least one reason")
@@ -53,6 +54,15 @@ class Decision:
         self._payload = payload
         self._fields = fields
         self._build = build
+        self._verdict = verdict
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in words: `EXPORTED` or `not exported`, or what a destination-level step
+        did (a flush: the messages it sent)."""
+        if self._verdict is not None:
+            return self._verdict
+        return "EXPORTED" if self.exported else "not exported"
 
     @property
     def rule(self) -> str:

@@ -251,6 +251,20 @@ class Replayer:
     def _flushed(destination: str, messages: list[Message]) -> Decision:
         """M1: the decision of the destination a flush event empties."""
         sent = sum(len(m.profiles) for m in messages)
+        if not messages:
+            return Decision(
+                destination,
+                "",
+                False,
+                (
+                    reason(
+                        "M1",
+                        "flush: the buffer is empty, so nothing is sent; a flush exports no profile "
+                        "by itself",
+                    ),
+                ),
+                verdict="nothing to send",
+            )
         return Decision(
             destination,
             "",
@@ -262,6 +276,7 @@ class Replayer:
                     "now, listed below; a flush sends what waits and exports no profile by itself",
                 ),
             ),
+            verdict=f"sent {len(messages)} message(s) of {sent} export(s)",
         )
 
 

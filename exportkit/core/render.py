@@ -76,7 +76,7 @@ def _short(value: Any) -> str:
 def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
     """A decision as text: verdict, reasons, then the payload and each field's reason."""
     who = f" {d.profile}" if d.profile else ""
-    lines = [f"{indent}{d.destination}{who}: {'EXPORTED' if d.exported else 'not exported'}"]
+    lines = [f"{indent}{d.destination}{who}: {d.verdict}"]
     lines += [f"{indent}  [{r.rule}] {r.text}" for r in d.reasons]
     if d.exported and payload:
         lines.append(f"{indent}  payload: {json.dumps(d.payload, ensure_ascii=False)}")

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.aggregation import Message, Outbox, policy_for
+from ..core.aggregation import SEND_WORDS, Message, Outbox, policy_for
 from ..core.engine import Replay
 from ..core.model import iso
 from ..io.delivery import deliver, render_deliveries
@@ -92,13 +92,13 @@ def describe_messages(result: Replay, destination: str) -> list[str]:
         minutes = (m.sent_at - start).total_seconds() / 60
         lines.append(
             f"  #{i:<3} {iso(m.sent_at)} (+{minutes:6.1f} min) {len(m.profiles):>6} "
-            f"profiles, trigger {m.trigger}"
+            f"profiles, left on {m.left_on}"
         )
-    triggers = {t: sum(m.trigger == t for m in messages) for t in ("count", "age", "flush")}
+    triggers = {w: sum(m.trigger == t for m in messages) for t, w in SEND_WORDS.items()}
     total = sum(len(m.profiles) for m in messages)
     lines.append(
         f"  {len(messages)} messages, {total} profiles; "
-        + ", ".join(f"{n} by {t}" for t, n in triggers.items())
+        + ", ".join(f"{n} by {t}" for t, n in triggers.items() if n)
     )
     return lines
 
