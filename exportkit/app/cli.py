@@ -15,15 +15,27 @@ import argparse
 import contextlib
 import json
 import math
+import signal
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..core.engine import Replayer, quiet_gc, replay
+from ..core.engine import Replay, Replayer, quiet_gc, replay
 from ..core.model import BatchDestination, Scenario
 from ..core.render import render_timeline, replay_document, to_json
 from ..core.summary import Summary
-from ..io.delivery import ATTEMPTS, BACKOFF, TIMEOUT, deliver, render_deliveries
+from ..io.delivery import (
+    ATTEMPTS,
+    BACKOFF,
+    TIMEOUT,
+    Delivery,
+    DeliveryInterrupted,
+    Terminated,
+    dead_letter_problem,
+    deliver,
+    render_deliveries,
+)
 from ..io.files import OutputError, StagedFolder, write_files
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
@@ -144,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as err:
         print(f"exportkit: {err}; no file was written", file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(f"exportkit: {stop}", file=sys.stderr)
+        return stop.status
 
 
 def scenario_file(argument: str) -> Path:
@@ -173,18 +188,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(summary.render())
         return 0
+    if targets and (problem := dead_letter_problem(args.dead_letter)) is not None:
+        raise UsageError(problem)  # found before anything is sent, not at the first failure
     result = replay(scenario)
-    deliveries = []
-    for dest, url in targets.items():
-        mine = [m for m in result.messages() if m.destination == dest]
-        deliveries += deliver(
-            mine,
-            url,
-            timeout=args.timeout,
-            attempts=ATTEMPTS,
-            dead_letter=args.dead_letter,
-            backoff=args.retry_wait,
-        )
+    deliveries = _deliver_all(result, targets, args) if targets else []
     if args.json:
         document = replay_document(result)
         if targets:
@@ -211,6 +218,55 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _deliver_all(result: Replay, targets: dict[str, str], args: argparse.Namespace) -> list[Delivery]:
+    """Deliver every target's messages; on SIGINT or SIGTERM, dead-letter what is left (M7),
+    say how many in one line and exit 130 or 143 (`Interrupted`)."""
+    run_id = uuid.uuid4().hex
+    deliveries: list[Delivery] = []
+    pending = list(targets.items())
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        for k, (dest, url) in enumerate(pending):
+            mine = [m for m in result.messages() if m.destination == dest]
+            try:
+                deliveries += deliver(
+                    mine,
+                    url,
+                    timeout=args.timeout,
+                    attempts=ATTEMPTS,
+                    dead_letter=args.dead_letter,
+                    backoff=args.retry_wait,
+                    run_id=run_id,
+                )
+            except DeliveryInterrupted as stop:
+                deliveries += stop.deliveries
+                for later, later_url in pending[k + 1 :]:  # not yet started: dead-lettered whole
+                    rest = [m for m in result.messages() if m.destination == later]
+                    deliveries += deliver(
+                        rest, later_url, attempts=0, dead_letter=args.dead_letter, run_id=run_id
+                    )
+                raise Interrupted(deliveries, args.dead_letter, stop.signal_number) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return deliveries
+
+
+class Interrupted(Exception):
+    """Delivery stopped by a signal; every message is acknowledged or dead-lettered."""
+
+    def __init__(self, deliveries: list[Delivery], dead_letter: str, signal_number: int):
+        acknowledged = sum(d.delivered for d in deliveries)
+        super().__init__(
+            f"interrupted: {acknowledged} message(s) acknowledged, {len(deliveries) - acknowledged} "
+            f"written to the dead-letter file {dead_letter}"
+        )
+        self.status = 128 + signal_number
 
 
 MAX_WAIT = 60.0

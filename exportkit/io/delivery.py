@@ -9,11 +9,14 @@ to the dead-letter JSON-lines file. Nothing is lost: each message is acknowledge
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +109,9 @@ def message_ids(messages: Iterable[Message]) -> list[str]:
     return out
 
 
+MAX_REDIRECTS = 3
+
+
 def post(
     url: str,
     message_id: str,
@@ -113,43 +119,96 @@ def post(
     number: int,
     timeout: float = TIMEOUT,
     clock: Callable[[], float] = time.monotonic,
+    run_id: str = "",
 ) -> Attempt:
-    """One call to `url`, judged by M7: acknowledged only with a 2xx answer within `timeout`."""
-    data = json.dumps(list(message.body), ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "exportkit",
-            "X-Exportkit-Message": message_id,
-            "X-Exportkit-Destination": message.destination,
-            "X-Exportkit-Sent-At": iso(message.sent_at),
-            "X-Exportkit-Trigger": message.trigger,
-            "X-Exportkit-Attempt": str(number),
-        },
-    )
+    """One call to `url`, judged by M7: acknowledged only with a 2xx answer within `timeout`.
+
+    `timeout` bounds the whole call (connect, headers and body, redirects included), not each
+    socket read: a server that trickles one byte a second is cut off at the deadline. A 307 or
+    308 redirect is followed with the same POST (at most `MAX_REDIRECTS`); a 301, 302 or 303 is a
+    failure, retried and dead-lettered like any other: HTTP clients turn those into a GET without
+    the body, which would be counted as delivered while the body never arrived."""
+    data = json.dumps(list(message.body), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "exportkit",
+        "X-Exportkit-Message": message_id,
+        "X-Exportkit-Destination": message.destination,
+        "X-Exportkit-Sent-At": iso(message.sent_at),
+        "X-Exportkit-Trigger": message.trigger,
+        "X-Exportkit-Attempt": str(number),
+        "X-Exportkit-Run": run_id,
+    }
     start = clock()
+    deadline = start + timeout
     status: int | None = None
     error: str | None = None
+    target = url
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-            response.read()
-    except urllib.error.HTTPError as err:
-        status, error = err.code, f"the endpoint answered {err.code}"
-        err.close()
-    except TimeoutError:
-        error = f"no answer within {timeout:g} s (timed out)"
-    except urllib.error.URLError as err:
-        error = _network_error(err.reason, timeout)
-    except (http.client.HTTPException, ConnectionError) as err:
+        for _ in range(MAX_REDIRECTS + 1):
+            status, location = _call(target, data, headers, deadline, clock)
+            if status in (307, 308) and location:
+                target = urllib.parse.urljoin(target, location)
+                continue
+            break
+        if status is not None and status in (301, 302, 303):
+            error = (
+                f"the endpoint redirected ({status}); a POST is not re-sent as a GET, so it counts as failed"
+            )
+        elif status is not None and status in (307, 308):
+            error = f"more than {MAX_REDIRECTS} redirects"
+        elif status is not None and not 200 <= status < 300:
+            error = f"the endpoint answered {status}"
+    except _Deadline:
+        error = f"no complete answer within {timeout:g} s (timed out)"
+    except (OSError, http.client.HTTPException, ValueError) as err:
         error = _network_error(err, timeout)
     seconds = clock() - start
     if error is None and seconds > timeout:
         error = f"answered after {seconds:.1f} s, later than the {timeout:g} s limit"
     return Attempt(number, status, error, seconds)
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _call(
+    url: str, data: bytes, headers: dict[str, str], deadline: float, clock: Callable[[], float]
+) -> tuple[int, str | None]:
+    """POST `data` and read the whole answer before `deadline`; the status and any Location."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http:// URL")
+    remaining = deadline - clock()
+    if remaining <= 0:
+        raise _Deadline
+    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=remaining)
+    expired = threading.Event()
+
+    def cut() -> None:  # the deadline passed: end the call wherever it is blocked
+        expired.set()
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(remaining, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        path = parts.path or "/"
+        conn.request("POST", path + (f"?{parts.query}" if parts.query else ""), body=data, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location")
+    except (OSError, http.client.HTTPException):
+        if expired.is_set() or clock() >= deadline:
+            raise _Deadline from None
+        raise
+    finally:
+        timer.cancel()
+        conn.close()
 
 
 def _network_error(err: object, timeout: float) -> str:
@@ -162,6 +221,35 @@ def _network_error(err: object, timeout: float) -> str:
     return f"the call failed ({err})"
 
 
+class DeliveryInterrupted(Exception):
+    """SIGINT or SIGTERM during delivery: every message not acknowledged is in the dead-letter
+    file (`deliveries` says which); `signal_number` is the signal that stopped it."""
+
+    def __init__(self, deliveries: list[Delivery], signal_number: int):
+        super().__init__(f"interrupted by signal {signal_number}")
+        self.deliveries, self.signal_number = deliveries, signal_number
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the CLI's SIGTERM handler, so a termination is handled like Ctrl-C."""
+
+
+def dead_letter_problem(path: str | Path) -> str | None:
+    """Why messages could not be appended to `path`, checked before anything is sent."""
+    path = Path(path)
+    if path.is_dir():
+        return f"{path}: is a folder; --dead-letter takes a file"
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as err:
+        return f"{path}: cannot be written ({err.strerror or err})"
+    if not existed:
+        path.unlink()  # leave nothing behind when nothing fails
+    return None
+
+
 def deliver(
     messages: Iterable[Message],
     url: str,
@@ -172,16 +260,34 @@ def deliver(
     backoff: float = BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
     ids: list[str] | None = None,
+    run_id: str | None = None,
 ) -> list[Delivery]:
-    """POST every message to `url` in order, with M7's retries; dead-letter what fails."""
+    """POST every message to `url` in order, with M7's retries; dead-letter what fails.
+
+    On Ctrl-C (or the CLI's SIGTERM), the message in flight and every later one go to the
+    dead-letter file, marked interrupted, and `DeliveryInterrupted` says what became of each:
+    nothing is lost, and a message that may have arrived is marked so a replay can tell."""
     messages = list(messages)
     ids = ids or message_ids(messages)
-    out = []
+    run = run_id or uuid.uuid4().hex
+    out: list[Delivery] = []
     # A full collection of a large caller's heap (a replay of 25,000 profiles) pauses every thread
     # for seconds: it must not count against an endpoint's 2 s (M7), so none runs while we wait.
     with quiet_gc():
-        for message_id, message in zip(ids, messages, strict=True):
-            out.append(_deliver_one(url, message_id, message, timeout, attempts, dead_letter, backoff, sleep))
+        for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
+            try:
+                out.append(
+                    _deliver_one(
+                        url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run
+                    )
+                )
+            except KeyboardInterrupt as stop:
+                import signal
+
+                number = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+                for late_id, late in zip(ids[k:], messages[k:], strict=True):
+                    out.append(_dead_letter(late_id, late, url, (), dead_letter, run, "interrupted"))
+                raise DeliveryInterrupted(out, int(number)) from None
     return out
 
 
@@ -194,16 +300,17 @@ def _deliver_one(
     dead_letter: str | Path,
     backoff: float,
     sleep: Callable[[float], None],
+    run_id: str = "",
 ) -> Delivery:
     tried: list[Attempt] = []
     for number in range(1, attempts + 1):
         if number > 1 and backoff > 0:
             sleep(backoff * 2 ** (number - 2))
-        attempt = post(url, message_id, message, number, timeout)
+        attempt = post(url, message_id, message, number, timeout, run_id=run_id)
         tried.append(attempt)
         if attempt.ok:
             break
-    return _outcome(message_id, message, url, tuple(tried), attempts, dead_letter)
+    return _outcome(message_id, message, url, tuple(tried), attempts, dead_letter, run_id)
 
 
 def _outcome(
@@ -213,27 +320,53 @@ def _outcome(
     tried: tuple[Attempt, ...],
     attempts: int,
     dead_letter: str | Path,
+    run_id: str = "",
 ) -> Delivery:
+    if not tried:  # never attempted: the run was interrupted first
+        return _dead_letter(message_id, message, url, tried, dead_letter, run_id, "interrupted")
     last = tried[-1]
     if last.ok:
         retried = f" after {len(tried) - 1} failed attempt(s), retried as M7 says" if len(tried) > 1 else ""
         why = reason("M7", f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
         return Delivery(message_id, message, url, tried, None, (why,))
+    return _dead_letter(
+        message_id, message, url, tried, dead_letter, run_id, "failed every attempt", attempts
+    )
+
+
+def _dead_letter(
+    message_id: str,
+    message: Message,
+    url: str,
+    tried: tuple[Attempt, ...],
+    dead_letter: str | Path,
+    run_id: str,
+    cause: str,
+    attempts: int = ATTEMPTS,
+) -> Delivery:
+    """Append the whole message to the dead-letter file, with the run and its attempt history."""
     record = {
+        "run_id": run_id,
         "message_id": message_id,
         "url": url,
+        "cause": cause,
         "attempts": [a.as_dict() for a in tried],
         "message": message.as_dict(),
     }
     path = Path(dead_letter)
     with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    why = reason(
-        "M7",
-        f"failed all {attempts} attempts (the first and {attempts - 1} "
-        f"retries): the whole message is written to the dead-letter file {path}",
-    )
-    return Delivery(message_id, message, url, tried, str(path), (why,))
+        f.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+    if cause == "interrupted":
+        text = (
+            f"delivery was interrupted before this message was acknowledged: the whole message is "
+            f"written to the dead-letter file {path} (it may have arrived: run {run_id} says which call)"
+        )
+    else:
+        text = (
+            f"failed all {attempts} attempts (the first and {attempts - 1} "
+            f"retries): the whole message is written to the dead-letter file {path}"
+        )
+    return Delivery(message_id, message, url, tried, str(path), (reason("M7", text),))
 
 
 def render_deliveries(deliveries: list[Delivery], durations: bool = True) -> list[str]:
@@ -265,6 +398,9 @@ __all__ = [
     "TIMEOUT",
     "Attempt",
     "Delivery",
+    "DeliveryInterrupted",
+    "Terminated",
+    "dead_letter_problem",
     "deliver",
     "message_ids",
     "post",

@@ -1,0 +1,177 @@
+"""Delivery against a fault-injecting HTTP server: redirects, a trickle, a reset, silence; and
+signals mid-delivery. Nothing is lost (delivered + dead-lettered = sent), nothing hangs past the
+deadline (issue 11)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from exportkit import load_scenario, replay
+from exportkit.io.delivery import deliver, read_dead_letters
+from exportkit.io.library import dataset_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FaultServer:
+    """A loopback HTTP server that misbehaves in one chosen way; `/ok` always answers 200."""
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.bodies: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/in"
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), conn:  # the client cut the call at its deadline
+            conn.settimeout(10)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, body = data.split(b"\r\n\r\n", 1)
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                ),
+                0,
+            )
+            while len(body) < length:
+                body += conn.recv(65536)
+            path = head.split(b" ")[1]
+            if path == b"/ok":
+                self.bodies.append(body)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            elif self.mode.startswith("redirect"):
+                code = self.mode.removeprefix("redirect")
+                conn.sendall(f"HTTP/1.1 {code} Moved\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n".encode())
+            elif self.mode == "trickle":
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                    if self.stopping.wait(0.2):
+                        return
+                    conn.sendall(bytes([byte]))
+            elif self.mode == "reset":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            elif self.mode == "silent":
+                self.stopping.wait(30)
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.listener.close()
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> Iterator[FaultServer]:
+    s = FaultServer(request.param)
+    yield s
+    s.close()
+
+
+def _messages():
+    result = replay(load_scenario(dataset_path("microbatching")))
+    return [m for m in result.messages() if m.destination == "http-api"]
+
+
+@pytest.mark.parametrize(
+    ("server", "delivered", "words"),
+    [
+        pytest.param("redirect307", True, None, id="307-same-POST"),
+        pytest.param("redirect308", True, None, id="308-same-POST"),
+        pytest.param("redirect301", False, "redirected (301)", id="301-is-a-failure"),
+        pytest.param("redirect302", False, "redirected (302)", id="302-is-a-failure"),
+        pytest.param("redirect303", False, "redirected (303)", id="303-is-a-failure"),
+        pytest.param("trickle", False, "timed out", id="trickle"),
+        pytest.param("reset", False, "closed", id="reset"),
+        pytest.param("silent", False, "timed out", id="never-answers"),
+    ],
+    indirect=["server"],
+)
+def test_each_fault_is_retried_and_dead_lettered_within_the_deadline(tmp_path, server, delivered, words):
+    message = _messages()[0]
+    dead = tmp_path / "dead.jsonl"
+    start = time.monotonic()
+    (d,) = deliver([message], server.url, timeout=0.6, attempts=2, backoff=0, dead_letter=dead)
+    took = time.monotonic() - start
+    assert d.delivered is delivered, [a.error for a in d.attempts]
+    assert took < 2 * 0.6 + 1.0  # two attempts, each cut at its deadline (generous for a busy machine)
+    if delivered:
+        assert len(server.bodies) == 1 and json.loads(server.bodies[0]) == list(message.body)
+        assert not dead.exists()
+    else:
+        assert len(d.attempts) == 2 and all(words in (a.error or "") for a in d.attempts)
+        (record,) = read_dead_letters(dead)
+        assert record["run_id"] and record["cause"] == "failed every attempt" and len(record["attempts"]) == 2
+        assert server.bodies == []  # a 301/302/303 is never followed as a GET
+
+
+@pytest.mark.parametrize(
+    ("sig", "status"),
+    [pytest.param(signal.SIGINT, 130, id="SIGINT"), pytest.param(signal.SIGTERM, 143, id="SIGTERM")],
+)
+def test_a_signal_mid_delivery_dead_letters_every_unacknowledged_message(tmp_path, sig, status):
+    sent = len(_messages())
+    server = FaultServer("silent")
+    dead = tmp_path / "dead.jsonl"
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "exportkit", "run", "microbatching", "--no-payload",
+                "--deliver", f"http-api={server.url}", "--dead-letter", str(dead), "--timeout", "30",
+            ],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        time.sleep(4)  # loaded, replayed, and waiting on the first call
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=20)
+    finally:
+        server.close()
+    assert process.returncode == status, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    records = read_dead_letters(dead)
+    said = f"interrupted: 0 message(s) acknowledged, {len(records)} written to the dead-letter file {dead}"
+    assert err == f"exportkit: {said}\n"
+    assert len(records) == sent  # delivered (0) + dead-lettered = sent
+    assert {r["cause"] for r in records} == {"interrupted"} and len({r["run_id"] for r in records}) == 1
+
+
+def test_an_unusable_dead_letter_path_is_refused_before_anything_is_sent(tmp_path, capsys):
+    from exportkit.app.cli import main
+
+    server = FaultServer("redirect307")
+    try:
+        code = main(
+            ["run", "microbatching", "--deliver", f"http-api={server.url}", "--dead-letter", str(tmp_path)]
+        )
+    finally:
+        server.close()
+    _, err = capsys.readouterr()
+    assert code == 2 and err == f"exportkit: {tmp_path}: is a folder; --dead-letter takes a file\n"
+    assert server.bodies == []
