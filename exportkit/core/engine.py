@@ -170,7 +170,9 @@ class Replayer:
         return End(self.clock, self.outbox.close(self.clock))
 
     def _profile_step(self, index: int, event: Event) -> Step:
-        previous = self.states[event.profile]  # type: ignore[index]
+        if event.profile is None:  # the loader gives every profile event its profile
+            raise ValueError(f"a {event.kind} event without a profile")
+        previous = self.states[event.profile]
         state, change = apply_event(previous, event)
         self.states[state.id] = state
         if event.kind == "qualify" and change.segments:

@@ -315,7 +315,8 @@ class Schedule(Frozen):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Schedule:
-        kinds = [k for k in ("every", "once", "after") if getattr(self, k) is not None]
+        given = {"every": self.every, "once": self.once, "after": self.after}
+        kinds = [k for k, v in given.items() if v is not None]
         if len(kinds) != 1:
             raise ValueError("a schedule needs exactly one of every, once or after")
         if self.at is not None and self.every is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .decision import Catalog, FieldNote
 from .model import ACTIVE, StreamingProfileDestination, StreamingSegmentDestination, iso
-from .rules import reason
+from .rules import RuleSet, reason
 from .state import Change, ProfileState
 
 
@@ -27,7 +27,7 @@ def nest(attributes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def shown_status(status: str, rules: str) -> str:
+def shown_status(status: str, rules: RuleSet) -> str:
     """A7: the current documentation shows `realized` where older docs say `existing`."""
     return "realized" if rules == "current" and status == "existing" else status
 
@@ -59,7 +59,7 @@ def _attributes(
     return nest(present)
 
 
-def _entry(state: ProfileState, segment: str, rules: str, status: str | None = None) -> dict[str, Any]:
+def _entry(state: ProfileState, segment: str, rules: RuleSet, status: str | None = None) -> dict[str, Any]:
     m = state.segments[segment]
     return {
         "status": shown_status(status or m.status, rules),

@@ -10,7 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .aggregation import Message
 from .decision import Decision
+from .exportfile import ExportFile
 
 
 @dataclass
@@ -59,12 +61,12 @@ class Summary:
                 out[dest] += n
         return out
 
-    def add_files(self, files: list[Any]) -> None:
+    def add_files(self, files: list[ExportFile]) -> None:
         for f in files:
             self.files[f.destination] += 1
             self.file_rows[f.destination] += len(f.rows)
 
-    def add_messages(self, messages: list[Any]) -> None:
+    def add_messages(self, messages: list[Message]) -> None:
         for m in messages:
             self.messages[m.destination] += 1
             self.message_profiles[m.destination] += len(m.profiles)

@@ -10,15 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.engine import Replay, Step, replay
-from ..core.model import Scenario, StreamingProfileDestination, StreamingSegmentDestination, iso
+from ..core.model import (
+    BatchDestination,
+    Scenario,
+    StreamingDestination,
+    StreamingProfileDestination,
+    StreamingSegmentDestination,
+    iso,
+)
 from ..core.render import describe_event, render_decision
 from ..core.rules import RuleSet
 
-STREAMING_TYPES = ("streaming-profile", "streaming-segment")
 
-
-def streaming_destinations(scenario: Scenario) -> list[Any]:
-    return [d for d in scenario.destinations if d.type in STREAMING_TYPES]
+def streaming_destinations(scenario: Scenario) -> list[StreamingDestination]:
+    return [d for d in scenario.destinations if not isinstance(d, BatchDestination)]
 
 
 def attribute_paths(scenario: Scenario) -> list[str]:
@@ -59,22 +64,16 @@ def remap(
         raise ValueError("map at least one segment")
     base = scenario.destination(destination)
     common = {"id": base.id, "name": base.name, "segments": tuple(segments), "attributes": tuple(attributes)}
+    options = {"include_segment_names", "include_segment_timestamps"}  # kept when the type is kept
+    dest: StreamingDestination
     if type == "streaming-profile":
-        keep = {
-            k: getattr(base, k)
-            for k in ("include_segment_names", "include_segment_timestamps")
-            if hasattr(base, k)
-        }
-        dest: Any = StreamingProfileDestination(type="streaming-profile", **common, **keep)
+        keep = base.model_dump(include=options) if isinstance(base, StreamingProfileDestination) else {}
+        dest = StreamingProfileDestination.model_validate({**common, **keep, "type": type})
     else:
-        keep = {
-            k: getattr(base, k)
-            for k in ("consent_enforcement", "same_value_overwrite_triggers", "include_unchanged_segments")
-            if hasattr(base, k)
-        }
-        dest = StreamingSegmentDestination(
-            type="streaming-segment", identities=tuple(identities), **common, **keep
-        )
+        options = {"consent_enforcement", "same_value_overwrite_triggers", "include_unchanged_segments"}
+        keep = base.model_dump(include=options) if isinstance(base, StreamingSegmentDestination) else {}
+        common["identities"] = tuple(identities)
+        dest = StreamingSegmentDestination.model_validate({**common, **keep, "type": "streaming-segment"})
     others = tuple(d if d.id != destination else dest for d in scenario.destinations)
     return scenario.model_copy(update={"destinations": others})
 
