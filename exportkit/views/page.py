@@ -1,0 +1,158 @@
+"""Whole views made of the parts: the glossary, a profile's story, the explorer's page (timeline
+plus step) and the self-contained report of `exportkit report`."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..core.engine import Replay
+from ..core.model import iso
+from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
+from .rulebook import FAMILIES
+from .step import step_html
+from .timeline import legend_html, outcome, step_count, timeline_html
+from .words import TYPE_LABELS, Names, event_words
+
+EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "A": "A7"}
+
+
+def glossary_html() -> str:
+    """Rule families, destination types, verdict colours and the two rule sets, in a few lines."""
+    families = "".join(
+        f"<dt>{escape(f)} rules <span class='ek-muted'>(for example {chip(EXAMPLES[f])})</span></dt>"
+        f"<dd>{escape(text)}</dd>"
+        for f, text in FAMILIES.items()
+    )
+    types = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(_TYPE_NOTES[t])}</dd>" for t, label in TYPE_LABELS.items()
+    )
+    verdicts = "".join(
+        f"<dt>{badge(k)}</dt><dd>{escape(meaning)}</dd>" for k, (_, meaning) in OUTCOMES.items()
+    )
+    sets = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in RULE_SETS.items())
+    return (
+        '<details class="ek-glossary"><summary>Legend: rule families, destination types, verdicts</summary>'
+        f"<dl>{families}</dl><dl>{types}</dl><dl>{verdicts}</dl><dl>{sets}</dl>"
+        "<p class='ek-muted'>A solid chip is a documented rule; a dashed amber chip is the toolkit's "
+        "reading where the documentation is silent or contradicts itself. Hover over or click a chip "
+        "to read the rule.</p></details>"
+    )
+
+
+_TYPE_NOTES = {
+    "streaming-profile": "every mapped attribute, all identities and the segment memberships of a "
+    "profile, sent when a mapped segment, an identity or a mapped attribute changes",
+    "streaming-segment": "the mapped segments, mapped namespaces and attributes only; sent when a "
+    "mapped segment, a mapped namespace or a mapped attribute changes; messages wait in a buffer",
+    "batch": "files per segment on a schedule: full files hold the whole population, incremental "
+    "files only the profiles whose membership changed",
+}
+
+
+def profile_steps(result: Replay, profile: str) -> list[int]:
+    """The steps that concern `profile`: its events, and files or messages that carry it."""
+    out = []
+    if any(d.profile == profile and d.exported for d in result.activation):
+        out.append(0)
+    for i, s in enumerate(result.steps, start=1):
+        if (
+            s.event.profile == profile
+            or any(profile in f.profiles for f in s.files)
+            or any(profile in m.profiles for m in s.messages)
+        ):
+            out.append(i)
+    return out
+
+
+def _profile_cell(result: Replay, index: int, dest: str, profile: str, decisions: list) -> str:
+    """What `dest` did with `profile` at step `index`: its own verdict, or the message or file
+    that carried it."""
+    mine = [x for x in decisions if x.destination == dest and x.profile == profile]
+    if index == 0:
+        messages, files = result.activation_messages, []
+    else:
+        step = result.steps[index - 1]
+        messages, files = step.messages, step.files
+    out = []
+    if mine:
+        d = mine[0]
+        kind = "exported" if d.exported else ("noted" if outcome(result, index, dest) == "noted" else "none")
+        out.append(f"{badge(kind)} {chip(d.rule)}")
+    if any(m.destination == dest and profile in m.profiles for m in messages):
+        out.append(badge("sent", "in a message"))
+    if any(f.destination == dest and profile in f.profiles for f in files):
+        out.append(badge("file", "in a file"))
+    return " ".join(out) or '<span class="ek-muted">·</span>'
+
+
+def profile_html(result: Replay, profile: str) -> str:
+    """A profile's whole story: every step that touched it and what each destination did, with the
+    deciding rule. Rows carry `data-step` (the widget jumps there on a click)."""
+    names = Names.of(result.scenario)
+    dests = [d.id for d in result.scenario.destinations]
+    head = "".join(f"<th>{names.destination(d)}</th>" for d in dests)
+    rows = []
+    for i in profile_steps(result, profile):
+        if i == 0:
+            what, when, decisions = "activation: backfill", iso(result.scenario.start), result.activation
+        else:
+            s = result.steps[i - 1]
+            when = iso(s.event.at)
+            what = (
+                event_words(s.event, names)
+                if s.event.profile == profile
+                else (event_words(s.event, names) + " <span class='ek-muted'>(carries this profile)</span>")
+            )
+            decisions = s.decisions
+        cells = []
+        for d in dests:
+            cells.append(f"<td>{_profile_cell(result, i, d, profile, decisions)}</td>")
+        rows.append(
+            f'<tr data-step="{i}"><td><a href="#step-{i}" data-step="{i}">Step {i}</a></td>'
+            f"<td class='ek-muted'>{when}</td><td>{what}</td>{''.join(cells)}</tr>"
+        )
+    title = f"The story of {names.profile(profile)}"
+    if not rows:
+        empty = '<div class="ek-muted">No step concerns this profile.</div>'
+        return f'<div class="ek-section"><h3>{title}</h3>{empty}</div>'
+    return (
+        f'<div class="ek-section"><h3>{title}</h3><table class="ek-story"><tr><th>step</th><th>time</th>'
+        f"<th>what happened</th>{head}</tr>{''.join(rows)}</table></div>"
+    )
+
+
+def explorer_html(result: Replay, index: int, focus: str | None = None, profile: str | None = None) -> str:
+    """What the explorer shows: legend, timeline, the step and, when one is picked, a profile."""
+    story = profile_html(result, profile) if profile else ""
+    return (
+        f'{style()}<div class="ek">{legend_html()}{timeline_html(result, index)}'
+        f"{step_html(result, index, focus)}{story}{glossary_html()}</div>"
+    )
+
+
+def report_html(result: Replay) -> str:
+    """The self-contained report: every step, every profile's story and the glossary, on one page
+    that needs no server and no kernel (the timeline's cells are links to the steps)."""
+    s = result.scenario
+    n = step_count(result)
+    steps = "".join(
+        f'<section id="step-{i}" class="ek-report-step">{step_html(result, i)}'
+        f'<p class="ek-muted"><a href="#top">back to the timeline</a></p></section>'
+        for i in range(n + 1)
+    )
+    stories = "".join(
+        f'<section id="profile-{escape(p.id)}">{profile_html(result, p.id)}</section>' for p in s.profiles
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>exportkit report: {escape(s.name)}</title>{style()}"
+        "<style>body{margin:16px}.ek-report-step{border-top:2px solid #d0d7de;margin-top:14px}"
+        ".ek{margin:auto}</style></head><body>"
+        f'<div class="ek" id="top"><h2>Scenario {escape(s.name)}</h2>'
+        f"<p>{escape(s.description)}</p><p>{ruleset_label(result.rules)} · {n} events</p>"
+        f"{glossary_html().replace('<details ', '<details open ', 1)}{legend_html()}"
+        f"{timeline_html(result)}{steps}<h2>Profiles</h2>{stories}</div></body></html>\n"
+    )
+
+
+__all__ = ["explorer_html", "glossary_html", "profile_html", "profile_steps", "report_html"]

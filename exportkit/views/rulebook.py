@@ -1,0 +1,88 @@
+"""The rule reference as statements a page can show on a rule chip.
+
+`parse_rulebook` reads `docs/export-rules.md` (the vendored reference plus toolkit additions): each
+`- **ID (label)**: text` entry and its indented continuation lines become one `Statement`. Ids from
+section 9 (A1, A2 ... and any new A15+) are the toolkit's readings of an ambiguity, not documented
+rules, and are marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from ..core.rules import RULES
+
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "export-rules.md"
+Kind = Literal["documented", "ambiguity"]
+_ENTRY = re.compile(r"^- \*\*(?P<id>(?:[A-Z]-[A-Z]+|[A-Z])\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
+FAMILIES: dict[str, str] = {
+    "C": "common model: membership statuses, what drives exports",
+    "E": "enterprise streaming destinations (HTTP API, Kinesis, Event Hubs): whole profiles",
+    "S": "streaming segment destinations (advertising, social): audiences",
+    "B": "batch destinations: full and incremental files on a schedule",
+    "M": "microbatching: how streaming exports wait in a buffer and leave as messages",
+    "A": "the toolkit's reading where the documentation is silent or contradicts itself",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One rule of the reference: its id, its label (older, current, backfill ...), its text."""
+
+    id: str
+    label: str
+    text: str
+
+    @property
+    def kind(self) -> Kind:
+        return "ambiguity" if re.fullmatch(r"A\d+", self.id) else "documented"
+
+    @property
+    def family(self) -> str:
+        return self.id[0]
+
+
+def parse_rulebook(markdown: str) -> dict[str, Statement]:
+    """Every `- **ID**: text` entry of the reference. An id stated twice (B-T8 older and current)
+    keeps both texts, each after its label."""
+    found: dict[str, list[tuple[str, list[str]]]] = {}
+    current: list[str] | None = None
+    for line in markdown.splitlines():
+        m = _ENTRY.match(line)
+        if m:
+            current = [m["text"].strip()]
+            found.setdefault(m["id"], []).append((m["label"].strip(" ,"), current))
+        elif current is not None and line.startswith("  ") and line.strip():
+            current.append(line.strip())
+        elif current is not None and line.strip():
+            current = None  # a heading or a paragraph ends the entry
+    out: dict[str, Statement] = {}
+    for rule, parts in found.items():
+        if len(parts) == 1:
+            label, lines = parts[0]
+            out[rule] = Statement(rule, label, "\n".join(lines))
+        else:
+            text = "\n".join(f"{label}: {' '.join(lines)}" for label, lines in parts)
+            out[rule] = Statement(rule, "", text)
+    return out
+
+
+@lru_cache(maxsize=1)
+def rulebook(path: Path = REFERENCE) -> dict[str, Statement]:
+    """The reference's statements; a catalogued rule the file lacks keeps its catalogue title."""
+    found = parse_rulebook(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for rule, title in RULES.items():
+        found.setdefault(rule, Statement(rule, "", title))
+    return found
+
+
+def statement(rule: str) -> Statement:
+    """The statement of `rule`; an id the reference does not define says so instead of failing."""
+    return rulebook().get(rule) or Statement(rule, "", "not in the rule reference")
+
+
+__all__ = ["FAMILIES", "REFERENCE", "Statement", "parse_rulebook", "rulebook", "statement"]

@@ -1,0 +1,361 @@
+"""One step of a replay as a picture: the event in words, before/after as a diff, one card per
+destination (verdict badge, deciding reason, rule chips, payload fields), and the delivery (messages
+that leave, what waits in each buffer, files written with their rows).
+
+`step_html(result, index)` is the whole step; step 0 is the activation of the dataflows.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from ..core.aggregation import BufferState, Message
+from ..core.decision import Decision
+from ..core.engine import Replay
+from ..core.exportfile import ExportFile, show_value
+from ..core.model import iso
+from .parts import badge, chip, reason_html, ruleset_label
+from .timeline import outcome, step_count
+from .words import TYPE_LABELS, Names, code, event_words, value_text
+
+TRIGGER_WORDS = {
+    "count": "its count limit was reached",
+    "flush": "the buffer was flushed",
+}
+
+
+def lookup(payload: dict[str, Any] | None, path: str) -> tuple[bool, Any]:
+    """The value at a dotted `path` of a payload (keys may hold dots: the longest one wins)."""
+    node: Any = payload or {}
+    rest = path
+    while rest:
+        if not isinstance(node, dict):
+            return False, None
+        key = next(
+            (k for k in sorted(node, key=len, reverse=True) if rest == k or rest.startswith(k + ".")),
+            None,
+        )
+        if key is None:
+            return False, None
+        node, rest = node[key], rest[len(key) + 1 :]
+    return True, node
+
+
+def value_html(value: Any) -> str:
+    """A JSON value that wraps only between its members, never inside a word or a date."""
+    if isinstance(value, dict) and value:
+        members = [f"{value_text(k)}: {value_text(v)}" for k, v in value.items()]
+        inner = ", ".join(f'<span class="ek-nw">{escape(m)}</span>' for m in members)
+        return f'<code class="ek-val">{{{inner}}}</code>'
+    return f'<code class="ek-val"><span class="ek-nw">{escape(value_text(value))}</span></code>'
+
+
+def payload_html(d: Decision) -> str:
+    """The payload as a field table (sent fields, then left-out ones greyed, each with its reason)
+    and as an indented JSON tree."""
+    rows = []
+    notes = sorted(d.fields, key=lambda n: not n.included)
+    for note in notes:
+        found, value = lookup(d.payload, note.field)
+        shown = value_html(value) if note.included and found else "<i>left out</i>"
+        cls = "" if note.included else ' class="ek-left"'
+        rows.append(
+            f'<tr{cls}><td class="ek-path">{code(note.field)}</td><td>{shown}</td>'
+            f"<td>{reason_html(note.reason)}</td></tr>"
+        )
+    table = (
+        "<table><tr><th>field</th><th>value</th><th>why</th></tr>" + "".join(rows) + "</table>"
+        if rows
+        else ""
+    )
+    tree = json.dumps(d.payload, indent=2, ensure_ascii=False)
+    return f"{table}<details><summary>the payload as JSON</summary><pre>{escape(tree)}</pre></details>"
+
+
+def payloads_html(decisions: list[Decision], names: Names) -> str:
+    """One block per exported decision: to whom, and the payload's fields."""
+    blocks = [
+        f'<div class="ek-payload"><h4>Payload to {names.destination(d.destination)} for '
+        f"{names.profile(d.profile)}</h4>{payload_html(d)}</div>"
+        for d in decisions
+        if d.exported
+    ]
+    return '<div class="ek-section"><h3>Payloads</h3>' + "".join(blocks) + "</div>" if blocks else ""
+
+
+def _reasons(d: Decision) -> str:
+    first, *rest = d.reasons
+    more = "".join(f"<li>{reason_html(r)}</li>" for r in rest)
+    return f'<div class="ek-why">{reason_html(first)}</div>' + (
+        f'<ul class="ek-more">{more}</ul>' if more else ""
+    )
+
+
+def _badge_for(what: str, files: list[ExportFile], messages: list[Message]) -> str:
+    if what == "file":
+        return badge("file", f"{len(files)} file{'s' if len(files) != 1 else ''} written")
+    if what == "sent":
+        return badge("sent", f"{len(messages)} message{'s' if len(messages) != 1 else ''} sent")
+    return badge(what)
+
+
+def card_html(
+    result: Replay,
+    index: int,
+    destination: str,
+    decisions: list[Decision],
+    names: Names,
+    focus: bool = False,
+) -> str:
+    """One destination's card at one step."""
+    what = outcome(result, index, destination)
+    if index == 0:
+        files: list[ExportFile] = []
+        messages = [m for m in result.activation_messages if m.destination == destination]
+    else:
+        step = result.steps[index - 1]
+        files = [f for f in step.files if f.destination == destination]
+        messages = [m for m in step.messages if m.destination == destination]
+    kind = names.types[destination]
+    head = (
+        f'<div class="ek-card-head">{names.destination(destination)}'
+        f'<span class="ek-type">{escape(TYPE_LABELS.get(kind, kind))}</span>'
+        f"{_badge_for(what, files, messages)}</div>"
+    )
+    body: list[str] = []
+    if index == 0:
+        body.append(_activation_body(destination, decisions, names, kind))
+    else:
+        for d in decisions:
+            body.append(_reasons(d))
+            if d.exported:
+                body.append(
+                    f'<div class="ek-muted">{sum(n.included for n in d.fields)} field(s) sent, '
+                    f"{sum(not n.included for n in d.fields)} left out: see the payload below</div>"
+                )
+    extra = []
+    if messages and what != "sent":
+        extra.append(f"{len(messages)} message(s) left its buffer at this step (see Delivery)")
+    if files and what == "file":
+        extra.append(", ".join(code(f.name) for f in files) + " (rows under Delivery)")
+    if extra:
+        body.append('<div class="ek-muted">' + "; ".join(extra) + "</div>")
+    cls = f"ek-card {what}" + (" focus" if focus else "")
+    return f'<div class="{cls}" data-destination="{escape(destination)}">{head}{"".join(body)}</div>'
+
+
+def _activation_body(destination: str, decisions: list[Decision], names: Names, kind: str) -> str:
+    if kind == "batch":
+        return (
+            f'<div class="ek-why">{chip("B-I3")} A batch destination sends nothing at activation; '
+            "its first scheduled file holds the whole population.</div>"
+        )
+    out = []
+    for d in (d for d in decisions if d.exported):
+        out.append(
+            f"<details><summary>{escape(names.plain_profile(d.profile))} backfilled</summary>"
+            f"{_reasons(d)}{payload_html(d)}</details>"
+        )
+    groups: dict[tuple[str, str], list[str]] = {}
+    for d in decisions:
+        if not d.exported:
+            r = d.reasons[0]
+            groups.setdefault((r.rule, r.text), []).append(d.profile)
+    for (rule, text), profiles in groups.items():
+        who = ", ".join(names.profile(p) for p in profiles)
+        out.append(f'<div class="ek-why">Not backfilled: {who}. {chip(rule)} {escape(text)}</div>')
+    return "".join(out) or '<div class="ek-muted">no profile to backfill</div>'
+
+
+def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event_paths: set[str]) -> str:
+    """Before and after as a diff: changed fields highlighted, the unchanged rest folded."""
+    if before is None or after is None:
+        return ""
+    rows: list[tuple[str, Any, Any]] = []
+    for key, label in (("segments", "segment"), ("attributes", ""), ("identities", "identity")):
+        b, a = before.get(key, {}), after.get(key, {})
+        for name in dict.fromkeys([*b, *a]):
+            rows.append((f"{label} {name}".strip(), b.get(name), a.get(name)))
+    rows.append(("consent", before.get("consent"), after.get("consent")))
+
+    def cell(v: Any) -> str:
+        return '<span class="ek-muted">absent</span>' if v is None else code(value_text(v))
+
+    changed, same = [], []
+    for field, b, a in rows:
+        overwrite = b == a and field in event_paths
+        note = ' <span class="ek-muted">(overwritten with the same value)</span>' if overwrite else ""
+        line = f'<td class="ek-path">{escape(field)}</td><td>{cell(b)}</td><td>{cell(a)}{note}</td>'
+        (changed if b != a or overwrite else same).append(line)
+    head = "<tr><th>field</th><th>before</th><th>after</th></tr>"
+    shown = "".join(f'<tr class="ek-changed">{r}</tr>' for r in changed) or (
+        '<tr><td colspan="3" class="ek-muted">nothing changed</td></tr>'
+    )
+    folded = (
+        f"<details><summary>{len(same)} unchanged field(s)</summary><table>{head}"
+        + "".join(f"<tr>{r}</tr>" for r in same)
+        + "</table></details>"
+        if same
+        else ""
+    )
+    return (
+        '<div class="ek-section"><h4>The profile, before and after</h4>'
+        f"<table>{head}{shown}</table>{folded}</div>"
+    )
+
+
+def message_html(m: Message, names: Names, at_end: bool = False) -> str:
+    unique = list(dict.fromkeys(m.profiles))
+    who = ", ".join(names.profile(p) for p in unique)
+    if at_end:
+        why = "the scenario ended: what waited leaves"
+    elif m.trigger == "age":
+        best = m.reasons and m.reasons[-1].rule == "M3"
+        why = "best effort: sent as soon as possible" if best else "the window's age limit was reached"
+    else:
+        why = TRIGGER_WORDS.get(m.trigger, m.trigger)
+    size = len(json.dumps(list(m.body), ensure_ascii=False).encode())
+    group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
+    reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
+    return (
+        f"<li>✉ to {names.destination(m.destination)}{group} at {iso(m.sent_at)}: "
+        f"{len(unique)} profile(s), {size:,} bytes: {who}. <b>Why now:</b> {escape(why)}."
+        f'<ul class="ek-more">{reasons}</ul></li>'
+    )
+
+
+def buffer_html(b: BufferState, names: Names) -> str:
+    fill = min(b.size / b.policy.max_count, 1.0) if b.policy.max_count else 0.0
+    if b.oldest is not None and b.policy.max_age_seconds:  # the nearer of the two limits
+        fill = max(fill, min((b.at - b.oldest).total_seconds() / b.policy.max_age_seconds, 1.0))
+    group = f" [{b.group}]" if b.group else ""
+    text = f"{b.size} of {b.policy.max_count} exports"
+    if b.oldest is None:
+        age = "empty"
+    elif b.policy.type == "best_effort":
+        age = "leaves as soon as the clock moves on (best effort)"
+    else:
+        waited = int((b.at - b.oldest).total_seconds())
+        age = f"oldest waited {waited} s of {b.policy.max_age_seconds} s"
+    return (
+        f"<li>{names.destination(b.destination)}{escape(group)}"
+        f'<span class="ek-bar" title="{escape(text)}"><i style="width:{fill * 100:.0f}%"></i></span>'
+        f"{escape(text)}; {escape(age)}</li>"
+    )
+
+
+def file_html(f: ExportFile, names: Names) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in f.columns)
+    rows = []
+    for row, note in zip(f.rows, f.why, strict=True):
+        values = "".join(f"<td>{escape(show_value(row[c]))}</td>" for c in f.columns)
+        rows.append(
+            f"<tr><td>{names.profile(note.profile)}</td>{values}<td>{reason_html(note.reason)}</td></tr>"
+        )
+    for note in f.left_out:
+        rows.append(
+            f'<tr class="ek-left"><td>{names.profile(note.profile)}</td>'
+            f'<td colspan="{len(f.columns)}"><i>not in the file</i></td>'
+            f"<td>{reason_html(note.reason)}</td></tr>"
+        )
+    table = (
+        f"<table><tr><th>profile</th>{head}<th>why</th></tr>{''.join(rows)}</table>"
+        if rows
+        else '<div class="ek-muted">no row: a header-only file</div>'
+    )
+    reasons = "".join(f"<li>{reason_html(r)}</li>" for r in f.reasons)
+    trigger = {
+        "scheduled": "scheduled",
+        "export_now": "Export file now",
+        "after_evaluation": "after evaluation",
+    }
+    return (
+        f"<div class='ek-section'>▤ {names.destination(f.destination)} wrote {code(f.name)}: "
+        f"{escape(f.mode)} file of {names.segment(f.segment)}, {escape(trigger.get(f.trigger, f.trigger))}, "
+        f"{len(f.rows)} row(s) at {iso(f.at)}"
+        f'<ul class="ek-more">{reasons}</ul>{table}</div>'
+    )
+
+
+def delivery_html(result: Replay, index: int, names: Names) -> str:
+    if index == 0:
+        messages, buffers, files = result.activation_messages, [], []
+    else:
+        step = result.steps[index - 1]
+        messages, buffers, files = step.messages, step.buffers, step.files
+    end = result.end.messages if (result.end and index == step_count(result)) else []
+    parts = []
+    if messages:
+        parts.append(
+            "<h4>Messages leaving now</h4><ul>" + "".join(message_html(m, names) for m in messages) + "</ul>"
+        )
+    if buffers:
+        waiting = "".join(buffer_html(b, names) for b in buffers)
+        parts.append(f"<h4>Waiting in the buffers</h4><ul>{waiting}</ul>")
+    if files:
+        parts.append("<h4>Files written</h4>" + "".join(file_html(f, names) for f in files))
+    if end:
+        parts.append(
+            "<h4>At the end of the scenario</h4><ul>"
+            + "".join(message_html(m, names, at_end=True) for m in end)
+            + "</ul>"
+        )
+    if not parts:
+        nothing = '<div class="ek-muted">Nothing leaves at this step.</div>'
+        return f'<div class="ek-section"><h3>Delivery</h3>{nothing}</div>'
+    return '<div class="ek-section"><h3>Delivery</h3>' + "".join(parts) + "</div>"
+
+
+def step_html(result: Replay, index: int, focus: str | None = None) -> str:
+    """Step `index` (0 = activation, 1..N the events) as HTML, `focus` destination's card first."""
+    names = Names.of(result.scenario)
+    n = step_count(result)
+    index = max(0, min(index, n))
+    if index == 0:
+        when = iso(result.scenario.start)
+        event = (
+            "The dataflows are activated: streaming destinations backfill the profiles that already "
+            "hold a mapped segment"
+        )
+        decisions = result.activation
+        diff = ""
+    else:
+        step = result.steps[index - 1]
+        when = iso(step.event.at)
+        event = event_words(step.event, names)
+        decisions = step.decisions
+        paths = set(step.event.value) if step.event.kind == "set" else set()
+        diff = diff_html(step.before, step.after, paths)
+        if step.before is None:
+            lines = "".join(f"<li>{escape(c)}</li>" for c in step.changes)
+            diff = f'<div class="ek-section"><h4>What changed</h4><ul>{lines}</ul></div>' if lines else ""
+    order = [d.id for d in result.scenario.destinations]
+    if focus in order:
+        order.remove(focus)
+        order.insert(0, focus)
+    cards = "".join(
+        card_html(result, index, dest, [d for d in decisions if d.destination == dest], names, dest == focus)
+        for dest in order
+    )
+    return (
+        f'<div class="ek-step" data-step="{index}">'
+        f'<div class="ek-when">Step {index} of {n} · {when} · {ruleset_label(result.rules)}</div>'
+        f'<div class="ek-event">{event}</div>{diff}'
+        f'<h3>What each destination did</h3><div class="ek-cards">{cards}</div>'
+        f"{payloads_html(decisions if index else [], names)}"
+        f"{delivery_html(result, index, names)}</div>"
+    )
+
+
+__all__ = [
+    "card_html",
+    "delivery_html",
+    "diff_html",
+    "file_html",
+    "lookup",
+    "payload_html",
+    "payloads_html",
+    "step_html",
+]

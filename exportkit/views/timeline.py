@@ -1,0 +1,78 @@
+"""The timeline strip: steps by destinations, each cell coloured by what the destination did.
+
+Cells are links (`#step-N`) carrying `data-step`: the static report follows the link, the widget
+catches the click and moves the view. Step 0 is the activation of the dataflows.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..core.decision import Decision
+from ..core.engine import Replay
+from .parts import OUTCOMES
+from .words import Names
+
+GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
+NOTED = {"seed": ("B-T6",), "current": ("B-T6", "B-T8")}
+
+
+def outcome(result: Replay, index: int, destination: str) -> str:
+    """What `destination` did at step `index`: exported, sent (a message left), file, noted, none."""
+    if index == 0:
+        decisions: list[Decision] = [d for d in result.activation if d.destination == destination]
+        messages = result.activation_messages
+        files: list = []
+    else:
+        step = result.steps[index - 1]
+        decisions = [d for d in step.decisions if d.destination == destination]
+        messages, files = step.messages, step.files
+    if any(f.destination == destination for f in files):
+        return "file"
+    if any(d.exported for d in decisions):
+        return "exported"
+    if any(m.destination == destination for m in messages):
+        return "sent"
+    noted = NOTED.get(result.rules, ("B-T6",))
+    if any(not d.exported and d.rule in noted for d in decisions):
+        return "noted"
+    return "none"
+
+
+def step_count(result: Replay) -> int:
+    """The last step's number (steps run 0..N)."""
+    return len(result.steps)
+
+
+def timeline_html(result: Replay, current: int | None = None) -> str:
+    names = Names.of(result.scenario)
+    n = step_count(result)
+    head = "".join(
+        f'<td class="ek-num{" ek-current" if i == current else ""}">{i}</td>' for i in range(n + 1)
+    )
+    rows = [f"<tr><th></th>{head}</tr>"]
+    for d in result.scenario.destinations:
+        cells = []
+        for i in range(n + 1):
+            what = outcome(result, i, d.id)
+            label = OUTCOMES[what][0]
+            title = f"Step {i}: {names.destinations[d.id]}: {label}"
+            mark = " ek-current" if i == current else ""
+            cells.append(
+                f'<td><a class="ek-cell {what}{mark}" href="#step-{i}" data-step="{i}" '
+                f'title="{escape(title)}">{GLYPHS[what]}</a></td>'
+            )
+        label = f'<th title="{escape(d.id)}">{escape(names.destinations[d.id])}</th>'
+        rows.append(f"<tr>{label}{''.join(cells)}</tr>")
+    return f'<div class="ek-timeline"><table>{"".join(rows)}</table></div>'
+
+
+def legend_html() -> str:
+    items = "".join(
+        f'<span title="{escape(meaning)}"><span class="ek-cell {k}">{GLYPHS[k]}</span>{escape(label)}</span>'
+        for k, (label, meaning) in OUTCOMES.items()
+    )
+    return f'<div class="ek-legend">{items}</div>'
+
+
+__all__ = ["legend_html", "outcome", "step_count", "timeline_html"]

@@ -1,0 +1,209 @@
+"""The pure HTML views: every step of every bundled dataset renders with names, coloured verdicts,
+rule statements and delivery; no Python repr, no traceback."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import unescape
+
+import pytest
+
+from exportkit.core.engine import Replay, replay
+from exportkit.core.rules import RULES
+from exportkit.io.library import dataset_names, dataset_path
+from exportkit.io.loader import load_scenario
+from exportkit.views.page import explorer_html, glossary_html, profile_html, profile_steps, report_html
+from exportkit.views.parts import chip
+from exportkit.views.rulebook import parse_rulebook, rulebook
+from exportkit.views.step import diff_html, lookup, step_html, value_html
+from exportkit.views.timeline import outcome, timeline_html
+
+REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|<exportkit|object at 0x|Traceback|Cannot replay")
+
+
+@cache
+def run(name: str, rules: str | None = None) -> Replay:
+    return replay(load_scenario(dataset_path(name)), rules=rules)
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("name", dataset_names())
+def test_every_step_of_every_dataset_renders_without_a_repr(name, rules):
+    result = run(name, rules)
+    for i in range(len(result.steps) + 1):
+        html = step_html(result, i)
+        assert f'data-step="{i}"' in html
+        assert not REPR.search(text_of(html)), (name, i, REPR.search(text_of(html)))
+        assert html.count('class="ek-card ') == len(result.scenario.destinations)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "rule", "label", "text"),
+    [
+        pytest.param(
+            "- **E-T1**: A change triggers. [PEB]", "E-T1", "", "A change triggers. [PEB]", id="plain"
+        ),
+        pytest.param("- **E-I1' (current)**: mapped ones.", "E-I1'", "(current)", "mapped ones.", id="label"),
+        pytest.param(
+            "- **C3**: Status values:\n  - `realized`: new.\n\nnext",
+            "C3",
+            "",
+            "Status values:\n- `realized`: new.",
+            id="continued",
+        ),
+        pytest.param("- **A15 (new)**: a new reading.", "A15", "(new)", "a new reading.", id="new-ambiguity"),
+        pytest.param(
+            "- **B-T8 (identity), older**: no.\n- **B-T8 (identity), current**: yes.",
+            "B-T8",
+            "",
+            "(identity), older: no.\n(identity), current: yes.",
+            id="stated-twice",
+        ),
+    ],
+)
+def test_parse_rulebook(markdown, rule, label, text):
+    st = parse_rulebook(markdown)[rule]
+    assert (st.label, st.text) == (label, text)
+
+
+def test_every_catalogued_rule_has_its_statement_from_the_reference():
+    book = rulebook()
+    for rule, title in RULES.items():
+        assert book[rule].text != title, f"{rule}: no statement in docs/export-rules.md"
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind", "words"),
+    [
+        pytest.param("E-T1", "documented", "at least one <b>mapped</b> segment", id="documented"),
+        pytest.param("A7", "ambiguity", "toolkit's reading of an ambiguity", id="ambiguity"),
+        pytest.param("E-I1'", "documented", "E-I1&#x27; (current)", id="current-label"),
+        pytest.param("E-I1", "documented", "E-I1 (older)", id="older-label"),
+    ],
+)
+def test_a_chip_holds_the_rule_statement(rule, kind, words):
+    html = chip(rule)
+    assert f'class="ek-chip {kind}"' in html
+    assert words in html
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("person.name.firstName", (True, "Marty"), id="nested"),
+        pytest.param("segmentMembership.ups.a-b", (True, {"status": "realized"}), id="segment"),
+        pytest.param("identityMap.email", (True, [{"id": "m@x"}]), id="identity"),
+        pytest.param("loyalty.tier", (False, None), id="absent"),
+        pytest.param("person.name.firstName.x", (False, None), id="past-a-leaf"),
+    ],
+)
+def test_lookup(path, expected):
+    payload = {
+        "person": {"name": {"firstName": "Marty"}},
+        "segmentMembership": {"ups": {"a-b": {"status": "realized"}}},
+        "identityMap": {"email": [{"id": "m@x"}]},
+    }
+    assert lookup(payload, path) == expected
+
+
+def test_a_value_never_wraps_inside_a_member():
+    html = value_html({"status": "realized", "lastQualificationTime": "2025-03-03T09:01:00Z"})
+    assert (
+        '<span class="ek-nw">&quot;lastQualificationTime&quot;: &quot;2025-03-03T09:01:00Z&quot;</span>'
+        in html
+    )
+
+
+def test_the_diff_highlights_what_changed_and_folds_the_rest():
+    before = {"segments": {}, "attributes": {"a": 1, "b": "x"}, "identities": {}, "consent": "in"}
+    after = {
+        "segments": {"s": "realized"},
+        "attributes": {"a": 1, "b": "x"},
+        "identities": {},
+        "consent": "in",
+    }
+    html = diff_html(before, after, {"b"})
+    shown, folded = html.split("<details>")
+    assert "segment s" in shown and "(overwritten with the same value)" in shown and ">b<" in shown
+    assert "3 unchanged field(s)" not in shown and "2 unchanged field(s)" in folded
+    assert ">a<" in folded and ">consent<" in folded
+
+
+def test_the_delorean_first_step_speaks_in_names_with_ids_on_hover():
+    html = step_html(run("delorean"), 1)
+    assert 'title="profile id: marty"' in html and ">Marty McFly</span> qualifies for" in html
+    assert 'title="segment id: delorean-owners">Customer with DeLorean Cars</span>' in html
+    assert 'class="ek-badge exported">EXPORTED' in html
+    assert 'class="ek-badge noted">NOTED FOR A FILE' in html  # s3: incremental file (B-T6)
+    assert "Payload to" in html and 'class="ek-left"' in html  # left-out fields greyed
+
+
+@pytest.mark.parametrize(
+    ("name", "step", "destination", "expected"),
+    [
+        pytest.param("delorean", 1, "http-api", "exported", id="exported"),
+        pytest.param("delorean", 4, "http-api", "sent", id="message-of-an-earlier-export"),
+        pytest.param("delorean", 1, "s3", "noted", id="noted-for-incremental-file"),
+        pytest.param("delorean", 20, "s3", "file", id="export-file-now"),
+        pytest.param("delorean", 9, "adnet", "none", id="not-exported"),
+        pytest.param("microbatching", 7, "adnet", "sent", id="flush"),
+    ],
+)
+def test_outcome(name, step, destination, expected):
+    assert outcome(run(name), step, destination) == expected
+
+
+def test_the_timeline_has_a_cell_per_step_and_destination_and_marks_the_current_step():
+    result = run("delorean")
+    html = timeline_html(result, 3)
+    cells = re.findall(r'class="ek-cell (\w+)( ek-current)?" href="#step-(\d+)"', html)
+    assert len(cells) == (len(result.steps) + 1) * len(result.scenario.destinations)
+    assert {int(s) for _, cur, s in cells if cur} == {3}
+
+
+def test_the_microbatching_flush_step_lists_the_messages_it_sends():
+    result = run("microbatching")
+    last = len(result.steps)
+    assert result.steps[-1].event.kind == "flush"
+    text = text_of(step_html(result, last))
+    assert "Messages leaving now" in text
+    assert "the buffer was flushed" in text
+    assert "MESSAGES SENT" in text
+
+
+def test_the_profile_view_lists_every_event_of_the_profile():
+    result = run("delorean")
+    html = profile_html(result, "marty")
+    mine = [i for i, s in enumerate(result.steps, start=1) if s.event.profile == "marty"]
+    assert set(mine) <= set(profile_steps(result, "marty"))
+    for i in mine:
+        assert f'<tr data-step="{i}">' in html
+    assert "The story of" in html and "Marty McFly" in html
+
+
+def test_the_glossary_names_every_rule_family_and_destination_type():
+    text = text_of(glossary_html())
+    for words in ("E rules", "S rules", "B rules", "M rules", "A rules", "Batch files", "toolkit's reading"):
+        assert words in text
+
+
+def test_the_explorer_view_holds_timeline_step_and_story():
+    html = explorer_html(run("delorean"), 2, focus="adnet", profile="doc")
+    assert html.startswith("<style>") and "ek-timeline" in html and "The story of" in html
+    assert 'class="ek-card exported focus" data-destination="adnet"' in html
+
+
+def test_the_report_is_one_self_contained_page_with_every_step():
+    result = run("delorean")
+    html = report_html(result)
+    assert html.startswith("<!DOCTYPE html>")
+    for i in range(len(result.steps) + 1):
+        assert f'id="step-{i}"' in html and f'href="#step-{i}"' in html
+    body = html.split("<body>")[1]
+    assert "<script" not in html and "src=" not in html and "://" not in body
+    assert not REPR.search(text_of(html))
