@@ -31,10 +31,16 @@ NAMES = ["backfill", "delorean"]
         pytest.param("step=7&scenario=backfill&destination=ads", "backfill", 7, "ads", id="any-order"),
         pytest.param("scenario=delorean&voila-theme=dark", "delorean", 0, None, id="voila-keys-ignored"),
         pytest.param("scenario=backfill&scenario=delorean", "delorean", 0, None, id="last-wins"),
+        pytest.param(None, "delorean", 0, None, id="no-query-at-all"),
     ],
 )
 def test_parse_query(query, scenario, step, destination):
     assert parse_query(query, NAMES) == DemoRequest(scenario, step, destination)
+
+
+def test_parse_query_reads_profile_and_rules():
+    request = parse_query("scenario=delorean&profile=marty&rules=current", NAMES)
+    assert (request.profile, request.rules, request.notices) == ("marty", "current", ())
 
 
 @pytest.mark.parametrize(
@@ -52,6 +58,19 @@ def test_parse_query(query, scenario, step, destination):
         ),
         pytest.param(
             "step=-1", "Step '-1' is not a whole number of 0 or more. Showing step 0.", id="negative-step"
+        ),
+        pytest.param(
+            "step=%C2%B2",
+            "Step '²' is not a whole number of 0 or more. Showing step 0.",
+            id="superscript-two",
+        ),
+        pytest.param(
+            "step=%D9%A3", "Step '٣' is not a whole number of 0 or more. Showing step 0.", id="arabic-digit"
+        ),
+        pytest.param(
+            "rules=newest",
+            "Rules 'newest' are not seed or current. Showing the scenario's own rules.",
+            id="unknown-rules",
         ),
         pytest.param(
             "scenario=../etc/passwd",
@@ -139,4 +158,38 @@ def test_stable_css_classes_for_the_browser():
     assert "exportkit-next" in app.explorer.next._dom_classes
     assert "exportkit-previous" in app.explorer.previous._dom_classes
     assert "exportkit-notice" in app.notice_box._dom_classes
-    assert "<pre class='exportkit-report'" in app.explorer.report.value
+    assert 'class="ek-step"' in app.explorer.view.html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("scenario=microbatching&destination=adnet&step=5&profile=marty", id="everything"),
+        pytest.param("scenario=delorean&destination=s3&step=20", id="batch"),
+        pytest.param("scenario=delorean&destination=http-api&step=3&rules=current", id="rules"),
+    ],
+)
+def test_the_address_is_a_link_that_reopens_the_same_view(query):
+    app = from_query_string(query, sync_address=True)
+    assert app.notice == ""
+    assert app.explorer.view.address == app.address == query
+    assert app.explorer.view.sync_address
+    again = from_query_string(app.address)
+    assert (again.text, again.explorer.view.html) == (app.text, app.explorer.view.html)
+
+
+def test_the_address_follows_next_destination_and_profile():
+    app = from_query_string("scenario=delorean", sync_address=True)
+    app.explorer.next.click()
+    assert app.explorer.view.address == "scenario=delorean&destination=http-api&step=1"
+    app.explorer.destination.value = "adnet"
+    app.explorer.profile.value = "marty"
+    assert app.explorer.view.address == "scenario=delorean&destination=adnet&step=1&profile=marty"
+
+
+def test_a_warm_app_follows_a_visitors_link():
+    app = App(sync_address=True)  # what the demo's preheated kernel builds before anyone arrives
+    app.follow("scenario=backfill&step=2&profile=nobody")
+    assert app.picker.value == "backfill" and app.text.startswith("Step 2 of 4")
+    assert app.notice.startswith("Unknown profile 'nobody' in backfill")
+    assert app.explorer.view.address == "scenario=backfill&destination=webhook&step=2"

@@ -22,8 +22,36 @@ def test_voila_runs_the_demo_notebook_in_this_environment_on_loopback_only():
         "--Voila.ip=127.0.0.1",
         "--strip_sources=True",
         "--Voila.port_retries=0",
+        "--preheat_kernel=True",
+        "--pool_size=2",
+        "--Voila.tornado_settings=disable_check_xsrf=True",
     ):
         assert flag in cmd
+
+
+def test_the_demo_notebook_reads_the_link_after_its_setup():
+    """Preheated kernels run the notebook before the visitor's request: the link must be read with
+    voila.utils.get_query_string (which waits for it), after the app is built."""
+    import nbformat
+
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    setup = next(i for i, c in enumerate(cells) if "App(sync_address=True)" in c)
+    link = next(i for i, c in enumerate(cells) if "get_query_string()" in c and "follow(" in c)
+    assert setup < link
+    assert not any("QUERY_STRING" in c for c in cells)
+
+
+def test_trust_signs_the_notebook(tmp_path, monkeypatch):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from exportkit.app.demo import trust
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    copy = tmp_path / "demo.ipynb"
+    copy.write_text(NOTEBOOK.read_text())
+    trust(copy)
+    assert NotebookNotary().check_signature(nbformat.read(copy, as_version=4))
 
 
 @pytest.mark.parametrize(

@@ -73,9 +73,31 @@ def test_switching_destination_loads_its_mapping(explorer):
     assert not explorer.identities.disabled
 
 
-def test_no_segment_mapped_is_said_not_raised(explorer):
-    explorer.segments.value = ()
-    assert explorer.text == "Cannot replay: map at least one segment."
+def test_unticking_the_last_segment_is_refused_in_place(explorer):
+    explorer.step.value = 1
+    explorer.segments.value = ("delorean-owners",)
+    explorer.segments.boxes["delorean-owners"].value = False  # the click a learner makes
+    assert explorer.segments.value == ("delorean-owners",)
+    assert explorer.notice.startswith("A dataflow maps at least one segment, so delorean-owners stays")
+    assert "http-api marty: EXPORTED" in explorer.text  # the report stays a report
+    assert "Cannot replay" not in explorer.text and "ek-notice" in explorer.message.value
+
+
+def test_a_plain_click_on_a_checkbox_adds_one_segment(explorer):
+    before = explorer.segments.value
+    explorer.segments.boxes["bttf-watchers"].value = True
+    assert set(explorer.segments.value) == {*before, "bttf-watchers"}
+    assert explorer.notice == ""
+
+
+def test_the_view_follows_the_controls(explorer):
+    explorer.step.value = 4
+    assert 'class="ek-step" data-step="4"' in explorer.view.html
+    explorer.view.step = 6  # a click on the timeline
+    assert explorer.step.value == 6 and explorer.text.startswith("Step 6 of ")
+    explorer.profile.value = "doc"
+    assert "The story of" in explorer.view.html and explorer.view.profile == "doc"
+    assert explorer.query() == {"destination": "http-api", "step": "6", "profile": "doc"}
 
 
 def test_rule_set_switch(explorer):
@@ -95,14 +117,18 @@ def test_refuses_a_scenario_without_destinations():
 def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explorer):
     explorer.destination.value = "s3"
     assert explorer.type.value == "batch"
+    assert [value for _, value in explorer.type.options] == ["batch"]  # only what applies
+    assert "notebook 03 compares" in explorer.type_note.value  # and why, in place
     assert explorer.segments.disabled and explorer.attributes.disabled
     assert "a batch destination sends nothing at activation" in explorer.text
     result = explorer._cache.get("s3", "batch", (), (), (), "seed")
     first = next(i for i, s in enumerate(result.steps) if s.files) + 1
     explorer.step.value = first
     assert " s3 file Amazon_S3_segment" in explorer.text
-    explorer.type.value = "streaming-profile"
-    assert explorer.text.startswith("Cannot replay: a batch destination's files")
+    assert "Files written" in explorer.view.html
+    explorer.destination.value = "http-api"
+    assert [value for _, value in explorer.type.options] == ["streaming-profile", "streaming-segment"]
+    assert explorer.type_note.value == ""
 
 
 def test_a_batch_only_scenario_can_be_explored():

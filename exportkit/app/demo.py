@@ -1,7 +1,10 @@
 """`exportkit demo`: the course's explorer as a web page, served by Voila on a loopback port.
 
-Voila runs `notebooks/demo.ipynb` with its sources hidden; the page reads its query string
-(`?scenario=delorean&step=4`) to open a scenario at a step. This module only starts and stops the
+Voila runs `notebooks/demo.ipynb` with its sources hidden, in a pool of preheated kernels: each
+kernel has run the notebook's setup before a visitor arrives, then reads the visitor's link
+(`?scenario=delorean&destination=adnet&step=4&profile=marty`, with `voila.utils.get_query_string`)
+and shows that view. Closing a tab shuts its kernel down (the page's shutdown call is accepted: no
+XSRF token on this loopback-only server); the pool refills. This module only starts and stops the
 server: what the page shows is `exportkit.ui.app`.
 """
 
@@ -24,6 +27,7 @@ NOTEBOOK = Path(str(files("exportkit.notebooks") / "demo.ipynb"))
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0
+POOL_SIZE = 2  # warm kernels waiting for a visitor; each holds about 150 MB
 
 
 def free_port(host: str = HOST) -> int:
@@ -33,7 +37,9 @@ def free_port(host: str = HOST) -> int:
         return s.getsockname()[1]
 
 
-def voila_command(port: int, notebook: Path = NOTEBOOK, python: str = sys.executable) -> list[str]:
+def voila_command(
+    port: int, notebook: Path = NOTEBOOK, python: str = sys.executable, pool_size: int = POOL_SIZE
+) -> list[str]:
     """The Voila command line. `python -m voila` runs Voila, and so its kernels, in this very
     environment (jupyter_client starts a `python` kernelspec with the server's interpreter)."""
     return [
@@ -48,8 +54,15 @@ def voila_command(port: int, notebook: Path = NOTEBOOK, python: str = sys.execut
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--Voila.log_level=WARN",
-        # Each page has its own kernel; one whose page is closed goes idle and is culled,
-        # so a long demo does not pile up kernels.
+        # A page is usable at once: its kernel has already run the notebook's setup.
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        # The page's "shut my kernel down" call on closing carries no XSRF token: without this,
+        # every closed tab logs a 403 and leaves its kernel running. Loopback only, no login.
+        "--Voila.tornado_settings=disable_check_xsrf=True",
+        # Kernels talk over local sockets (no "running over TCP without encryption" warnings).
+        "--KernelManager.transport=ipc",
+        # A page whose tab died without saying so goes idle and is culled.
         "--MappingKernelManager.cull_idle_timeout=120",
         "--MappingKernelManager.cull_interval=30",
         "--MappingKernelManager.cull_connected=False",
@@ -105,6 +118,7 @@ def serve(
         )
         return 2
     port = port or free_port()
+    trust(NOTEBOOK)
     process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
     # Ctrl-C and SIGTERM both stop Voila and its kernels cleanly, even when SIGINT was ignored
     # at start (a background job of a non-interactive shell inherits it ignored).
@@ -130,6 +144,18 @@ def serve(
         _stop(process)
 
 
+def trust(notebook: Path) -> None:
+    """Sign the demo notebook in this user's trust database, so Voila does not warn that it is
+    not trusted on every page (its outputs are ours: we built it)."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    nb = nbformat.read(notebook, as_version=4)
+    notary = NotebookNotary()
+    if not notary.check_signature(nb):
+        notary.sign(nb)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -144,4 +170,4 @@ def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
             process.wait()
 
 
-__all__ = ["DEFAULT_PORT", "NOTEBOOK", "address", "free_port", "serve", "voila_command"]
+__all__ = ["DEFAULT_PORT", "NOTEBOOK", "POOL_SIZE", "address", "free_port", "serve", "trust", "voila_command"]

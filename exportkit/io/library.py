@@ -45,13 +45,15 @@ class DemoRequest:
     step: int = 0
     destination: str | None = None
     notices: tuple[str, ...] = ()
+    profile: str | None = None
+    rules: str | None = None
 
 
 def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARIO) -> DemoRequest:
-    """Read `scenario`, `step` and `destination` from a query string; other keys (Voila's own
-    `voila-theme` …) are left alone. The step's upper bound is checked by the app, which knows
-    the scenario's length."""
-    params = parse_qs(query.lstrip("?"), keep_blank_values=True)
+    """Read `scenario`, `step`, `destination`, `profile` and `rules` from a query string; other
+    keys (Voila's own `voila-theme` …) are left alone. The step's upper bound, the destination and
+    the profile are checked by the app, which knows the scenario."""
+    params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
     notices: list[str] = []
     scenario = default
     if "scenario" in params:
@@ -65,12 +67,17 @@ def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARI
     step = 0
     if "step" in params:
         raw = params["step"][-1].strip()
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit():  # not "²", which isdigit() accepts and int() refuses
             step = int(raw)
         else:
             notices.append(f"Step {raw!r} is not a whole number of 0 or more. Showing step 0.")
     destination = params["destination"][-1].strip() if "destination" in params else None
-    return DemoRequest(scenario, step, destination or None, tuple(notices))
+    profile = params["profile"][-1].strip() if "profile" in params else None
+    rules = params["rules"][-1].strip() if "rules" in params else None
+    if rules is not None and rules not in ("seed", "current"):
+        notices.append(f"Rules {rules!r} are not seed or current. Showing the scenario's own rules.")
+        rules = None
+    return DemoRequest(scenario, step, destination or None, tuple(notices), profile or None, rules)
 
 
 def load_upload(name: str, content: bytes | str) -> Scenario | str:

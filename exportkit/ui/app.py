@@ -1,14 +1,16 @@
 """The demo app: a scenario picker over `datasets/` and the explorer for the chosen one.
 
-`from_query_string` builds it from a deep link (`?scenario=delorean&step=4`): Voila hands the
-kernel the page's query string as `os.environ["QUERY_STRING"]`. What the link asks for and cannot
-get is said in the page (`app.notice`), never raised.
+`from_query_string` builds it from a deep link (`?scenario=delorean&destination=adnet&step=4&
+profile=marty`); `App.follow` applies a link to an app already built (the demo builds one before
+any visitor arrives, then applies the visitor's link). What a link asks for and cannot get is said
+in the page (`app.notice`), never raised. The address bar follows the view (`address`).
 """
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
+from urllib.parse import urlencode
 
 import ipywidgets as w
 
@@ -27,27 +29,46 @@ class App:
         destination: str | None = None,
         notices: tuple[str, ...] = (),
         folder: Path = DATASETS,
+        profile: str | None = None,
+        rules: str | None = None,
+        sync_address: bool = False,
     ):
         self.folder = folder
+        self.sync_address = sync_address
         names = dataset_names(folder)
         if scenario not in names:
             notices += (f"Unknown scenario {scenario!r}: choose one of {', '.join(names)}.",)
             scenario = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]
-        self.picker = w.Dropdown(options=names, value=scenario, description="Scenario")
+        self.picker = w.Dropdown(
+            options=names, value=scenario, description="Scenario", layout=w.Layout(width="auto")
+        )
         self.picker.add_class("exportkit-scenario")
         self.notice_box = w.HTML()
         self.notice_box.add_class("exportkit-notice")
-        self.description = w.HTML()
+        self.description = w.HTML(layout=w.Layout(flex="1 1 400px"))
         self.body = w.VBox()
         self.explorer: StreamingExplorer | None = None
         self._problem = ""
-        self.open(scenario, step, destination, notices)
-        self.picker.observe(lambda change: self.open(change["new"]), names="value")
-        self.widget = w.VBox([self.picker, self.notice_box, self.description, self.body])
+        self._following = False
+        self.open(scenario, step, destination, notices, profile, rules)
+        self.picker.observe(self._picked, names="value")
+        self.widget = w.VBox(
+            [
+                w.HBox([self.picker, self.description], layout=w.Layout(align_items="center")),
+                self.notice_box,
+                self.body,
+            ]
+        )
         self.widget.add_class("exportkit-app")
 
     def open(
-        self, name: str, step: int = 0, destination: str | None = None, notices: tuple[str, ...] = ()
+        self,
+        name: str,
+        step: int = 0,
+        destination: str | None = None,
+        notices: tuple[str, ...] = (),
+        profile: str | None = None,
+        rules: str | None = None,
     ) -> None:
         """Show scenario `name` at `step`, for `destination` (default: its first one)."""
         notes = list(notices)
@@ -60,20 +81,64 @@ class App:
                     f"Unknown destination {destination!r} in {name}: choose one of {', '.join(known)}."
                 )
                 destination = None
+            people = [p.id for p in scenario.profiles]
+            if profile is not None and profile not in people:
+                notes.append(f"Unknown profile {profile!r} in {name}: choose one of {', '.join(people)}.")
+                profile = None
             last = len(scenario.events)
             if step > last:
                 notes.append(f"Step {step} is past the last step of {name} ({last}). Showing step {last}.")
                 step = last
-            self.explorer = StreamingExplorer(scenario, destination=destination, step=step)
-        except (ScenarioError, ValueError) as err:
+            self.explorer = StreamingExplorer(scenario, destination=destination, step=step, profile=profile)
+            if rules is not None:
+                self.explorer.rules.value = rules
+            self.explorer.changed = self._follow_address  # type: ignore[method-assign]
+            self._follow_address()
+        except (ScenarioError, ValueError, KeyError) as err:
             self._problem = f"Cannot open {name}: {err}"
         self.notices = tuple(notes)
         shown = notes + ([self._problem] if self._problem else [])
-        self.notice_box.value = "".join(f"<p><b>{html.escape(n)}</b></p>" for n in shown)
+        self.notice_box.value = "".join(f"<div class='ek-notice'>{html.escape(n)}</div>" for n in shown)
         self.description.value = (
-            f"<p>{html.escape(scenario.description)}</p>" if self.explorer is not None else ""
+            f"<span style='color:#57606a;font-size:12.5px'>{html.escape(scenario.description)}</span>"
+            if self.explorer is not None
+            else ""
         )
         self.body.children = (self.explorer.widget,) if self.explorer is not None else ()
+
+    def follow(self, query: str) -> None:
+        """Apply a link's query string to this app (the demo's warm kernel does this per visitor)."""
+        request = parse_query(query, dataset_names(self.folder))
+        self._following = True  # one replay for the link, not one for the picker too
+        try:
+            self.picker.value = request.scenario
+        finally:
+            self._following = False
+        self.open(
+            request.scenario,
+            request.step,
+            request.destination,
+            request.notices,
+            request.profile,
+            request.rules,
+        )
+
+    def _picked(self, change: dict) -> None:
+        if not self._following:
+            self.open(change["new"])
+
+    @property
+    def address(self) -> str:
+        """The query string of a link that opens this very view."""
+        query = {"scenario": self.picker.value}
+        if self.explorer is not None:
+            query.update(self.explorer.query())
+        return urlencode(query)
+
+    def _follow_address(self) -> None:
+        if self.explorer is not None:
+            self.explorer.view.sync_address = self.sync_address
+            self.explorer.view.address = self.address
 
     @property
     def notice(self) -> str:
@@ -91,10 +156,19 @@ class App:
         display(self.widget)
 
 
-def from_query_string(query: str, folder: Path = DATASETS) -> App:
+def from_query_string(query: str, folder: Path = DATASETS, sync_address: bool = False) -> App:
     """The app for a demo link's query string, such as `scenario=delorean&step=4`."""
     request = parse_query(query, dataset_names(folder))
-    return App(request.scenario, request.step, request.destination, request.notices, folder)
+    return App(
+        request.scenario,
+        request.step,
+        request.destination,
+        request.notices,
+        folder,
+        request.profile,
+        request.rules,
+        sync_address,
+    )
 
 
 __all__ = ["App", "from_query_string"]

@@ -1,86 +1,154 @@
-"""The explorer: map segments and attributes, then step through the events.
+"""The explorer: pick a destination, change its mapping, step through the events, follow a profile.
 
-Streaming destinations can be remapped (type, segments, attributes, namespaces); a batch
-destination is shown as the scenario defines it, with its files at each step.
-
-All the text it shows comes from `exportkit.explore.step_report`; the widget only wires controls
-to it. `explorer.text` is what the page shows, so a test can drive the controls and read it.
+Controls that cannot trap: segments, attributes and namespaces are checkboxes (a plain click adds
+or removes one); the type switch offers only the types that apply (a batch destination keeps its
+files, and says so in place); unticking the last mapped segment is refused with a sentence, never
+an empty report. What the page shows is `exportkit.views.page.explorer_html` in a `StepView`;
+`explorer.text` is the same step as plain text (`exportkit.course.explore.step_report`), so a test
+can drive the controls and read it.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
+import traitlets
 
 from ..core.model import Scenario, StreamingSegmentDestination
-from ..course.explore import (
-    ReplayCache,
-    attribute_paths,
-    namespaces,
-    step_report,
-)
+from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
 from ..io.loader import load_scenario
+from ..views.page import explorer_html
+from ..views.words import Names
+from .step_view import StepView
 
-# Monospace, compact and wrapped: the HTML widget's own line height is made for prose.
+# Monospace, compact and wrapped: the plain-text views (the quiz) use it.
 REPORT_STYLE = (
     "font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; margin: 0"
 )
+STREAMING = [
+    ("Enterprise (whole profiles)", "streaming-profile"),
+    ("Advertising (segments)", "streaming-segment"),
+]
+RULES = [("older docs", "seed"), ("current docs", "current")]
+WIDE = {"description_width": "initial"}
+
+
+class CheckList(w.VBox):
+    """Checkboxes for a set of choices; `value` is the tuple of ticked ones, in option order."""
+
+    value = traitlets.Tuple()
+    disabled = traitlets.Bool(False)
+
+    def __init__(self, options: Sequence[str], title: str, labels: dict[str, str] | None = None):
+        self.options = tuple(options)
+        labels = labels or {}
+        self.boxes = {
+            o: w.Checkbox(
+                value=False,
+                description=labels.get(o, o),
+                indent=False,
+                tooltip=o,
+                layout=w.Layout(width="auto", height="22px"),
+            )
+            for o in self.options
+        }
+        head = w.HTML(f"<b>{html.escape(title)}</b>")
+        super().__init__(
+            [head, *self.boxes.values()], layout=w.Layout(min_width="200px", margin="0 12px 0 0")
+        )
+        self._syncing = False
+        for o, box in self.boxes.items():
+            box.observe(lambda change, o=o: self._ticked(), names="value")
+
+    def _ticked(self) -> None:
+        if not self._syncing:
+            self.value = tuple(o for o in self.options if self.boxes[o].value)
+
+    @traitlets.observe("value")
+    def _show(self, change: dict[str, Any]) -> None:
+        self._syncing = True
+        try:
+            for o, box in self.boxes.items():
+                box.value = o in change["new"]
+        finally:
+            self._syncing = False
+
+    @traitlets.observe("disabled")
+    def _disable(self, change: dict[str, Any]) -> None:
+        for box in self.boxes.values():
+            box.disabled = change["new"]
 
 
 class StreamingExplorer:
-    """Widgets: destination, type, mapped segments, attributes and namespaces, rule set; a
-    stepper (previous / play / next) over activation and every event."""
+    """Widgets: destination, rule set and profile pickers; previous / play / next over activation
+    and every event; the mapping (type, segments, attributes, namespaces) folded below; the view."""
 
-    def __init__(self, scenario: Scenario | str | Path, destination: str | None = None, step: int = 0):
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        destination: str | None = None,
+        step: int = 0,
+        profile: str | None = None,
+    ):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         choices = list(self.scenario.destinations)
         if not choices:
             raise ValueError(f"scenario {self.scenario.name} has no destination")
         self._cache = ReplayCache(self.scenario)
+        names = Names.of(self.scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
-        layout = w.Layout(width="auto")
         self.destination = w.Dropdown(
-            options=[d.id for d in choices], value=first.id, description="Destination"
-        )
-        wide = {"description_width": "initial"}
-        self.type = w.ToggleButtons(
-            options=[
-                ("Enterprise (streaming profile)", "streaming-profile"),
-                ("Advertising (streaming segment)", "streaming-segment"),
-                ("Batch (files)", "batch"),
-            ],
-            value=first.type,
-            description="Type",
-            style={"button_width": "auto", **wide},
-        )
-        self.segments = w.SelectMultiple(
-            options=[s.id for s in self.scenario.segments],
-            description="Segments",
-            rows=5,
-            layout=layout,
-            style=wide,
-        )
-        self.attributes = w.SelectMultiple(
-            options=attribute_paths(self.scenario),
-            description="Attributes",
-            rows=5,
-            layout=layout,
-            style=wide,
-        )
-        self.identities = w.SelectMultiple(
-            options=namespaces(self.scenario), description="Namespaces", rows=4, layout=layout, style=wide
+            options=[(names.destinations[d.id], d.id) for d in choices],
+            value=first.id,
+            description="Destination",
+            style=WIDE,
+            layout=w.Layout(width="auto"),
         )
         self.rules = w.ToggleButtons(
-            options=["seed", "current"], value=self.scenario.rules, description="Rules"
+            options=RULES,
+            value=self.scenario.rules,
+            description="Rules",
+            tooltips=["the older documentation (V0, V2)", "today's documentation (V5)"],
+            style={"button_width": "auto", **WIDE},
+            layout=w.Layout(width="auto", margin="0 12px"),
         )
+        people = [(names.profiles[p.id], p.id) for p in self.scenario.profiles]
+        known = {p.id for p in self.scenario.profiles}
+        self.profile = w.Dropdown(
+            options=[("(none)", ""), *people],
+            value=profile if profile in known else "",
+            description="Profile story",
+            style=WIDE,
+            layout=w.Layout(width="auto"),
+        )
+        self.type = w.ToggleButtons(
+            options=STREAMING, value=None, description="Type", style={"button_width": "auto", **WIDE}
+        )
+        self.type_note = w.HTML()
+        self.segments = CheckList(
+            [s.id for s in self.scenario.segments], "Segments", {s.id: s.name for s in self.scenario.segments}
+        )
+        self.attributes = CheckList(attribute_paths(self.scenario), "Attributes")
+        self.identities = CheckList(namespaces(self.scenario), "Namespaces")
         n = len(self.scenario.events)
-        self.step = w.IntSlider(value=min(step, n), min=0, max=n, description="Step", continuous_update=False)
-        self.play = w.Play(value=self.step.value, min=0, max=n, interval=1200, description="Play")
+        self.step = w.IntSlider(
+            value=min(step, n),
+            min=0,
+            max=n,
+            description="Step",
+            continuous_update=False,
+            layout=w.Layout(width="360px"),
+        )
+        self.play = w.Play(value=self.step.value, min=0, max=n, interval=1500, tooltip="Play the steps")
         w.jslink((self.play, "value"), (self.step, "value"))
-        self.previous = w.Button(description="Previous", icon="step-backward")
-        self.next = w.Button(description="Next", icon="step-forward")
+        self.previous = w.Button(description="Previous", icon="step-backward", tooltip="Previous step")
+        self.next = w.Button(description="Next", icon="step-forward", tooltip="Next step")
+        for button in (self.previous, self.next):
+            button.layout = w.Layout(width="auto")
         # Stable CSS classes: the browser test (and anyone styling the demo) finds them by name.
         self.previous.add_class("exportkit-previous")
         self.next.add_class("exportkit-next")
@@ -88,34 +156,62 @@ class StreamingExplorer:
         self.previous.on_click(lambda _: self.go(-1))
         self.next.on_click(lambda _: self.go(+1))
         self.message = w.HTML()
-        self.report = w.HTML()
-        self.report.add_class("exportkit-report-box")
+        self.message.add_class("exportkit-message")
+        self.view = StepView(step=self.step.value, profile=self.profile.value)
+        self.view.add_class("exportkit-view")
+        w.link((self.step, "value"), (self.view, "step"))
+        w.link((self.profile, "value"), (self.view, "profile"))
+        self.mapping = w.Accordion(
+            [
+                w.VBox(
+                    [
+                        w.HBox([self.type, self.type_note]),
+                        w.HBox([self.segments, self.attributes, self.identities]),
+                    ]
+                )
+            ],
+            selected_index=None,
+            titles=("Mapping of this destination: type, segments, attributes, namespaces (click to change)",),
+        )
+        self.mapping.add_class("exportkit-mapping")
         self._quiet = False
         self._text = ""
         self._load(first.id)
         for control in (self.type, self.segments, self.attributes, self.identities, self.rules, self.step):
             control.observe(lambda _: self.refresh(), names="value")
+        self.profile.observe(lambda _: self.refresh(), names="value")
         self.destination.observe(lambda change: self._load(change["new"]), names="value")
         self.widget = w.VBox(
             [
-                w.HBox([self.destination, self.rules]),
-                self.type,
-                w.HBox([self.segments, self.attributes, self.identities]),
-                w.HBox([self.previous, self.play, self.next, self.step]),
+                w.HBox([self.destination, self.rules, self.profile], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox(
+                    [self.previous, self.play, self.next, self.step], layout=w.Layout(flex_flow="row wrap")
+                ),
+                self.mapping,
                 self.message,
-                self.report,
+                self.view,
             ]
         )
+        self.widget.add_class("exportkit-explorer")
         self.refresh()
 
     def _load(self, destination: str) -> None:
         d = self.scenario.destination(destination)
         self._quiet = True  # one replay for the new mapping, not one per control
         try:
+            batch = d.type == "batch"
+            self.type.options = [("Batch (files)", "batch")] if batch else STREAMING
             self.type.value = d.type
+            self.type_note.value = (
+                "<span style='color:#57606a'>A batch destination keeps its files as the scenario "
+                "defines them; notebook 03 compares the three types side by side.</span>"
+                if batch
+                else ""
+            )
             self.segments.value = d.segment_ids
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
             self.identities.value = d.identities if isinstance(d, StreamingSegmentDestination) else ()
+            self._last_segments = self.segments.value
         finally:
             self._quiet = False
         self.refresh()
@@ -132,31 +228,55 @@ class StreamingExplorer:
         """The report the page shows now, as plain text."""
         return self._text
 
+    def query(self) -> dict[str, str]:
+        """What a link to this view holds (the app adds the scenario)."""
+        out = {"destination": self.destination.value, "step": str(self.step.value)}
+        if self.rules.value != self.scenario.rules:
+            out["rules"] = self.rules.value
+        if self.profile.value:
+            out["profile"] = self.profile.value
+        return out
+
     def refresh(self) -> None:
         if self._quiet:
             return
+        note = ""
+        if not self.segments.value and self.type.value != "batch":
+            # A dataflow maps at least one segment: refuse the click in place, keep a report.
+            kept = self._last_segments or self.segments.options[:1]
+            note = (
+                "A dataflow maps at least one segment, so "
+                + ", ".join(kept)
+                + (" stays" if len(kept) == 1 else " stay")
+                + " mapped. Tick another segment first to replace it."
+            )
+            self._quiet = True
+            try:
+                self.segments.value = kept
+            finally:
+                self._quiet = False
+        self._last_segments = self.segments.value
         batch = self.type.value == "batch"
         self.identities.disabled = self.type.value != "streaming-segment"
         self.segments.disabled = self.attributes.disabled = batch
-        try:
-            result = self._cache.get(
-                self.destination.value,
-                self.type.value,
-                self.segments.value,
-                self.attributes.value,
-                self.identities.value,
-                self.rules.value,
-            )
-        except ValueError as err:
-            self._text = f"Cannot replay: {err}."
-            self.message.value = f"<b>{html.escape(self._text)}</b>"
-            self.report.value = ""
-            return
-        self._text = step_report(result, self.step.value, self.destination.value)
-        self.message.value = ""
-        self.report.value = (
-            f"<pre class='exportkit-report' style='{REPORT_STYLE}'>{html.escape(self._text)}</pre>"
+        result = self._cache.get(
+            self.destination.value,
+            self.type.value,
+            self.segments.value,
+            self.attributes.value,
+            self.identities.value,
+            self.rules.value,
         )
+        self._text = step_report(result, self.step.value, self.destination.value)
+        self.message.value = f"<div class='ek-notice'>{html.escape(note)}</div>" if note else ""
+        self.notice = note
+        self.view.html = explorer_html(
+            result, self.step.value, self.destination.value, self.profile.value or None
+        )
+        self.changed()
+
+    def changed(self) -> None:
+        """Called after every refresh; the app sets the address here."""
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -340,7 +340,7 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
         for dest in order
     )
     return (
-        f'<div class="ek-step" data-step="{index}">'
+        f'<div class="ek-step" data-step="{index}" data-scenario="{escape(result.scenario.name)}">'
         f'<div class="ek-when">Step {index} of {n} · {when} · {ruleset_label(result.rules)}</div>'
         f'<div class="ek-event">{event}</div>{diff}'
         f'<h3>What each destination did</h3><div class="ek-cards">{cards}</div>'

@@ -1,16 +1,20 @@
 # %% [markdown]
-# # exportkit: when is a profile exported, and what is in the export?
-#
-# Pick a scenario, then step through its events with **Next** and **Previous**. Each step shows the
-# event, the profile before and after, every destination's verdict with the rule behind it, and the
-# payload with each field sent (`+`) or left out (`-`), and why. Change the mapping to see the
-# verdicts change. Step 0 is the activation of the dataflows.
+# ### exportkit: when is a profile exported, and what is in the export?
+# Step with **Next** or click the timeline; hover over or click a rule chip to read the rule; pick a
+# profile for its whole story. The address bar always holds a link to what you see.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-import os
+# Built before any visitor arrives (Voila's preheated kernels): the imports, a replay and a first
+# rendering are already done when a page opens.
+from voila.utils import get_query_string
 
-from exportkit.ui import from_query_string
+from exportkit.ui import App
 
-app = from_query_string(os.environ.get("QUERY_STRING", ""))  # Voila passes ?scenario=…&step=…
+app = App(sync_address=True)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# The visitor's link (?scenario=…&destination=…&step=…&profile=…); outside Voila, no link.
+app.follow(get_query_string() or "")
 app

@@ -1,0 +1,100 @@
+"""The step view as a widget: the HTML of `exportkit.views` in a small anywidget, whose front-end
+code turns clicks into traits (a timeline cell or a story row sets `step`, a profile's name sets
+`profile`), keeps the address bar in step with the view (`address`, when `sync_address`) and copies
+the link. Everything it shows comes from the pure views; this file only wires it."""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+ESM = """
+function render({ model, el }) {
+  const bar = document.createElement("div");
+  bar.className = "ek-linkbar";
+  const copy = document.createElement("button");
+  copy.className = "ek-copy-link";
+  copy.type = "button";
+  copy.textContent = "Copy link";
+  copy.title = "Copy a link that opens exactly this view";
+  const done = document.createElement("span");
+  done.className = "ek-copied";
+  bar.append(copy, done);
+  const body = document.createElement("div");
+  body.className = "ek-view";
+  el.append(bar, body);
+
+  const link = () => {
+    const query = model.get("address");
+    return location.origin + location.pathname + (query ? "?" + query : "");
+  };
+  const draw = () => { body.innerHTML = model.get("html"); };
+  const follow = () => {
+    bar.style.display = model.get("sync_address") ? "" : "none";
+    if (model.get("sync_address")) {
+      history.replaceState(null, "", link());
+    }
+  };
+  copy.addEventListener("click", async () => {
+    const text = link();
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    el.dataset.copied = text;
+    done.textContent = " copied: " + text;
+  });
+  body.addEventListener("click", (event) => {
+    const step = event.target.closest("[data-step]");
+    const who = event.target.closest("[data-profile]");
+    if (who && !event.target.closest(".ek-timeline")) {
+      event.preventDefault();
+      model.set("profile", who.dataset.profile);
+      model.save_changes();
+      return;
+    }
+    if (step && step !== body.firstElementChild && !step.classList.contains("ek-step")) {
+      event.preventDefault();
+      body.querySelectorAll(".ek-timeline .ek-current").forEach((c) => c.classList.remove("ek-current"));
+      body.querySelectorAll(`.ek-timeline [data-step="${step.dataset.step}"]`).forEach(
+        (c) => c.classList.add("ek-current"));
+      model.set("step", Number(step.dataset.step));
+      model.save_changes();
+    }
+  });
+  model.on("change:html", draw);
+  model.on("change:address", follow);
+  model.on("change:sync_address", follow);
+  draw();
+  follow();
+}
+export default { render };
+"""
+
+CSS = """
+.ek-linkbar{margin:2px 0 4px;font:12.5px system-ui,sans-serif;color:#57606a}
+.ek-copy-link{font:12.5px system-ui,sans-serif;padding:2px 8px;border:1px solid #d0d7de;
+ border-radius:5px;background:#f6f8fa;cursor:pointer}
+.ek-copy-link:hover{background:#eaeef2}
+"""
+
+
+class StepView(anywidget.AnyWidget):
+    """HTML from `exportkit.views` plus the clicks and the address that go with it."""
+
+    _esm = ESM
+    _css = CSS
+    html = traitlets.Unicode("").tag(sync=True)
+    step = traitlets.Int(0).tag(sync=True)
+    profile = traitlets.Unicode("").tag(sync=True)
+    address = traitlets.Unicode("").tag(sync=True)
+    sync_address = traitlets.Bool(False).tag(sync=True)
+
+
+__all__ = ["StepView"]
