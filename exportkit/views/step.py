@@ -183,7 +183,8 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
     def cell(v: Any) -> str:
         return '<span class="ek-muted">absent</span>' if v is None else code(value_text(v))
 
-    changed, same = [], []
+    changed: list[str] = []
+    same: list[str] = []
     for field, b, a in rows:
         overwrite = b == a and field in event_paths
         note = ' <span class="ek-muted">(overwritten with the same value)</span>' if overwrite else ""
