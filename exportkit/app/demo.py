@@ -62,10 +62,8 @@ def voila_command(
         "--Voila.tornado_settings=disable_check_xsrf=True",
         # Kernels talk over local sockets (no "running over TCP without encryption" warnings).
         "--KernelManager.transport=ipc",
-        # A page whose tab died without saying so goes idle and is culled.
-        "--MappingKernelManager.cull_idle_timeout=120",
-        "--MappingKernelManager.cull_interval=30",
-        "--MappingKernelManager.cull_connected=False",
+        # No idle culling: it would cull the warm kernels waiting in the pool (they have no
+        # connection), and a closed tab already shuts its own kernel down.
     ]
 
 
