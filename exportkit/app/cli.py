@@ -4,6 +4,7 @@
     exportkit generate --profiles N --events M [--seed S] OUT
     exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
     exportkit demo [--port N] [--scenario NAME] [--step K]
+    exportkit report SCENARIO [-o FILE] [--rules R]
 
 Bad input gets one line naming the file, the place and the problem, and exit status 2; a run
 with messages left in the dead-letter file exits 1.
@@ -40,6 +41,7 @@ from ..io.files import OutputError, StagedFolder, write_files
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
+from . import report
 from .progress import Progress
 
 
@@ -137,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8866, help="loopback port (0: pick a free one)")
     demo.add_argument("--scenario", default="delorean", help="a scenario name from datasets/")
     demo.add_argument("--step", type=int, help="the step the printed address opens at")
+    report.add_parser(sub)
     return parser
 
 
@@ -145,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "report":
+            return report.main(args)
         if args.command == "receive":
             return _receive(args)
         if args.command == "generate":

@@ -32,7 +32,8 @@ def glossary_html() -> str:
     sets = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in RULE_SETS.items())
     return (
         '<details class="ek-glossary"><summary>Legend: rule families, destination types, verdicts</summary>'
-        f"<dl>{families}</dl><dl>{types}</dl><dl>{verdicts}</dl><dl>{sets}</dl>"
+        f'<div class="ek-gloss-grid"><dl>{families}</dl><dl>{types}</dl><dl>{verdicts}</dl>'
+        f"<dl>{sets}</dl></div>"
         "<p class='ek-muted'>A solid chip is a documented rule; a dashed amber chip is the toolkit's "
         "reading where the documentation is silent or contradicts itself. Hover over or click a chip "
         "to read the rule.</p></details>"
@@ -150,8 +151,9 @@ def report_html(result: Replay) -> str:
         ".ek{margin:auto}</style></head><body>"
         f'<div class="ek" id="top"><h2>Scenario {escape(s.name)}</h2>'
         f"<p>{escape(s.description)}</p><p>{ruleset_label(result.rules)} · {n} events</p>"
-        f"{glossary_html().replace('<details ', '<details open ', 1)}{legend_html()}"
-        f"{timeline_html(result)}{steps}<h2>Profiles</h2>{stories}</div></body></html>\n"
+        f"{legend_html()}{timeline_html(result)}"
+        f"{glossary_html().replace('<details ', '<details open ', 1)}"
+        f"{steps}<h2>Profiles</h2>{stories}</div></body></html>\n"
     )
 
 

@@ -92,7 +92,9 @@ CSS = """
 .ek-legend{display:flex;gap:12px;flex-wrap:wrap;font-size:12px;color:#424a53;margin:2px 0}
 .ek-legend .ek-cell{display:inline-block;width:14px;height:12px;vertical-align:middle;margin-right:4px}
 .ek-ruleset{font-size:12px;color:#57606a}
-.ek-glossary dt{font-weight:700;margin-top:4px}.ek-glossary dd{margin:0 0 0 18px}
+.ek-glossary dt{font-weight:700;margin-top:4px}.ek-glossary dd{margin:0 0 0 14px}
+.ek-gloss-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 18px;
+ font-size:12.5px}.ek-gloss-grid dl{margin:4px 0}
 .ek-notice{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:4px 8px;margin:4px 0}
 .ek-story td{padding-right:10px}.ek-story tr[data-step]{cursor:pointer}
 .ek-story tr[data-step]:hover td{background:#f6f8fa}

@@ -1,0 +1,56 @@
+"""`exportkit report SCENARIO -o report.html`: the demo's views as one static page to send.
+
+The page is `exportkit.views.page.report_html`: the timeline (its cells link to the steps), every
+step as the demo shows it, each profile's story and the glossary, with its style sheet inside. It
+needs no server, no kernel and no network: a client opens the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.engine import replay
+from ..io.library import dataset_names, dataset_path
+from ..io.loader import ScenarioError, load_scenario
+from ..views.page import report_html
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="write the demo's views of a scenario as one static HTML page")
+    report.add_argument("scenario", help="a scenario file (YAML or JSON), or a name from datasets/")
+    report.add_argument(
+        "-o", "--out", default="report.html", metavar="FILE", help="the page to write (default: report.html)"
+    )
+    report.add_argument(
+        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+    )
+
+
+def scenario_path(name: str) -> Path:
+    """A scenario file as given, or a bundled dataset's by its name."""
+    path = Path(name)
+    if path.exists() or name not in dataset_names():
+        return path
+    return dataset_path(name)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Write the report; bad input is one line on stderr and exit status 2."""
+    try:
+        scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
+    except ScenarioError as err:
+        print(f"exportkit: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    try:
+        out.write_text(report_html(replay(scenario)), encoding="utf-8")
+    except OSError as err:
+        print(f"exportkit: {out}: cannot write the report ({err.strerror or err})", file=sys.stderr)
+        return 2
+    print(f"exportkit: wrote {out} ({len(scenario.events)} steps; open it in a browser)", file=sys.stderr)
+    return 0
+
+
+__all__ = ["add_parser", "main", "scenario_path"]
