@@ -21,7 +21,7 @@ def test_seed_and_current_differ_by_e_i1_and_a7_with_both_reasons():
         for d in diffs
         if d.step == 1 and d.destination == "ent" and d.what == "field segmentMembership.ups.s1"
     ]
-    assert "'existing'" in s1[0].a and "'realized'" in s1[0].b  # A7
+    assert '"existing"' in s1[0].a and '"realized"' in s1[0].b  # A7
 
 
 def test_unmapping_an_attribute_changes_the_verdict_and_says_why():
@@ -116,6 +116,6 @@ def test_files_pair_by_run_and_compare_every_identity_row():
         d for d in compare(replay(scenario("gold")), replay(scenario("silver"))) if d.what.startswith("file")
     ]
     assert [(d.step, d.what, d.a, d.b) for d in diffs] == [
-        (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),
-        (2, "file s1 column loyalty_tier", "'gold'", "'silver'"),
+        (2, "file s1 column loyalty_tier", '"gold"', '"silver"'),
+        (2, "file s1 column loyalty_tier", '"gold"', '"silver"'),
     ]  # the run's two rows; Export file now uses the snapshot, where both are still 'gold'

@@ -52,13 +52,28 @@ def test_what_if_mapping_and_rules():
     assert counts["file"] == 0
     view.mode.value = "rules"
     assert view.segments.disabled
-    counts, _ = _counts(view.text, "seed", "current")
-    # The DeLorean scenario is decided alike by both rule sets; what differs is what is sent:
-    # payload segments (E-I1', A7) and file rows.
-    assert counts["verdict"] == 0 and counts["field"] > 0 and counts["file"] > 0
+    counts, _ = _counts(view.text, "seed (older docs)", "current docs")
+    # Both rule sets decide alike; what differs is what is sent (E-I1', A7), and only for the
+    # destination picked: the rules mode honours the picker too (the batch files are s3's).
+    assert counts["verdict"] == 0 and counts["field"] > 0 and counts["file"] == 0
+    listed = {line.split()[2] for line in view.text.splitlines()[1:] if line.startswith("step ")}
+    assert listed == {"http-api"}
+    view.destination.value = "adnet"
+    listed = {line.split()[2] for line in view.text.splitlines()[1:] if line.startswith("step ")}
+    assert listed == {"adnet"}
     view.mode.value = "mapping"
-    view.segments.value = ()
-    assert view.text == "Cannot compare: map at least one segment."
+    view.segments.value = ()  # unticking the last segment is refused in place
+    assert view.segments.value == ("delorean-owners", "city-dallas")
+    assert view.notice.startswith("Mapping B keeps delorean-owners, city-dallas: a dataflow maps")
+    assert "export exactly the same" in view.text
+
+
+def test_what_if_values_print_as_json():
+    view = WhatIfView(load_scenario(DELOREAN), "http-api")
+    view.mode.value = "rules"
+    fields = [line for line in view.text.splitlines() if line.startswith("  ")]
+    assert fields and not any("{'" in line or "['" in line for line in fields)
+    assert any('{"status": "existing"' in line for line in fields)
 
 
 def test_matrix_narrows_to_steps_and_destinations():

@@ -8,6 +8,7 @@ replays of the same events export differently, and why.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -282,9 +283,14 @@ def _compare_decisions(step: int, a: list[Decision], b: list[Decision]) -> list[
 _MISSING = object()
 
 
+def _json(value: Any) -> str:
+    """A value as the documentation writes it: JSON ("gold", 150, null), never a Python repr."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _side(leaves: dict[str, Any], path: str, d: Decision) -> str:
     if path in leaves:
-        return f"{leaves[path]!r} {_field_reason(d, path)}".rstrip()
+        return f"{_json(leaves[path])} {_field_reason(d, path)}".rstrip()
     return f"absent {_field_reason(d, path)}".rstrip()
 
 
@@ -325,8 +331,8 @@ def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
                                 dest,
                                 profile,
                                 f"file {segment} column {column}",
-                                repr(one.get(column, "(no column)")),
-                                repr(two.get(column, "(no column)")),
+                                _json(one[column]) if column in one else "(no column)",
+                                _json(two[column]) if column in two else "(no column)",
                             )
                         )
     return out

@@ -13,6 +13,7 @@ from ..core.engine import Replay, replay
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
+from .streaming_view import REPORT_STYLE, WIDE, CheckList
 
 EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"
@@ -66,9 +67,11 @@ def matrix_styler(
         .apply(colours, axis=None)
         .set_tooltips(
             reasons,
-            props="visibility: hidden; position: absolute; z-index: 1; "
-            "background: #111827; color: white; padding: 6px; white-space: pre; "
-            "font-size: 11px; max-width: 60em",
+            # Below the cell and anchored at its right edge, wrapping at 32em: the tooltip stays
+            # inside the table, so a notebook's output area never clips it.
+            props="visibility: hidden; position: absolute; z-index: 10; top: 100%; right: 0; "
+            "background: #111827; color: white; padding: 6px; white-space: pre-wrap; "
+            "font-size: 11px; width: max-content; max-width: 32em; text-align: left",
         )
     )
 
@@ -101,19 +104,22 @@ class WhatIfView:
         choices = streaming_destinations(scenario)
         first = next((d for d in choices if d.id == destination), choices[0])
         self.destination = w.Dropdown(
-            options=[d.id for d in choices], value=first.id, description="Destination"
+            options=[d.id for d in choices], value=first.id, description="Destination", style=WIDE
         )
         self.mode = w.ToggleButtons(
-            options=[("Mapping A vs mapping B", "mapping"), ("seed vs current rules", "rules")],
+            options=[("Mapping A vs mapping B", "mapping"), ("older vs current docs", "rules")],
             value="mapping",
             description="Compare",
+            tooltips=["the scenario's mapping against the one you edit", "the seed rules against current"],
+            # buttons as wide as their words: none is cut off
+            style={"button_width": "auto", **WIDE},
+            layout=w.Layout(width="auto"),
         )
-        self.segments = w.SelectMultiple(
-            options=[s.id for s in scenario.segments], rows=5, description="B segments"
+        self.segments = CheckList(
+            [s.id for s in scenario.segments], "B segments", {s.id: s.name for s in scenario.segments}
         )
-        self.attributes = w.SelectMultiple(
-            options=attribute_paths(scenario), rows=5, description="B attributes"
-        )
+        self.attributes = CheckList(attribute_paths(scenario), "B attributes")
+        self.message = w.HTML()
         self.report = w.HTML()
         self._text = ""
         self._quiet = False
@@ -122,7 +128,12 @@ class WhatIfView:
             control.observe(lambda _: self.refresh(), names="value")
         self.destination.observe(lambda _: self._load(), names="value")
         self.widget = w.VBox(
-            [w.HBox([self.destination, self.mode]), w.HBox([self.segments, self.attributes]), self.report]
+            [
+                w.HBox([self.destination, self.mode], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.segments, self.attributes]),
+                self.message,
+                self.report,
+            ]
         )
 
     def _load(self) -> None:
@@ -131,6 +142,7 @@ class WhatIfView:
         try:
             self.segments.value = d.segment_ids
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
+            self._last_segments = self.segments.value
         finally:
             self._quiet = False
         self.refresh()
@@ -140,12 +152,10 @@ class WhatIfView:
         return self._text
 
     def differences(self) -> tuple[list[Difference], str, str]:
-        if self.mode.value == "rules":
-            return (
-                compare(replay(self.scenario, "seed"), replay(self.scenario, "current")),
-                "seed",
-                "current",
-            )
+        keep = self.destination.value
+        if self.mode.value == "rules":  # for the destination picked, as in mapping mode
+            both = compare(replay(self.scenario, "seed"), replay(self.scenario, "current"))
+            return [x for x in both if x.destination == keep], "seed (older docs)", "current docs"
         d = self.scenario.destination(self.destination.value)
         b = remap(
             self.scenario,
@@ -155,7 +165,6 @@ class WhatIfView:
             self.attributes.value,
             d.identities if isinstance(d, StreamingSegmentDestination) else (),
         )
-        keep = self.destination.value
         return (
             [x for x in compare(replay(self.scenario), replay(b)) if x.destination == keep],
             "A (scenario)",
@@ -166,13 +175,25 @@ class WhatIfView:
         if self._quiet:
             return
         self.segments.disabled = self.attributes.disabled = self.mode.value == "rules"
-        try:
-            diffs, a, b = self.differences()
-        except ValueError as err:
-            self._text = f"Cannot compare: {err}."
-        else:
-            self._text = compare_text(diffs, a, b)
-        self.report.value = f"<pre class='exportkit-report'>{html.escape(self._text)}</pre>"
+        self.notice = ""
+        if not self.segments.value:  # a dataflow maps at least one segment: refuse in place
+            kept = self._last_segments or self.segments.options[:1]
+            self.notice = (
+                f"Mapping B keeps {', '.join(kept)}: a dataflow maps at least one segment. "
+                "Tick another segment first to replace it."
+            )
+            self._quiet = True
+            try:
+                self.segments.value = kept
+            finally:
+                self._quiet = False
+        self._last_segments = self.segments.value
+        diffs, a, b = self.differences()
+        self._text = compare_text(diffs, a, b)
+        self.message.value = f"<div class='ek-notice'>{html.escape(self.notice)}</div>" if self.notice else ""
+        self.report.value = (
+            f"<pre class='exportkit-report' style='{REPORT_STYLE}'>{html.escape(self._text)}</pre>"
+        )
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
