@@ -136,3 +136,16 @@ def test_a_batch_only_scenario_can_be_explored():
     assert explorer.destination.value == "mailer"
     explorer.step.value = 1
     assert "mailer file Email_Platform_newsletter" in explorer.text
+
+
+def test_a_step_view_alone_moves_on_a_timeline_click():
+    from exportkit import replay
+    from exportkit.ui.step_view import StepView
+
+    result = replay(load_scenario(DELOREAN.parent / "microbatching.yaml"))
+    view = StepView.of(result, len(result.steps), focus="adnet")
+    assert "Messages leaving now" in view.html and 'data-destination="adnet"' in view.html
+    view.step = 1  # what the front end sets on a click
+    assert 'class="ek-step" data-step="1"' in view.html
+    view.profile = "marty"
+    assert "The story of" in view.html

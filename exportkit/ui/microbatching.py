@@ -144,7 +144,10 @@ def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
         )
         top.set_title(f"{label}\n{policy.describe()}", fontsize=9)
         top.set_ylabel("exports waiting")
-        top.legend(fontsize=7, loc="upper left")
+        # Headroom above the data: the legend sits there and covers nothing.
+        highest = max([policy.max_count, *(p.size for p in series), *(len(m.profiles) for m in sent)])
+        top.set_ylim(0, highest * 1.45)
+        top.legend(fontsize=7, loc="upper left", ncols=3)
         bottom.plot(
             minutes, [p.oldest_seconds for p in series], color="tab:orange", label="age of the oldest export"
         )
@@ -152,7 +155,9 @@ def plot_buffers(results: dict[str, Replay], destination: str) -> Any:
             bottom.axhline(policy.max_age_seconds, color="tab:red", linestyle="--", label="age threshold")
         bottom.set_xlabel("minutes on the scenario clock")
         bottom.set_ylabel("seconds")
-        bottom.legend(fontsize=7, loc="upper left")
+        oldest = max([policy.max_age_seconds or 0, *(p.oldest_seconds for p in series)])
+        bottom.set_ylim(0, max(oldest, 1) * 1.45)
+        bottom.legend(fontsize=7, loc="upper left", ncols=2)
     return fig
 
 

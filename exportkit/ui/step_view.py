@@ -8,6 +8,9 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
+from ..core.engine import Replay
+from ..views.page import explorer_html
+
 ESM = """
 function render({ model, el }) {
   const bar = document.createElement("div");
@@ -95,6 +98,19 @@ class StepView(anywidget.AnyWidget):
     profile = traitlets.Unicode("").tag(sync=True)
     address = traitlets.Unicode("").tag(sync=True)
     sync_address = traitlets.Bool(False).tag(sync=True)
+
+    @classmethod
+    def of(cls, result: Replay, step: int = 0, focus: str | None = None) -> StepView:
+        """A view of one replay on its own (a notebook cell): a click on the timeline, a story row
+        or a name moves it, with no other control."""
+        view = cls(step=step)
+
+        def draw(_: object = None) -> None:
+            view.html = explorer_html(result, view.step, focus, view.profile or None)
+
+        view.observe(draw, names=["step", "profile"])
+        draw()
+        return view
 
 
 __all__ = ["StepView"]
