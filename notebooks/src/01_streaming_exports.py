@@ -18,6 +18,8 @@
 # science fiction fan; then he qualifies for *Customer with DeLorean Cars*.
 
 # %%
+import json
+
 from exportkit import load_scenario
 from exportkit.ui import StreamingExplorer
 
@@ -29,11 +31,14 @@ print(f"{scenario.name}: {len(scenario.profiles)} profiles, {len(scenario.events
 # %% [markdown]
 # ## The explorer
 #
-# Pick a destination, change its type or its mapping, then step through the events with
-# **Previous** / **Next** or **Play**. Step 0 is the activation: streaming destinations backfill
-# every profile that already holds a mapped segment (E-T6, S-T6). Each step shows the event, the
-# profile before and after, the verdict with the rule behind it, and the payload with every field
-# marked `+` (sent) or `-` (left out), each with its reason.
+# Pick a destination, then step through the events with **Previous** / **Next**, **Play**, or a
+# click on the timeline (steps by destinations, coloured by what each did). Step 0 is the
+# activation: streaming destinations backfill every profile that already holds a mapped segment
+# (E-T6, S-T6). Each step shows the event in words, the profile before and after as a diff, one
+# card per destination with its verdict and the rule behind it (hover over or click a rule chip to
+# read the rule), each payload field sent or left out with its reason, and what leaves as messages
+# or files. *Mapping* (folded) changes the destination's type, segments, attributes and
+# namespaces; *Profile story* follows one profile through every step.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -88,13 +93,28 @@ print("\n".join(explorer.text.splitlines()[-2:]))
 explorer.reset()  # the HTTP API's mapping as the scenario defines it
 explorer.rules.value = "current"
 explorer.step.value = 1
+print(explorer.text.splitlines()[0])
 print("\n".join(line for line in explorer.text.splitlines() if "segmentMembership" in line))
 
 # %% [markdown]
 # ## Try it yourself
 #
-# - Step to **13** (Jennifer opts out): why does only one destination hear about it?
-# - Step to **8** (Biff's tier changes): why is nothing exported although the attribute is mapped?
-# - Change the type of `adnet` to *Enterprise* and replay step 5: what changes, and which rule says so?
+# The cell below puts the explorer back as the scenario defines it, older documentation, at step 0
+# (scroll up to it), and lists the three steps to try:
 #
+# - Step 13, Jennifer opts out: why does only one destination hear about it?
+# - Step 8, Biff's tier changes: why is nothing exported although the attribute is mapped?
+# - Change the type of `adnet` to *Enterprise* (open *Mapping*) and replay step 5: what changes, and
+#   which rule says so?
+
+# %%
+explorer.destination.value = "http-api"
+explorer.reset()
+explorer.rules.value = "seed"
+explorer.step.value = 0
+print(explorer.text.splitlines()[0])
+for step in (13, 8, 5):
+    print(f"step {step}: {json.dumps(explorer.scenario.events[step - 1].as_dict())}")
+
+# %% [markdown]
 # Next: `02_batch_files.ipynb` for files, full and incremental.

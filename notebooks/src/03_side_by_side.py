@@ -29,6 +29,19 @@ matrix_styler(result, uuid="side-by-side")
 print(matrix_text(result))
 
 # %% [markdown]
+# ## One step as a picture
+#
+# The step view shows a step with the four destinations side by side: the timeline on top (click a
+# cell to move), the event in words, the profile before and after, one card per destination with its
+# verdict and rule (hover over or click a chip to read the rule), the payloads and the files.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from exportkit.ui.step_view import StepView
+
+StepView.of(result, 3)
+
+# %% [markdown]
 # ## Reading the divergences
 #
 # **Step 3** overwrites `loyalty.tier` with the value it already had: the enterprise destination

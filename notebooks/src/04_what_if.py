@@ -44,13 +44,21 @@ diffs = [d for d in compare(replay(scenario), replay(b)) if d.destination == "ht
 print(compare_text([d for d in diffs if d.what == "verdict"], "A (tier mapped)", "B (tier not mapped)"))
 
 # %% [markdown]
-# Steps 2, 3, 14, 15 and 22 change only `loyalty.tier`: with it unmapped, they no longer trigger
-# an export (E-T4), and in every export that remains the field is left out (E-I3).
+# Every verdict that changes belongs to an event that updates `loyalty.tier` for a member of a
+# mapped segment: with the attribute unmapped, it no longer triggers an export (E-T4), and in every
+# export that remains the field is left out (E-I3). The events, from the scenario:
+
+# %%
+import json
+
+for step in sorted({d.step for d in diffs if d.what == "verdict"}):
+    print(f"step {step}: {json.dumps(scenario.events[step - 1].as_dict())}")
 
 # %% [markdown]
 # ## Try it
 #
-# Mapping A is the scenario's; edit mapping B, or switch to comparing the rule sets.
+# Mapping A is the scenario's; tick or untick mapping B's segments and attributes, or compare the
+# older and the current documentation for the destination you picked.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -61,6 +69,13 @@ view
 view.segments.value = ("delorean-owners",)  # B no longer maps City - Dallas
 print("\n".join(line for line in view.text.splitlines() if "verdict" in line or "step 10" in line
                 or "step 19" in line or line.startswith("  ")))
+
+# %% [markdown]
+# And the two versions of the documentation, for the same destination (`adnet`) only:
+
+# %%
+view.mode.value = "rules"
+print(view.text.splitlines()[0])
 
 # %% [markdown]
 # Next: **`05_quiz.ipynb`**: predict, then reveal, and check yourself.

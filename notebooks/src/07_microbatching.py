@@ -11,7 +11,8 @@
 #   oldest one has waited `max_batch_age_seconds`, whichever comes first.
 #
 # This notebook replays thousands of qualifications on the scenario clock and shows the buffer filling
-# and emptying under two policies.
+# and emptying under two policies. The small `microbatching` dataset shows the same rules step by step
+# (below, its flush: what waited leaves at once, whatever the policy's limits).
 
 # %%
 import matplotlib.pyplot as plt
@@ -33,9 +34,10 @@ SEED = 7
 # ## One burst, the older Facebook policy
 #
 # Without an `aggregation` in the scenario, a streaming segment destination is batched like Facebook:
-# 10,000 records or 30 minutes in the older documentation (the `seed` rules). The first two calls
-# leave **full**, when the count is reached; the last 5,000 wait until the oldest of them is 30 minutes
-# old (case 31).
+# 10,000 records or 30 minutes in the older documentation (the `seed` rules). 25,000 profiles qualify
+# within the hour: the first two calls leave **full**, each as soon as 10,000 exports wait; the last
+# 5,000 never reach the count, so they leave when the oldest of them has waited 30 minutes. This is
+# the reference's worked example "Facebook: 25,000 qualifiers arrive quickly" (rule M2).
 
 # %%
 older = replay(qualification_burst(PROFILES, seed=SEED, spread_seconds=SPREAD_SECONDS,
@@ -72,13 +74,34 @@ plt.close(figure)  # shown once, here
 # ## Best effort, for comparison
 #
 # An HTTP API destination (streaming profile) defaults to best effort with 10 profiles per request
-# (M3). 25 profiles qualifying at the same instant leave as three calls: two full ones at once, and the
-# remaining five as soon as the clock moves on (case 30).
+# (M3). 25 profiles qualifying at the same instant leave as three calls: two full calls of 10 at
+# once, and the remaining five as soon as the clock moves on, without waiting for five more. This is
+# the reference's worked example "25 profiles qualify at once, HTTP best effort, max 10" (M3, M4).
 
 # %%
 best_effort = replay(qualification_burst(25, spread_seconds=0, quiet_seconds=60,
                                         destination="streaming-profile"))
 print("\n".join(describe_messages(best_effort, "http-api")))
+
+# %% [markdown]
+# ## Step by step: a flush
+#
+# The `microbatching` dataset holds five profiles and two destinations. Its last event flushes the
+# advertising destination's buffer: the step view lists each message that leaves (to whom, its size,
+# and why now), and the timeline above it marks every step where a message left (✉). Click a cell
+# to move; hover over or click a rule chip to read the rule.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from exportkit import load_scenario
+from exportkit.ui.step_view import StepView
+
+small = replay(load_scenario("../datasets/microbatching.yaml"))
+StepView.of(small, len(small.steps), focus="adnet")
+
+# %%
+print(small.steps[-1].event.as_dict())
+print("\n".join(m.render()[0] for m in small.steps[-1].messages))
 
 # %% [markdown]
 # ## A live delivery on loopback
