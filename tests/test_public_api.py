@@ -71,6 +71,7 @@ UI = [
     "BatchWeekView",
     "QuizView",
     "ScenarioLoader",
+    "StepView",
     "StreamingExplorer",
     "WhatIfView",
     "describe_messages",

@@ -11,13 +11,13 @@ import pytest
 
 from exportkit.core.engine import Replay, replay
 from exportkit.core.rules import RULES
+from exportkit.course.views.page import explorer_html, glossary_html, profile_html, profile_steps, report_html
+from exportkit.course.views.parts import chip
+from exportkit.course.views.rulebook import parse_rulebook, rulebook
+from exportkit.course.views.step import diff_html, lookup, step_html, value_html
+from exportkit.course.views.timeline import outcome, timeline_html
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
-from exportkit.views.page import explorer_html, glossary_html, profile_html, profile_steps, report_html
-from exportkit.views.parts import chip
-from exportkit.views.rulebook import parse_rulebook, rulebook
-from exportkit.views.step import diff_html, lookup, step_html, value_html
-from exportkit.views.timeline import outcome, timeline_html
 
 REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|<exportkit|object at 0x|Traceback|Cannot replay")
 

@@ -1,6 +1,6 @@
 """`exportkit report SCENARIO -o report.html`: the demo's views as one static page to send.
 
-The page is `exportkit.views.page.report_html`: the timeline (its cells link to the steps), every
+The page is `exportkit.course.views.page.report_html`: the timeline (its cells link to the steps), every
 step as the demo shows it, each profile's story and the glossary, with its style sheet inside. It
 needs no server, no kernel and no network: a client opens the file.
 """
@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from ..core.engine import replay
+from ..course.views.page import report_html
 from ..io.library import dataset_names, dataset_path
 from ..io.loader import ScenarioError, load_scenario
-from ..views.page import report_html
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -16,6 +16,7 @@ from .compare_view import WhatIfView, differences_frame, matrix_styler
 from .microbatching import describe_messages, live_delivery, messages_of, plot_buffers
 from .quiz_view import QuizView
 from .scenario_loader import ScenarioLoader
+from .step_view import StepView
 from .streaming_view import StreamingExplorer
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "BatchWeekView",
     "QuizView",
     "ScenarioLoader",
+    "StepView",
     "StreamingExplorer",
     "WhatIfView",
     "describe_messages",

@@ -9,7 +9,7 @@ import anywidget
 import traitlets
 
 from ..core.engine import Replay
-from ..views.page import explorer_html
+from ..course.views.page import explorer_html
 
 ESM = """
 function render({ model, el }) {
@@ -98,6 +98,9 @@ class StepView(anywidget.AnyWidget):
     profile = traitlets.Unicode("").tag(sync=True)
     address = traitlets.Unicode("").tag(sync=True)
     sync_address = traitlets.Bool(False).tag(sync=True)
+
+    def __repr__(self) -> str:  # the text a notebook shows where widgets do not render
+        return f"StepView(step {self.step}): open the notebook in Jupyter to see the step view"
 
     @classmethod
     def of(cls, result: Replay, step: int = 0, focus: str | None = None) -> StepView:

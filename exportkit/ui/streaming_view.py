@@ -3,7 +3,7 @@
 Controls that cannot trap: segments, attributes and namespaces are checkboxes (a plain click adds
 or removes one); the type switch offers only the types that apply (a batch destination keeps its
 files, and says so in place); unticking the last mapped segment is refused with a sentence, never
-an empty report. What the page shows is `exportkit.views.page.explorer_html` in a `StepView`;
+an empty report. What the page shows is `exportkit.course.views.page.explorer_html` in a `StepView`;
 `explorer.text` is the same step as plain text (`exportkit.course.explore.step_report`), so a test
 can drive the controls and read it.
 """
@@ -20,9 +20,9 @@ import traitlets
 
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
+from ..course.views.page import explorer_html
+from ..course.views.words import Names
 from ..io.loader import load_scenario
-from ..views.page import explorer_html
-from ..views.words import Names
 from .step_view import StepView
 
 # Monospace, compact and wrapped: the plain-text views (the quiz) use it.

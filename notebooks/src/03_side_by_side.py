@@ -37,7 +37,7 @@ print(matrix_text(result))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from exportkit.ui.step_view import StepView
+from exportkit.ui import StepView
 
 StepView.of(result, 3)
 

@@ -94,7 +94,7 @@ print("\n".join(describe_messages(best_effort, "http-api")))
 # %%
 # NBVAL_IGNORE_OUTPUT
 from exportkit import load_scenario
-from exportkit.ui.step_view import StepView
+from exportkit.ui import StepView
 
 small = replay(load_scenario("../datasets/microbatching.yaml"))
 StepView.of(small, len(small.steps), focus="adnet")

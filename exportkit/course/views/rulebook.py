@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from ..core.rules import RULES
+from ...core.rules import RULES
 
-REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "export-rules.md"
+REFERENCE = Path(__file__).resolve().parents[3] / "docs" / "export-rules.md"
 Kind = Literal["documented", "ambiguity"]
 _ENTRY = re.compile(r"^- \*\*(?P<id>(?:[A-Z]-[A-Z]+|[A-Z])\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
 FAMILIES: dict[str, str] = {

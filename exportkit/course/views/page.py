@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..core.engine import Replay
-from ..core.model import iso
+from ...core.engine import Replay
+from ...core.model import iso
 from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html

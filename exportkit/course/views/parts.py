@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..core.rules import Reason
+from ...core.rules import Reason
 from .rulebook import statement
 
 OUTCOMES: dict[str, tuple[str, str]] = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..core.model import Event, Scenario
+from ...core.model import Event, Scenario
 
 TYPE_LABELS: dict[str, str] = {
     "streaming-profile": "Enterprise streaming (whole profiles)",

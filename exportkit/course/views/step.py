@@ -11,11 +11,11 @@ import json
 from html import escape
 from typing import Any
 
-from ..core.aggregation import BufferState, Message
-from ..core.decision import Decision
-from ..core.engine import Replay
-from ..core.exportfile import ExportFile, show_value
-from ..core.model import iso
+from ...core.aggregation import BufferState, Message
+from ...core.decision import Decision
+from ...core.engine import Replay
+from ...core.exportfile import ExportFile, show_value
+from ...core.model import iso
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
 from .words import TYPE_LABELS, Names, code, event_words, value_text

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..core.decision import Decision
-from ..core.engine import Replay
+from ...core.decision import Decision
+from ...core.engine import Replay
 from .parts import OUTCOMES
 from .words import Names
 
