@@ -41,6 +41,15 @@ CLICK = """async (n) => {
 }"""
 
 
+def kernels(demo_pid: int) -> int:
+    """How many kernels Voila (the demo's child) runs now."""
+    voila = subprocess.run(["pgrep", "-P", str(demo_pid)], capture_output=True, text=True).stdout.split()
+    if not voila:
+        return 0
+    found = subprocess.run(["pgrep", "-P", voila[0], "-f", "ipykernel"], capture_output=True, text=True)
+    return len(found.stdout.split())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5)
@@ -71,6 +80,7 @@ def main() -> int:
                 executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
             )
             ready_times = []
+            counts = [kernels(server.pid)]  # the warm pool
             for i in range(args.pages):
                 page = browser.new_page(viewport={"width": 1366, "height": 768})
                 started = time.perf_counter()
@@ -78,8 +88,11 @@ def main() -> int:
                 page.wait_for_selector(f'.ek-step[data-step="{i}"]', timeout=180_000)
                 ready_times.append(time.perf_counter() - started)
                 if i < args.pages - 1:
-                    page.close()  # its kernel shuts down; the pool refills
-                    time.sleep(args.warm / POOL_SIZE)
+                    time.sleep(args.warm / POOL_SIZE)  # the pool refills behind the page
+                    counts.append(kernels(server.pid))  # the pool and this page's kernel
+                    page.close()  # its kernel shuts down
+                    time.sleep(5)
+                    counts.append(kernels(server.pid))
             clicks = [page.evaluate(CLICK, 1 + k % 30) for k in range(args.clicks)]
             browser.close()
     finally:
@@ -93,6 +106,7 @@ def main() -> int:
     print(f"click on the timeline to the new step in the page, {len(clicks)} clicks:")
     print(f"  median {statistics.median(clicks):.0f} ms, max {max(clicks):.0f} ms")
     print(f"  goal <= 50 ms: {'met' if statistics.median(clicks) <= 50 else 'missed'}")
+    print(f"kernels running (warm pool, then with a page open / after closing it): {counts}")
     print(f"machine load (1 min average) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
