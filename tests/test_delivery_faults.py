@@ -175,3 +175,44 @@ def test_an_unusable_dead_letter_path_is_refused_before_anything_is_sent(tmp_pat
     _, err = capsys.readouterr()
     assert code == 2 and err == f"exportkit: {tmp_path}: is a folder; --dead-letter takes a file\n"
     assert server.bodies == []
+
+
+def test_the_receiver_takes_a_burst_and_keeps_memory_bounded(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from exportkit.io.receiver import Receiver, read_requests
+
+    out = tmp_path / "r.jsonl"
+    message = _messages()[0]
+    with Receiver(out, keep=10) as receiver, ThreadPoolExecutor(50) as pool:
+        results = list(
+            pool.map(
+                lambda i: deliver([message], receiver.url, attempts=1, dead_letter=tmp_path / "d"), range(50)
+            )
+        )
+    assert all(d.delivered for (d,) in results)  # no resets under 50 parallel clients
+    assert receiver.calls == 50 and len(receiver.requests) == 10
+    assert len(read_requests(out)) == 50
+
+
+def test_receive_stops_at_once_with_a_half_open_client_and_appends_on_restart(tmp_path):
+    out = tmp_path / "r.jsonl"
+    out.write_text('{"call": 1, "earlier": true}\n')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exportkit", "receive", "--port", "0", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    port = int(line.split("127.0.0.1:")[1].split("/")[0])
+    half_open = socket.create_connection(("127.0.0.1", port))
+    half_open.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")  # and then nothing
+    time.sleep(0.5)
+    start = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    rest, err = process.communicate(timeout=10)
+    half_open.close()
+    assert time.monotonic() - start < 1.5  # within a second, with slack for a busy machine
+    assert process.returncode == 0, err
+    assert "stopped after" in rest and "Traceback" not in err
+    assert out.read_text().startswith('{"call": 1, "earlier": true}\n')

@@ -404,7 +404,7 @@ def _receive(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot listen on port {args.port}: {err.strerror or err}") from None
     failing = f"; failing the first {args.fail_first} call(s) by {args.fail_mode}" if args.fail_first else ""
     print(
-        f"exportkit receive: listening on {receiver.url}, recording to {args.out}{failing}; Ctrl-C stops",
+        f"exportkit receive: listening on {receiver.url}, appending to {args.out}{failing}; Ctrl-C stops",
         flush=True,
     )
     try:
@@ -413,7 +413,7 @@ def _receive(args: argparse.Namespace) -> int:
         pass
     finally:
         receiver.stop()
-    print(f"exportkit receive: stopped after {len(receiver.requests)} request(s)", flush=True)
+    print(f"exportkit receive: stopped after {receiver.calls} request(s)", flush=True)
     return 0
 
 

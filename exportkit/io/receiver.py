@@ -7,9 +7,10 @@
         deliver(messages, receiver.url, ...)
         receiver.requests  # what arrived, in order, and what each was answered
 
-Each request becomes one JSON line: call number, time, method, path, headers, body (parsed as JSON
-when it is JSON) and the answer. The first `fail_first` calls fail in one of three ways: `status`
-answers 500, `delay` answers only after `delay` seconds (longer than the client's timeout), `drop`
+The log file is appended to (a restart keeps the earlier recording); memory keeps counts and the
+latest `KEEP` requests only. Each request becomes one JSON line: call number, time, method, path,
+headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
+in one of three ways: `status` answers 500, `delay` answers only after `delay` seconds (longer than the client's timeout), `drop`
 closes the connection without an answer.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,12 +29,17 @@ from typing import Any, Literal
 FailMode = Literal["status", "delay", "drop"]
 FAIL_MODES: tuple[FailMode, ...] = ("status", "delay", "drop")
 HOST = "127.0.0.1"
+KEEP = 1000
+"""Requests kept in memory (the latest); the log file records every one, so memory stays bounded."""
 
 
 class _Server(ThreadingHTTPServer):
-    # Join the request threads on close, so no request is still writing when the log closes.
-    daemon_threads = False
-    block_on_close = True
+    # A real listen backlog: with the default 5, a burst of 50 clients saw resets.
+    request_queue_size = 128
+    # Stop without waiting for a half-open client (Ctrl-C ends at once); a request still being
+    # answered writes its log line under the receiver's lock, and not after the log is closed.
+    daemon_threads = True
+    block_on_close = False
 
     receiver: Receiver
 
@@ -44,6 +51,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    timeout = 10  # a client that opens a connection and goes quiet frees its thread
 
     def do_POST(self) -> None:
         self.server.receiver._handle(self)
@@ -67,6 +75,7 @@ class Receiver:
         fail_mode: FailMode = "status",
         delay: float = 2.5,
         log: Callable[[str], None] | None = None,
+        keep: int = KEEP,
     ):
         if fail_mode not in FAIL_MODES:
             raise ValueError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {fail_mode!r}")
@@ -77,7 +86,7 @@ class Receiver:
         self.log = log
         self._lock = threading.Lock()
         self._calls = 0
-        self._requests: list[dict[str, Any]] = []
+        self._requests: deque[dict[str, Any]] = deque(maxlen=keep)
         self._file: Any = None
         self._thread: threading.Thread | None = None
         self._server = _Server((HOST, port), _Handler)
@@ -93,13 +102,20 @@ class Receiver:
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """Every request recorded so far, in the order they were answered."""
+        """The most recent requests (at most `keep`), in call order; the log file has them all."""
         with self._lock:
             return list(self._requests)
 
+    @property
+    def calls(self) -> int:
+        """How many calls arrived."""
+        with self._lock:
+            return self._calls
+
     def open(self) -> Receiver:
+        """Open the log for appending: a restart adds to an earlier recording, never truncates it."""
         if self.out is not None:
-            self._file = self.out.open("w", encoding="utf-8")
+            self._file = self.out.open("a", encoding="utf-8")
         return self
 
     def start(self) -> Receiver:
@@ -123,9 +139,10 @@ class Receiver:
             self._thread.join()
             self._thread = None
         self._server.server_close()
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
     def __enter__(self) -> Receiver:
         return self.start()
