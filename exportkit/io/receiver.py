@@ -10,8 +10,8 @@
 The log file is appended to (a restart keeps the earlier recording); memory keeps counts and the
 latest `KEEP` requests only. Each request becomes one JSON line: call number, time, method, path,
 headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
-in one of three ways: `status` answers 500, `delay` answers only after `delay` seconds (longer than the client's timeout), `drop`
-closes the connection without an answer.
+in one of three ways: `status` answers 500, `delay` answers only after `delay` seconds (longer
+than the client's timeout), `drop` closes the connection without an answer.
 """
 
 from __future__ import annotations
