@@ -207,3 +207,14 @@ def test_the_report_is_one_self_contained_page_with_every_step():
     body = html.split("<body>")[1]
     assert "<script" not in html and "src=" not in html and "://" not in body
     assert not REPR.search(text_of(html))
+
+
+def test_every_message_trigger_has_its_words():
+    from typing import get_args
+
+    from exportkit.core.aggregation import SendTrigger
+    from exportkit.course.views.step import TRIGGER_WORDS
+
+    assert set(TRIGGER_WORDS) == set(get_args(SendTrigger))
+    text = text_of(step_html(run("microbatching"), 1))
+    assert "best effort: sent as soon as possible" in text and "best_effort" not in text

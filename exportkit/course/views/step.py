@@ -20,9 +20,12 @@ from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
 from .words import TYPE_LABELS, Names, code, event_words, value_text
 
-TRIGGER_WORDS = {
+TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine (SendTrigger)
     "count": "its count limit was reached",
+    "age": "the window's age limit was reached",
+    "best_effort": "best effort: sent as soon as possible",
     "flush": "the buffer was flushed",
+    "end": "the scenario ended: what waited leaves",
 }
 
 
@@ -210,13 +213,7 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
 def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     unique = list(dict.fromkeys(m.profiles))
     who = ", ".join(names.profile(p) for p in unique)
-    if at_end:
-        why = "the scenario ended: what waited leaves"
-    elif m.trigger == "age":
-        best = m.reasons and m.reasons[-1].rule == "M3"
-        why = "best effort: sent as soon as possible" if best else "the window's age limit was reached"
-    else:
-        why = TRIGGER_WORDS.get(m.trigger, m.trigger)
+    why = TRIGGER_WORDS["end"] if at_end else TRIGGER_WORDS[m.trigger]
     size = len(json.dumps(list(m.body), ensure_ascii=False).encode())
     group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
     reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
