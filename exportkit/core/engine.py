@@ -23,6 +23,7 @@ from .model import (
 from .rules import RuleSet, reason
 from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
+from .waiting import NextFile, next_files
 
 
 @dataclass(slots=True)
@@ -38,6 +39,10 @@ class Step:
     files: list[ExportFile] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     buffers: list[BufferState] = field(default_factory=list)
+    # how many of `files` and `messages`, at the front, fell due on the clock before the event
+    # (B-T3, M2/M3): the timeline shows them at their own time, before the event
+    files_due: int = 0
+    messages_due: int = 0
 
     @property
     def changes(self) -> list[str]:
@@ -78,6 +83,7 @@ class End:
 
     at: datetime
     messages: list[Message]
+    next_files: list[NextFile] = field(default_factory=list)  # what each batch segment waits for
 
 
 @contextmanager
@@ -156,8 +162,10 @@ class Replayer:
             step = self._destination_step(index, event)
         if due_files:
             step.files[:0] = due_files
+            step.files_due = len(due_files)
         if due:
             step.messages[:0] = due
+            step.messages_due = len(due)
         ids = self.streaming_ids
         sent = [d for d in step.decisions if d.exported and d.destination in ids]
         if sent:
@@ -167,7 +175,7 @@ class Replayer:
 
     def finish(self) -> End:
         """The end of the scenario: everything left in the buffers leaves now (M1)."""
-        return End(self.clock, self.outbox.close(self.clock))
+        return End(self.clock, self.outbox.close(self.clock), next_files(self.ledger, self.clock))
 
     def _profile_step(self, index: int, event: Event) -> Step:
         if event.profile is None:  # the loader gives every profile event its profile
