@@ -49,24 +49,20 @@ def measure_load(path: str) -> dict:
 
 
 def measure_replay(path: str) -> dict:
-    """The engine, streaming its steps into a summary: every decision with its rule ids."""
-    from exportkit.core.engine import Replayer, quiet_gc
+    """The engine, streaming its timeline into a summary, as `exportkit run --summary` does: every
+    decision with its rule ids, through the one replay driver (`core.timeline.timeline`)."""
     from exportkit.core.summary import Summary
+    from exportkit.core.timeline import timeline
     from exportkit.io.loader import load_scenario
 
     scenario = load_scenario(path)
     loaded_mb = _peak_mb()
     t = time.perf_counter()
-    summary = Summary()
-    with quiet_gc():  # as `exportkit run --summary` does
-        stream = Replayer(scenario, record_states=False)
-        summary.add_decisions(stream.activation)
-        summary.add_messages(stream.activation_messages)
-        for step in stream:
-            summary.add_step(step)
-        summary.add_messages(stream.finish().messages)
+    summary = Summary.of(scenario)
+    for entry in timeline(scenario):
+        summary.add(entry)
     seconds = time.perf_counter() - t
-    decisions = sum(summary.exported.values()) + sum(summary.not_exported.values())
+    decisions = sum(summary.verdicts.values()) + sum(summary.activation.values())
     return {
         "seconds": seconds,
         "events": summary.events,

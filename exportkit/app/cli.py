@@ -4,7 +4,6 @@
     exportkit generate --profiles N --events M [--seed S] OUT
     exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
     exportkit demo [--port N] [--scenario NAME] [--step K]
-    exportkit report SCENARIO [-o FILE] [--rules R]
 
 Bad input gets one line naming the file, the place and the problem, and exit status 2; a run
 with messages left in the dead-letter file exits 1.
@@ -16,16 +15,25 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import signal
 import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from ..core.engine import Replay, Replayer, quiet_gc, replay
+from ..core.aggregation import Message
+from ..core.engine import Step
+from ..core.exportfile import ExportFile
 from ..core.model import BatchDestination, Scenario
-from ..core.render import render_timeline, replay_document, to_json
+from ..core.narrate import Narrator, rule_lines
+from ..core.render import JsonWriter
+from ..core.ruledoc import RuleText, parse_rule_reference, statements
+from ..core.rules import RULES
+from ..core.schema import schema_text
 from ..core.summary import Summary
+from ..core.timeline import Entry, Meanwhile, Selection, own_files, own_messages, parse_steps, timeline
 from ..io.delivery import (
     ATTEMPTS,
     BACKOFF,
@@ -37,12 +45,13 @@ from ..io.delivery import (
     deliver,
     render_deliveries,
 )
-from ..io.files import OutputError, StagedFolder, write_files
+from ..io.files import OutputError, StagedFolder
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
 from . import report
-from .progress import Progress
+from .output import Output
+from .progress import Progress, loading
 
 
 class UsageError(Exception):
@@ -59,7 +68,27 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "scenario", help="a scenario file (YAML or JSON), or the name of a bundled one, such as delorean"
     )
-    run.add_argument("--json", action="store_true", help="print the JSON document instead")
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="print the JSON document instead (its shape: docs/json-output.md); filters apply",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="the whole explanation: what changed, every reason, payloads with a reason per field, "
+        "file rows and buffers (default: one line per destination and step)",
+    )
+    run.add_argument("--profile", metavar="ID", help="only this profile's story (and its activation)")
+    run.add_argument(
+        "--destination", metavar="ID", help="only this destination's verdicts, files and messages"
+    )
+    run.add_argument(
+        "--steps",
+        metavar="N-M",
+        help="only steps N to M (also N, N- or -M; steps count from 1, 0 is the activation)",
+    )
     run.add_argument(
         "--summary",
         action="store_true",
@@ -69,7 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
     )
-    run.add_argument("--no-payload", action="store_true", help="leave payloads out of the text timeline")
+    run.add_argument(
+        "--no-payload",
+        action="store_true",
+        help="the verbose timeline without payloads and their field notes",
+    )
     run.add_argument(
         "--no-progress", action="store_true", help="no progress bar on stderr (it shows on large scenarios)"
     )
@@ -106,8 +139,12 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = sub.add_parser("generate", help="write a synthetic scenario of any size")
     generate.add_argument("out", help="the file to write (.json, or .yaml for small ones)")
-    generate.add_argument("--profiles", type=int, required=True, metavar="N")
-    generate.add_argument("--events", type=int, required=True, metavar="M")
+    generate.add_argument(
+        "--profiles", type=int, required=True, metavar="N", help="how many profiles (at least 1)"
+    )
+    generate.add_argument(
+        "--events", type=int, required=True, metavar="M", help="how many events after the activation"
+    )
     generate.add_argument(
         "--seed", type=int, default=1, metavar="S", help="the same seed writes the same scenario (default 1)"
     )
@@ -135,10 +172,32 @@ def _parser() -> argparse.ArgumentParser:
         help="how late a delayed call is answered (default 2.5 s, beyond M7's 2 s)",
     )
 
-    demo = sub.add_parser("demo", help="serve the explorer as a web page (Voila) until interrupted")
-    demo.add_argument("--port", type=int, default=8866, help="loopback port (0: pick a free one)")
-    demo.add_argument("--scenario", default="delorean", help="a scenario name from datasets/")
+    demo = sub.add_parser(
+        "demo",
+        help="serve the explorer as a web page (Voila) until interrupted",
+        description="Serve the course's explorer on http://127.0.0.1:PORT/ with Voila, until Ctrl-C.",
+    )
+    demo.add_argument(
+        "--port", type=int, default=8866, help="loopback port (default 8866; 0: pick a free one)"
+    )
+    demo.add_argument(
+        "--scenario", default="delorean", help="a scenario name from datasets/ (default delorean)"
+    )
     demo.add_argument("--step", type=int, help="the step the printed address opens at")
+
+    rules = sub.add_parser(
+        "rules",
+        help="the rule catalogue: each rule with its statement, documented or the toolkit's reading",
+        description="Without ids, one line per rule; with ids, each chosen rule's whole statement, "
+        "from docs/export-rules.md.",
+    )
+    rules.add_argument("ids", nargs="*", metavar="ID", help="rule ids such as E-T1 or B-I4 (default: all)")
+
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files (for editors; generated from the models)",
+    )
+    schema.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
     report.add_parser(sub)
     return parser
 
@@ -154,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _receive(args)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "schema":
+            return _schema(args)
         return _run(args)
     except (ScenarioError, UsageError) as err:
         print(f"exportkit: {err}", file=sys.stderr)
@@ -181,39 +244,39 @@ def scenario_file(argument: str) -> Path:
 
 def _run(args: argparse.Namespace) -> int:
     _check_options(args)
-    scenario = load_scenario(scenario_file(args.scenario), rules=args.rules)
+    selection = _selection(args)
+    path = scenario_file(args.scenario)
+    with loading(path, sys.stderr, enabled=not args.no_progress):
+        scenario = load_scenario(path, rules=args.rules)
+    _check_selection(selection, scenario)
     targets = _targets(args.deliver, scenario)
     out = Path(args.out) if args.out is not None else None
     if out is not None:
         _check_folder(out)
-    if args.summary:
-        summary = _summarise(scenario, out, show_progress=not args.no_progress)
-        if args.json:
-            sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
-        else:
-            sys.stdout.write(summary.render())
-        return 0
     if targets and (problem := dead_letter_problem(args.dead_letter)) is not None:
         raise UsageError(problem)  # found before anything is sent, not at the first failure
-    result = replay(scenario)
-    deliveries = _deliver_all(result, targets, args) if targets else []
-    if args.json:
-        document = replay_document(result)
-        if targets:
-            document["delivery"] = {
-                "dead_letter": args.dead_letter,
-                "messages": [d.as_dict() for d in deliveries],
-            }
-        sys.stdout.write(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n" if targets else to_json(result)
-        )
-    else:
-        sys.stdout.write(render_timeline(result, payload=not args.no_payload))
-        if targets:
-            sys.stdout.write("\n" + "\n".join(render_deliveries(deliveries)) + "\n")
+    rules = args.rules or scenario.rules
+    sink = _sink(args, scenario, rules, selection)
+    made = 0
+    outgoing: list[Message] = []
+    with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
+        stage = stack.enter_context(StagedFolder(out)) if out is not None else None
+        with Progress(len(scenario.events), sys.stderr, enabled=not args.no_progress) as progress:
+            for entry in timeline(scenario, rules):  # the one replay driver (core/timeline.py)
+                if isinstance(entry, Step):
+                    progress.advance()
+                if stage is not None:
+                    for f in _files_of(entry):
+                        stage.add(f)
+                        made += 1
+                if targets:
+                    outgoing += [m for m in _messages_of(entry) if m.destination in targets]
+                sink.write(entry)
+        written = stage.commit() if stage is not None else []
+    deliveries = _deliver_all(outgoing, targets, args) if targets else []
+    sink.finish(deliveries, args.dead_letter if targets else None)
     if out is not None:
-        made = [f for step in result.steps for f in step.files]
-        _report_written(len(made), write_files(made, out), out)
+        _report_written(made, written, out)
     failed = [d for d in deliveries if not d.delivered]
     if failed:
         print(
@@ -225,7 +288,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deliver_all(result: Replay, targets: dict[str, str], args: argparse.Namespace) -> list[Delivery]:
+def _deliver_all(
+    outgoing: list[Message], targets: dict[str, str], args: argparse.Namespace
+) -> list[Delivery]:
     """Deliver every target's messages; on SIGINT or SIGTERM, dead-letter what is left (M7),
     say how many in one line and exit 130 or 143 (`Interrupted`)."""
     run_id = uuid.uuid4().hex
@@ -238,7 +303,7 @@ def _deliver_all(result: Replay, targets: dict[str, str], args: argparse.Namespa
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         for k, (dest, url) in enumerate(pending):
-            mine = [m for m in result.messages() if m.destination == dest]
+            mine = [m for m in outgoing if m.destination == dest]
             try:
                 deliveries += deliver(
                     mine,
@@ -252,7 +317,7 @@ def _deliver_all(result: Replay, targets: dict[str, str], args: argparse.Namespa
             except DeliveryInterrupted as stop:
                 deliveries += stop.deliveries
                 for later, later_url in pending[k + 1 :]:  # not yet started: dead-lettered whole
-                    rest = [m for m in result.messages() if m.destination == later]
+                    rest = [m for m in outgoing if m.destination == later]
                     deliveries += deliver(
                         rest, later_url, attempts=0, dead_letter=args.dead_letter, run_id=run_id
                     )
@@ -291,34 +356,163 @@ def _check_options(args: argparse.Namespace) -> None:
             "--summary counts messages without keeping them, so it cannot --deliver them; "
             "run without --summary to deliver"
         )
+    if args.json and args.verbose:
+        raise UsageError("--verbose is for the text timeline; the JSON document always holds everything")
 
 
-def _summarise(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
-    """Replay as a stream: counts only, files written as they are made, progress on stderr."""
-    with quiet_gc():
-        return _summarise_stream(scenario, out, show_progress)
+def _files_of(entry: Entry) -> list[ExportFile]:
+    if isinstance(entry, Step):
+        return own_files(entry)
+    if isinstance(entry, Meanwhile):
+        return [i for i in entry.items if isinstance(i, ExportFile)]
+    return []
 
 
-def _summarise_stream(scenario: Scenario, out: Path | None, show_progress: bool) -> Summary:
-    summary = Summary()
-    stream = Replayer(scenario, record_states=False)
-    summary.add_decisions(stream.activation)
-    summary.add_messages(stream.activation_messages)
-    made = 0
-    with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
-        stage = stack.enter_context(StagedFolder(out)) if out is not None else None
-        with Progress(len(scenario.events), sys.stderr, enabled=show_progress) as progress:
-            for step in stream:
-                summary.add_step(step)
-                if stage is not None:
-                    for f in step.files:
-                        stage.add(f)
-                    made += len(step.files)
-                progress.advance()
-        summary.add_messages(stream.finish().messages)
-        if stage is not None and out is not None:
-            _report_written(made, stage.commit(), out)
-    return summary
+def _messages_of(entry: Entry) -> list[Message]:
+    if isinstance(entry, Step):
+        return own_messages(entry)
+    if isinstance(entry, Meanwhile):
+        return [i for i in entry.items if isinstance(i, Message)]
+    return entry.messages
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    first, last = 0, None
+    if args.steps is not None:
+        try:
+            first, last = parse_steps(args.steps)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    return Selection(args.profile, args.destination, first, last)
+
+
+def _check_selection(selection: Selection, scenario: Scenario) -> None:
+    if selection.profile is not None and selection.profile not in {p.id for p in scenario.profiles}:
+        shown = [p.id for p in scenario.profiles[:10]]
+        more = ", ..." if len(scenario.profiles) > 10 else ""
+        raise UsageError(
+            f"--profile: no profile {selection.profile!r} in {scenario.name}; its profiles are "
+            f"{', '.join(shown)}{more}"
+        )
+    ids = [d.id for d in scenario.destinations]
+    if selection.destination is not None and selection.destination not in ids:
+        raise UsageError(
+            f"--destination: no destination {selection.destination!r} in {scenario.name}; "
+            f"its destinations are {', '.join(ids)}"
+        )
+    if selection.first > len(scenario.events):
+        raise UsageError(f"--steps: {scenario.name} has {len(scenario.events)} steps (0 is the activation)")
+
+
+class _Text:
+    """The timeline as text, written entry by entry."""
+
+    def __init__(self, scenario: Scenario, rules: str, selection: Selection, verbose: bool, payload: bool):
+        self.output = Output()
+        self.narrator = Narrator(
+            scenario, rules, width=self.output.width, verbose=verbose, payload=payload, selection=selection
+        )
+        self.output.lines(self.narrator.header())
+
+    def write(self, entry: Entry) -> None:
+        self.output.lines(self.narrator.lines(entry))
+
+    def finish(self, deliveries: list[Any], dead_letter: str | None) -> None:
+        if dead_letter is not None:
+            self.output.lines([[("", "")], *([(line, "")] for line in render_deliveries(deliveries))])
+
+
+class _Json:
+    """The JSON document, written entry by entry."""
+
+    def __init__(self, scenario: Scenario, rules: str, selection: Selection):
+        self.writer = JsonWriter(sys.stdout, scenario, rules, selection)
+
+    def write(self, entry: Entry) -> None:
+        self.writer.write(entry)
+
+    def finish(self, deliveries: list[Any], dead_letter: str | None) -> None:
+        if dead_letter is None:
+            self.writer.finish()
+        else:
+            messages = [d.as_dict() for d in deliveries]
+            self.writer.finish(delivery={"dead_letter": dead_letter, "messages": messages})
+
+
+class _Summary:
+    """Counts only, as JSON or as tables."""
+
+    def __init__(self, scenario: Scenario, as_json: bool):
+        self.summary = Summary.of(scenario)
+        self.as_json = as_json
+
+    def write(self, entry: Entry) -> None:
+        self.summary.add(entry)
+
+    def finish(self, deliveries: list[Any], dead_letter: str | None) -> None:
+        if self.as_json:
+            sys.stdout.write(json.dumps(self.summary.as_dict(), indent=2) + "\n")
+            return
+        output = Output()
+        output.lines([[(self.summary.heading(), "heading")]])
+        for title, columns, rows, right in self.summary.tables(rule_statements()):
+            sys.stdout.write("\n") if output.colour is False else None
+            output.table(title, columns, rows, right)
+
+
+def _sink(args: argparse.Namespace, scenario: Scenario, rules: str, selection: Selection) -> Any:
+    if args.summary:
+        return _Summary(scenario, args.json)
+    if args.json:
+        return _Json(scenario, rules, selection)
+    return _Text(scenario, rules, selection, args.verbose or args.no_payload, not args.no_payload)
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "export-rules.md"
+
+
+def rule_reference() -> dict[str, list[RuleText]]:
+    """The rule reference's statements (docs/export-rules.md), or none if it is not installed."""
+    try:
+        return parse_rule_reference(REFERENCE.read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+
+
+def rule_statements() -> dict[str, str]:
+    return statements(rule_reference())
+
+
+def _rules(args: argparse.Namespace) -> int:
+    """`exportkit rules [ID ...]`: the catalogue, or the chosen rules, with their statements."""
+    reference = rule_reference()
+    wanted = args.ids or [*(r for r in reference if r in RULES), *(r for r in RULES if r not in reference)]
+    unknown = [r for r in wanted if r not in RULES]
+    if unknown:
+        raise UsageError(
+            f"no rule {', '.join(map(repr, unknown))}; ids look like E-T1, S-I4, B-I2, M5, A7 "
+            "(`exportkit rules` lists them all)"
+        )
+    output = Output()
+    lines: list[Any] = []
+    for rule_id in wanted:
+        lines += rule_lines(rule_id, reference.get(rule_id, []), full=bool(args.ids), width=output.width)
+    output.lines(lines)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    """`exportkit schema`: the JSON Schema of scenario files, from the pydantic models."""
+    text = schema_text()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{args.out}: cannot write ({err.strerror or err})") from None
+    print(f"exportkit: wrote the scenario schema to {args.out}", file=sys.stderr)
+    return 0
 
 
 def _report_written(made: int, paths: list[Path], out: Path) -> None:
@@ -431,7 +625,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def entry() -> None:  # pragma: no cover - console script
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # the reader went away (`exportkit run ... | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
-__all__ = ["UsageError", "entry", "main", "scenario_file"]
+__all__ = ["UsageError", "entry", "main", "rule_reference", "scenario_file"]

@@ -1,154 +1,171 @@
-"""Rendering is part of the core: the JSON document and the text timeline of a replay.
+"""Rendering is part of the core: the JSON document of a replay, whole or written as it goes.
 
 The CLI, the widgets and the notebooks all show what these functions return, so what people read
-is what the tests check.
+is what the tests check. The text timeline is in `narrate`; its functions are re-exported here.
+
+The document (`exportkit run --json`, documented in docs/json-output.md) lists entries in time
+order: the activation, then each step with, first, what the clock made since the previous event
+(`meanwhile`: scheduled files and messages that left on age, each at its own time), then the
+event and what it made; then the end, with what was left in the buffers and each batch segment's
+next file. `JsonWriter` writes the same text as `to_json`, entry by entry, keeping none of them.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
-from .decision import Decision
-from .engine import Replay, Step
-from .model import iso
+from .engine import End, Replay, Step
+from .exportfile import ExportFile
+from .model import Scenario, iso
+from .narrate import describe_event, render_decision, render_step, render_timeline
+from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
+
+EVERYTHING = Selection()
 
 
-def replay_document(result: Replay) -> dict[str, Any]:
-    """The JSON document of `exportkit run --json` (the output contract)."""
+def opening_document(o: Opening, selection: Selection = EVERYTHING) -> dict[str, Any]:
+    decisions = selection.decisions(o.decisions) if selection.in_range(0) else []
+    messages = selection.messages(o.messages) if selection.in_range(0) else []
+    return {
+        "at": iso(o.at),
+        "exports": [d.as_dict() for d in decisions if d.exported],
+        "skipped": [d.as_dict() for d in decisions if not d.exported],
+        "messages": [m.as_dict() for m in messages],
+    }
+
+
+def meanwhile_document(block: Meanwhile | None, selection: Selection = EVERYTHING) -> list[dict[str, Any]]:
+    """What the clock made before a step's event, one entry per instant, in time order."""
+    if block is None or not selection.in_range(block.before + 1):
+        return []
+    out: list[dict[str, Any]] = []
+    for item in selection.items(block.items):
+        at = iso(item_time(item))
+        if not out or out[-1]["at"] != at:
+            out.append({"at": at, "files": [], "messages": []})
+        key = "files" if isinstance(item, ExportFile) else "messages"
+        out[-1][key].append(item.as_dict())
+    return out
+
+
+def step_document(
+    step: Step, selection: Selection = EVERYTHING, block: Meanwhile | None = None
+) -> dict[str, Any]:
+    """One step: `meanwhile` (what fell due before the event), then the event and its results."""
+    shown = selection.concerns(step)
+    decisions = selection.decisions(step.decisions, others=True) if shown else []
+    buffers = [b for b in step.buffers if selection.destination in (None, b.destination)] if shown else []
+    return {
+        "step": step.index + 1,
+        "meanwhile": meanwhile_document(block, selection),
+        "at": iso(step.event.at),
+        "event": step.event.as_dict(),
+        "changes": step.changes if shown else [],
+        "exports": [d.as_dict() for d in decisions if d.exported],
+        "skipped": [d.as_dict() for d in decisions if not d.exported],
+        "files": [f.as_dict() for f in selection.files(own_files(step))] if shown else [],
+        "messages": [m.as_dict() for m in selection.messages(own_messages(step))] if shown else [],
+        "buffers": [b.as_dict() for b in buffers],
+    }
+
+
+def end_document(end: End | None, at: Any = None, selection: Selection = EVERYTHING) -> dict[str, Any]:
+    """M1: the end of the scenario, where what is left in the streaming buffers leaves, and the
+    next file each batch segment waits for (B-T3, B-T6)."""
+    if end is None:
+        return {"at": iso(at), "messages": [], "next_files": []}
+    p, d = selection.profile, selection.destination
+    next_files = [n for n in end.next_files if d in (None, n.destination) and (p is None or p in n.profiles)]
+    return {
+        "at": iso(end.at),
+        "messages": [m.as_dict() for m in selection.messages(end.messages)],
+        "next_files": [n.as_dict() for n in next_files],
+    }
+
+
+def _indented(value: Any, depth: int) -> str:
+    # JSON strings never hold a raw newline, so re-indenting a dump line by line is safe
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * depth)
+
+
+class JsonWriter:
+    """Writes the JSON document to `out` entry by entry, exactly as `to_json` would print it."""
+
+    def __init__(self, out: TextIO, scenario: Scenario, rules: str, selection: Selection = EVERYTHING):
+        self.out, self.scenario, self.rules, self.selection = out, scenario, rules, selection
+        self.steps = 0
+        self.pending: Meanwhile | None = None
+        self.end_at: Any = scenario.start
+        self.end: End | None = None
+
+    def write(self, entry: Entry) -> None:
+        if isinstance(entry, Opening):
+            head = {
+                "scenario": self.scenario.name,
+                "rules": self.rules,
+                "selection": self.selection.as_dict(),
+            }
+            self.out.write("{\n")
+            for key, value in head.items():
+                self.out.write(f"  {json.dumps(key)}: {_indented(value, 2)},\n")
+            self.out.write(f'  "activation": {_indented(opening_document(entry, self.selection), 2)},\n')
+            self.out.write('  "steps": [')
+        elif isinstance(entry, Meanwhile):
+            self.pending = entry
+        elif isinstance(entry, Step):
+            block, self.pending = self.pending, None
+            self.end_at = entry.event.at
+            if not (self.selection.concerns(entry) or meanwhile_document(block, self.selection)):
+                return
+            self.out.write(("," if self.steps else "") + "\n    ")
+            self.out.write(_indented(step_document(entry, self.selection, block), 4))
+            self.steps += 1
+        else:
+            self.end = entry
+
+    def finish(self, **more: Any) -> None:
+        """Close the steps and write the end, then any `more` keys (delivery)."""
+        self.out.write("\n  ]" if self.steps else "]")
+        end = end_document(self.end, self.end_at, self.selection)
+        self.out.write(f',\n  "end": {_indented(end, 2)}')
+        for key, value in more.items():
+            self.out.write(f",\n  {json.dumps(key)}: {_indented(value, 2)}")
+        self.out.write("\n}\n")
+
+
+def replay_document(result: Replay, selection: Selection = EVERYTHING) -> dict[str, Any]:
+    """The JSON document of `exportkit run --json` (the output contract: docs/json-output.md)."""
+    steps = []
+    block: Meanwhile | None = None
+    for entry in entries(result):
+        if isinstance(entry, Meanwhile):
+            block = entry
+        elif isinstance(entry, Step):
+            if selection.concerns(entry) or meanwhile_document(block, selection):
+                steps.append(step_document(entry, selection, block))
+            block = None
+    last = result.steps[-1].event.at if result.steps else result.scenario.start
+    opening = Opening(result.scenario.start, result.activation, result.activation_messages)
     return {
         "scenario": result.scenario.name,
         "rules": result.rules,
-        "activation": {
-            "at": iso(result.scenario.start),
-            "exports": [d.as_dict() for d in result.activation if d.exported],
-            "skipped": [d.as_dict() for d in result.activation if not d.exported],
-            "messages": [m.as_dict() for m in result.activation_messages],
-        },
-        "steps": [step_document(s) for s in result.steps],
-        "end": end_document(result),
+        "selection": selection.as_dict(),
+        "activation": opening_document(opening, selection),
+        "steps": steps,
+        "end": end_document(result.end, last, selection),
     }
 
 
-def end_document(result: Replay) -> dict[str, Any]:
-    """M1: the end of the scenario, where what is left in the streaming buffers leaves."""
-    end = result.end
-    at = end.at if end else result.scenario.start
-    return {"at": iso(at), "messages": [m.as_dict() for m in end.messages] if end else []}
-
-
-def step_document(step: Step) -> dict[str, Any]:
-    return {
-        "step": step.index + 1,
-        "at": iso(step.event.at),
-        "event": step.event.as_dict(),
-        "changes": step.changes,
-        "exports": [d.as_dict() for d in step.exports],
-        "skipped": [d.as_dict() for d in step.skipped],
-        "files": [f.as_dict() for f in step.files],
-        "messages": [m.as_dict() for m in step.messages],
-        "buffers": [b.as_dict() for b in step.buffers],
-    }
-
-
-def to_json(result: Replay) -> str:
-    return json.dumps(replay_document(result), indent=2, ensure_ascii=False) + "\n"
-
-
-def describe_event(step: Step) -> str:
-    ev = step.event.as_dict()
-    ev.pop("at")
-    who = ev.pop("profile", None)
-    ((kind, value),) = ev.items()
-    if isinstance(value, dict):
-        value = ", ".join(f"{k}={_short(v)}" for k, v in value.items()) or ""
-    elif isinstance(value, list):
-        value = ", ".join(map(str, value))
-    return f"{who + ' ' if who else ''}{kind} {value}".rstrip()
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    return repr(value) if not isinstance(value, str) else value
-
-
-def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
-    """A decision as text: verdict, reasons, then the payload and each field's reason."""
-    who = f" {d.profile}" if d.profile else ""
-    lines = [f"{indent}{d.destination}{who}: {d.verdict}"]
-    lines += [f"{indent}  [{r.rule}] {r.text}" for r in d.reasons]
-    if d.exported and payload:
-        lines.append(f"{indent}  payload: {json.dumps(d.payload, ensure_ascii=False)}")
-        for note in d.fields:
-            mark = "+" if note.included else "-"
-            lines.append(f"{indent}    {mark} {note.field} [{note.reason.rule}] {note.reason.text}")
-    return lines
-
-
-def render_step(step: Step, payload: bool = True) -> list[str]:
-    lines = [f"Step {step.index + 1} at {iso(step.event.at)}: {describe_event(step)}"]
-    for f in step.files:
-        lines += f.render()
-    lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
-    for d in step.decisions:
-        lines += render_decision(d, payload)
-    for m in step.messages:
-        lines += m.render()
-    lines += [f"  {b.render()}" for b in step.buffers]
-    return lines
-
-
-def render_activation(result: Replay, payload: bool = True) -> list[str]:
-    lines = [f"Activation at {iso(result.scenario.start)}: streaming destinations backfill"]
-    exported = [d for d in result.activation if d.exported]
-    for d in exported:
-        lines += render_decision(d, payload)
-    if not exported:
-        lines.append("  nothing to backfill")
-    groups: dict[tuple[str, str, str], list[str]] = {}
-    for d in result.activation:
-        if not d.exported:
-            groups.setdefault((d.destination, d.reasons[0].rule, d.reasons[0].text), []).append(d.profile)
-    for (dest, rule, text), profiles in groups.items():
-        lines.append(f"  {dest}: not backfilled: {', '.join(profiles)} [{rule}] {text}")
-    for m in result.activation_messages:
-        lines += m.render()
-    return lines
-
-
-def render_end(result: Replay) -> list[str]:
-    """M1: the end of the scenario: every streaming buffer is emptied."""
-    end = result.end
-    if end is None:
-        return []
-    lines = [f"End of scenario at {iso(end.at)}: what is left in the streaming buffers leaves"]
-    for m in end.messages:
-        lines += m.render()
-    return lines + ([] if end.messages else ["  nothing left in the buffers"])
-
-
-def render_timeline(result: Replay, payload: bool = True) -> str:
-    """The readable timeline of `exportkit run`."""
-    s = result.scenario
-    lines = [f"Scenario {s.name} (rules: {result.rules})"]
-    if s.description:
-        lines.append(s.description.strip())
-    lines.append("")
-    lines += render_activation(result, payload)
-    for step in result.steps:
-        lines.append("")
-        lines += render_step(step, payload)
-    lines += ["", *render_end(result)]
-    return "\n".join(lines) + "\n"
+def to_json(result: Replay, selection: Selection = EVERYTHING) -> str:
+    return json.dumps(replay_document(result, selection), indent=2, ensure_ascii=False) + "\n"
 
 
 __all__ = [
+    "JsonWriter",
     "describe_event",
     "end_document",
-    "render_activation",
     "render_decision",
-    "render_end",
     "render_step",
     "render_timeline",
     "replay_document",

@@ -1,7 +1,8 @@
 """Counts instead of a timeline: what `exportkit run --summary` prints for large scenarios.
 
-A `Summary` takes steps one at a time, so a replay of millions of events can be summarised while it
-streams, keeping nothing of the timeline but the counts.
+A `Summary` takes timeline entries one at a time (`add`), so a replay of millions of events is
+summarised while it streams, keeping nothing of the timeline but the counts. The activation
+backfill is counted apart from the events: it is not an event of the scenario.
 """
 
 from __future__ import annotations
@@ -10,104 +11,166 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aggregation import Message
 from .decision import Decision
+from .engine import End, Step
 from .exportfile import ExportFile
+from .model import Scenario
+from .rules import RULES
+from .timeline import Entry, Meanwhile, Opening
+
+Verdicts = dict[tuple[str, bool, str], int]  # (destination, exported, deciding rule) -> decisions
+
+
+def _count(verdicts: Verdicts, decisions: list[Decision]) -> None:
+    for d in decisions:
+        key = (d.destination, d.exported, d.rule)
+        verdicts[key] = verdicts.get(key, 0) + 1
 
 
 @dataclass
 class Summary:
     events: int = 0
-    # (destination, exported, deciding rule) -> decisions: one count per decision, the rest derived
-    verdicts: dict[tuple[str, bool, str], int] = field(default_factory=dict)
+    activation: Verdicts = field(default_factory=dict)
+    verdicts: Verdicts = field(default_factory=dict)  # on events only
     files: Counter[str] = field(default_factory=Counter)
     file_rows: Counter[str] = field(default_factory=Counter)
     messages: Counter[str] = field(default_factory=Counter)
     message_profiles: Counter[str] = field(default_factory=Counter)
+    kinds: dict[str, str] = field(default_factory=dict)  # destination -> type, in scenario order
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Summary:
+        return cls(kinds={d.id: d.type for d in scenario.destinations})
+
+    def add(self, entry: Entry) -> None:
+        """Count one timeline entry."""
+        if isinstance(entry, Step):
+            self.add_step(entry)
+        elif isinstance(entry, Meanwhile):
+            for item in entry.items:
+                if isinstance(item, ExportFile):
+                    self.add_files([item])
+                else:
+                    self.add_messages([item])
+        elif isinstance(entry, Opening):
+            _count(self.activation, entry.decisions)
+            self.add_messages(entry.messages)
+        elif isinstance(entry, End):
+            self.add_messages(entry.messages)
 
     def add_decisions(self, decisions: list[Decision]) -> None:
-        verdicts = self.verdicts
-        for d in decisions:
-            key = (d.destination, d.exported, d.rule)
-            verdicts[key] = verdicts.get(key, 0) + 1
+        _count(self.verdicts, decisions)
 
-    def add_step(self, step: Any) -> None:
+    def add_step(self, step: Step) -> None:
+        """A step's decisions and what its event made (files and messages due before the event
+        are counted from their `Meanwhile` entry)."""
         self.events += 1
-        self.add_decisions(step.decisions)
-        if step.files:
-            self.add_files(step.files)
-        if step.messages:
-            self.add_messages(step.messages)
+        _count(self.verdicts, step.decisions)
+        files = step.files[step.files_due :] if step.files_due else step.files
+        if files:
+            self.add_files(files)
+        messages = step.messages[step.messages_due :] if step.messages_due else step.messages
+        if messages:
+            self.add_messages(messages)
 
-    @property
-    def exported(self) -> Counter[str]:
-        return self._count(True)
-
-    @property
-    def not_exported(self) -> Counter[str]:
-        return self._count(False)
-
-    @property
-    def rules(self) -> Counter[tuple[str, str]]:
-        out: Counter[tuple[str, str]] = Counter()
-        for (dest, _, rule), n in self.verdicts.items():
-            out[(dest, rule)] += n
-        return out
-
-    def _count(self, exported: bool) -> Counter[str]:
-        out: Counter[str] = Counter()
-        for (dest, verdict, _), n in self.verdicts.items():
-            if verdict is exported:
-                out[dest] += n
-        return out
-
-    def add_files(self, files: list[ExportFile]) -> None:
+    def add_files(self, files: list[Any]) -> None:
         for f in files:
             self.files[f.destination] += 1
             self.file_rows[f.destination] += len(f.rows)
 
-    def add_messages(self, messages: list[Message]) -> None:
+    def add_messages(self, messages: list[Any]) -> None:
         for m in messages:
             self.messages[m.destination] += 1
             self.message_profiles[m.destination] += len(m.profiles)
 
-    def as_dict(self) -> dict[str, Any]:
-        exported, not_exported, rules = self.exported, self.not_exported, self.rules
-        destinations = sorted({d for d, _, _ in self.verdicts} | set(self.files) | set(self.messages))
-        return {
-            "events": self.events,
-            "destinations": {
-                d: {
-                    "exported": exported[d],
-                    "not_exported": not_exported[d],
-                    "files": self.files[d],
-                    "file_rows": self.file_rows[d],
-                    "messages": self.messages[d],
-                    "message_profiles": self.message_profiles[d],
-                    "rules": {rule: n for (dest, rule), n in sorted(rules.items()) if dest == d},
-                }
-                for d in destinations
-            },
-        }
+    def _destinations(self) -> list[str]:
+        seen = {d for d, _, _ in self.verdicts} | {d for d, _, _ in self.activation}
+        seen |= set(self.files) | set(self.messages)
+        return [d for d in self.kinds if d in seen] + sorted(seen - set(self.kinds))
 
-    def render(self) -> str:
-        doc = self.as_dict()
-        lines = [f"{doc['events']} events"]
-        for dest, c in doc["destinations"].items():
-            if c["files"] or not (c["exported"] or c["messages"]):
-                # a batch destination: profile events are noted, files are what it exports
-                lines.append(
-                    f"{dest}: {c['files']} files ({c['file_rows']} rows); "
-                    f"{c['exported'] + c['not_exported']} decisions on events"
+    def as_dict(self) -> dict[str, Any]:
+        """Counts per destination: activation apart, rules by count (most first), files only for
+        batch destinations and messages only for streaming ones."""
+        out: dict[str, Any] = {"events": self.events, "destinations": {}}
+        for dest in self._destinations():
+            kind = self.kinds.get(dest, "")
+            entry: dict[str, Any] = {"type": kind} if kind else {}
+            if kind != "batch":
+                entry["activation"] = _verdict_counts(self.activation, dest)
+            entry.update(_verdict_counts(self.verdicts, dest))
+            if kind == "batch" or self.files[dest]:
+                entry["files"] = self.files[dest]
+                entry["file_rows"] = self.file_rows[dest]
+            if kind != "batch":
+                entry["messages"] = self.messages[dest]
+                entry["message_profiles"] = self.message_profiles[dest]
+            entry["rules"] = _rules(self.verdicts, dest)
+            out["destinations"][dest] = entry
+        return out
+
+    def tables(
+        self, statements: dict[str, str] | None = None
+    ) -> list[tuple[str, list[str], list[list[str]], set[int]]]:
+        """The summary as tables (title, columns, rows, right-aligned columns), for rich or plain."""
+        statements = statements or RULES
+        doc = self.as_dict()["destinations"]
+        streaming = [d for d, c in doc.items() if c.get("type") != "batch"]
+        batch = [d for d, c in doc.items() if c.get("type") == "batch"]
+        tables = []
+        if streaming:
+            rows = []
+            for d in streaming:
+                c = doc[d]
+                rows.append(
+                    [
+                        d,
+                        f"{c['activation']['exported']:,}",
+                        f"{c['exported']:,}",
+                        f"{c['not_exported']:,}",
+                        f"{c['messages']:,}",
+                        f"{c['message_profiles']:,}",
+                    ]
                 )
-            else:
-                lines.append(
-                    f"{dest}: {c['exported']} exported, {c['not_exported']} not "
-                    f"exported; {c['messages']} messages ({c['message_profiles']} "
-                    "profiles)"
-                )
-            lines.append("  rules: " + ", ".join(f"{r} {n}" for r, n in c["rules"].items()))
-        return "\n".join(lines) + "\n"
+            columns = ["streaming", "backfilled", "exported", "not exported", "messages", "exports in them"]
+            tables.append(("Streaming destinations", columns, rows, {1, 2, 3, 4, 5}))
+        if batch:
+            rows = []
+            for d in batch:
+                c = doc[d]
+                decided = c["exported"] + c["not_exported"]
+                rows.append([d, f"{c['files']:,}", f"{c['file_rows']:,}", f"{decided:,}"])
+            tables.append(("Batch destinations", ["batch", "files", "rows", "events noted"], rows, {1, 2, 3}))
+        rows = []
+        for d, c in doc.items():
+            for rule, n in c["rules"].items():
+                rows.append([d, rule, f"{n:,}", statements.get(rule, "")])
+        tables.append(
+            (
+                "Deciding rules on events, most used first",
+                ["destination", "rule", "decisions", "what it says"],
+                rows,
+                {2},
+            )
+        )
+        return tables
+
+    def heading(self) -> str:
+        activation = sum(self.activation.values())
+        return f"{self.events:,} events; the activation backfill decided {activation:,} more, counted apart"
+
+
+def _verdict_counts(verdicts: Verdicts, dest: str) -> dict[str, int]:
+    exported = sum(n for (d, e, _), n in verdicts.items() if d == dest and e)
+    total = sum(n for (d, _, _), n in verdicts.items() if d == dest)
+    return {"exported": exported, "not_exported": total - exported}
+
+
+def _rules(verdicts: Verdicts, dest: str) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for (d, _, rule), n in verdicts.items():
+        if d == dest:
+            counts[rule] += n
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 __all__ = ["Summary"]

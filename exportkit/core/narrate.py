@@ -1,0 +1,449 @@
+"""The timeline as text: what `exportkit run` prints, compact by default, everything with verbose.
+
+Compact: per step, the event in words (names before ids) and one line per destination with the
+verdict and its deciding reason; files and messages one line each, at their own time. Verbose
+adds what changed, each payload with its field notes, every reason, file rows and buffer states:
+the whole explanation. Lines are `styled.Line`s wrapped to a width; `Narrator.lines(entry)` gives
+the lines of one timeline entry, so text is written while the replay runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .aggregation import Message
+from .decision import Decision
+from .engine import End, Replay, Step
+from .exportfile import ExportFile
+from .model import Scenario, iso
+from .ruledoc import RuleText
+from .rules import RULES, Reason
+from .styled import Line, clip, plain, wrap
+from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
+
+SHOWN = 8  # how many names a grouped line lists before "+N more"
+CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
+EXPORTED, NOT_EXPORTED = "EXPORTED", "not exported"
+
+
+class Names:
+    """The scenario's own names for profiles, segments and destinations, id in brackets."""
+
+    def __init__(self, scenario: Scenario):
+        self.segments = {s.id: s.name for s in scenario.segments}
+        self.destinations = {d.id: getattr(d, "name", None) or d.id for d in scenario.destinations}
+        self._profiles = {p.id: p.attributes.get("person.name.firstName") for p in scenario.profiles}
+
+    def profile(self, pid: str) -> str:
+        name = self._profiles.get(pid)
+        if not isinstance(name, str) or not name:
+            return pid
+        return name if name.lower() == pid.lower() else f"{name} ({pid})"
+
+    def segment(self, sid: str) -> str:
+        name = self.segments.get(sid)
+        return f"{name} ({sid})" if name and name != sid else sid
+
+    def destination(self, did: str) -> str:
+        name = self.destinations.get(did, did)
+        return f"{name} ({did})" if name != did else did
+
+
+def _value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def event_words(event: Any, names: Names) -> str:
+    """The event in words: "Marty qualifies for Customer with DeLorean Cars (delorean-owners)"."""
+    kind, value = event.kind, event.value
+    who = names.profile(event.profile) if event.profile else ""
+    whose = f"{who}'s" if not who.endswith(")") else f"{who}:"
+    if kind == "qualify":
+        return f"{who} qualifies for {names.segment(value)}"
+    if kind == "exit":
+        return f"{who} exits {names.segment(value)}"
+    if kind == "set":
+        return f"{whose} " + _and([f"{path} is set to {_value(v)}" for path, v in value.items()])
+    if kind == "unset":
+        return f"{whose} " + _and(list(value)) + f" {'is' if len(value) == 1 else 'are'} removed"
+    if kind in ("add_identity", "remove_identity"):
+        verb = "gains" if kind == "add_identity" else "loses"
+        ids = [f"{ns} {i}" for ns, values in value.items() for i in values]
+        return f"{who} {verb} the identity {_and(ids)}"
+    if kind == "consent":
+        return f"{who} opts {'out' if value == 'out' else 'in'} (consent: {value})"
+    if kind == "evaluate":
+        return "the daily segment evaluation runs"
+    if kind == "run":
+        return f"the scheduled files of {names.destination(value)} run now"
+    if kind == "export_now":
+        return f"Export file now on {names.destination(value)}"
+    return f"the buffers of {names.destination(value)} are flushed"
+
+
+def _names(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN])
+    return shown + (f" (+{len(items) - SHOWN:,} more)" if len(items) > SHOWN else "")
+
+
+def _counted(profiles: tuple[str, ...]) -> str:
+    """Profile ids once each, in order, with how many exports each has: "marty x4, doc"."""
+    counts: dict[str, int] = {}
+    for p in profiles:
+        counts[p] = counts.get(p, 0) + 1
+    items = [f"{p} x{n}" if n > 1 else p for p, n in counts.items()]
+    return _names(items)
+
+
+def _rule(r: Reason) -> list[tuple[str, str]]:
+    return [(f"[{r.rule}]", "rule"), (f" {r.text}", "")]
+
+
+_MARKS = re.compile(r"(\[[A-Z]+-?[A-Z]?\d+'?\]|EXPORTED|not exported)")
+
+
+def styled(text: str, style: str = "") -> Line:
+    """A line of the verbose text as spans: rule ids and verdicts marked, the rest in `style`."""
+    out: Line = []
+    for i, part in enumerate(_MARKS.split(text)):
+        if not part:
+            continue
+        if i % 2 == 0:
+            out.append((part, style))
+        elif part == "EXPORTED":
+            out.append((part, "exported"))
+        elif part == "not exported":
+            out.append((part, "not-exported"))
+        else:
+            out.append((part, "rule"))
+    return out
+
+
+def _hang_of(text: str) -> int:
+    """Continuation indent of a verbose line: its own indent plus four."""
+    return len(text) - len(text.lstrip(" ")) + 4
+
+
+def describe_event(step: Step) -> str:
+    """The event in the scenario file's terms, ids only: "marty qualify delorean-owners"."""
+    ev = step.event.as_dict()
+    ev.pop("at")
+    who = ev.pop("profile", None)
+    ((kind, value),) = ev.items()
+    if isinstance(value, dict):
+        value = ", ".join(f"{k}={_short(v)}" for k, v in value.items()) or ""
+    elif isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return f"{who + ' ' if who else ''}{kind} {value}".rstrip()
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return repr(value) if not isinstance(value, str) else value
+
+
+def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
+    """A decision as text: verdict, reasons, then the payload and each field's reason."""
+    who = f" {d.profile}" if d.profile else ""
+    lines = [f"{indent}{d.destination}{who}: {d.verdict}"]
+    lines += [f"{indent}  [{r.rule}] {r.text}" for r in d.reasons]
+    if d.exported and payload:
+        lines.append(f"{indent}  payload: {json.dumps(d.payload, ensure_ascii=False)}")
+        for note in d.fields:
+            mark = "+" if note.included else "-"
+            lines.append(f"{indent}    {mark} {note.field} [{note.reason.rule}] {note.reason.text}")
+    return lines
+
+
+def render_step(step: Step, payload: bool = True) -> list[str]:
+    """One step as the verbose text of earlier versions: every file and message of the step,
+    including those that fell due before its event (the timeline shows those at their time)."""
+    lines = [f"Step {step.index + 1} at {iso(step.event.at)}: {describe_event(step)}"]
+    for f in step.files:
+        lines += f.render()
+    lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
+    for d in step.decisions:
+        lines += render_decision(d, payload)
+    for m in step.messages:
+        lines += m.render()
+    lines += [f"  {b.render()}" for b in step.buffers]
+    return lines
+
+
+class Narrator:
+    """Turns timeline entries into wrapped, styled lines, compact or verbose."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rules: str,
+        *,
+        width: int = 120,
+        verbose: bool = False,
+        payload: bool = True,
+        selection: Selection | None = None,
+    ):
+        self.scenario, self.rules = scenario, rules
+        self.width, self.verbose, self.payload = width, verbose, payload
+        self.selection = selection or Selection()
+        self.names = Names(scenario)
+        self.column = max((len(d.id) for d in scenario.destinations), default=0)
+        self.steps = len(scenario.events)
+        self._last_at: Any = None
+        self._after_block = True  # a step after a block (activation, meanwhile) is set apart
+
+    # --- entries ------------------------------------------------------------------------
+
+    def header(self) -> list[Line]:
+        s = self.scenario
+        counts = (
+            f"{len(s.profiles):,} profile(s), {len(s.events):,} event(s), "
+            f"{len(s.destinations)} destination(s), rules: {self.rules}"
+        )
+        lines: list[Line | tuple[Line, int]] = [[(f"Scenario {s.name}", "heading"), (f" ({counts})", "")]]
+        if s.description:
+            lines.append(([(s.description.strip(), "")], 0))
+        if not self.selection.everything:
+            shown = ", ".join(f"--{k} {v}" for k, v in self.selection.as_dict().items() if v is not None)
+            lines.append([(f"Showing only {shown}", "waiting")])
+        return self._wrap(lines)
+
+    def lines(self, entry: Entry) -> list[Line]:
+        """The lines of one entry, wrapped; [] when the selection leaves nothing of it."""
+        if isinstance(entry, Opening):
+            return self._wrap(self._opening(entry))
+        if isinstance(entry, Meanwhile):
+            return self._wrap(self._meanwhile(entry))
+        if isinstance(entry, Step):
+            return self._wrap(self._step(entry))
+        return self._wrap(self._end(entry))
+
+    def _wrap(self, lines: Iterable[Line | tuple[Line, int]]) -> list[Line]:
+        out: list[Line] = []
+        for item in lines:
+            line, hang = item if isinstance(item, tuple) else (item, None)
+            out += [clip(line, self.width)] if hang == CLIP else wrap(line, self.width, hang)
+        return out
+
+    def _text(self, texts: Iterable[str], style: str = "") -> list[tuple[Line, int]]:
+        """Verbose lines made by the values' own `render`, marked and wrapped at their indent."""
+        return [(styled(t, style), _hang_of(t)) for t in texts]
+
+    def _opening(self, o: Opening) -> list[Line | tuple[Line, int]]:
+        sel = self.selection
+        if not sel.in_range(0):
+            return []
+        decisions = sel.decisions(o.decisions)
+        head: Line = [
+            ("Activation", "heading"),
+            (f" at {iso(o.at)}", "time"),
+            (": the streaming destinations backfill what was held before the mapping", ""),
+        ]
+        out: list[Line | tuple[Line, int]] = [[("", "")], head]
+        exported = [d for d in decisions if d.exported]
+        if self.verbose:
+            for d in exported:
+                out += self._text(render_decision(d, self.payload))
+        else:
+            groups: dict[tuple[str, str], list[str]] = {}
+            for d in exported:
+                groups.setdefault((d.destination, d.rule), []).append(d.profile)
+            for (dest, rule), profiles in groups.items():
+                text = f"{len(profiles):,} backfilled: {_names(profiles)}"
+                out.append(self._verdict(dest, EXPORTED, "exported", [(text, "")], Reason(rule, RULES[rule])))
+        if not exported:
+            out.append([("  nothing to backfill", "")])
+        skipped: dict[tuple[str, str, str], list[str]] = {}
+        for d in decisions:
+            if not d.exported:
+                r = d.reasons[0]
+                skipped.setdefault((d.destination, r.rule, r.text), []).append(d.profile)
+        for (dest, rule, text), profiles in skipped.items():
+            who: Line = [(f"{len(profiles):,} not backfilled: {_names(profiles)}", "")]
+            line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, Reason(rule, text))
+            out.append((line, self._hang() if self.verbose else CLIP))
+        for m in sel.messages(o.messages):
+            out += self._message(m)
+        self._last_at = o.at
+        return out
+
+    def _meanwhile(self, block: Meanwhile) -> list[Line | tuple[Line, int]]:
+        sel = self.selection
+        if not sel.in_range(block.before + 1):
+            return []
+        out: list[Line | tuple[Line, int]] = []
+        at = None
+        for item in sel.items(block.items):
+            when = item_time(item)
+            if when != at:
+                at = when
+                if when != self._last_at:  # at the previous event's time, it reads as part of it
+                    out += [[("", "")], [("Meanwhile", "heading"), (f" at {iso(when)}", "time"), (":", "")]]
+                    self._after_block = True
+            out += self._file(item) if isinstance(item, ExportFile) else self._message(item)
+        if at is not None:
+            self._last_at = at
+        return out
+
+    def _step(self, step: Step) -> list[Line | tuple[Line, int]]:
+        sel = self.selection
+        if not sel.concerns(step):
+            return []
+        head: Line = [
+            (f"Step {step.index + 1}", "heading"),
+            (f" at {iso(step.event.at)}", "time"),
+            (": ", ""),
+            (event_words(step.event, self.names), "event"),
+        ]
+        out: list[Line | tuple[Line, int]] = [[("", "")]] if self._after_block or self.verbose else []
+        out.append((head, 2))
+        self._after_block = False
+        if self.verbose:
+            out += self._text([f"  changed: {c}" for c in step.changes] or ["  changed: nothing"], "detail")
+        for f in sel.files(own_files(step)):
+            out += self._file(f)
+        decisions = sel.decisions(step.decisions, others=True)
+        if not self.verbose and step.event.profile is None and step.event.kind != "evaluate":
+            # a run, Export file now or flush concerns its own destination only (E-T5, S-T5)
+            decisions = [d for d in decisions if d.destination == step.event.value]
+        for d in decisions:
+            out += self._text(render_decision(d, self.payload)) if self.verbose else [self._decision(d)]
+        for m in sel.messages(own_messages(step)):
+            out += self._message(m)
+        if self.verbose:
+            buffers = [b for b in step.buffers if sel.destination in (None, b.destination)]
+            out += self._text([f"  {b.render()}" for b in buffers], "detail")
+        self._last_at = step.event.at
+        return out
+
+    def _end(self, end: End) -> list[Line | tuple[Line, int]]:
+        sel = self.selection
+        if sel.last is not None and sel.last < self.steps:
+            return []
+        out: list[Line | tuple[Line, int]] = [
+            [("", "")],
+            [("End of scenario", "heading"), (f" at {iso(end.at)}", "time"), (": what is still waiting", "")],
+        ]
+        messages = sel.messages(end.messages)
+        for m in messages:
+            out += self._message(m)
+        if sel.profile is None:
+            left = {m.destination for m in messages}
+            for d in self.scenario.destinations:
+                if d.type != "batch" and d.id not in left and sel.destination in (None, d.id):
+                    line: Line = [("  ", ""), (d.id.ljust(self.column), "destination"), ("  ", "")]
+                    out.append([*line, ("nothing was left in the buffers", "")])
+        for n in end.next_files:
+            if sel.destination not in (None, n.destination):
+                continue
+            if sel.profile is not None and sel.profile not in n.profiles:
+                continue
+            line = [("  ", ""), (n.destination.ljust(self.column), "destination"), ("  ", "")]
+            line += [(f"next {n.mode} file of {n.segment}", "file"), ("  ", ""), *_rule(n.reason)]
+            if n.profiles:
+                line.append((f": {_names(list(n.profiles))}", "waiting"))
+            out.append((line, self._hang()))
+        if len(out) == 2:
+            out.append([("  nothing is waiting", "")])
+        return out
+
+    # --- pieces -------------------------------------------------------------------------
+
+    def _hang(self) -> int:
+        return 2 + self.column + 2
+
+    def _verdict(self, dest: str, verdict: str, style: str, middle: Line, r: Reason) -> tuple[Line, int]:
+        line: Line = [("  ", ""), (dest.ljust(self.column), "destination"), ("  ", ""), (verdict, style)]
+        if middle:
+            line += [(" " * (len(NOT_EXPORTED) - len(verdict) + 2), ""), *middle]
+        line += [("  ", ""), *_rule(r)]
+        return line, self._hang()
+
+    def _decision(self, d: Decision) -> tuple[Line, int]:
+        verdict, style = d.verdict, "exported" if d.exported else "not-exported"
+        line: Line = [("  ", ""), (d.destination.ljust(self.column), "destination"), ("  ", "")]
+        line += [(verdict.ljust(len(NOT_EXPORTED)), style), ("  ", ""), *_rule(d.reasons[0])]
+        return line, CLIP
+
+    def _file(self, f: ExportFile) -> list[tuple[Line, int]]:
+        if self.verbose:
+            rendered = f.render()
+            if self.selection.profile is not None:  # the file's heading and reasons, the profile's rows
+                p = self.selection.profile
+                rendered = [t for t in rendered if not t.startswith("    ") or t.split()[1].rstrip(":") == p]
+            return self._text(rendered)
+        rows = len(f.rows)
+        profiles = list(dict.fromkeys(f.profiles))
+        if self.selection.profile is not None:
+            profiles = [p for p in profiles if p == self.selection.profile]
+        count = f"{rows:,} row{'' if rows == 1 else 's'}"
+        who = f": {_names(profiles)}" if profiles else ""
+        line: Line = [("  ", ""), (f.destination.ljust(self.column), "destination"), ("  ", "")]
+        line += [(f"{f.mode} file of {f.segment}", "file"), (f" ({count}{who})", "")]
+        return [(line + [("  ", ""), *_rule(f.reasons[0])], CLIP)]
+
+    def _message(self, m: Message) -> list[tuple[Line, int]]:
+        if self.verbose:
+            return self._text(m.render())
+        group = f" [{m.group}]" if m.group else ""
+        n = len(m.profiles)
+        line: Line = [("  ", ""), (m.destination.ljust(self.column), "destination"), ("  ", "")]
+        line += [(f"message{group}", "message")]
+        line.append(
+            (f" ({n:,} export{'' if n == 1 else 's'}: {_counted(m.profiles)}, left on {m.trigger})", "")
+        )
+        deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
+        return [(line + [("  ", ""), *_rule(deciding)], CLIP)]
+
+
+def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -> list[Line]:
+    """`exportkit rules`: a rule with its statement, marked documented (where, for which rule set)
+    or the toolkit's reading of an ambiguity. One clipped line each, or the whole text (`full`)."""
+    out: list[Line] = []
+    for t in texts or [RuleText(rule_id, "", RULES[rule_id], ())]:
+        mark = t.mark() if texts else "exportkit's catalogue"
+        if t.ambiguity:
+            title = f"{t.label}: " if t.label else ""
+            body = (
+                f"{t.text} exportkit reads it so: {RULES[rule_id]}." if full else f"{title}{RULES[rule_id]}"
+            )
+        else:
+            body = t.text if full else (t.statement or t.text)
+        line: Line = [(rule_id.ljust(6), "rule"), (" ", ""), (f"[{mark}]", "waiting"), ("  ", "")]
+        if full:
+            out += wrap([*line, (body, "")], width, 7)
+        else:
+            out.append(clip([*line, (body, "")], width))
+    return out
+
+
+def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = True, width: int = 120) -> str:
+    """The timeline of a finished replay as plain text (verbose by default: every reason)."""
+    narrator = Narrator(result.scenario, result.rules, width=width, verbose=verbose, payload=payload)
+    lines = narrator.header()
+    for entry in entries(result):
+        lines += narrator.lines(entry)
+    return "\n".join(plain(line) for line in lines) + "\n"
+
+
+__all__ = [
+    "EXPORTED",
+    "NOT_EXPORTED",
+    "Names",
+    "Narrator",
+    "describe_event",
+    "event_words",
+    "render_decision",
+    "render_step",
+    "render_timeline",
+    "rule_lines",
+    "styled",
+]

@@ -1,0 +1,113 @@
+"""The rule reference's own statements, read from its text: one source for `exportkit rules` and
+the summary's "what it says" column.
+
+`docs/export-rules.md` states each rule as a bullet, `- **E-T1**: statement [PEB V0–V2]`, some
+with a label (`E-I1 (older)`, `B-T8 (identity), current (V5)`) and sub-bullets; section 9 holds
+the ambiguities (A1, A2 ...), where the toolkit picks a reading. This module parses that text;
+reading the file is the caller's job (the core reads no files).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .rules import RULES
+
+_BULLET = re.compile(r"^- \*\*(?P<id>[A-Z]+(?:-[A-Z]+)?\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
+_TAG = re.compile(r"\s*\[([^\]]+)\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(])")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleText:
+    """One rule as the reference states it."""
+
+    id: str
+    label: str  # "older", "current", "(identity), current (V5)" ... or "" (for an A*: its title)
+    text: str  # the whole statement, sub-bullets joined, markdown emphasis removed
+    sources: tuple[str, ...]  # the tags: "PEB V0–V2", "HTTP current" ...
+
+    @property
+    def ambiguity(self) -> bool:
+        """The toolkit's reading of an ambiguity (section 9), not a documented rule."""
+        return re.fullmatch(r"A\d+", self.id) is not None
+
+    @property
+    def statement(self) -> str:
+        """The first sentence, without its source tags: one line for a table."""
+        return _SENTENCE.split(_TAG.sub("", self.text).strip(), maxsplit=1)[0]
+
+    def mark(self) -> str:
+        """Where the rule comes from: documented (with its sources, label and rule set), or the
+        toolkit's reading of an ambiguity."""
+        if self.ambiguity:
+            return "the toolkit's reading of an ambiguity" + (f": {self.label}" if self.label else "")
+        parts = ["documented"]
+        if self.sources:
+            parts.append("; ".join(self.sources))
+        if self.label:
+            parts.append(self.label if self.label.startswith("(") else f"({self.label})")
+        scope = {"seed": "; seed rules only", "current": "; current rules only"}.get(self.rule_set(), "")
+        return " ".join(parts) + scope
+
+    def rule_set(self) -> str:
+        """Which rule set states it this way: seed (older documentation), current, or both."""
+        label = self.label.lower()
+        if "older" in label:
+            return "seed"
+        if "current" in label:
+            return "current"
+        return "both"
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\*\*|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", text).strip()
+
+
+def parse_rule_reference(markdown: str) -> dict[str, list[RuleText]]:
+    """Every rule bullet of the reference, by id (a few ids have one entry per rule set)."""
+    out: dict[str, list[RuleText]] = {}
+    current: dict[str, object] | None = None
+    parts: list[str] = []
+
+    def close() -> None:
+        if current is None:
+            return
+        body = " ".join(p.strip().lstrip("-").strip() for p in parts if p.strip())
+        sources = tuple(t for t in _TAG.findall(body))
+        label = str(current["label"]).strip()
+        if label.startswith("(") and label.endswith(")") and label.count("(") == 1:
+            label = label[1:-1]
+        rule = RuleText(str(current["id"]), label, _clean(body), sources)
+        out.setdefault(rule.id, []).append(rule)
+
+    for line in markdown.splitlines():
+        match = _BULLET.match(line)
+        if match:
+            close()
+            current = {"id": match["id"], "label": match["label"].strip()}
+            parts = [match["text"]]
+        elif current is not None and (
+            line.startswith("  ") or (line and not line.startswith(("-", "#", "|")))
+        ):
+            parts.append(line)
+        elif current is not None and line.strip() == "":
+            continue
+        else:
+            close()
+            current, parts = None, []
+    close()
+    return out
+
+
+def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
+    """One line per rule id: the reference's first sentence, else the catalogue's title."""
+    out = dict(RULES)
+    for rule_id, texts in reference.items():
+        if rule_id in out and not texts[0].ambiguity:  # an ambiguity's line is the toolkit's reading
+            out[rule_id] = texts[0].statement or out[rule_id]
+    return out
+
+
+__all__ = ["RuleText", "parse_rule_reference", "statements"]

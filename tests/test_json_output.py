@@ -1,0 +1,83 @@
+"""The JSON document is a contract (docs/json-output.md): its keys, its time order, and the same
+text whether it is written as the replay goes or made whole."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from exportkit import load_scenario, replay, to_json
+from exportkit.core.render import JsonWriter, replay_document
+from exportkit.core.timeline import Selection, timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = (ROOT / "docs" / "json-output.md").read_text()
+DATASETS = sorted((ROOT / "datasets").glob("*.yaml"))
+SELECTIONS = [
+    Selection(),
+    Selection(profile="marty"),
+    Selection(destination="s3", first=3, last=8),
+    Selection(first=0, last=0),
+]
+
+
+def streamed(scenario, selection: Selection) -> str:
+    out = io.StringIO()
+    writer = JsonWriter(out, scenario, scenario.rules, selection)
+    for entry in timeline(scenario):
+        writer.write(entry)
+    writer.finish()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("path", DATASETS, ids=[p.stem for p in DATASETS])
+@pytest.mark.parametrize("selection", SELECTIONS, ids=["all", "profile", "destination-steps", "activation"])
+def test_streamed_document_is_the_whole_document(path, selection):
+    scenario = load_scenario(path)
+    assert streamed(scenario, selection) == to_json(replay(scenario), selection)
+
+
+def _documented(name: str) -> list[str]:
+    """The keys the document lists for `name`, in order: `- **name**: `{"a", "b"}`...`."""
+    part = DOC.split(f"- **{name}**: `{{", 1)[1].split("}`", 1)[0]
+    return re.findall(r'"(\w+)"', part)
+
+
+def test_the_documented_keys_are_the_keys():
+    doc = replay_document(replay(load_scenario(ROOT / "datasets" / "delorean.yaml")))
+    steps = doc["steps"]
+    assert list(steps[0]) == _documented("step")
+    files = [f for s in steps for f in s["files"]]
+    assert files and all(list(f) == _documented("file") for f in files)
+    messages = [m for s in steps for b in s["meanwhile"] for m in b["messages"]]
+    assert messages and all(list(m) == _documented("message") for m in messages)
+    nxt = doc["end"]["next_files"]
+    assert nxt and all(list(n) == _documented("next file") for n in nxt)
+    exports = [d for s in steps for d in s["exports"]]
+    assert all(list(d) == ["destination", "profile", "payload", "reasons", "fields"] for d in exports)
+    for key in doc:
+        assert f'"{key}"' in DOC
+
+
+def test_every_entry_is_in_time_order():
+    for path in DATASETS:
+        doc = replay_document(replay(load_scenario(path)))
+        times = [doc["activation"]["at"]]
+        for s in doc["steps"]:
+            for block in s["meanwhile"]:
+                times.append(block["at"])
+                times += [m["sent_at"] for m in block["messages"]]
+            times.append(s["at"])
+            times += [m["sent_at"] for m in s["messages"]]
+        times.append(doc["end"]["at"])
+        assert times == sorted(times), path.stem
+
+
+def test_the_document_is_valid_json_with_non_ascii_names(tmp_path):
+    scenario = load_scenario(ROOT / "datasets" / "delorean.yaml")
+    text = streamed(scenario, Selection())
+    assert json.loads(text)["scenario"] == "delorean"
