@@ -19,8 +19,6 @@ from pydantic import Field, create_model
 
 from .model import DESTINATION_ACTIONS, PROFILE_ACTIONS, XDM_PATH, Frozen, Scalar, Scenario
 
-SCHEMA_ID = "https://exportkit.invalid/scenario.schema.json"
-
 Path = Annotated[str, Field(pattern=XDM_PATH.pattern)]
 Ids = str | list[str]
 
@@ -80,7 +78,7 @@ def scenario_schema() -> dict[str, Any]:
     )
     schema["required"] = [k for k in schema["required"] if k != "start"]
     schema["title"] = "exportkit scenario"
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def schema_text() -> str:
