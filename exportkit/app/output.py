@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..core.styled import Line, plain
 
@@ -49,21 +49,26 @@ class Output:
     """Writes styled lines: through rich with colours, or as plain text."""
 
     def __init__(self, stream: TextIO | None = None, *, colour: bool | None = None, width: int | None = None):
-        self.stream = stream or sys.stdout
+        self._given = stream
         self.colour = wants_colour(self.stream) if colour is None else colour
         self.width = width or width_of(self.stream)
-        self._console = None
+        self._console: Any = None
         if self.colour:
             from rich.console import Console  # only on a terminal: pipes never pay for rich
 
             # file=None: rich writes to whatever sys.stdout is at the time, so a progress bar
             # on stderr can keep the timeline above it
             self._console = Console(
-                file=None if self.stream is sys.stdout else self.stream,
+                file=self._given,
                 width=self.width,
                 highlight=False,
                 soft_wrap=True,
             )
+
+    @property
+    def stream(self) -> TextIO:
+        # stdout as it is now: a progress bar on stderr may have routed it above the bar
+        return self._given or sys.stdout
 
     def lines(self, lines: list[Line]) -> None:
         if self._console is None:

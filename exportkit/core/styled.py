@@ -39,7 +39,8 @@ def plain(line: Line) -> str:
 def _words(line: Line) -> list[tuple[int, Line]]:
     """The line as words, each with the number of spaces before it and its styled pieces."""
     words: list[tuple[int, Line]] = []
-    spaces, current = 0, []
+    spaces = 0
+    current: Line = []
     for text, style in line:
         for run in _RUNS.split(text):
             if not run:

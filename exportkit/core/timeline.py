@@ -150,11 +150,7 @@ class Selection:
         return [m for m in messages if (d is None or m.destination == d) and (p is None or p in m.profiles)]
 
     def items(self, items: list[ExportFile | Message]) -> list[ExportFile | Message]:
-        return [
-            i
-            for i in items
-            if (self.files([i]) if isinstance(i, ExportFile) else self.messages([i]))  # type: ignore[list-item]
-        ]
+        return [i for i in items if (self.files([i]) if isinstance(i, ExportFile) else self.messages([i]))]
 
     def concerns(self, step: Step) -> bool:
         """The step is shown: in range and, with a profile, the profile's event or a file or
