@@ -211,7 +211,7 @@ def test_end_of_run_says_what_is_still_waiting(tmp_path):
     out = ok("run", str(short))
     end = out.split("End of scenario at ")[1]
     assert end.startswith("2025-03-05T16:00:00Z: what is still waiting")
-    assert "  adnet     message (1 export: doc, left on flush)  [M1] end of scenario" in end
+    assert "  adnet     message sent (end of scenario): 1 profile: doc  [M1] end of scenario" in end
     assert (
         "  s3        next incremental file of delorean-owners  [B-T6] next incremental file due at "
         "2025-03-05T17:00:00Z (daily at 17:00 UTC): 1 profile(s) noted since the last file: doc"
@@ -225,7 +225,7 @@ def test_summary_counts_the_activation_apart_and_sorts_rules_by_count():
     out = ok("run", DELOREAN, "--summary")
     lines = out.splitlines()
     assert lines[0] == "31 events; the activation backfill decided 8 more, counted apart"
-    assert "streaming  backfilled  exported  not exported  messages  exports in them" in out
+    assert "streaming  backfill  exported  not exported  messages  exports in them" in out
     assert "batch  files  rows  events noted" in out
     rules = out.split("Deciding rules on events, most used first")[1].splitlines()[2:]
     http = [line.split() for line in rules if line.startswith("http-api")]

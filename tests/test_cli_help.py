@@ -51,10 +51,13 @@ def test_rules_with_an_id_prints_its_statement_and_where_it_comes_from():
 
 def test_rules_marks_the_rule_set_and_the_toolkits_readings():
     out = run("rules", "E-I1", "E-I1'", "A3").stdout
-    assert "E-I1   [documented PEB V0–V2; HTTP, Kinesis, Event Hubs older (older); seed rules only]" in out
-    assert "E-I1'  [documented PEB V3+, HTTP current (current); current rules only]" in out
+    assert (
+        "E-I1   [documented PEB V0–V2; HTTP, Kinesis, Event Hubs older (older); older documentation (seed)]"
+        in out
+    )
+    assert "E-I1'  [documented PEB V3+, HTTP current (current); current documentation (current)]" in out
     assert "A3     [the toolkit's reading of an ambiguity: same-value overwrite for STR]" in out
-    assert "exportkit reads it so: a same-value overwrite counts" in " ".join(out.split())
+    assert "The toolkit's reading: a same-value overwrite counts" in " ".join(out.split())
 
 
 def test_the_catalogue_lists_every_rule_a_line_within_120_columns():
@@ -66,8 +69,8 @@ def test_the_catalogue_lists_every_rule_a_line_within_120_columns():
     assert [
         line.split("[")[1].split("]")[0].rsplit("; ", 1)[1] for line in lines if line.startswith("B-T8")
     ] == [
-        "seed rules only",
-        "current rules only",
+        "older documentation (seed)",
+        "current documentation (current)",
     ]
     assert max(map(len, lines)) <= 120
 

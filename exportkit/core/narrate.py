@@ -93,13 +93,16 @@ def _names(items: list[str]) -> str:
     return shown + (f" (+{len(items) - SHOWN:,} more)" if len(items) > SHOWN else "")
 
 
-def _counted(profiles: tuple[str, ...]) -> str:
-    """Profile ids once each, in order, with how many exports each has: "marty x4, doc"."""
-    counts: dict[str, int] = {}
-    for p in profiles:
-        counts[p] = counts.get(p, 0) + 1
-    items = [f"{p} x{n}" if n > 1 else p for p, n in counts.items()]
-    return _names(items)
+def why_sent(m: Message) -> str:
+    """Why a message left, in the glossary's words: count reached, window age, best effort,
+    flush or end of scenario (M1-M5)."""
+    if m.trigger == "count":
+        return "count reached"
+    if m.trigger == "age":
+        best_effort = m.left is not None and m.left.policy.type == "best_effort"
+        return "best effort" if best_effort else "window age"
+    end = len(m.reasons) > 1 and m.reasons[1].text.startswith("end of scenario")
+    return "end of scenario" if end else "flush"
 
 
 def _rule(r: Reason) -> list[tuple[str, str]]:
@@ -257,7 +260,7 @@ class Narrator:
             for d in exported:
                 groups.setdefault((d.destination, d.rule), []).append(d.profile)
             for (dest, rule), profiles in groups.items():
-                text = f"{len(profiles):,} backfilled: {_names(profiles)}"
+                text = f"backfill of {len(profiles):,}: {_names(profiles)}"
                 out.append(self._verdict(dest, EXPORTED, "exported", [(text, "")], Reason(rule, RULES[rule])))
         if not exported:
             out.append([("  nothing to backfill", "")])
@@ -267,7 +270,7 @@ class Narrator:
                 r = d.reasons[0]
                 skipped.setdefault((d.destination, r.rule, r.text), []).append(d.profile)
         for (dest, rule, text), profiles in skipped.items():
-            who: Line = [(f"{len(profiles):,} not backfilled: {_names(profiles)}", "")]
+            who: Line = [(f"no backfill for {len(profiles):,}: {_names(profiles)}", "")]
             line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, Reason(rule, text))
             out.append((line, self._hang() if self.verbose else CLIP))
         for m in sel.messages(o.messages):
@@ -397,9 +400,11 @@ class Narrator:
         n = len(m.profiles)
         line: Line = [("  ", ""), (m.destination.ljust(self.column), "destination"), ("  ", "")]
         line += [(f"message{group}", "message")]
-        line.append(
-            (f" ({n:,} export{'' if n == 1 else 's'}: {_counted(m.profiles)}, left on {m.trigger})", "")
-        )
+        who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
+        count = f"{len(who):,} profile{'' if len(who) == 1 else 's'}"
+        if n != len(who):
+            count += f", {n:,} exports"
+        line.append((f" sent ({why_sent(m)}): {count}: {_names(who)}", ""))
         deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
         return [(line + [("  ", ""), *_rule(deciding)], CLIP)]
 
@@ -413,7 +418,7 @@ def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -
         if t.ambiguity:
             title = f"{t.label}: " if t.label else ""
             body = (
-                f"{t.text} exportkit reads it so: {RULES[rule_id]}." if full else f"{title}{RULES[rule_id]}"
+                f"{t.text} The toolkit's reading: {RULES[rule_id]}." if full else f"{title}{RULES[rule_id]}"
             )
         else:
             body = t.text if full else (t.statement or t.text)
@@ -446,4 +451,5 @@ __all__ = [
     "render_timeline",
     "rule_lines",
     "styled",
+    "why_sent",
 ]

@@ -48,8 +48,9 @@ class RuleText:
             parts.append("; ".join(self.sources))
         if self.label:
             parts.append(self.label if self.label.startswith("(") else f"({self.label})")
-        scope = {"seed": "; seed rules only", "current": "; current rules only"}.get(self.rule_set(), "")
-        return " ".join(parts) + scope
+        scope = {"seed": "; older documentation (seed)", "current": "; current documentation (current)"}
+        scope_text = scope.get(self.rule_set(), "")
+        return " ".join(parts) + scope_text
 
     def rule_set(self) -> str:
         """Which rule set states it this way: seed (older documentation), current, or both."""

@@ -148,8 +148,16 @@ def clip(line: Line, width: int) -> Line:
     if len(text) <= width:
         return line
     room = width - 1
+    # a rule id and the first words of its reason always stay in view
+    at, rule_end = 0, 0
+    for part, style in line:
+        at += len(part)
+        if style == "rule":
+            rule_end = at
+            break
+    floor = max(room * 0.6, min(rule_end + 16, room))
     cut = max(text.rfind(sep, 0, room) for sep in ("; ", ": ", ", ", " ("))
-    if cut < room * 0.6:
+    if cut < floor:
         cut = text.rfind(" ", 0, room)
     if cut <= 0:
         cut = room

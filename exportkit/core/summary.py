@@ -131,7 +131,7 @@ class Summary:
                         f"{c['message_profiles']:,}",
                     ]
                 )
-            columns = ["streaming", "backfilled", "exported", "not exported", "messages", "exports in them"]
+            columns = ["streaming", "backfill", "exported", "not exported", "messages", "exports in them"]
             tables.append(("Streaming destinations", columns, rows, {1, 2, 3, 4, 5}))
         if batch:
             rows = []
