@@ -80,7 +80,7 @@ def test_no_line_is_wider_than_120_columns_in_a_pipe(path, verbose):
 
 def test_verbose_shows_every_field_note_payload_and_change():
     out = ok("run", DELOREAN, "-v")
-    assert "  changed: segment delorean-owners: (none) -> realized" in out
+    assert "  changed: segment delorean-owners: null -> realized" in out
     assert "payload: {" in out
     assert "+ segmentMembership.ups.bttf-watchers [E-I1] not mapped" in out
     assert "- segmentMembership.ups.bttf-watchers [S-I4] unmapped segments are never exported" in out
