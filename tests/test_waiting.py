@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.batch_factories import at, make_batch, make_profile, run_scenario
+from tests.factories import at, make_batch, run_scenario
+from tests.factories import make_batch_profile as make_profile
 
 DAILY = {"every": "day", "at": "17:00"}
 
