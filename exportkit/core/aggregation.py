@@ -28,6 +28,7 @@ from .model import (
     iso,
 )
 from .rules import Reason, RuleSet, reason
+from .words import count
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
 SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]
@@ -274,9 +275,9 @@ class Message:
         if len(distinct) > SHOWN_PROFILES:
             names += f", ... (+{len(distinct) - SHOWN_PROFILES} more)"
         group = f" [{self.group}]" if self.group else ""
-        size = f"{len(distinct)} profile(s)"
+        size = count(len(distinct), "profile")
         if len(distinct) != len(self.profiles):
-            size = f"{len(self.profiles)} exports of {size}"
+            size = f"{count(len(self.profiles), 'export')} of {size}"
         lines = [
             f"  message to {self.destination}{group} at {iso(self.sent_at)}: {size}, "
             f"left on {self.left_on}: {names}"
@@ -337,8 +338,9 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
             return None
         return oldest, reason(
             "M3",
-            f"best effort sends as soon as it can: the {n} export(s) of {iso(oldest)} leave "
-            f"without waiting to fill a request of {p.max_count} (max_users_per_request)",
+            f"best effort sends as soon as it can: {'the export' if n == 1 else f'the {n} exports'} "
+            f"of {iso(oldest)} {'leaves' if n == 1 else 'leave'} without waiting to fill a request "
+            f"of {p.max_count} (max_users_per_request)",
         )
     deadline = oldest + p.window
     if deadline > now:

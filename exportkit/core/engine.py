@@ -24,6 +24,7 @@ from .rules import RuleSet, reason
 from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
 from .waiting import NextFile, next_files
+from .words import count
 
 
 @dataclass(slots=True)
@@ -204,7 +205,8 @@ class Replayer:
             )
             self.realized.clear()
             changes = [
-                f"segment {seg}: {n} membership(s) realized -> existing" for seg, n in sorted(moved.items())
+                f"segment {seg}: {count(n, 'membership')} realized -> existing"
+                for seg, n in sorted(moved.items())
             ]
             if self.rules == "current":
                 changes.append(
@@ -282,11 +284,12 @@ class Replayer:
             (
                 reason(
                     "M1",
-                    f"flush: {len(messages)} message(s) carrying {sent} export(s) leave the buffer "
-                    "now, listed below; a flush sends what waits and exports no profile by itself",
+                    f"flush: {count(len(messages), 'message')} carrying {count(sent, 'export')} "
+                    "leave the buffer now, listed below; a flush sends what waits and exports "
+                    "no profile by itself",
                 ),
             ),
-            verdict=f"sent {len(messages)} message(s) of {sent} export(s)",
+            verdict=f"sent {count(len(messages), 'message')} of {count(sent, 'export')}",
         )
 
 

@@ -23,6 +23,7 @@ from ..core.model import (
     StreamingSegmentDestination,
 )
 from ..core.render import describe_event
+from ..core.words import count
 
 
 def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
@@ -103,10 +104,11 @@ def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
     if files:
         rows = sum(len(f.rows) for f in files)
         lines = [
-            f"file {f.name}: {len(f.rows)} row(s); " + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons)
+            f"file {f.name}: {count(len(f.rows), 'row')}; "
+            + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons)
             for f in files
         ] + lines
-        return Cell(f"file: {rows} row(s)", "\n".join(lines), rows > 0, kind)
+        return Cell(f"file: {count(rows, 'row')}", "\n".join(lines), rows > 0, kind)
     if kind == "batch":
         return Cell(f"no file now · {rule}" if rule else "", "\n".join(lines), False, kind)
     if exported:
@@ -318,7 +320,12 @@ def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
             if len(ra) != len(rb):
                 out.append(
                     Difference(
-                        step, dest, profile, f"file {segment} rows", f"{len(ra)} row(s)", f"{len(rb)} row(s)"
+                        step,
+                        dest,
+                        profile,
+                        f"file {segment} rows",
+                        count(len(ra), "row"),
+                        count(len(rb), "row"),
                     )
                 )
                 continue
@@ -368,8 +375,9 @@ def compare_text(differences: list[Difference], label_a: str = "A", label_b: str
     files = sum(d.what.startswith("file") for d in differences)
     fields = len(differences) - verdicts - files
     lines = [
-        f"{len(differences)} difference(s) between {label_a} and {label_b}: {verdicts} "
-        f"verdict(s), {fields} payload field(s), {files} file row or column(s)"
+        f"{count(len(differences), 'difference')} between {label_a} and {label_b}: "
+        f"{count(verdicts, 'verdict')}, {count(fields, 'payload field')}, "
+        f"{count(files, 'file row or column', 'file rows or columns')}"
     ]
     for d in differences:
         lines.append(f"step {d.step} {d.destination} {d.profile or '-'}: {d.what}")

@@ -26,6 +26,7 @@ from ..core.aggregation import Message
 from ..core.engine import quiet_gc
 from ..core.model import iso
 from ..core.rules import Reason, reason
+from ..core.words import count
 
 TIMEOUT = 2.0  # M7: the endpoint must answer within 2 s
 ATTEMPTS = 3  # M7: a failed request is retried twice
@@ -91,7 +92,7 @@ class Delivery:
     def render(self, durations: bool = True) -> list[str]:
         m = self.message
         lines = [
-            f"  message {self.message_id}: {len(m.profiles)} profile(s), sent at "
+            f"  message {self.message_id}: {count(len(m.profiles), 'profile')}, sent at "
             f"{iso(m.sent_at)} on the scenario clock, trigger {m.trigger}"
         ]
         lines += [f"    {a.render(durations)}" for a in self.attempts]
@@ -326,7 +327,9 @@ def _outcome(
         return _dead_letter(message_id, message, url, tried, dead_letter, run_id, "interrupted")
     last = tried[-1]
     if last.ok:
-        retried = f" after {len(tried) - 1} failed attempt(s), retried as M7 says" if len(tried) > 1 else ""
+        retried = (
+            f" after {count(len(tried) - 1, 'failed attempt')}, retried as M7 says" if len(tried) > 1 else ""
+        )
         why = reason("M7", f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
         return Delivery(message_id, message, url, tried, None, (why,))
     return _dead_letter(
@@ -380,10 +383,10 @@ def render_deliveries(deliveries: list[Delivery], durations: bool = True) -> lis
             lines += d.render(durations)
     delivered = sum(d.delivered for d in deliveries)
     dead = [d for d in deliveries if not d.delivered]
-    lines.append(f"{delivered} of {len(deliveries)} message(s) acknowledged")
+    lines.append(f"{delivered} of {count(len(deliveries), 'message')} acknowledged")
     for path in dict.fromkeys(d.dead_letter for d in dead):
-        count = sum(d.dead_letter == path for d in dead)
-        lines.append(f"{count} message(s) written to the dead-letter file {path}")
+        kept = sum(d.dead_letter == path for d in dead)
+        lines.append(f"{count(kept, 'message')} written to the dead-letter file {path}")
     return lines
 
 

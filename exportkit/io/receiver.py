@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
+from ..core.words import count
+
 FailMode = Literal["status", "delay", "drop"]
 FAIL_MODES: tuple[FailMode, ...] = ("status", "delay", "drop")
 HOST = "127.0.0.1"
@@ -212,7 +214,7 @@ class Receiver:
 def describe_request(record: dict[str, Any]) -> str:
     """One line for a recorded request, as `exportkit receive` prints it."""
     body = record["body"]
-    size = f"{len(body)} profile(s)" if isinstance(body, list) else "a body"
+    size = count(len(body), "profile") if isinstance(body, list) else "a body"
     message = record["headers"].get("X-Exportkit-Message", "")
     answer = record["answer"]
     if answer.get("dropped"):

@@ -16,6 +16,7 @@ import yaml
 from ..core.engine import Replay, replay
 from ..core.exportfile import ExportFile
 from ..core.model import iso
+from ..core.words import count
 from ..io.files import read_back, write_files
 from ..io.loader import ScenarioError, parse_scenario
 
@@ -154,7 +155,7 @@ def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
 
 def file_text(f: ExportFile) -> list[str]:
     """One file in a few lines: when, what, each row and each left-out profile with its rule."""
-    lines = [f"{iso(f.at)} {f.trigger} {f.mode} file {f.name}: {len(f.rows)} row(s)"]
+    lines = [f"{iso(f.at)} {f.trigger} {f.mode} file {f.name}: {count(len(f.rows), 'row')}"]
     for note, row in zip(f.why, f.rows, strict=True):
         status = row.get("segmentMembership_status")
         shown = f" ({status})" if status else ""
@@ -184,7 +185,7 @@ def folder_listing(folder: str | Path) -> str:
     folder = Path(folder)
     lines = []
     for path in sorted(folder.iterdir()):
-        lines.append(f"{path.relative_to(folder)}: {len(read_back(path))} row(s)")
+        lines.append(f"{path.relative_to(folder)}: {count(len(read_back(path)), 'row')}")
     return "\n".join(lines) + "\n"
 
 

@@ -16,6 +16,7 @@ from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
 from ...core.model import iso
+from ...core.words import count
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
 from .words import TYPE_LABELS, Names, code, event_words, value_text
@@ -135,12 +136,12 @@ def card_html(
             body.append(_reasons(d))
             if d.exported:
                 body.append(
-                    f'<div class="ek-muted">{sum(n.included for n in d.fields)} field(s) sent, '
+                    f'<div class="ek-muted">{count(sum(n.included for n in d.fields), "field")} sent, '
                     f"{sum(not n.included for n in d.fields)} left out: see the payload below</div>"
                 )
     extra = []
     if messages and what != "sent":
-        extra.append(f"{len(messages)} message(s) left its buffer at this step (see Delivery)")
+        extra.append(f"{count(len(messages), 'message')} left a buffer at this step (see Delivery)")
     if files and what == "file":
         extra.append(", ".join(code(f.name) for f in files) + " (rows under Delivery)")
     if extra:
@@ -176,29 +177,38 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
     """Before and after as a diff: changed fields highlighted, the unchanged rest folded."""
     if before is None or after is None:
         return ""
-    rows: list[tuple[str, Any, Any]] = []
-    for key, label in (("segments", "segment"), ("attributes", ""), ("identities", "identity")):
+    # A segment the profile never held has the status `null` (docs/glossary.md); a missing
+    # attribute, identity or consent is absent from the profile.
+    rows: list[tuple[str, Any, Any, str]] = []
+    for key, label, missing in (
+        ("segments", "segment", "null"),
+        ("attributes", "", "absent"),
+        ("identities", "identity", "absent"),
+    ):
         b, a = before.get(key, {}), after.get(key, {})
         for name in dict.fromkeys([*b, *a]):
-            rows.append((f"{label} {name}".strip(), b.get(name), a.get(name)))
-    rows.append(("consent", before.get("consent"), after.get("consent")))
+            rows.append((f"{label} {name}".strip(), b.get(name), a.get(name), missing))
+    rows.append(("consent", before.get("consent"), after.get("consent"), "absent"))
 
-    def cell(v: Any) -> str:
-        return '<span class="ek-muted">absent</span>' if v is None else code(value_text(v))
+    def cell(v: Any, missing: str) -> str:
+        return f'<span class="ek-muted">{missing}</span>' if v is None else code(value_text(v))
 
     changed: list[str] = []
     same: list[str] = []
-    for field, b, a in rows:
+    for field, b, a, missing in rows:
         overwrite = b == a and field in event_paths
         note = ' <span class="ek-muted">(overwritten with the same value)</span>' if overwrite else ""
-        line = f'<td class="ek-path">{escape(field)}</td><td>{cell(b)}</td><td>{cell(a)}{note}</td>'
+        line = (
+            f'<td class="ek-path">{escape(field)}</td><td>{cell(b, missing)}</td>'
+            f"<td>{cell(a, missing)}{note}</td>"
+        )
         (changed if b != a or overwrite else same).append(line)
     head = "<tr><th>field</th><th>before</th><th>after</th></tr>"
     shown = "".join(f'<tr class="ek-changed">{r}</tr>' for r in changed) or (
         '<tr><td colspan="3" class="ek-muted">nothing changed</td></tr>'
     )
     folded = (
-        f"<details><summary>{len(same)} unchanged field(s)</summary><table>{head}"
+        f"<details><summary>{count(len(same), 'unchanged field')}</summary><table>{head}"
         + "".join(f"<tr>{r}</tr>" for r in same)
         + "</table></details>"
         if same
@@ -219,7 +229,7 @@ def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
     return (
         f"<li>✉ to {names.destination(m.destination)}{group} at {iso(m.sent_at)}: "
-        f"{len(unique)} profile(s), {size:,} bytes: {who}. <b>Why now:</b> {escape(why)}."
+        f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why now:</b> {escape(why)}."
         f'<ul class="ek-more">{reasons}</ul></li>'
     )
 
@@ -272,7 +282,7 @@ def file_html(f: ExportFile, names: Names) -> str:
     return (
         f"<div class='ek-section'>▤ {names.destination(f.destination)} wrote {code(f.name)}: "
         f"{escape(f.mode)} file of {names.segment(f.segment)}, {escape(trigger.get(f.trigger, f.trigger))}, "
-        f"{len(f.rows)} row(s) at {iso(f.at)}"
+        f"{count(len(f.rows), 'row')} at {iso(f.at)}"
         f'<ul class="ek-more">{reasons}</ul>{table}</div>'
     )
 
