@@ -34,6 +34,7 @@ from ..core.rules import RULES
 from ..core.schema import schema_text
 from ..core.summary import Summary
 from ..core.timeline import Entry, Meanwhile, Selection, own_files, own_messages, parse_steps, timeline
+from ..core.words import count
 from ..io.delivery import (
     ATTEMPTS,
     BACKOFF,
@@ -280,7 +281,7 @@ def _run(args: argparse.Namespace) -> int:
     failed = [d for d in deliveries if not d.delivered]
     if failed:
         print(
-            f"exportkit: {len(failed)} message(s) failed every attempt and are in the "
+            f"exportkit: {count(len(failed), 'message')} failed every attempt and are in the "
             f"dead-letter file {args.dead_letter}",
             file=sys.stderr,
         )
@@ -333,7 +334,7 @@ class Interrupted(Exception):
     def __init__(self, deliveries: list[Delivery], dead_letter: str, signal_number: int):
         acknowledged = sum(d.delivered for d in deliveries)
         super().__init__(
-            f"interrupted: {acknowledged} message(s) acknowledged, {len(deliveries) - acknowledged} "
+            f"interrupted: {count(acknowledged, 'message')} acknowledged, {len(deliveries) - acknowledged} "
             f"written to the dead-letter file {dead_letter}"
         )
         self.status = 128 + signal_number
@@ -518,7 +519,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _report_written(made: int, paths: list[Path], out: Path) -> None:
     again = made - len(paths)
     static = f"; {again} replaced a file of the same static name, as B-F5 says" if again else ""
-    print(f"exportkit: wrote {len(paths)} file(s) to {out}{static}", file=sys.stderr)
+    print(f"exportkit: wrote {count(len(paths), 'file')} to {out}{static}", file=sys.stderr)
 
 
 def _check_folder(out: Path) -> None:
@@ -596,7 +597,9 @@ def _receive(args: argparse.Namespace) -> int:
         )
     except OSError as err:
         raise UsageError(f"cannot listen on port {args.port}: {err.strerror or err}") from None
-    failing = f"; failing the first {args.fail_first} call(s) by {args.fail_mode}" if args.fail_first else ""
+    failing = (
+        f"; failing the first {count(args.fail_first, 'call')} by {args.fail_mode}" if args.fail_first else ""
+    )
     print(
         f"exportkit receive: listening on {receiver.url}, appending to {args.out}{failing}; Ctrl-C stops",
         flush=True,
@@ -607,7 +610,7 @@ def _receive(args: argparse.Namespace) -> int:
         pass
     finally:
         receiver.stop()
-    print(f"exportkit receive: stopped after {receiver.calls} request(s)", flush=True)
+    print(f"exportkit receive: stopped after {count(receiver.calls, 'request')}", flush=True)
     return 0
 
 

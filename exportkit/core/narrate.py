@@ -23,6 +23,7 @@ from .ruledoc import RuleText
 from .rules import RULES, Reason
 from .styled import Line, clip, plain, wrap
 from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
+from .words import count
 
 SHOWN = 8  # how many names a grouped line lists before "+N more"
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
@@ -210,8 +211,8 @@ class Narrator:
     def header(self) -> list[Line]:
         s = self.scenario
         counts = (
-            f"{len(s.profiles):,} profile(s), {len(s.events):,} event(s), "
-            f"{len(s.destinations)} destination(s), rules: {self.rules}"
+            f"{count(len(s.profiles), 'profile')}, {count(len(s.events), 'event')}, "
+            f"{count(len(s.destinations), 'destination')}, rules: {self.rules}"
         )
         lines: list[Line | tuple[Line, int]] = [[(f"Scenario {s.name}", "heading"), (f" ({counts})", "")]]
         if s.description:
@@ -389,10 +390,10 @@ class Narrator:
         profiles = list(dict.fromkeys(f.profiles))
         if self.selection.profile is not None:
             profiles = [p for p in profiles if p == self.selection.profile]
-        count = f"{rows:,} row{'' if rows == 1 else 's'}"
+        size = count(rows, "row")
         who = f": {_names(profiles)}" if profiles else ""
         line: Line = [("  ", ""), (f.destination.ljust(self.column), "destination"), ("  ", "")]
-        line += [(f"{f.mode} file of {f.segment}", "file"), (f" ({count}{who})", "")]
+        line += [(f"{f.mode} file of {f.segment}", "file"), (f" ({size}{who})", "")]
         return [(line + [("  ", ""), *_rule(f.reasons[0])], CLIP)]
 
     def _message(self, m: Message) -> list[tuple[Line, int]]:
@@ -403,10 +404,10 @@ class Narrator:
         line: Line = [("  ", ""), (m.destination.ljust(self.column), "destination"), ("  ", "")]
         line += [(f"message{group}", "message")]
         who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
-        count = f"{len(who):,} profile{'' if len(who) == 1 else 's'}"
+        size = count(len(who), "profile")
         if n != len(who):
-            count += f", {n:,} exports"
-        line.append((f" sent ({why_sent(m)}): {count}: {_names(who)}", ""))
+            size += f", {count(n, 'export')}"
+        line.append((f" sent ({why_sent(m)}): {size}: {_names(who)}", ""))
         deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
         return [(line + [("  ", ""), *_rule(deciding)], CLIP)]
 

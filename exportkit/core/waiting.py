@@ -18,6 +18,7 @@ from .exportfile import Mode
 from .model import BatchSegment, iso
 from .rules import Reason, reason
 from .schedule import next_due
+from .words import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def next_files(ledger: BatchLedger, at: datetime) -> list[NextFile]:
                 pid for pid, kinds in book.noted.items() if qualifies_for_incremental(kinds, ledger.rules)
             )
             text = (
-                f"next incremental file {when}: {len(waiting)} profile(s) noted since the last file"
+                f"next incremental file {when}: {count(len(waiting), 'profile')} noted since the last file"
                 if waiting
                 else f"next incremental file {when}: no membership change noted since the last file"
             )
