@@ -373,7 +373,7 @@ def test_timeline_shows_the_buffer_filling_and_emptying():
     text = render_timeline(replay(make_scenario(events)))
     assert "  adnet buffer: 1/10000, oldest 00:00:00 of 1800 s" in text
     assert "  adnet buffer: 2/10000, oldest 00:01:00 of 1800 s" in text
-    assert "  message to adnet at 2025-01-01T09:03:00Z: 2 profile(s), left on flush: p1, p2" in text
+    assert "  message to adnet at 2025-01-01T09:03:00Z: 2 profiles, left on flush: p1, p2" in text
     assert "    adnet buffer: 0/10000, empty" in text
 
 
@@ -514,7 +514,7 @@ def test_a_message_says_why_it_left_in_the_policy_s_words_and_lists_each_profile
     result = replay(make_scenario(events, [dest]))
     (message,) = result.steps[2].messages
     assert (message.trigger, message.left_on) == ("best_effort", "best effort")
-    assert message.render()[0].endswith("2 exports of 1 profile(s), left on best effort: p1")
+    assert message.render()[0].endswith("2 exports of 1 profile, left on best effort: p1")
     (end,) = result.end.messages
     assert (end.trigger, end.left_on) == ("end", "end of scenario")
 
@@ -527,6 +527,6 @@ def test_a_flush_step_s_verdict_says_what_it_sent():
     ]
     result = replay(make_scenario(events))
     sent, empty = (next(d for d in result.steps[i].decisions if d.destination == "adnet") for i in (1, 2))
-    assert sent.verdict == "sent 1 message(s) of 1 export(s)" and sent.rule == "M1"
+    assert sent.verdict == "sent 1 message of 1 export" and sent.rule == "M1"
     assert empty.verdict == "nothing to send"
-    assert "sent 1 message(s)" in render_timeline(result)
+    assert "sent 1 message of" in render_timeline(result)

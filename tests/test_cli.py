@@ -214,7 +214,7 @@ def test_end_of_run_says_what_is_still_waiting(tmp_path):
     assert "  adnet     message sent (end of scenario): 1 profile: doc  [M1] end of scenario" in end
     assert (
         "  s3        next incremental file of delorean-owners  [B-T6] next incremental file due at "
-        "2025-03-05T17:00:00Z (daily at 17:00 UTC): 1 profile(s) noted since the last file: doc"
+        "2025-03-05T17:00:00Z (daily at 17:00 UTC): 1 profile noted since the last file: doc"
     ) in " ".join(end.split("\n            "))
 
 

@@ -110,8 +110,8 @@ def test_report_names_each_attempt_and_the_dead_letter_file(messages, tmp_path):
     text = "\n".join(render_deliveries(deliveries, durations=False))
     assert "    attempt 1: HTTP 500: failed, the endpoint answered 500" in text
     assert "    attempt 2: HTTP 200: acknowledged" in text
-    assert f"1 message(s) written to the dead-letter file {dead}" in text
-    assert "2 of 3 message(s) acknowledged" in text
+    assert f"1 message written to the dead-letter file {dead}" in text
+    assert "2 of 3 messages acknowledged" in text
 
 
 # The command line: run --deliver, with exit 1 when anything was dead-lettered.
@@ -149,7 +149,7 @@ def test_cli_delivers_with_retries_and_exits_0(scenario, tmp_path, capsys):
         code = run(scenario, "--deliver", f"http={receiver.url}", "--dead-letter", str(dead))
     out = capsys.readouterr().out
     assert code == 0
-    assert "2 of 2 message(s) acknowledged" in out
+    assert "2 of 2 messages acknowledged" in out
     assert acknowledged_ids(receiver) == ["http-1", "http-2"]
     assert not dead.exists()
 

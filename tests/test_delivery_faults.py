@@ -156,7 +156,7 @@ def test_a_signal_mid_delivery_dead_letters_every_unacknowledged_message(tmp_pat
     assert process.returncode == status, err
     assert "Traceback" not in err and err.count("\n") == 1, err
     records = read_dead_letters(dead)
-    said = f"interrupted: 0 message(s) acknowledged, {len(records)} written to the dead-letter file {dead}"
+    said = f"interrupted: 0 messages acknowledged, {len(records)} written to the dead-letter file {dead}"
     assert err == f"exportkit: {said}\n"
     assert len(records) == sent  # delivered (0) + dead-lettered = sent
     assert {r["cause"] for r in records} == {"interrupted"} and len({r["run_id"] for r in records}) == 1

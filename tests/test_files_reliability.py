@@ -109,7 +109,7 @@ def test_files_made_in_one_second_all_reach_the_disk(tmp_path, capsys, summary):
         "Amazon_S3_segments1_20250302170000.csv",
         *(f"{stem}{n}.csv" for n in ("-2", "-3", "-4", "")),
     ]
-    assert f"wrote 5 file(s) to {out}" in err
+    assert f"wrote 5 files to {out}" in err
     exited = [n for n in names if any(r["segmentMembership_status"] == "exited" for r in _rows(out / n))]
     assert exited == [f"{stem}.csv"], "the scheduled file, with p's exited row, is on disk"
 

@@ -89,7 +89,7 @@ def test_cli_receive_records_and_stops_cleanly_on_ctrl_c(tmp_path):
         url = banner.split("listening on ")[1].split(",")[0]
         assert post(url, b'[{"p": 1}]') == 500
         assert post(url, b'[{"p": 2}]') == 200
-        assert "call 1: POST /hook?x=1 d-1 1 profile(s): answers 500" in process.stdout.readline()
+        assert "call 1: POST /hook?x=1 d-1 1 profile: answers 500" in process.stdout.readline()
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=10)
     finally:
@@ -98,5 +98,5 @@ def test_cli_receive_records_and_stops_cleanly_on_ctrl_c(tmp_path):
             process.communicate()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
-    assert "stopped after 2 request(s)" in stdout
+    assert "stopped after 2 requests" in stdout
     assert [json.loads(line)["body"] for line in out.read_text().splitlines()] == [[{"p": 1}], [{"p": 2}]]

@@ -23,11 +23,20 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # (idea, pattern of a word the glossary forbids for it)
 FORBIDDEN = [
     ("a missing status is `null`", re.compile(r"\(none\)|\bNone\b")),
-    ("the status is `exited` (A1); `exiting` is the documentation's trigger wording only", re.compile(r"-> exiting\b|\"exiting\"")),
+    (
+        "the status is `exited` (A1); `exiting` is the documentation's trigger wording only",
+        re.compile(r"-> exiting\b|\"exiting\""),
+    ),
     ("a count has a real plural", re.compile(r"\d \w[\w ]*\(s\)")),
     ("a reason names the documentation version, not the seed", re.compile(r"\bthe seed\b", re.I)),
-    ("a reason names the toolkit's reading (A*n*), not exportkit doing something", re.compile(r"\bexportkit (?!run\b|demo\b|report\b|rules\b|schema\b|generate\b|receive\b)[a-z]+s\b")),
-    ("a message leaves on count reached, window age, best effort, flush or end of scenario", re.compile(r"\bleft on (age\b|count\b(?! reached))")),
+    (
+        "a reason names the toolkit's reading (A*n*), not exportkit doing something",
+        re.compile(r"\bexportkit (?!run\b|demo\b|report\b|rules\b|schema\b|generate\b|receive\b)[a-z]+s\b"),
+    ),
+    (
+        "a message leaves on count reached, window age, best effort, flush or end of scenario",
+        re.compile(r"\bleft on (age\b|count\b(?! reached))"),
+    ),
     ("the backfill's verdict is exported / not exported", re.compile(r"^\s*[\w-]+: not backfilled\b")),
     ("no Python repr reaches a reader", re.compile(r"\{'[^']*': |\bdatetime\.datetime\(|<exportkit\.")),
 ]

@@ -49,7 +49,7 @@ def test_the_wheel_installs_and_runs_a_bundled_scenario_by_name(tmp_path):
     where = _run(python, "-c", "import exportkit.datasets as d; print(d.__file__)", cwd=tmp_path).stdout
     assert Path(where.strip()).is_relative_to(env), "exportkit came from the checkout, not the wheel"
     shown = _run(env / "bin" / "exportkit", "run", "delorean", cwd=tmp_path).stdout
-    assert shown.startswith("Scenario delorean (4 profile(s), 31 event(s), 3 destination(s), rules: seed)\n")
+    assert shown.startswith("Scenario delorean (4 profiles, 31 events, 3 destinations, rules: seed)\n")
     assert "Activation at 2025-03-03T09:00:00Z" in shown
     listed = _run(python, "-m", "zipfile", "-l", wheel, cwd=tmp_path).stdout
     assert "exportkit/notebooks/demo.ipynb" in listed and "exportkit/datasets/delorean.yaml" in listed
