@@ -28,12 +28,12 @@ def _counts(text: str, a: str, b: str) -> tuple[dict[str, int], list[str]]:
     """The header's counts, checked against the lines listed, and each difference's B side."""
     header, *lines = text.splitlines()
     found = re.fullmatch(
-        rf"(\d+) difference\(s\) between {re.escape(a)} and {re.escape(b)}: (\d+) verdict\(s\), "
-        r"(\d+) payload field\(s\), (\d+) file row or column\(s\)",
+        rf"([\d,]+) differences? between {re.escape(a)} and {re.escape(b)}: ([\d,]+) verdicts?, "
+        r"([\d,]+) payload fields?, ([\d,]+) file rows? or columns?",
         header,
     )
     assert found, header
-    total, verdict, field, file = map(int, found.groups())
+    total, verdict, field, file = (int(g.replace(",", "")) for g in found.groups())
     assert total == verdict + field + file == sum(line.startswith("step ") for line in lines)
     return {"verdict": verdict, "field": field, "file": file}, [
         line for line in lines if line.startswith(f"  {b}: ")

@@ -15,6 +15,8 @@
 # (below, its flush: what waited leaves at once, whatever the policy's limits).
 
 # %%
+import json
+
 import matplotlib.pyplot as plt
 from IPython.display import display
 
@@ -100,7 +102,7 @@ small = replay(load_scenario("../datasets/microbatching.yaml"))
 StepView.of(small, len(small.steps), focus="adnet")
 
 # %%
-print(small.steps[-1].event.as_dict())
+print(json.dumps(small.steps[-1].event.as_dict()))
 print("\n".join(m.render()[0] for m in small.steps[-1].messages))
 
 # %% [markdown]
