@@ -103,8 +103,10 @@ def enterprise_payload(
         for seg in state.segments:
             field = f"segmentMembership.ups.{seg}"
             policy = catalog.segments[seg].merge_policy
+            # E-I1': one rule, one note per segment; the branches only choose what the note says.
             if seg in chosen:
                 ups[seg] = _entry(state, seg, rules)
+                included = True
                 if seg in change.segments:
                     text = "mapped segment whose status changed now"
                 elif activation:
@@ -117,51 +119,22 @@ def enterprise_payload(
                         "mapped segment the profile holds, unchanged now: the current documentation "
                         "sends the mapped segments, and unmapped ones of the same merge policy"
                     )
-                notes.append(FieldNote(field, True, reason("E-I1'", text)))
             elif seg in mapped:
-                notes.append(
-                    FieldNote(
-                        field,
-                        False,
-                        reason("E-I1'", "mapped segment the profile exited earlier: it does not hold it"),
-                    )
-                )
+                included, text = False, "mapped segment the profile exited earlier: it does not hold it"
             elif not state.holds(seg):
-                notes.append(
-                    FieldNote(
-                        field,
-                        False,
-                        reason(
-                            "E-I1'",
-                            f"unmapped segment the profile does not hold ({state.segments[seg].status})",
-                        ),
-                    )
-                )
+                included = False
+                text = f"unmapped segment the profile does not hold ({state.segments[seg].status})"
             elif policy in policies:
                 ups[seg] = _entry(state, seg, rules)
-                notes.append(
-                    FieldNote(
-                        field,
-                        True,
-                        reason(
-                            "E-I1'",
-                            f"unmapped, but shares merge policy {policy!r} with a mapped "
-                            "segment in this export",
-                        ),
-                    )
-                )
+                included = True
+                text = f"unmapped, but shares merge policy {policy!r} with a mapped segment in this export"
             else:
-                notes.append(
-                    FieldNote(
-                        field,
-                        False,
-                        reason(
-                            "E-I1'",
-                            f"unmapped, and its merge policy {policy!r} is not that of a "
-                            "mapped segment in this export",
-                        ),
-                    )
+                included = False
+                text = (
+                    f"unmapped, and its merge policy {policy!r} is not that of a mapped segment "
+                    "in this export"
                 )
+            notes.append(FieldNote(field, included, reason("E-I1'", text)))
     _segment_options(dest, ups, catalog, notes)
     payload["segmentMembership"] = {"ups": ups}
     payload["identityMap"] = {ns: [{"id": x} for x in ids] for ns, ids in state.identities.items() if ids}
