@@ -2,11 +2,16 @@
 
     make bench                      # the full set (a few minutes)
     python bench/bench.py --quick   # a tenth of the size, to try the script itself
+    python bench/bench.py --memory [--million]   # only the peak memory of each output mode
 
 The headline figure (issue 9): the whole `exportkit run --summary`, load included, against a
 plain, explanation-free loop over the same scenario (`json.load`, then the same streaming
 triggers with no reasons, payloads, messages or files), on 40,000 profiles and 200,000 events
 with one destination of each type. Target: at least 0.5x the plain loop's speed.
+
+Memory (issue 9): `exportkit run --json` on 100,000 profiles must peak within 1 GB at 200,000
+events and within 2 GB at 1,000,000 (`--million`, minutes per mode); the text timeline, `--summary`
+and `--out DIR` are measured beside it, and so is the loaded scenario alone.
 
 Each measurement runs in a fresh Python process, so its peak memory (max RSS) is its own. Times
 are wall-clock seconds on this machine; on a noisy machine the ratio of the replay to a plain,
@@ -133,6 +138,43 @@ def measure_run_summary(path: str) -> dict:
     return {"seconds": seconds, "peak_mb": peak}
 
 
+def _run_peak(path: str, *options: str) -> dict:
+    """`exportkit run PATH OPTIONS`, its output piped away, as a user runs it: seconds and the
+    peak memory (max RSS) of that process alone (the only child of this measuring process)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=WORK) as folder:
+        argv = [a.replace("{folder}", folder) for a in options]
+        t = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "exportkit", "run", path, *argv, "--no-progress"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        seconds = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"exportkit run {' '.join(options)} failed:\n{done.stderr}")
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def measure_run_json(path: str) -> dict:
+    """`exportkit run --json` (issue 9: memory bounded by the profiles, not the timeline)."""
+    return _run_peak(path, "--json")
+
+
+def measure_run_text(path: str) -> dict:
+    """The text timeline, piped (`exportkit run SCENARIO > file`)."""
+    return _run_peak(path)
+
+
+def measure_run_out(path: str) -> dict:
+    """`exportkit run --summary --out DIR`: every batch file written to disk as it is made."""
+    return _run_peak(path, "--summary", "--out", "{folder}")
+
+
 def measure_full_file(path: str) -> dict:
     """One full file of every profile: made by the engine, then written as parquet and CSV."""
     import tempfile
@@ -186,6 +228,9 @@ MEASURES = {
         measure_replay,
         measure_baseline,
         measure_run_summary,
+        measure_run_json,
+        measure_run_text,
+        measure_run_out,
         measure_full_file,
         measure_stepper,
     )
@@ -314,19 +359,68 @@ def row(figure: str, value: float, unit: str, target: float | None, lower_is_bet
     return f"| {figure} | {value:,.2f} {unit} | {goal} | {verdict} |"
 
 
+MEMORY_TARGETS = {200_000: 1024, 1_000_000: 2048}
+"""Issue 9: `exportkit run --json` within 1 GB at 200,000 events and 2 GB at 1,000,000 (MB)."""
+
+
+def memory_rows(profiles: int, sizes: list[int]) -> list[str]:
+    """Peak memory of each way to run a large scenario, with the loaded scenario alone beside
+    it: what the output adds is the difference, and it must not grow with the events."""
+    lines = []
+    for events in sizes:
+        path = str(workload(profiles, events))
+        what = f"{profiles:,} profiles, {events:,} events"
+        target = MEMORY_TARGETS.get(events)
+        loaded = run_measure("measure_load", path)
+        lines.append(row(f"{what}: scenario loaded, peak memory", loaded["peak_mb"], "MB", None))
+        for name, label, goal in (
+            ("measure_run_json", "`run --json`", target),
+            ("measure_run_text", "`run` (text timeline, piped)", None),
+            ("measure_run_summary", "`run --summary`", None),
+            ("measure_run_out", "`run --summary --out DIR`", None),
+        ):
+            done = run_measure(name, path)
+            lines.append(row(f"  {label}, peak memory", done["peak_mb"], "MB", goal))
+            lines.append(row(f"  {label}, time", done["seconds"], "s", None))
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size")
     parser.add_argument(
         "--headline", action="store_true", help="only the whole run against the plain loop, and its parts"
     )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="only the peak memory of every output mode, on 100,000 profiles and 200,000 events",
+    )
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="add the memory figures at 1,000,000 events (several minutes per mode)",
+    )
     parser.add_argument("--measure", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(MEASURES[args.measure[0]](args.measure[1])))
         return 0
-
     scale = 10 if args.quick else 1
+    memory_sizes = [200_000 // scale] + ([1_000_000] if args.million else [])
+    if args.memory:
+        print(f"machine: {machine()}", flush=True)
+        print(
+            "\n".join(
+                [
+                    "| figure | measured | target | |",
+                    "|---|---|---|---|",
+                    *memory_rows(100_000 // scale, memory_sizes),
+                ]
+            )
+        )
+        return 0
+
     profiles, events = 40_000 // scale, 200_000 // scale
     print(f"machine: {machine()}", flush=True)
     print(
@@ -384,6 +478,7 @@ def main() -> int:
     lines.append(row("stepper: one click (median of 40)", stepper["median_click_ms"], "ms", 50))
     lines.append(row("stepper: slowest click", stepper["max_click_ms"], "ms", None))
     lines.append(row("notebook suite under nbval", notebooks_seconds(), "s", 30))
+    lines += memory_rows(100_000 // scale, memory_sizes)
     print("\n".join(lines))
     return 0
 

@@ -3,6 +3,7 @@ text whether it is written as the replay goes or made whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay, to_json
+from exportkit.core.engine import Step
 from exportkit.core.render import JsonWriter, replay_document
 from exportkit.core.timeline import Selection, timeline
 
@@ -81,3 +83,73 @@ def test_the_document_is_valid_json_with_non_ascii_names(tmp_path):
     scenario = load_scenario(ROOT / "datasets" / "delorean.yaml")
     text = streamed(scenario, Selection())
     assert json.loads(text)["scenario"] == "delorean"
+
+
+def _full_file_scenario(profiles: int):
+    """Every profile in one segment, one full file made by a `run` event, and one streaming
+    destination whose activation backfills every profile."""
+    from exportkit.io.loader import build_scenario
+
+    return build_scenario(
+        {
+            "name": "full-file",
+            "start": "2025-03-03T09:00:00Z",
+            "segments": [{"id": "all", "name": "Everyone"}],
+            "profiles": [
+                {
+                    "id": f"p{i:05d}",
+                    "identities": {"email": [f"p{i}@example.com"]},
+                    "attributes": {"loyalty.tier": ("gold", "silver")[i % 2]},
+                    "segments": {"all": "existing"},
+                }
+                for i in range(profiles)
+            ],
+            "destinations": [
+                {
+                    "id": "s3",
+                    "name": "Amazon S3",
+                    "type": "batch",
+                    "segments": [{"id": "all", "mode": "full"}],
+                    "attributes": ["loyalty.tier"],
+                },
+            ],
+            "events": [{"run": "s3"}],
+        }
+    )
+
+
+class _Rows(tuple):
+    """A file's rows that note, as each row is made for the document, how much text was out."""
+
+    def __new__(cls, rows, out: io.StringIO, seen: list[int]):
+        made = super().__new__(cls, rows)
+        made.out, made.seen = out, seen
+        return made
+
+    def __iter__(self):
+        for row in super().__iter__():
+            self.seen.append(self.out.tell())
+            yield row
+
+
+def test_a_large_file_is_written_row_by_row_while_it_is_made():
+    """Streaming, not memory: the document's text of a 3,000-row file reaches the stream in
+    chunks, the first rows before the last row is even made into its JSON object, and the whole
+    text is still exactly `to_json`'s."""
+    scenario = _full_file_scenario(3_000)
+    out = io.StringIO()
+    writer = JsonWriter(out, scenario, scenario.rules)
+    seen: list[int] = []
+    for entry in timeline(scenario):
+        if isinstance(entry, Step) and entry.files:
+            (f,) = entry.files
+            assert len(f.rows) == 3_000
+            entry.files = [dataclasses.replace(f, rows=_Rows(f.rows, out, seen))]
+        writer.write(entry)
+    writer.finish()
+    text = out.getvalue()
+    assert len(seen) == 3_000
+    assert seen[-1] > seen[0], "the rows went out only after every row was made"
+    assert '"p00000"' in text[: seen[-1]]
+    assert text == to_json(replay(scenario))
+    assert len(json.loads(text)["steps"][0]["files"][0]["rows"]) == 3_000

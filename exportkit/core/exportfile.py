@@ -8,6 +8,7 @@ changed but is not in it (`left_out`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -50,8 +51,11 @@ class ExportFile:
     format: Literal["csv", "json", "parquet"] = "csv"
     compression: Literal["none", "gzip"] = "none"
 
-    def as_dict(self) -> dict[str, Any]:
-        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`."""
+    def as_dict(self, array: Callable[[Iterable[Any]], Any] = list) -> dict[str, Any]:
+        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`.
+
+        `array` makes each list; `jsontext.Items` makes the long ones (a row, a reason per
+        profile) only as the JSON text is written."""
         return {
             "destination": self.destination,
             "segment": self.segment,
@@ -59,11 +63,11 @@ class ExportFile:
             "trigger": self.trigger,
             "name": self.name,
             "columns": list(self.columns),
-            "profiles": list(self.profiles),
-            "rows": [dict(r) for r in self.rows],
+            "profiles": array(self.profiles),
+            "rows": array(map(dict, self.rows)),
             "reasons": [r.as_dict() for r in self.reasons],
-            "why": [n.as_dict() for n in self.why],
-            "left_out": [n.as_dict() for n in self.left_out],
+            "why": array(map(RowNote.as_dict, self.why)),
+            "left_out": array(map(RowNote.as_dict, self.left_out)),
         }
 
     def render(self, indent: str = "  ") -> list[str]:

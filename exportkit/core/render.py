@@ -7,16 +7,19 @@ The document (`exportkit run --json`, documented in docs/json-output.md) lists e
 order: the activation, then each step with, first, what the clock made since the previous event
 (`meanwhile`: scheduled files and messages that left on age, each at its own time), then the
 event and what it made; then the end, with what was left in the buffers and each batch segment's
-next file. `JsonWriter` writes the same text as `to_json`, entry by entry, keeping none of them.
+next file. `JsonWriter` writes the same text as `to_json`, entry by entry and, within an entry, element by
+element (`jsontext`), keeping none of them.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from .engine import End, Replay, Step
 from .exportfile import ExportFile
+from .jsontext import Items, JsonText, dumps
 from .model import Scenario, iso
 from .narrate import describe_event, render_decision, render_step, render_timeline
 from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
@@ -24,18 +27,25 @@ from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, 
 EVERYTHING = Selection()
 
 
-def opening_document(o: Opening, selection: Selection = EVERYTHING) -> dict[str, Any]:
+Array = Callable[[Iterable[Any]], Any]
+"""What makes each list of a document: `list`, or `Items` to make the elements only as the JSON
+text is written (`JsonWriter`), so a step's document is never whole in memory."""
+
+
+def opening_document(o: Opening, selection: Selection = EVERYTHING, array: Array = list) -> dict[str, Any]:
     decisions = selection.decisions(o.decisions) if selection.in_range(0) else []
     messages = selection.messages(o.messages) if selection.in_range(0) else []
     return {
         "at": iso(o.at),
-        "exports": [d.as_dict() for d in decisions if d.exported],
-        "skipped": [d.as_dict() for d in decisions if not d.exported],
-        "messages": [m.as_dict() for m in messages],
+        "exports": array(d.as_dict() for d in decisions if d.exported),
+        "skipped": array(d.as_dict() for d in decisions if not d.exported),
+        "messages": array(m.as_dict() for m in messages),
     }
 
 
-def meanwhile_document(block: Meanwhile | None, selection: Selection = EVERYTHING) -> list[dict[str, Any]]:
+def meanwhile_document(
+    block: Meanwhile | None, selection: Selection = EVERYTHING, array: Array = list
+) -> list[dict[str, Any]]:
     """What the clock made before a step's event, one entry per instant, in time order."""
     if block is None or not selection.in_range(block.before + 1):
         return []
@@ -44,33 +54,47 @@ def meanwhile_document(block: Meanwhile | None, selection: Selection = EVERYTHIN
         at = iso(item_time(item))
         if not out or out[-1]["at"] != at:
             out.append({"at": at, "files": [], "messages": []})
-        key = "files" if isinstance(item, ExportFile) else "messages"
-        out[-1][key].append(item.as_dict())
+        if isinstance(item, ExportFile):
+            out[-1]["files"].append(item.as_dict(array))
+        else:
+            out[-1]["messages"].append(item.as_dict())
     return out
 
 
+def shown(step: Step, block: Meanwhile | None, selection: Selection = EVERYTHING) -> bool:
+    """The step is in the document: the selection concerns it, or its `meanwhile` holds something
+    the selection keeps."""
+    if selection.concerns(step):
+        return True
+    return block is not None and selection.in_range(block.before + 1) and bool(selection.items(block.items))
+
+
 def step_document(
-    step: Step, selection: Selection = EVERYTHING, block: Meanwhile | None = None
+    step: Step, selection: Selection = EVERYTHING, block: Meanwhile | None = None, array: Array = list
 ) -> dict[str, Any]:
     """One step: `meanwhile` (what fell due before the event), then the event and its results."""
-    shown = selection.concerns(step)
-    decisions = selection.decisions(step.decisions, others=True) if shown else []
-    buffers = [b for b in step.buffers if selection.destination in (None, b.destination)] if shown else []
+    concerned = selection.concerns(step)
+    decisions = selection.decisions(step.decisions, others=True) if concerned else []
+    buffers = [b for b in step.buffers if selection.destination in (None, b.destination)] if concerned else []
+    files = selection.files(own_files(step)) if concerned else []
+    messages = selection.messages(own_messages(step)) if concerned else []
     return {
         "step": step.index + 1,
-        "meanwhile": meanwhile_document(block, selection),
+        "meanwhile": meanwhile_document(block, selection, array),
         "at": iso(step.event.at),
         "event": step.event.as_dict(),
-        "changes": step.changes if shown else [],
-        "exports": [d.as_dict() for d in decisions if d.exported],
-        "skipped": [d.as_dict() for d in decisions if not d.exported],
-        "files": [f.as_dict() for f in selection.files(own_files(step))] if shown else [],
-        "messages": [m.as_dict() for m in selection.messages(own_messages(step))] if shown else [],
+        "changes": step.changes if concerned else [],
+        "exports": array(d.as_dict() for d in decisions if d.exported),
+        "skipped": array(d.as_dict() for d in decisions if not d.exported),
+        "files": [f.as_dict(array) for f in files],
+        "messages": array(m.as_dict() for m in messages),
         "buffers": [b.as_dict() for b in buffers],
     }
 
 
-def end_document(end: End | None, at: Any = None, selection: Selection = EVERYTHING) -> dict[str, Any]:
+def end_document(
+    end: End | None, at: Any = None, selection: Selection = EVERYTHING, array: Array = list
+) -> dict[str, Any]:
     """M1: the end of the scenario, where what is left in the streaming buffers leaves, and the
     next file each batch segment waits for (B-T3, B-T6)."""
     if end is None:
@@ -79,59 +103,59 @@ def end_document(end: End | None, at: Any = None, selection: Selection = EVERYTH
     next_files = [n for n in end.next_files if d in (None, n.destination) and (p is None or p in n.profiles)]
     return {
         "at": iso(end.at),
-        "messages": [m.as_dict() for m in selection.messages(end.messages)],
-        "next_files": [n.as_dict() for n in next_files],
+        "messages": array(m.as_dict() for m in selection.messages(end.messages)),
+        "next_files": [n.as_dict(array) for n in next_files],
     }
 
 
-def _indented(value: Any, depth: int) -> str:
-    # JSON strings never hold a raw newline, so re-indenting a dump line by line is safe
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * depth)
-
-
 class JsonWriter:
-    """Writes the JSON document to `out` entry by entry, exactly as `to_json` would print it."""
+    """Writes the JSON document to `out` as the replay goes, exactly as `to_json` would print it.
+
+    Each long list (decisions, a file's rows and notes, messages) is written element by element
+    (`jsontext.Items`), in chunks: neither a step's document nor its text is ever whole in memory.
+    """
 
     def __init__(self, out: TextIO, scenario: Scenario, rules: str, selection: Selection = EVERYTHING):
-        self.out, self.scenario, self.rules, self.selection = out, scenario, rules, selection
+        self.text = JsonText(out.write)
+        self.scenario, self.rules, self.selection = scenario, rules, selection
         self.steps = 0
         self.pending: Meanwhile | None = None
         self.end_at: Any = scenario.start
         self.end: End | None = None
 
+    def _member(self, key: str, value: Any, before: str = "") -> None:
+        self.text.raw(f"{before}  {dumps(key)}: ")
+        self.text.value(value, 1)
+
     def write(self, entry: Entry) -> None:
         if isinstance(entry, Opening):
-            head = {
-                "scenario": self.scenario.name,
-                "rules": self.rules,
-                "selection": self.selection.as_dict(),
-            }
-            self.out.write("{\n")
-            for key, value in head.items():
-                self.out.write(f"  {json.dumps(key)}: {_indented(value, 2)},\n")
-            self.out.write(f'  "activation": {_indented(opening_document(entry, self.selection), 2)},\n')
-            self.out.write('  "steps": [')
+            self.text.raw("{\n")
+            self._member("scenario", self.scenario.name)
+            self._member("rules", self.rules, ",\n")
+            self._member("selection", self.selection.as_dict(), ",\n")
+            self._member("activation", opening_document(entry, self.selection, Items), ",\n")
+            self.text.raw(',\n  "steps": [')
         elif isinstance(entry, Meanwhile):
             self.pending = entry
         elif isinstance(entry, Step):
             block, self.pending = self.pending, None
             self.end_at = entry.event.at
-            if not (self.selection.concerns(entry) or meanwhile_document(block, self.selection)):
+            if not shown(entry, block, self.selection):
                 return
-            self.out.write(("," if self.steps else "") + "\n    ")
-            self.out.write(_indented(step_document(entry, self.selection, block), 4))
+            self.text.raw(("," if self.steps else "") + "\n    ")
+            self.text.value(step_document(entry, self.selection, block, Items), 2)
             self.steps += 1
         else:
             self.end = entry
 
     def finish(self, **more: Any) -> None:
         """Close the steps and write the end, then any `more` keys (delivery)."""
-        self.out.write("\n  ]" if self.steps else "]")
-        end = end_document(self.end, self.end_at, self.selection)
-        self.out.write(f',\n  "end": {_indented(end, 2)}')
+        self.text.raw("\n  ]" if self.steps else "]")
+        self._member("end", end_document(self.end, self.end_at, self.selection, Items), ",\n")
         for key, value in more.items():
-            self.out.write(f",\n  {json.dumps(key)}: {_indented(value, 2)}")
-        self.out.write("\n}\n")
+            self._member(key, value, ",\n")
+        self.text.raw("\n}\n")
+        self.text.flush()
 
 
 def replay_document(result: Replay, selection: Selection = EVERYTHING) -> dict[str, Any]:
@@ -142,7 +166,7 @@ def replay_document(result: Replay, selection: Selection = EVERYTHING) -> dict[s
         if isinstance(entry, Meanwhile):
             block = entry
         elif isinstance(entry, Step):
-            if selection.concerns(entry) or meanwhile_document(block, selection):
+            if shown(entry, block, selection):
                 steps.append(step_document(entry, selection, block))
             block = None
     last = result.steps[-1].event.at if result.steps else result.scenario.start
@@ -169,6 +193,7 @@ __all__ = [
     "render_step",
     "render_timeline",
     "replay_document",
+    "shown",
     "step_document",
     "to_json",
 ]

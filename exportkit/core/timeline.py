@@ -83,7 +83,13 @@ def timeline(
     """Replay `scenario` and yield its entries in time order, keeping none of them."""
     with quiet_gc():
         stream = Replayer(scenario, rules, record_states)
-        yield Opening(scenario.start, stream.activation, stream.activation_messages)
+        opening = Opening(scenario.start, stream.activation, stream.activation_messages)
+        # The opening takes the activation away from the replayer, so that once it is written the
+        # backfill's decisions (one per profile and destination, with the payloads built to write
+        # them) are freed instead of kept until the last event.
+        stream.activation, stream.activation_messages = [], []
+        yield opening
+        del opening
         for step in stream:
             yield from _around(step)
         yield stream.finish()
