@@ -368,7 +368,7 @@ def memory_rows(profiles: int, sizes: list[int]) -> list[str]:
     it: what the output adds is the difference, and it must not grow with the events."""
     lines = []
     for events in sizes:
-        path = str(workload(profiles, events))
+        path = workload(profiles, events)
         what = f"{profiles:,} profiles, {events:,} events"
         target = MEMORY_TARGETS.get(events)
         loaded = run_measure("measure_load", path)
