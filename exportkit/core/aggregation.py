@@ -323,6 +323,15 @@ def count_reached(buffer: Buffer) -> Reason | None:
     )
 
 
+def _best_effort_text(n: int, oldest: datetime, max_count: int) -> str:
+    exports = "the export" if n == 1 else f"the {n} exports"
+    return (
+        f"best effort sends as soon as it can: {exports} of {iso(oldest)} "
+        f"{'leaves' if n == 1 else 'leave'} without waiting to fill a request of {max_count} "
+        "(max_users_per_request)"
+    )
+
+
 def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     """M3/M2: when a partial message leaves on the clock, if it is due by `now`, and why.
 
@@ -336,20 +345,17 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     if p.type == "best_effort":
         if oldest >= now:
             return None
-        return oldest, reason(
-            "M3",
-            f"best effort sends as soon as it can: {'the export' if n == 1 else f'the {n} exports'} "
-            f"of {iso(oldest)} {'leaves' if n == 1 else 'leave'} without waiting to fill a request "
-            f"of {p.max_count} (max_users_per_request)",
-        )
+        return oldest, Reason("M3", _best_effort_text, n, oldest, p.max_count)
     deadline = oldest + p.window
     if deadline > now:
         return None
-    return deadline, reason(
+    return deadline, Reason(
         "M2",
-        f"window age: the oldest export has waited {p.max_age_seconds} s "
-        f"(max_batch_age_seconds), so the batch of {n} leaves before reaching "
-        f"the count of {p.max_count}",
+        "window age: the oldest export has waited {} s (max_batch_age_seconds), so the batch of {} "
+        "leaves before reaching the count of {}",
+        p.max_age_seconds,
+        n,
+        p.max_count,
     )
 
 
@@ -360,9 +366,33 @@ class Outbox:
         self.destinations = {d.id: d for d in destinations}
         self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
         self.buffers: dict[str, dict[str, Buffer]] = {d: {} for d in self.destinations}
+        # Nothing is due on the clock while `now` is at most the oldest best-effort export and
+        # before the earliest configurable deadline (`due_at`); None: no such buffer. Kept by
+        # `_changed`, so that most events skip `advance` in two comparisons.
+        self._best_effort_from: datetime | None = None
+        self._deadline: datetime | None = None
+
+    def _changed(self) -> None:
+        """A buffer gained or lost entries: find the first instant anything may fall due again."""
+        first: datetime | None = None
+        deadline: datetime | None = None
+        for groups in self.buffers.values():
+            for b in groups.values():
+                if not b.entries:
+                    continue
+                oldest = b.entries[0].at
+                if b.policy.type == "best_effort":
+                    first = oldest if first is None or oldest < first else first
+                else:
+                    due = oldest + b.policy.window
+                    deadline = due if deadline is None or due < deadline else deadline
+        self._best_effort_from, self._deadline = first, deadline
 
     def advance(self, now: datetime) -> list[Message]:
         """The messages the clock sends up to `now`, before anything exported at `now` is added."""
+        first, deadline = self._best_effort_from, self._deadline
+        if (first is None or now <= first) and (deadline is None or now < deadline):
+            return []
         due = []
         for groups in self.buffers.values():
             for buffer in groups.values():
@@ -370,10 +400,12 @@ class Outbox:
                 if when is not None:
                     due.append((when[0], buffer, when[1]))
         due.sort(key=lambda d: d[0])
-        return [
+        sent = [
             self._send(buffer, at, "age" if buffer.policy.type == "configurable" else "best_effort", why)
             for at, buffer, why in due
         ]
+        self._changed()
+        return sent
 
     def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
         """Buffer the exports among `decisions`; return the messages that fill up and leave."""
@@ -398,6 +430,7 @@ class Outbox:
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
+        self._changed()
         return out
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
@@ -409,11 +442,13 @@ class Outbox:
                 "M1", "flush event: what is left in the buffer leaves now, whatever the policy's limits"
             )
         )
-        return [
+        sent = [
             self._send(buffer, at, "end" if end else "flush", why)
             for buffer in self.buffers[destination].values()
             if buffer.entries
         ]
+        self._changed()
+        return sent
 
     def close(self, at: datetime) -> list[Message]:
         """The end of the scenario: every buffer is flushed."""

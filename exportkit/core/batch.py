@@ -187,7 +187,13 @@ def attribute_note(
     return Note("attribute", reason("B-T7", text, bs.id))
 
 
-NOTERS: tuple[Noter, ...] = (membership_note, consent_note, identity_note, attribute_note)
+# The noting rules, by the part of a `Change` each one reads (`Change.parts`), in that order.
+NOTERS: dict[str, Noter] = {
+    "segments": membership_note,
+    "identities": identity_note,
+    "attributes": attribute_note,
+    "consent": consent_note,
+}
 
 
 def notes(
@@ -196,8 +202,8 @@ def notes(
     """Every note one profile event makes for one segment: the kinds the ledger records and the
     reasons the step shows come from these same calls."""
     made = []
-    for noter in NOTERS:
-        note = noter(dest, bs, change, state, rules)
+    for part in change.parts:
+        note = NOTERS[part](dest, bs, change, state, rules)
         if note is not None:
             made.append(note)
     return made

@@ -66,6 +66,12 @@ class ProfileState(NamedTuple):
         }
 
 
+_NO_SEGMENTS: dict[str, tuple[str | None, str]] = {}
+_NO_ATTRIBUTES: dict[str, tuple[Any, Any]] = {}
+_NO_IDENTITIES: list[tuple[str, str, str]] = []
+_NO_NOTES: list[str] = []
+
+
 class Change:
     """What one event did to one profile. Empty parts mean 'nothing of that kind changed'.
 
@@ -74,20 +80,42 @@ class Change:
       overwrite with the same value;
     - `identities`: (namespace, id, "added" | "removed"), only real additions and removals;
     - `consent`: (old, new) when the consent value moved;
-    - `notes`: why an event changed nothing (already a member, identity not present, ...).
+    - `notes`: why an event changed nothing (already a member, identity not present, ...);
+    - `parts`: the names of the non-empty parts among segments, identities, attributes and
+      consent, in that order: what a rule that reads only one part looks at first.
+
+    A Change is made whole by `apply_event` and never changed afterwards: its empty parts are
+    shared, read-only values.
     """
 
-    __slots__ = ("attributes", "consent", "identities", "notes", "segments")
+    __slots__ = ("attributes", "consent", "identities", "notes", "parts", "segments")
 
-    def __init__(self) -> None:
-        self.segments: dict[str, tuple[str | None, str]] = {}
-        self.attributes: dict[str, tuple[Any, Any]] = {}
-        self.identities: list[tuple[str, str, str]] = []
-        self.consent: tuple[str, str] | None = None
-        self.notes: list[str] = []
+    def __init__(
+        self,
+        segments: dict[str, tuple[str | None, str]] = _NO_SEGMENTS,
+        attributes: dict[str, tuple[Any, Any]] = _NO_ATTRIBUTES,
+        identities: list[tuple[str, str, str]] = _NO_IDENTITIES,
+        consent: tuple[str, str] | None = None,
+        notes: list[str] = _NO_NOTES,
+    ) -> None:
+        self.segments = segments
+        self.attributes = attributes
+        self.identities = identities
+        self.consent = consent
+        self.notes = notes
+        parts: tuple[str, ...] = ()
+        if segments:
+            parts += ("segments",)
+        if identities:
+            parts += ("identities",)
+        if attributes:
+            parts += ("attributes",)
+        if consent is not None:
+            parts += ("consent",)
+        self.parts = parts
 
     def is_empty(self) -> bool:
-        return not (self.segments or self.attributes or self.identities or self.consent)
+        return not self.parts
 
     def describe(self) -> list[str]:
         """One line per change, for the timeline."""
@@ -114,7 +142,6 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     event did not touch. A state a decision holds therefore stays true to its moment, which lets
     payloads be built only when someone asks for them.
     """
-    change = Change()
     kind, value, at = event.kind, event.value, event.at
     identities, attributes, segments, consent = (
         state.identities,
@@ -122,68 +149,79 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
         state.segments,
         state.consent,
     )
+    active = state.active
     if kind == "qualify":
         m = segments.get(value)
         if m is not None and m.status in ACTIVE:
-            change.notes.append(f"already a member of {value} ({m.status}): no membership change")
+            change = Change(notes=[f"already a member of {value} ({m.status}): no membership change"])
         else:
             segments = {**segments, value: Membership("realized", at)}
-            change.segments[value] = (m.status if m else None, "realized")
+            change = Change(segments={value: (m.status if m else None, "realized")})
+            active = active | {value}
     elif kind == "exit":
         m = segments.get(value)
         if m is None or m.status not in ACTIVE:
-            change.notes.append(f"not a member of {value}: nothing to exit")
+            change = Change(notes=[f"not a member of {value}: nothing to exit"])
         else:
-            change.segments[value] = (m.status, "exited")
             segments = {**segments, value: Membership("exited", at)}
+            change = Change(segments={value: (m.status, "exited")})
+            active = active - {value}
     elif kind == "set":
         attributes = dict(attributes)
+        moved: dict[str, tuple[Any, Any]] = {}
         for path, new in value.items():
-            change.attributes[path] = (attributes.get(path, ABSENT), new)
+            moved[path] = (attributes.get(path, ABSENT), new)
             attributes[path] = new
+        change = Change(attributes=moved)
     elif kind == "unset":
         attributes = dict(attributes)
+        moved = {}
+        notes = []
         for path in value:
             if path in attributes:
-                change.attributes[path] = (attributes.pop(path), ABSENT)
+                moved[path] = (attributes.pop(path), ABSENT)
             else:
-                change.notes.append(f"attribute {path} is not on the profile: nothing to remove")
+                notes.append(f"attribute {path} is not on the profile: nothing to remove")
+        change = Change(attributes=moved, notes=notes)
     elif kind == "add_identity":
         identities = dict(identities)
+        found: list[tuple[str, str, str]] = []
+        notes = []
         for ns, ids in value.items():
             held = list(identities.get(ns, ()))
             for x in ids:
                 if x in held:
-                    change.notes.append(f"identity {ns}:{x} is already in the identity map")
+                    notes.append(f"identity {ns}:{x} is already in the identity map")
                 else:
                     held.append(x)
-                    change.identities.append((ns, x, "added"))
+                    found.append((ns, x, "added"))
             identities[ns] = held
+        change = Change(identities=found, notes=notes)
     elif kind == "remove_identity":
         identities = dict(identities)
+        found = []
+        notes = []
         for ns, ids in value.items():
             held = list(identities.get(ns, ()))
             for x in ids:
                 if x in held:
                     held.remove(x)
-                    change.identities.append((ns, x, "removed"))
+                    found.append((ns, x, "removed"))
                 else:
-                    change.notes.append(f"identity {ns}:{x} is not in the identity map")
+                    notes.append(f"identity {ns}:{x} is not in the identity map")
             if held:
                 identities[ns] = held
             else:
                 identities.pop(ns, None)
+        change = Change(identities=found, notes=notes)
     elif kind == "consent":
         if consent == value:
-            change.notes.append(f"consent is already {value}")
+            change = Change(notes=[f"consent is already {value}"])
         else:
-            change.consent = (consent, value)
+            change = Change(consent=(consent, value))
             consent = value
     else:  # pragma: no cover - the loader lets only profile actions reach here
         raise ValueError(f"{kind} is not a profile event")
-    active = state.active
-    if change.segments:
-        active = frozenset(s for s, m in segments.items() if m.status in ACTIVE)
     return ProfileState(state.id, identities, attributes, segments, consent, active), change
 
 

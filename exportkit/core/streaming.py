@@ -1,7 +1,8 @@
 """Trigger rules for streaming destinations: does this change export this profile, and why?
 
-One small function per rule; a destination type's rules are a tuple of them (`ENTERPRISE_TRIGGERS`,
-`SEGMENT_TRIGGERS`). Each decides and names its rule in the same pass: it returns findings, each a
+One small function per rule; a destination type's rules are listed by the part of a change each
+reads (`ENTERPRISE_TRIGGERS`, `SEGMENT_TRIGGERS`), and a change is put only to the rules of its
+non-empty parts. Each decides and names its rule in the same pass: it returns findings, each a
 `Reason` (rule id and arguments, its text formatted only when read) and whether the rule fired. A
 profile is exported when it may be (`may_export`: A2, and S-T4 for opted-out profiles) and at
 least one trigger fired. `decide` and `activate` are the only verdicts: the replay and its
@@ -190,21 +191,23 @@ def segment_consent(dest: StreamingDestination, change: Change) -> Findings:
     )
 
 
-ENTERPRISE_TRIGGERS: tuple[TriggerRule, ...] = (
-    enterprise_membership,
-    enterprise_identity,
-    enterprise_attributes,
-    enterprise_consent,
-)
-SEGMENT_TRIGGERS: tuple[TriggerRule, ...] = (
-    segment_membership,
-    segment_identity,
-    segment_attributes,
-    segment_consent,
-)
+# Each destination type's trigger rules, by the part of a `Change` each one reads: a change
+# is put to the rules of its non-empty parts only (`Change.parts`), in the order listed.
+ENTERPRISE_TRIGGERS: dict[str, TriggerRule] = {
+    "segments": enterprise_membership,
+    "identities": enterprise_identity,
+    "attributes": enterprise_attributes,
+    "consent": enterprise_consent,
+}
+SEGMENT_TRIGGERS: dict[str, TriggerRule] = {
+    "segments": segment_membership,
+    "identities": segment_identity,
+    "attributes": segment_attributes,
+    "consent": segment_consent,
+}
 
 
-def triggers_for(dest: StreamingDestination) -> tuple[TriggerRule, ...]:
+def triggers_for(dest: StreamingDestination) -> dict[str, TriggerRule]:
     return ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
 
 
@@ -240,12 +243,13 @@ def _held_back(fired: Reason) -> str:
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
     """Decide one streaming destination for one profile change (`state` is after the change):
     every trigger rule in turn, each with its reason; the payload is built when first read."""
-    if change.is_empty():
+    if not change.parts:
         return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
     fired: list[Reason] = []
     quiet: list[Reason] = []
-    for trigger in ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS:
-        for hit, why in trigger(dest, change):
+    triggers = ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
+    for part in change.parts:
+        for hit, why in triggers[part](dest, change):
             (fired if hit else quiet).append(why)
     blocked = may_export(dest, change, state)
     if not fired or blocked is not None:
