@@ -17,7 +17,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .decision import Decision
 from .model import (
@@ -199,8 +199,7 @@ class Entry:
         return self._body if self._body is not None else (self.decision.payload or {})
 
 
-@dataclass(frozen=True, slots=True)
-class BufferState:
+class BufferState(NamedTuple):
     """How full one buffer is at a moment, for the timeline."""
 
     destination: str
@@ -235,8 +234,7 @@ def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One HTTPS call to a streaming destination: the profiles it carries, when, and why then.
 
     The body (one payload per profile) is built when first read, from the entries it carries."""
@@ -245,10 +243,10 @@ class Message:
     sent_at: datetime
     profiles: tuple[str, ...]
     trigger: SendTrigger
-    entries: tuple[Entry, ...] = field(repr=False, compare=False)
+    entries: tuple[Entry, ...]
     reasons: tuple[Reason, ...]
     group: str = ""
-    left: BufferState | None = field(default=None, compare=False)
+    left: BufferState | None = None
 
     @property
     def body(self) -> tuple[dict[str, Any], ...]:

@@ -13,7 +13,7 @@ files, opting in like a qualification).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, NamedTuple
 
 from .model import BatchDestination, BatchSegment, iso
@@ -212,8 +212,7 @@ def notes(
 # --- Which profiles a file considers, with the status its row would show ----------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A profile a file would hold, before mandatory attributes and deduplication."""
 
     state: ProfileState
@@ -327,8 +326,12 @@ def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: s
     if m is None or is_active(state, segment):
         return None
     if m.status == "exited":
-        return reason(exited_rule, f"exited {segment} at {iso(m.last_qualification_time)}: {text}")
-    return reason("A13", f"member of {segment} ({m.status}) but opted out: in no file")
+        return Reason(exited_rule, _exited_at, segment, m.last_qualification_time, text)
+    return Reason("A13", "member of {} ({}) but opted out: in no file", segment, m.status)
+
+
+def _exited_at(segment: str, at: datetime, text: str) -> str:
+    return f"exited {segment} at {iso(at)}: {text}"
 
 
 def full_entry(state: ProfileState, segment: str, rules: RuleSet, why: Reason) -> Candidate:
@@ -339,8 +342,7 @@ def full_entry(state: ProfileState, segment: str, rules: RuleSet, why: Reason) -
 # --- Rows: mandatory attributes, identity columns, deduplication ------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One row to be: a candidate and, with an exported identity, one of its identity values."""
 
     candidate: Candidate
@@ -400,6 +402,8 @@ def deduplicate(
         exited = line.candidate.status == "exited"
         return (exited, -m.last_qualification_time.timestamp(), line.candidate.state.id)
 
+    if not dedup_key(dest):  # no key: every row stays, in its order
+        return lines, []
     winners: dict[str, Line] = {}
     kept: list[Line] = []
     lost: list[tuple[str, Reason]] = []
@@ -436,17 +440,15 @@ def _lost(key: str, winner: Line, loser: Line, segment: str) -> str:
     return f"{head}, who qualified {how} ({when})"
 
 
-def row_of(dest: BatchDestination, line: Line) -> dict[str, object]:
-    """B-I5: the row's values in column order; null for an absent attribute."""
-    state = line.candidate.state
-    row: dict[str, object] = {}
-    if dest.identity:
-        row[dest.identity] = line.identity
-    for path in dest.attributes:
-        row[path.replace(".", "_")] = state.attributes.get(path)
+def row_of(dest: BatchDestination, line: Line, heads: tuple[str, ...] | None = None) -> dict[str, object]:
+    """B-I5: the row's values in column order (`heads`: the file's `columns`, when known); null
+    for an absent attribute."""
+    values = line.candidate.state.attributes
+    out: list[object] = [line.identity] if dest.identity else []
+    out += [values.get(path) for path in dest.attributes]
     if dest.include_status:
-        row["segmentMembership_status"] = line.candidate.status
-    return row
+        out.append(line.candidate.status)
+    return dict(zip(heads or columns(dest), out, strict=True))
 
 
 __all__ = [

@@ -43,6 +43,9 @@ from .schedule import due_times, next_due, runs_after_evaluation
 from .state import Change, ProfileState
 
 EXPORT_NOW_WAIT = timedelta(hours=1)  # B-T5: wait at least 1 h after adding a segment
+_FULL_MEMBER = "active member of {} ({}): full files hold the whole population"
+_SNAPSHOT_MEMBER = "active member of {} ({}) at the snapshot"
+_NO_LONGER = "; it is no longer active, but Export file now uses the snapshot"
 
 
 @dataclass(slots=True)
@@ -242,20 +245,17 @@ class BatchLedger:
             state = states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
-                text = (
-                    f"active member of {seg} ({status}) at the snapshot"
-                    if snapshot
-                    else f"active member of {seg} ({status}): full files hold the whole population"
-                )
-                if snapshot and not is_active(self.states[pid], seg):
-                    text += "; it is no longer active, but Export file now uses the snapshot"
-                candidates.append(
-                    full_entry(state, seg, self.rules, reason("B-I9" if snapshot else "B-I1", text))
-                )
+                if not snapshot:
+                    why = Reason("B-I1", _FULL_MEMBER, seg, status)
+                elif is_active(self.states[pid], seg):
+                    why = Reason("B-I9", _SNAPSHOT_MEMBER, seg, status)
+                else:
+                    why = Reason("B-I9", _SNAPSHOT_MEMBER + _NO_LONGER, seg, status)
+                candidates.append(full_entry(state, seg, self.rules, why))
                 continue
-            why = inactive_reason(state, seg, "B-I2", "full files never hold exited profiles")
-            if why is not None:
-                left.append(RowNote(pid, why))
+            out = inactive_reason(state, seg, "B-I2", "full files never hold exited profiles")
+            if out is not None:
+                left.append(RowNote(pid, out))
             elif snapshot and is_active(self.states[pid], seg):
                 left.append(
                     RowNote(
@@ -371,7 +371,8 @@ class BatchLedger:
                 lines += expanded
         kept, lost = deduplicate(dest, bs.id, lines)
         left += [RowNote(pid, r) for pid, r in lost]
-        rows = [row_of(dest, ln) for ln in kept]
+        heads = columns(dest)
+        rows = [row_of(dest, ln, heads) for ln in kept]
         whys = [RowNote(ln.candidate.state.id, ln.candidate.why) for ln in kept]
         segment = self.catalog.segments[bs.id]
         chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [slice(0, 0)]
@@ -408,7 +409,7 @@ class BatchLedger:
                     trigger=trigger,
                     name=name,
                     at=at,
-                    columns=columns(dest),
+                    columns=heads,
                     rows=tuple(rows[part]),
                     profiles=tuple(n.profile for n in whys[part]),
                     reasons=tuple(reasons + extra),

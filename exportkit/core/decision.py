@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Segment
 from .rules import Reason, RuleSet
 
 
-@dataclass(frozen=True, slots=True)
-class FieldNote:
+class FieldNote(NamedTuple):
     """Why one part of a payload is in it or left out."""
 
     field: str
@@ -32,7 +31,17 @@ class Decision:
     decision's moment.
     """
 
-    __slots__ = ("_build", "_fields", "_payload", "_verdict", "destination", "exported", "profile", "reasons")
+    __slots__ = (
+        "_build",
+        "_fields",
+        "_payload",
+        "_verdict",
+        "destination",
+        "exported",
+        "profile",
+        "reasons",
+        "rule",
+    )
 
     def __init__(
         self,
@@ -51,6 +60,7 @@ class Decision:
         self.profile = profile
         self.exported = exported
         self.reasons = reasons
+        self.rule: str = reasons[0].rule  # the deciding rule: the first reason's
         self._payload = payload
         self._fields = fields
         self._build = build
@@ -63,11 +73,6 @@ class Decision:
         if self._verdict is not None:
             return self._verdict
         return "EXPORTED" if self.exported else "not exported"
-
-    @property
-    def rule(self) -> str:
-        """The rule id of the first reason."""
-        return self.reasons[0].rule
 
     def _materialize(self) -> None:
         if self._build is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .model import iso
 from .rules import Reason
@@ -21,8 +21,7 @@ FileTrigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RowNote:
+class RowNote(NamedTuple):
     """Why one profile is in a file (a row) or not (left out)."""
 
     profile: str

@@ -242,21 +242,24 @@ def _held_back(fired: Reason) -> str:
 
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
     """Decide one streaming destination for one profile change (`state` is after the change):
-    every trigger rule in turn, each with its reason; the payload is built when first read."""
-    if not change.parts:
+    the trigger rules of each changed part in turn, each with its reason; the payload is built
+    when first read."""
+    parts = change.parts
+    if not parts:
         return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
-    fired: list[Reason] = []
-    quiet: list[Reason] = []
     triggers = ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
-    for part in change.parts:
-        for hit, why in triggers[part](dest, change):
-            (fired if hit else quiet).append(why)
+    if len(parts) == 1:
+        findings = triggers[parts[0]](dest, change)
+    else:
+        findings = [finding for part in parts for finding in triggers[part](dest, change)]
+    fired = [why for hit, why in findings if hit]
     blocked = may_export(dest, change, state)
     if not fired or blocked is not None:
         held_back = [reason(r.rule, _held_back, r) for r in fired]
+        quiet = [why for hit, why in findings if not hit]
         reasons = ([blocked] if blocked else []) + held_back + quiet
         return Decision(dest.id, state.id, False, tuple(reasons or [_nothing_relevant(dest, change)]))
-    opt_out = any(r.rule == "S-T4" for r in fired)
+    opt_out = change.consent is not None and any(r.rule == "S-T4" for r in fired)
     return Decision(
         dest.id,
         state.id,
