@@ -309,15 +309,17 @@ def count_reached(buffer: Buffer) -> Reason | None:
     if n < p.max_count:
         return None
     if p.type == "best_effort":
-        return reason(
+        return Reason(
             "M3",
-            f"count reached: {n} profiles fill a request (max_users_per_request {p.max_count}); "
-            "it leaves at once",
+            "count reached: {} profiles fill a request (max_users_per_request {}); it leaves at once",
+            n,
+            p.max_count,
         )
-    return reason(
+    return Reason(
         "M2",
-        f"count reached: {n} exports reach max_events_in_batch; the batch leaves at once, before "
-        "the window closes",
+        "count reached: {} exports reach max_events_in_batch; the batch leaves at once, before the "
+        "window closes",
+        n,
     )
 
 
@@ -408,6 +410,7 @@ class Outbox:
     def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
         """Buffer the exports among `decisions`; return the messages that fill up and leave."""
         out = []
+        started = False  # a buffer went from empty to waiting: something may fall due earlier
         for d in decisions:
             if not d.exported or d.destination not in self.destinations:
                 continue
@@ -419,16 +422,19 @@ class Outbox:
                 mapped = self.destinations[d.destination].segments
                 groups = group_export(key, mapped, d.payload or {})
                 entries = [(label, Entry(at, d, len(groups) > 1, body)) for label, body in groups]
+            groups_of = self.buffers[d.destination]
             for label, entry in entries:
-                groups_of = self.buffers[d.destination]
                 buffer = groups_of.get(label)
                 if buffer is None:
                     buffer = groups_of[label] = Buffer(d.destination, label, policy)
-                buffer.entries.append(entry)
+                waiting = buffer.entries
+                started = started or not waiting
+                waiting.append(entry)
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
-        self._changed()
+        if started or out:
+            self._changed()
         return out
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
@@ -462,30 +468,41 @@ class Outbox:
     def _send(self, buffer: Buffer, at: datetime, trigger: SendTrigger, why: Reason) -> Message:
         take = buffer.entries[: buffer.policy.max_count]
         del buffer.entries[: len(take)]
-        reasons = [buffer.policy.reason, why]
-        if buffer.group:
-            reasons.append(
-                reason(
+        reasons: tuple[Reason, ...] = (buffer.policy.reason, why)
+        if buffer.group:  # M6 groups, and exports spread over several of them (S-I2)
+            reasons += (
+                Reason(
                     "M6",
-                    f"the aggregation key groups this call by "
-                    f"{buffer.group}; each payload is restricted to it",
+                    "the aggregation key groups this call by {}; each payload is restricted to it",
+                    buffer.group,
+                ),
+            )
+            spread = sorted({e.profile for e in take if e.spread})
+            if spread:
+                reasons += (
+                    Reason(
+                        "S-I2", "{}: the export is spread over several calls, one per group", _Names(spread)
+                    ),
                 )
-            )
-        spread = sorted({e.profile for e in take if e.spread})
-        if spread:
-            reasons.append(
-                reason("S-I2", f"{_names(spread)}: the export is spread over several calls, one per group")
-            )
         return Message(
             buffer.destination,
             at,
-            tuple(e.profile for e in take),
+            tuple([e.profile for e in take]),
             trigger,
             tuple(take),
-            tuple(reasons),
+            reasons,
             buffer.group,
-            buffer.state(at),
+            BufferState(
+                buffer.destination, buffer.group, len(buffer.entries), buffer.oldest, at, buffer.policy
+            ),
         )
+
+
+class _Names(list[str]):
+    """Profile ids, written as a short list when a reason's text is read."""
+
+    def __str__(self) -> str:
+        return _names(self)
 
 
 def _names(profiles: list[str]) -> str:

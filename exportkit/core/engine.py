@@ -154,9 +154,10 @@ class Replayer:
     def step(self, index: int, event: Event) -> Step:
         # B-T3: scheduled files due since the previous event come first, made before the event;
         # so do the messages the clock sends before this event (M2, M3).
-        due_files = self.ledger.due(self.clock, event.at)
-        due = self.outbox.advance(event.at)
-        self.clock = event.at
+        at = event.at
+        due_files = self.ledger.due(self.clock, at)
+        due = self.outbox.advance(at)
+        self.clock = at
         if event.profile is not None:
             step = self._profile_step(index, event)
         else:
@@ -170,8 +171,8 @@ class Replayer:
         ids = self.streaming_ids
         sent = [d for d in step.decisions if d.exported and d.destination in ids]
         if sent:
-            step.messages += self.outbox.add(event.at, sent)
-            step.buffers = self.outbox.fill(event.at, dict.fromkeys(d.destination for d in sent))
+            step.messages += self.outbox.add(at, sent)
+            step.buffers = self.outbox.fill(at, dict.fromkeys([d.destination for d in sent]))
         return step
 
     def finish(self) -> End:
@@ -181,16 +182,20 @@ class Replayer:
     def _profile_step(self, index: int, event: Event) -> Step:
         if event.profile is None:  # the loader gives every profile event its profile
             raise ValueError(f"a {event.kind} event without a profile")
-        previous = self.states[event.profile]
+        states = self.states
+        previous = states[event.profile]
         state, change = apply_event(previous, event)
-        self.states[state.id] = state
+        states[state.id] = state
         if event.kind == "qualify" and change.segments:
             self.realized.add(state.id)
-        before = previous.as_dict() if self.record_states else None
-        decisions = [decide(d, change, state, self.catalog) for d in self.streaming]
-        decisions += [self.ledger.note(d, change, state, previous) for d in self.batch]
-        after = state.as_dict() if self.record_states else None
-        return Step(index, event, change, decisions, before, after)
+        catalog = self.catalog
+        decisions = [decide(d, change, state, catalog) for d in self.streaming]
+        if self.batch:
+            note = self.ledger.note
+            decisions += [note(d, change, state, previous) for d in self.batch]
+        if self.record_states:
+            return Step(index, event, change, decisions, previous.as_dict(), state.as_dict())
+        return Step(index, event, change, decisions)
 
     def _destination_step(self, index: int, event: Event) -> Step:
         changes: list[str] = []
