@@ -211,29 +211,40 @@ def triggers_for(dest: StreamingDestination) -> dict[str, TriggerRule]:
     return ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
 
 
+_OPTED_OUT = Reason(
+    "S-T4",
+    "the profile has opted out and consent enforcement is on: it is not exported until it opts back in",
+)
+_OPTED_OUT_AT_ACTIVATION = Reason(
+    "S-T4", "the profile has opted out and consent enforcement is on: not backfilled"
+)
+_NO_MAPPED_SEGMENT = Reason(
+    "A2",
+    "the profile holds none of this destination's mapped segments and is not exiting one; "
+    "following A2, only such profiles are exported",
+)
+
+
+def consent_hold(dest: StreamingDestination, state: ProfileState, activation: bool = False) -> Reason | None:
+    """S-T4: with consent enforcement on, an opted-out profile is neither exported nor backfilled
+    until it opts back in (its opt-out itself is the audience-exited event, `segment_consent`)."""
+    if dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out":
+        return _OPTED_OUT_AT_ACTIVATION if activation else _OPTED_OUT
+    return None
+
+
 def may_export(dest: StreamingDestination, change: Change, state: ProfileState) -> Reason | None:
     """A2, and S-T4 for opted-out profiles: None when the profile may be exported, else why not."""
-    if (
-        dest.type == "streaming-segment"
-        and dest.consent_enforcement
-        and state.consent == "out"
-        and not (change.consent and change.consent[1] == "out")
-    ):
-        return reason(
-            "S-T4",
-            "the profile has opted out and consent enforcement is on: it is not "
-            "exported until it opts back in",
-        )
+    if change.consent is None or change.consent[1] != "out":  # an opt-out is sent (S-T4)
+        held = consent_hold(dest, state)
+        if held is not None:
+            return held
     mapped = dest.mapped_segments
     if not mapped.isdisjoint(state.active) or any(
         new == "exited" and seg in mapped for seg, (_, new) in change.segments.items()
     ):
         return None
-    return reason(
-        "A2",
-        "the profile holds none of this destination's mapped segments and is "
-        "not exiting one; following A2, only such profiles are exported",
-    )
+    return _NO_MAPPED_SEGMENT
 
 
 def _held_back(fired: Reason) -> str:
@@ -297,24 +308,28 @@ def _backfill(dest: StreamingDestination, state: ProfileState) -> str:
     return f"backfill at activation: holds mapped {', '.join(held)} ({statuses}) from before the mapping"
 
 
+_NOTHING_TO_BACKFILL = {
+    rule: Reason(rule, "holds none of the mapped segments at activation: nothing to backfill")
+    for rule in ("E-T6", "S-T6")
+}
+_BACKFILL_UNDER_SEED = Reason(
+    "A11",
+    "the older documentation is silent on backfill; the toolkit's reading (A11) backfills under it "
+    "too, as the current documentation does (E-T6, S-T6)",
+)
+
+
 def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) -> Decision:
     """E-T6/S-T6 (and A11, S-T4): whether a profile is backfilled at activation, and why."""
     rule = "E-T6" if dest.type == "streaming-profile" else "S-T6"
     if dest.mapped_segments.isdisjoint(state.active):
-        why = reason(rule, "holds none of the mapped segments at activation: nothing to backfill")
-        return Decision(dest.id, state.id, False, (why,))
-    if dest.type == "streaming-segment" and dest.consent_enforcement and state.consent == "out":
-        why = reason("S-T4", "the profile has opted out and consent enforcement is on: not backfilled")
-        return Decision(dest.id, state.id, False, (why,))
+        return Decision(dest.id, state.id, False, (_NOTHING_TO_BACKFILL[rule],))
+    held = consent_hold(dest, state, activation=True)
+    if held is not None:
+        return Decision(dest.id, state.id, False, (held,))
     reasons = [reason(rule, _backfill, dest, state)]
     if catalog.rules == "seed":
-        reasons.append(
-            reason(
-                "A11",
-                "the older documentation is silent on backfill; the toolkit's reading (A11) backfills "
-                "under it too, as the current documentation does (E-T6, S-T6)",
-            )
-        )
+        reasons.append(_BACKFILL_UNDER_SEED)
     return Decision(
         dest.id,
         state.id,
@@ -332,6 +347,7 @@ __all__ = [
     "TriggerRule",
     "activate",
     "build_payload",
+    "consent_hold",
     "decide",
     "enterprise_attributes",
     "enterprise_consent",
