@@ -51,6 +51,10 @@ def test_the_wheel_installs_and_runs_a_bundled_scenario_by_name(tmp_path):
     shown = _run(env / "bin" / "exportkit", "run", "delorean", cwd=tmp_path).stdout
     assert shown.startswith("Scenario delorean (4 profiles, 31 events, 3 destinations, rules: seed)\n")
     assert "Activation at 2025-03-03T09:00:00Z" in shown
+    # The rule reference ships too: `exportkit rules` quotes its statement, not the short title.
+    rule = _run(env / "bin" / "exportkit", "rules", "E-T1", cwd=tmp_path).stdout
+    assert "at least one mapped segment triggers an export" in rule and "documented" in rule
     listed = _run(python, "-m", "zipfile", "-l", wheel, cwd=tmp_path).stdout
     assert "exportkit/notebooks/demo.ipynb" in listed and "exportkit/datasets/delorean.yaml" in listed
+    assert "exportkit/docs/export-rules.md" in listed
     assert "exportkit/tools" not in listed and "notebooks/src" not in listed

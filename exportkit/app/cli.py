@@ -29,7 +29,7 @@ from ..core.exportfile import ExportFile
 from ..core.model import BatchDestination, Scenario
 from ..core.narrate import Narrator, rule_lines
 from ..core.render import JsonWriter
-from ..core.ruledoc import RuleText, parse_rule_reference, statements
+from ..core.ruledoc import RuleText, parse_rule_reference, reference_path, statements
 from ..core.rules import RULES
 from ..core.schema import schema_text
 from ..core.summary import Summary
@@ -469,13 +469,10 @@ def _sink(args: argparse.Namespace, scenario: Scenario, rules: str, selection: S
     return _Text(scenario, rules, selection, args.verbose or args.no_payload, not args.no_payload)
 
 
-REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "export-rules.md"
-
-
 def rule_reference() -> dict[str, list[RuleText]]:
     """The rule reference's statements (docs/export-rules.md), or none if it is not installed."""
     try:
-        return parse_rule_reference(REFERENCE.read_text(encoding="utf-8"))
+        return parse_rule_reference(reference_path().read_text(encoding="utf-8"))
     except OSError:
         return {}
 

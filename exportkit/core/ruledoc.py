@@ -2,15 +2,19 @@
 the summary's "what it says" column.
 
 `docs/export-rules.md` states each rule as a bullet, `- **E-T1**: statement [PEB V0–V2]`, some
-with a label (`E-I1 (older)`, `B-T8 (identity), current (V5)`) and sub-bullets; section 9 holds
-the ambiguities (A1, A2 ...), where the toolkit picks a reading. This module parses that text;
-reading the file is the caller's job (the core reads no files).
+with a label (`E-I1 (older)`, `B-T8 (identity), current (V5)`) and indented sub-bullets; section
+9 holds the ambiguities (A1, A2 ...), where the toolkit picks a reading. This module is the one
+parser of that text: each `RuleText` keeps the entry's markdown lines as written, for a page, and
+its plain text, for a terminal. Reading the file is the caller's job (the core reads no files);
+`reference_path()` says where the installed package keeps it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
 
 from .rules import RULES
 
@@ -27,6 +31,8 @@ class RuleText:
     label: str  # "older", "current", "(identity), current (V5)" ... or "" (for an A*: its title)
     text: str  # the whole statement, sub-bullets joined, markdown emphasis removed
     sources: tuple[str, ...]  # the tags: "PEB V0–V2", "HTTP current" ...
+    heading: str = ""  # the label as the bullet writes it: "(current)", "(identity), older (V2–V4)"
+    lines: tuple[str, ...] = ()  # the statement's markdown lines, as written, indentation removed
 
     @property
     def ambiguity(self) -> bool:
@@ -67,39 +73,44 @@ def _clean(text: str) -> str:
 
 
 def parse_rule_reference(markdown: str) -> dict[str, list[RuleText]]:
-    """Every rule bullet of the reference, by id (a few ids have one entry per rule set)."""
+    """Every rule bullet of the reference, by id (a few ids have one entry per rule set). An
+    entry goes on over its indented lines (blank lines between them too) and ends at the next
+    line that is not indented: a heading, a paragraph, another bullet."""
     out: dict[str, list[RuleText]] = {}
-    current: dict[str, object] | None = None
+    current: dict[str, str] | None = None
     parts: list[str] = []
 
     def close() -> None:
         if current is None:
             return
-        body = " ".join(p.strip().lstrip("-").strip() for p in parts if p.strip())
+        body = " ".join(p.lstrip("-").strip() for p in parts)
         sources = tuple(t for t in _TAG.findall(body))
-        label = str(current["label"]).strip()
+        heading = current["label"].strip(" ,")
+        label = heading
         if label.startswith("(") and label.endswith(")") and label.count("(") == 1:
             label = label[1:-1]
-        rule = RuleText(str(current["id"]), label, _clean(body), sources)
+        rule = RuleText(current["id"], label, _clean(body), sources, heading, tuple(parts))
         out.setdefault(rule.id, []).append(rule)
 
     for line in markdown.splitlines():
         match = _BULLET.match(line)
         if match:
             close()
-            current = {"id": match["id"], "label": match["label"].strip()}
-            parts = [match["text"]]
-        elif current is not None and (
-            line.startswith("  ") or (line and not line.startswith(("-", "#", "|")))
-        ):
-            parts.append(line)
-        elif current is not None and line.strip() == "":
-            continue
-        else:
+            current = {"id": match["id"], "label": match["label"]}
+            parts = [match["text"].strip()]
+        elif current is not None and line.startswith("  ") and line.strip():
+            parts.append(line.strip())
+        elif current is not None and line.strip():
             close()
             current, parts = None, []
     close()
     return out
+
+
+def reference_path() -> Path:
+    """Where `docs/export-rules.md` is: shipped with the package as `exportkit.docs` (a checkout
+    maps the top-level `docs/` folder to it)."""
+    return Path(str(files("exportkit.docs"))) / "export-rules.md"
 
 
 def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
@@ -111,4 +122,4 @@ def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
     return out
 
 
-__all__ = ["RuleText", "parse_rule_reference", "statements"]
+__all__ = ["RuleText", "parse_rule_reference", "reference_path", "statements"]

@@ -1,9 +1,9 @@
 """The rule reference as statements a page can show on a rule chip.
 
-`parse_rulebook` reads `docs/export-rules.md` (the vendored reference plus toolkit additions): each
-`- **ID (label)**: text` entry and its indented continuation lines become one `Statement`. Ids from
-section 9 (A1, A2 ... and any new A15+) are the toolkit's readings of an ambiguity, not documented
-rules, and are marked as such.
+`parse_rulebook` turns the entries of `docs/export-rules.md` (the vendored reference plus toolkit
+additions), as the one parser of it reads them (`core.ruledoc`), into one `Statement` per id, its
+markdown lines kept. Ids from section 9 (A1, A2 ... and any new A15+) are the toolkit's readings
+of an ambiguity, not documented rules, and are marked as such.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from ...core.ruledoc import parse_rule_reference, reference_path
 from ...core.rules import RULES
 
-REFERENCE = Path(__file__).resolve().parents[3] / "docs" / "export-rules.md"
 Kind = Literal["documented", "ambiguity"]
-_ENTRY = re.compile(r"^- \*\*(?P<id>(?:[A-Z]-[A-Z]+|[A-Z])\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
 FAMILIES: dict[str, str] = {
     "C": "common model: membership statuses, what drives exports",
     "E": "enterprise streaming destinations (HTTP API, Kinesis, Event Hubs): whole profiles",
@@ -49,31 +48,21 @@ class Statement:
 def parse_rulebook(markdown: str) -> dict[str, Statement]:
     """Every `- **ID**: text` entry of the reference. An id stated twice (B-T8 older and current)
     keeps both texts, each after its label."""
-    found: dict[str, list[tuple[str, list[str]]]] = {}
-    current: list[str] | None = None
-    for line in markdown.splitlines():
-        m = _ENTRY.match(line)
-        if m:
-            current = [m["text"].strip()]
-            found.setdefault(m["id"], []).append((m["label"].strip(" ,"), current))
-        elif current is not None and line.startswith("  ") and line.strip():
-            current.append(line.strip())
-        elif current is not None and line.strip():
-            current = None  # a heading or a paragraph ends the entry
     out: dict[str, Statement] = {}
-    for rule, parts in found.items():
-        if len(parts) == 1:
-            label, lines = parts[0]
-            out[rule] = Statement(rule, label, "\n".join(lines))
+    for rule, entries in parse_rule_reference(markdown).items():
+        if len(entries) == 1:
+            (entry,) = entries
+            out[rule] = Statement(rule, entry.heading, "\n".join(entry.lines))
         else:
-            text = "\n".join(f"{label}: {' '.join(lines)}" for label, lines in parts)
+            text = "\n".join(f"{e.heading}: {' '.join(e.lines)}" for e in entries)
             out[rule] = Statement(rule, "", text)
     return out
 
 
 @lru_cache(maxsize=1)
-def rulebook(path: Path = REFERENCE) -> dict[str, Statement]:
+def rulebook(path: Path | None = None) -> dict[str, Statement]:
     """The reference's statements; a catalogued rule the file lacks keeps its catalogue title."""
+    path = path or reference_path()
     found = parse_rulebook(path.read_text(encoding="utf-8")) if path.is_file() else {}
     for rule, title in RULES.items():
         found.setdefault(rule, Statement(rule, "", title))
@@ -85,4 +74,4 @@ def statement(rule: str) -> Statement:
     return rulebook().get(rule) or Statement(rule, "", "not in the rule reference")
 
 
-__all__ = ["FAMILIES", "REFERENCE", "Statement", "parse_rulebook", "rulebook", "statement"]
+__all__ = ["FAMILIES", "Statement", "parse_rulebook", "rulebook", "statement"]
