@@ -31,6 +31,7 @@ from .batch import (
     is_active,
     missing_mandatory,
     notes,
+    qualifies_for_incremental,
     row_of,
 )
 from .decision import Catalog, Decision
@@ -105,9 +106,12 @@ class BatchLedger:
         """Record what a profile event changed in each segment of `dest`, and say so (B-T6…).
         `previous` is the profile before the event."""
         reasons: list[Reason] = []
+        noted = False  # recorded for the next incremental file of a segment (B-T6, B-T8, A13)
         for bs in dest.segments:
             made = notes(dest, bs, change, state, self.rules)
             if made:
+                if bs.mode == "incremental" and not noted:
+                    noted = qualifies_for_incremental([n.kind for n in made], self.rules)
                 ledger = self.ledgers[(dest.id, bs.id)]
                 pid = state.id
                 if pid not in ledger.noted:  # its first note since the last file: as it was then
@@ -122,7 +126,7 @@ class BatchLedger:
                 reasons += [n.reason for n in made]
         if not reasons:
             reasons.append(reason("B-T2", _unaffected, dest, state))
-        return Decision(dest.id, state.id, False, tuple(reasons))
+        return Decision(dest.id, state.id, False, tuple(reasons), verdict="noted" if noted else None)
 
     # --- runs ------------------------------------------------------------------------------
 

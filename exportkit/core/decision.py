@@ -68,8 +68,9 @@ class Decision:
 
     @property
     def verdict(self) -> str:
-        """The verdict in words: `EXPORTED` or `not exported`, or what a destination-level step
-        did (a flush: the messages it sent)."""
+        """The verdict in words: `EXPORTED` or `not exported`, `noted` (a batch destination
+        records the profile for its next incremental file), or what a destination-level step did
+        (a flush: the messages it sent)."""
         if self._verdict is not None:
             return self._verdict
         return "EXPORTED" if self.exported else "not exported"

@@ -14,7 +14,6 @@ from .parts import OUTCOMES
 from .words import Names
 
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
-NOTED = {"seed": ("B-T6",), "current": ("B-T6", "B-T8")}
 
 
 def outcome(result: Replay, index: int, destination: str) -> str:
@@ -33,8 +32,7 @@ def outcome(result: Replay, index: int, destination: str) -> str:
         return "exported"
     if any(m.destination == destination for m in messages):
         return "sent"
-    noted = NOTED.get(result.rules, ("B-T6",))
-    if any(not d.exported and d.rule in noted for d in decisions):
+    if any(d.verdict == "noted" for d in decisions):  # the batch ledger's own verdict
         return "noted"
     return "none"
 
