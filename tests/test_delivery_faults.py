@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
-from exportkit.io.delivery import deliver, read_dead_letters
+from exportkit.io.delivery import DeliveryInterrupted, deliver, read_dead_letters
 from exportkit.io.library import dataset_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +160,29 @@ def test_a_signal_mid_delivery_dead_letters_every_unacknowledged_message(tmp_pat
     assert err == f"exportkit: {said}\n"
     assert len(records) == sent  # delivered (0) + dead-lettered = sent
     assert {r["cause"] for r in records} == {"interrupted"} and len({r["run_id"] for r in records}) == 1
+
+
+def test_an_interrupted_message_keeps_its_earlier_attempts_in_the_dead_letter_file(tmp_path):
+    """Ctrl-C while a failed message waits to be retried: its dead-letter line says what was
+    tried before (M7), and the messages after it were never tried."""
+    messages = _messages()[:3]
+    server = FaultServer("reset")
+    dead = tmp_path / "dead.jsonl"
+
+    def interrupted(seconds: float) -> None:  # the wait before the retry: Ctrl-C lands here
+        raise KeyboardInterrupt
+
+    try:
+        with pytest.raises(DeliveryInterrupted):
+            deliver(
+                messages, server.url, timeout=1, attempts=3, backoff=0.01, sleep=interrupted, dead_letter=dead
+            )
+    finally:
+        server.close()
+    records = read_dead_letters(dead)
+    assert [r["cause"] for r in records] == ["interrupted"] * len(messages)
+    assert [len(r["attempts"]) for r in records] == [1] + [0] * (len(messages) - 1)
+    assert "closed" in records[0]["attempts"][0]["error"]
 
 
 def test_an_unusable_dead_letter_path_is_refused_before_anything_is_sent(tmp_path, capsys):

@@ -276,18 +276,20 @@ def deliver(
     # for seconds: it must not count against an endpoint's 2 s (M7), so none runs while we wait.
     with quiet_gc():
         for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
+            tried: list[Attempt] = []  # the message in flight's attempts so far, kept if interrupted
             try:
                 out.append(
                     _deliver_one(
-                        url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run
+                        url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried
                     )
                 )
             except KeyboardInterrupt as stop:
                 import signal
 
                 number = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
-                for late_id, late in zip(ids[k:], messages[k:], strict=True):
-                    out.append(_dead_letter(late_id, late, url, (), dead_letter, run, "interrupted"))
+                for j, (late_id, late) in enumerate(zip(ids[k:], messages[k:], strict=True)):
+                    history = tuple(tried) if j == 0 else ()
+                    out.append(_dead_letter(late_id, late, url, history, dead_letter, run, "interrupted"))
                 raise DeliveryInterrupted(out, int(number)) from None
     return out
 
@@ -302,8 +304,10 @@ def _deliver_one(
     backoff: float,
     sleep: Callable[[float], None],
     run_id: str = "",
+    tried: list[Attempt] | None = None,
 ) -> Delivery:
-    tried: list[Attempt] = []
+    """One message, with M7's retries; each attempt is appended to `tried` as it ends."""
+    tried = [] if tried is None else tried
     for number in range(1, attempts + 1):
         if number > 1 and backoff > 0:
             sleep(backoff * 2 ** (number - 2))
