@@ -260,20 +260,7 @@ def measure_triggers_only(path: str) -> dict:
 
 def measure_run_summary(path: str) -> dict:
     """The whole `exportkit run --summary`, load included, as a user runs it (its own process)."""
-    t = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "exportkit", "run", path, "--summary", "--no-progress"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    seconds = time.perf_counter() - t
-    if done.returncode != 0:
-        raise SystemExit(f"exportkit run --summary failed:\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak}
+    return _run_peak(path, "--summary")
 
 
 def _run_peak(path: str, *options: str) -> dict:
