@@ -193,3 +193,44 @@ def test_a_warm_app_follows_a_visitors_link():
     assert app.picker.value == "backfill" and app.text.startswith("Step 2 of 4")
     assert app.notice.startswith("Unknown profile 'nobody' in backfill")
     assert app.explorer.view.address == "scenario=backfill&destination=webhook&step=2"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("", id="no-link"),
+        pytest.param("scenario=delorean&destination=adnet&step=13&profile=jennifer", id="deep-link"),
+        pytest.param("scenario=delorean&destination=s3&step=20&rules=current", id="batch-current"),
+        pytest.param("scenario=delorean&step=99&profile=nobody", id="refused-parts"),
+    ],
+)
+def test_a_warm_app_reuses_its_explorer_and_shows_what_a_fresh_app_shows(query):
+    """The demo's warm kernel built the default scenario's explorer before the visitor came: a link
+    to the same scenario reuses it (no second set of widgets for the page to fetch), even after a
+    change to its mapping, and the view is exactly the one a fresh app opens."""
+    app = App(sync_address=True)
+    warm = app.explorer
+    warm.attributes.value = warm.attributes.value[:1]
+    warm.profile.value = "marty"
+    app.follow(query)
+    fresh = from_query_string(query, sync_address=True)
+    assert app.explorer is warm
+    assert (app.text, app.notice, app.address, warm.view.html, warm.play.value) == (
+        fresh.text,
+        fresh.notice,
+        fresh.address,
+        fresh.explorer.view.html,
+        fresh.explorer.play.value,  # the page links play to the slider, play first
+    )
+
+
+def test_another_scenario_replaces_the_explorer_and_closes_its_widgets():
+    app = App(sync_address=True)
+    old = app.explorer
+    app.follow("scenario=backfill&step=2")
+    assert app.explorer is not old and app.text.startswith("Step 2 of 4")
+    assert old.widget.comm is None and old.next.comm is None
+    assert next(iter(old.segments.boxes.values())).comm is None
+    # the page-side link between play and slider too: left open, it names closed widgets and
+    # the page draws no widget at all
+    assert old._play_link.comm is None

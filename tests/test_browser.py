@@ -16,12 +16,14 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from exportkit.app.demo import free_port
+from exportkit.app.demo import POOL_SIZE, free_port
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
 
@@ -40,6 +42,7 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 90  # seconds for Voila to listen
 WAIT = 120_000  # ms for the first page: on a busy machine the pool's kernels take a while to warm
 STEP_WAIT = 30_000  # ms for a step to appear after a click
+CULL_AFTER = 10  # seconds: a dead tab's kernel goes soon enough for a test to watch it
 REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|object at 0x|Traceback|Cannot replay")
 EVENTS = {name: len(load_scenario(dataset_path(name)).events) for name in dataset_names()}
 
@@ -62,9 +65,16 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class Demo(NamedTuple):
+    address: str
+    process: subprocess.Popen[str]
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`exportkit demo` on a free loopback port; yields its address; stops its process group."""
+def demo_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """`exportkit demo` on a free loopback port, culling a dead tab's kernel after CULL_AFTER
+    seconds; stops its process group."""
     log_path = tmp_path_factory.mktemp("demo") / "voila.log"
     log = log_path.open("w")
     server = subprocess.Popen(
@@ -74,19 +84,32 @@ def demo(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         stderr=log,
         text=True,
         start_new_session=True,
+        env={**os.environ, "EXPORTKIT_DEMO_CULL_AFTER": str(CULL_AFTER)},
     )
     try:
         line = _first_line(server, START_TIMEOUT)
         if not line.startswith("exportkit demo: open http://127.0.0.1:"):
             log.flush()
             pytest.fail(f"exportkit demo did not start: {line!r}\n{log_path.read_text()[-2000:]}")
-        yield line.split()[3]
+        yield Demo(line.split()[3], server, log_path)
     finally:
         _stop_group(server)
         server.stdout.close()  # type: ignore[union-attr]
         log.close()
-    flood = [x for x in log_path.read_text().splitlines() if "WARNING" in x or " 403 " in x]
+    # A culled kernel is one line, and only for a tab that died without closing (the test below
+    # makes one on purpose); anything else is a warning a consultant would see.
+    flood = [
+        x
+        for x in log_path.read_text().splitlines()
+        if ("WARNING" in x or " 403 " in x) and "Culling 'idle' kernel" not in x
+    ]
     assert not flood, f"the demo's terminal shows warnings: {flood[:5]}"
+
+
+@pytest.fixture(scope="module")
+def demo(demo_server: Demo) -> str:
+    """The demo's address."""
+    return demo_server.address
 
 
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
@@ -125,7 +148,15 @@ def page(browser, demo):
     page = context.new_page()
     page.set_default_timeout(STEP_WAIT)
     yield page
+    leave(page)
     context.close()
+
+
+def leave(page) -> None:
+    """Leave the page as a person closing the tab does: the page's `beforeunload` handler asks
+    Voila to shut its kernel down."""
+    if not page.is_closed():
+        page.goto("about:blank")
 
 
 def step_selector(step: int, scenario: str = "delorean") -> str:
@@ -236,3 +267,47 @@ def test_every_step_of_every_dataset_renders_cleanly(page, demo, shots):
         page.screenshot(path=str(shots / f"{name}-last-step.png"))
         if name == "microbatching":
             assert "Messages leaving now" in text and "the buffer was flushed" in text
+
+
+def kernels(server: subprocess.Popen[str]) -> int:
+    """How many kernels the demo's Voila (the child of `exportkit demo`) runs now."""
+    voila = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    if not voila:
+        return 0
+    found = subprocess.run(["pgrep", "-P", voila[0], "-f", "ipykernel"], capture_output=True, text=True)
+    return len(found.stdout.split())
+
+
+def wait_until(check: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return check()
+
+
+@pytest.mark.parametrize("how", ["leave", "close"])
+def test_closing_a_tab_frees_its_kernel(browser, demo_server, how):
+    """A tab that leaves (what closing a tab does in a browser: `beforeunload`, then Voila's
+    shutdown call) frees its kernel at once, without culling; a tab closed by Playwright with
+    `run_before_unload=True` whose shutdown call never reaches the server (headless Chromium drops
+    it) is freed by culling, like a killed browser's. Either way the count returns to the pool."""
+    count = lambda: kernels(demo_server.process)  # noqa: E731
+    assert wait_until(lambda: count() == POOL_SIZE, 150), f"not the warm pool alone: {count()}"
+    culled = demo_server.log.read_text().count("Culling 'idle' kernel")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        open_view(page, demo_server.address, "scenario=delorean&step=2", 2)
+        # The open tab holds its kernel while the pool refills behind it.
+        assert wait_until(lambda: count() == POOL_SIZE + 1, 150), f"kernels: {count()}"
+        if how == "leave":
+            leave(page)
+            assert wait_until(lambda: count() == POOL_SIZE, 20), f"kernels: {count()}"
+            assert demo_server.log.read_text().count("Culling 'idle' kernel") == culled, "culled, not shut"
+        else:
+            page.close(run_before_unload=True)
+            assert wait_until(lambda: count() == POOL_SIZE, CULL_AFTER + 60), f"kernels: {count()}"
+    finally:
+        context.close()

@@ -25,8 +25,20 @@ def test_voila_runs_the_demo_notebook_in_this_environment_on_loopback_only():
         "--preheat_kernel=True",
         "--pool_size=2",
         "--Voila.tornado_settings=disable_check_xsrf=True",
+        "--VoilaKernelManager.fill_delay=10.0",
+        # only the widget manager and anywidget in the page, not JupyterLab's other extensions
+        "--VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager",
+        "--VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8",
+        "--VoilaConfiguration.extension_allowlist=anywidget",
+        # a dead tab's kernel goes once idle and unconnected; open tabs and the pool stay
+        "--MappingKernelManager.cull_idle_timeout=300",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
     ):
         assert flag in cmd
+    assert sum("extension_allowlist" in c for c in cmd) == 3
+    assert "--MappingKernelManager.cull_interval=2" in voila_command(8866, cull_after=10)
 
 
 def test_the_demo_notebook_reads_the_link_after_its_setup():

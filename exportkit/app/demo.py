@@ -4,12 +4,15 @@ Voila runs `notebooks/demo.ipynb` with its sources hidden, in a pool of preheate
 kernel has run the notebook's setup before a visitor arrives, then reads the visitor's link
 (`?scenario=delorean&destination=adnet&step=4&profile=marty`, with `voila.utils.get_query_string`)
 and shows that view. Closing a tab shuts its kernel down (the page's shutdown call is accepted: no
-XSRF token on this loopback-only server); the pool refills. This module only starts and stops the
-server: what the page shows is `exportkit.ui.app`.
+XSRF token on this loopback-only server); a tab that dies without closing loses its kernel once it
+has been idle and unconnected for `CULL_AFTER` seconds; the pool refills `FILL_DELAY` seconds after
+a visitor takes a kernel. The page loads only the front-end extensions it uses (`FRONT_END`). This
+module only starts and stops the server: what the page shows is `exportkit.ui.app`.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -28,6 +31,12 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0
 POOL_SIZE = 2  # warm kernels waiting for a visitor; each holds about 150 MB
+# The page's front-end extensions: the widget manager, Voila's own for ipywidgets 8, anywidget.
+FRONT_END = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
+FILL_DELAY = 10.0  # seconds after a visitor takes a warm kernel before a new one starts
+# Seconds a kernel with no page connected may stay idle before it is stopped (the browser test
+# shortens it with EXPORTKIT_DEMO_CULL_AFTER to watch a dead tab's kernel go).
+CULL_AFTER = int(os.environ.get("EXPORTKIT_DEMO_CULL_AFTER", "300"))
 
 
 def free_port(host: str = HOST) -> int:
@@ -38,7 +47,11 @@ def free_port(host: str = HOST) -> int:
 
 
 def voila_command(
-    port: int, notebook: Path = NOTEBOOK, python: str = sys.executable, pool_size: int = POOL_SIZE
+    port: int,
+    notebook: Path = NOTEBOOK,
+    python: str = sys.executable,
+    pool_size: int = POOL_SIZE,
+    cull_after: int = CULL_AFTER,
 ) -> list[str]:
     """The Voila command line. `python -m voila` runs Voila, and so its kernels, in this very
     environment (jupyter_client starts a `python` kernelspec with the server's interpreter)."""
@@ -57,13 +70,28 @@ def voila_command(
         # A page is usable at once: its kernel has already run the notebook's setup.
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
+        # A page that takes a warm kernel is still loading its scripts: refilling the pool at
+        # once (Voila's default, 1 s) starts a kernel and runs the notebook beside it, on the
+        # same cores. The other warm kernels serve the next visitors meanwhile.
+        f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
         # The page's "shut my kernel down" call on closing carries no XSRF token: without this,
         # every closed tab logs a 403 and leaves its kernel running. Loopback only, no login.
         "--Voila.tornado_settings=disable_check_xsrf=True",
+        # Only the front-end extensions the page uses (the widget manager and anywidget; Voila adds
+        # its widgets-manager8): JupyterLab's others (jupytext, pygments ...) are JavaScript
+        # the page would download and compile on every first visit for nothing.
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in FRONT_END),
         # Kernels talk over local sockets (no "running over TCP without encryption" warnings).
         "--KernelManager.transport=ipc",
-        # No idle culling: it would cull the warm kernels waiting in the pool (they have no
-        # connection), and a closed tab already shuts its own kernel down.
+        # A tab that closes says so (Voila's `beforeunload` beacon to /voila/api/shutdown) and its
+        # kernel stops at once. A tab that dies without a word (a killed browser, a lost network)
+        # leaves a kernel with no connection: culled once idle that long. Connected tabs are never
+        # culled, however idle (a client reading), nor busy kernels; Voila never culls the warm
+        # kernels of its pool (VoilaKernelManager.cull_kernel_if_idle skips them).
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 4))}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
     ]
 
 
@@ -168,4 +196,16 @@ def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
             process.wait()
 
 
-__all__ = ["DEFAULT_PORT", "NOTEBOOK", "POOL_SIZE", "address", "free_port", "serve", "trust", "voila_command"]
+__all__ = [
+    "CULL_AFTER",
+    "DEFAULT_PORT",
+    "FILL_DELAY",
+    "FRONT_END",
+    "NOTEBOOK",
+    "POOL_SIZE",
+    "address",
+    "free_port",
+    "serve",
+    "trust",
+    "voila_command",
+]

@@ -48,6 +48,7 @@ class App:
         self.description = w.HTML(layout=w.Layout(flex="1 1 400px"))
         self.body = w.VBox()
         self.explorer: StreamingExplorer | None = None
+        self._name = ""
         self._problem = ""
         self._following = False
         self.open(scenario, step, destination, notices, profile, rules)
@@ -70,11 +71,17 @@ class App:
         profile: str | None = None,
         rules: str | None = None,
     ) -> None:
-        """Show scenario `name` at `step`, for `destination` (default: its first one)."""
+        """Show scenario `name` at `step`, for `destination` (default: its first one). The explorer
+        already open on `name` is reused (the demo's warm kernel built it before the visitor came:
+        a new one would double the widgets the page must fetch and draw); another is replaced and
+        its widgets closed."""
         notes = list(notices)
-        self.explorer, self._problem = None, ""
+        kept = self.explorer if self.explorer is not None and self._name == name else None
+        if self.explorer is not None and kept is None:
+            self.explorer.close()
+        self.explorer, self._problem, self._name = None, "", name
         try:
-            scenario = load_scenario(dataset_path(name, self.folder))
+            scenario = kept.scenario if kept is not None else load_scenario(dataset_path(name, self.folder))
             known = [d.id for d in scenario.destinations]
             if destination is not None and destination not in known:
                 notes.append(
@@ -89,9 +96,13 @@ class App:
             if step > last:
                 notes.append(f"Step {step} is past the last step of {name} ({last}). Showing step {last}.")
                 step = last
-            self.explorer = StreamingExplorer(scenario, destination=destination, step=step, profile=profile)
-            if rules is not None:
-                self.explorer.rules.value = rules
+            if kept is not None:
+                self.explorer = kept
+                kept.show(destination=destination, step=step, profile=profile, rules=rules)
+            else:
+                self.explorer = StreamingExplorer(
+                    scenario, destination=destination, step=step, profile=profile, rules=rules
+                )
             self.explorer.changed = self._follow_address  # type: ignore[method-assign]
             self._follow_address()
         except (ScenarioError, ValueError, KeyError) as err:

@@ -93,6 +93,7 @@ class StreamingExplorer:
         destination: str | None = None,
         step: int = 0,
         profile: str | None = None,
+        rules: str | None = None,
     ):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         choices = list(self.scenario.destinations)
@@ -110,7 +111,7 @@ class StreamingExplorer:
         )
         self.rules = w.ToggleButtons(
             options=RULES,
-            value=self.scenario.rules,
+            value=rules or self.scenario.rules,
             description="Rules",
             tooltips=["the older documentation (V0, V2)", "today's documentation (V5)"],
             style={"button_width": "auto", **WIDE},
@@ -144,7 +145,7 @@ class StreamingExplorer:
             layout=w.Layout(width="360px"),
         )
         self.play = w.Play(value=self.step.value, min=0, max=n, interval=1500, tooltip="Play the steps")
-        w.jslink((self.play, "value"), (self.step, "value"))
+        self._play_link = w.jslink((self.play, "value"), (self.step, "value"))
         self.previous = w.Button(description="Previous", icon="step-backward", tooltip="Previous step")
         self.next = w.Button(description="Next", icon="step-forward", tooltip="Next step")
         for button in (self.previous, self.next):
@@ -159,8 +160,10 @@ class StreamingExplorer:
         self.message.add_class("exportkit-message")
         self.view = StepView(step=self.step.value, profile=self.profile.value)
         self.view.add_class("exportkit-view")
-        w.link((self.step, "value"), (self.view, "step"))
-        w.link((self.profile, "value"), (self.view, "profile"))
+        self._links = (
+            w.link((self.step, "value"), (self.view, "step")),
+            w.link((self.profile, "value"), (self.view, "profile")),
+        )
         self.mapping = w.Accordion(
             [
                 w.VBox(
@@ -197,7 +200,7 @@ class StreamingExplorer:
 
     def _load(self, destination: str) -> None:
         d = self.scenario.destination(destination)
-        self._quiet = True  # one replay for the new mapping, not one per control
+        was_quiet, self._quiet = self._quiet, True  # one replay for the new mapping, not one per control
         try:
             batch = d.type == "batch"
             self.type.options = [("Batch (files)", "batch")] if batch else STREAMING
@@ -212,6 +215,33 @@ class StreamingExplorer:
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
             self.identities.value = d.identities if isinstance(d, StreamingSegmentDestination) else ()
             self._last_segments = self.segments.value
+        finally:
+            self._quiet = was_quiet
+        self.refresh()
+
+    def show(
+        self,
+        destination: str | None = None,
+        step: int = 0,
+        profile: str | None = None,
+        rules: str | None = None,
+    ) -> None:
+        """Open this view as a link asks (a destination's mapping as the scenario defines it, the
+        step, the profile, the rule set), with one replay and one rendering, not one per control."""
+        self._quiet = True
+        try:
+            self.rules.value = rules or self.scenario.rules
+            self.profile.value = profile or ""
+            self.step.value = min(step, self.step.max)
+            # The play button is linked to the slider in the page only, from play to slider when
+            # the page draws them: it must hold the same step, or the page moves the view back.
+            self.play.value = self.step.value
+            if destination is None:
+                destination = self.destination.options[0][1]
+            if self.destination.value != destination:
+                self.destination.value = destination  # reloads the mapping (quietly)
+            else:
+                self._load(destination)
         finally:
             self._quiet = False
         self.refresh()
@@ -270,18 +300,36 @@ class StreamingExplorer:
         self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = f"<div class='ek-notice'>{html.escape(note)}</div>" if note else ""
         self.notice = note
-        self.view.html = explorer_html(
-            result, self.step.value, self.destination.value, self.profile.value or None
-        )
-        self.changed()
+        # The view and the address it shows reach the page in one message: a reader of the page
+        # never sees the new step under the old address.
+        with self.view.hold_sync():
+            self.view.html = explorer_html(
+                result, self.step.value, self.destination.value, self.profile.value or None
+            )
+            self.changed()
 
     def changed(self) -> None:
         """Called after every refresh; the app sets the address here."""
+
+    def close(self) -> None:
+        """Close every widget of this explorer, the page-side link between play and slider too
+        (a link left open to closed widgets stops the page from drawing any widget)."""
+        for link in self._links:
+            link.unlink()
+        self._play_link.close()
+        _close_tree(self.widget)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _close_tree(widget: w.Widget) -> None:
+    """Close `widget` and every widget inside it (boxes' children, an accordion's pages)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
 
 
 __all__ = ["REPORT_STYLE", "StreamingExplorer"]
