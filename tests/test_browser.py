@@ -287,27 +287,32 @@ def wait_until(check: Callable[[], bool], timeout: float) -> bool:
     return check()
 
 
-@pytest.mark.parametrize("how", ["leave", "close"])
+@pytest.mark.parametrize("how", ["leave", "close", "killed"])
 def test_closing_a_tab_frees_its_kernel(browser, demo_server, how):
-    """A tab that leaves (what closing a tab does in a browser: `beforeunload`, then Voila's
-    shutdown call) frees its kernel at once, without culling; a tab closed by Playwright with
-    `run_before_unload=True` whose shutdown call never reaches the server (headless Chromium drops
-    it) is freed by culling, like a killed browser's. Either way the count returns to the pool."""
+    """Leaving the page (what a person closing a tab does) or closing it with `beforeunload`
+    sends Voila's shutdown call, and the kernel stops at once, without culling. A browser that
+    dies sends nothing (here: its whole profile closed without `beforeunload`): the kernel, left
+    with no connection, is culled once idle. Either way the count returns to the pool."""
     count = lambda: kernels(demo_server.process)  # noqa: E731
     assert wait_until(lambda: count() == POOL_SIZE, 150), f"not the warm pool alone: {count()}"
-    culled = demo_server.log.read_text().count("Culling 'idle' kernel")
+    culled = lambda: demo_server.log.read_text().count("Culling 'idle' kernel")  # noqa: E731
+    before = culled()
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     try:
         open_view(page, demo_server.address, "scenario=delorean&step=2", 2)
         # The open tab holds its kernel while the pool refills behind it.
         assert wait_until(lambda: count() == POOL_SIZE + 1, 150), f"kernels: {count()}"
-        if how == "leave":
-            leave(page)
-            assert wait_until(lambda: count() == POOL_SIZE, 20), f"kernels: {count()}"
-            assert demo_server.log.read_text().count("Culling 'idle' kernel") == culled, "culled, not shut"
-        else:
-            page.close(run_before_unload=True)
+        if how == "killed":
+            context.close()
             assert wait_until(lambda: count() == POOL_SIZE, CULL_AFTER + 60), f"kernels: {count()}"
+            assert culled() == before + 1, "a dead tab's kernel goes by culling"
+        else:
+            if how == "leave":
+                leave(page)
+            else:
+                page.close(run_before_unload=True)  # the profile lives on, as a browser's other tabs
+            assert wait_until(lambda: count() == POOL_SIZE, 20), f"kernels: {count()}"
+            assert culled() == before, "shut down by the page's call, not culled"
     finally:
         context.close()
