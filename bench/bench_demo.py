@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from exportkit.app.demo import FILL_DELAY, POOL_SIZE, free_port  # noqa: E402
 
 CULL_AFTER = 30  # seconds; `exportkit demo` uses 300
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: Any = {"width": 1366, "height": 768}  # playwright's ViewportSize
 
 CLICK = """async (n) => {
   const view = document.querySelector('.ek-view');
@@ -94,7 +95,8 @@ def main() -> int:
             browser.new_page().goto("about:blank")
             time.sleep(5)  # the browser's own start-up work is over
             counts = [("warm pool", kernels(server.pid))]
-            first, again = [], []
+            first: list[float] = []
+            again: list[float] = []
             returning = browser.new_context(viewport=VIEWPORT)
             for i in range(2 * args.pages):
                 context = browser.new_context(viewport=VIEWPORT) if i < args.pages else returning
