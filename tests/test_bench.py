@@ -56,4 +56,6 @@ def test_the_plain_loop_builds_a_payload_for_every_export(tmp_path, monkeypatch)
     path = write_scenario(generate_scenario(200, 1_000, 5), tmp_path / "w.json")
     done = bench.measure_baseline(str(path))
     assert done["exported"] == len(built) > 0
+    # each payload has at least its segmentMembership and identityMap
+    assert done["payload_keys"] >= 2 * done["exported"]
     assert json.loads(json.dumps(nest({"a.b": 1, "a.c": 2}))) == {"a": {"b": 1, "c": 2}}

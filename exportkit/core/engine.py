@@ -267,35 +267,18 @@ class Replayer:
     @staticmethod
     def _flushed(destination: str, messages: list[Message]) -> Decision:
         """M1: the decision of the destination a flush event empties."""
-        sent = sum(len(m.profiles) for m in messages)
-        if not messages:
-            return Decision(
-                destination,
-                "",
-                False,
-                (
-                    reason(
-                        "M1",
-                        "flush: the buffer is empty, so nothing is sent; a flush exports no profile "
-                        "by itself",
-                    ),
-                ),
-                verdict="nothing to send",
+        if messages:
+            sent = count(sum(len(m.profiles) for m in messages), "export")
+            calls = count(len(messages), "message")
+            text = (
+                f"flush: {calls} carrying {sent} leave the buffer now, listed below; a flush sends "
+                "what waits and exports no profile by itself"
             )
-        return Decision(
-            destination,
-            "",
-            False,
-            (
-                reason(
-                    "M1",
-                    f"flush: {count(len(messages), 'message')} carrying {count(sent, 'export')} "
-                    "leave the buffer now, listed below; a flush sends what waits and exports "
-                    "no profile by itself",
-                ),
-            ),
-            verdict=f"sent {count(len(messages), 'message')} of {count(sent, 'export')}",
-        )
+            verdict = f"sent {calls} of {sent}"
+        else:
+            text = "flush: the buffer is empty, so nothing is sent; a flush exports no profile by itself"
+            verdict = "nothing to send"
+        return Decision(destination, "", False, (reason("M1", text),), verdict=verdict)
 
 
 __all__ = ["End", "Replay", "Replayer", "Step", "quiet_gc", "replay"]

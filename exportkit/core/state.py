@@ -7,8 +7,9 @@ decision may keep the state of its moment to build its payload later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .model import ACTIVE, Event, Profile
@@ -66,10 +67,7 @@ class ProfileState(NamedTuple):
         }
 
 
-_NO_SEGMENTS: dict[str, tuple[str | None, str]] = {}
-_NO_ATTRIBUTES: dict[str, tuple[Any, Any]] = {}
-_NO_IDENTITIES: list[tuple[str, str, str]] = []
-_NO_NOTES: list[str] = []
+_NOTHING: Mapping[Any, Any] = MappingProxyType({})  # an empty part, shared and read-only
 
 
 class Change:
@@ -84,19 +82,19 @@ class Change:
     - `parts`: the names of the non-empty parts among segments, identities, attributes and
       consent, in that order: what a rule that reads only one part looks at first.
 
-    A Change is made whole by `apply_event` and never changed afterwards: its empty parts are
-    shared, read-only values.
+    A Change is made whole by `apply_event` and never changed afterwards; its empty parts are
+    shared read-only values.
     """
 
     __slots__ = ("attributes", "consent", "identities", "notes", "parts", "segments")
 
     def __init__(
         self,
-        segments: dict[str, tuple[str | None, str]] = _NO_SEGMENTS,
-        attributes: dict[str, tuple[Any, Any]] = _NO_ATTRIBUTES,
-        identities: list[tuple[str, str, str]] = _NO_IDENTITIES,
+        segments: Mapping[str, tuple[str | None, str]] = _NOTHING,
+        attributes: Mapping[str, tuple[Any, Any]] = _NOTHING,
+        identities: Sequence[tuple[str, str, str]] = (),
         consent: tuple[str, str] | None = None,
-        notes: list[str] = _NO_NOTES,
+        notes: Sequence[str] = (),
     ) -> None:
         self.segments = segments
         self.attributes = attributes
@@ -132,7 +130,7 @@ class Change:
         lines += [f"identity {ns}:{value} {how}" for ns, value, how in self.identities]
         if self.consent:
             lines.append(f"consent: {self.consent[0]} -> {self.consent[1]}")
-        return lines + self.notes
+        return [*lines, *self.notes]
 
 
 def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change]:

@@ -13,7 +13,7 @@ from ..core.engine import Replay, replay
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
-from .streaming_view import REPORT_STYLE, WIDE, CheckList
+from .streaming_view import REPORT_STYLE, WIDE, CheckList, keep_a_segment
 
 EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"
@@ -177,16 +177,11 @@ class WhatIfView:
         self.segments.disabled = self.attributes.disabled = self.mode.value == "rules"
         self.notice = ""
         if not self.segments.value:  # a dataflow maps at least one segment: refuse in place
-            kept = self._last_segments or self.segments.options[:1]
+            kept = keep_a_segment(self)
             self.notice = (
                 f"Mapping B keeps {', '.join(kept)}: a dataflow maps at least one segment. "
                 "Tick another segment first to replace it."
             )
-            self._quiet = True
-            try:
-                self.segments.value = kept
-            finally:
-                self._quiet = False
         self._last_segments = self.segments.value
         diffs, a, b = self.differences()
         self._text = compare_text(diffs, a, b)

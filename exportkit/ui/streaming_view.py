@@ -273,18 +273,13 @@ class StreamingExplorer:
         note = ""
         if not self.segments.value and self.type.value != "batch":
             # A dataflow maps at least one segment: refuse the click in place, keep a report.
-            kept = self._last_segments or self.segments.options[:1]
+            kept = keep_a_segment(self)
             note = (
                 "A dataflow maps at least one segment, so "
                 + ", ".join(kept)
                 + (" stays" if len(kept) == 1 else " stay")
                 + " mapped. Tick another segment first to replace it."
             )
-            self._quiet = True
-            try:
-                self.segments.value = kept
-            finally:
-                self._quiet = False
         self._last_segments = self.segments.value
         batch = self.type.value == "batch"
         self.identities.disabled = self.type.value != "streaming-segment"
@@ -323,6 +318,19 @@ class StreamingExplorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+def keep_a_segment(view: Any) -> tuple[str, ...]:
+    """A dataflow maps at least one segment: when the last one is unticked, tick back what the
+    view mapped before (else the first option) without running its `refresh` again, and return
+    it. `view` has `segments` (a CheckList), `_last_segments` and the `_quiet` flag."""
+    kept = tuple(view._last_segments or view.segments.options[:1])
+    view._quiet = True
+    try:
+        view.segments.value = kept
+    finally:
+        view._quiet = False
+    return kept
 
 
 def _close_tree(widget: w.Widget) -> None:
