@@ -11,9 +11,10 @@ browser profile (nothing cached: a first visit), waiting between pages for the p
 Page-ready is the time from the request to the step shown *and* a click on the timeline answered.
 Then the same pages again in one profile (a return visit: the browser's cache holds the scripts),
 and `--clicks` timeline clicks in one page, each timed in the page (performance.now() from the click
-to the new step in the DOM). Each page is left as a person closing a tab leaves it (Voila's
-`beforeunload` shutdown call); the last one is closed by Playwright with `run_before_unload=True`.
-The kernel count is read after each. Uses the system Chromium; nothing is downloaded.
+to the new step in the DOM, the goal's measure, and to the end of the frame that paints it).
+Each page is left as a person closing a tab leaves it (Voila's `beforeunload` shutdown call); the
+last one is closed by Playwright with `run_before_unload=True`. The kernel count is read after
+each. Uses the system Chromium; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -43,7 +44,13 @@ CLICK = """async (n) => {
   const done = new Promise((resolve) => {
     const seen = () => view.querySelector(`.ek-step[data-step="${n}"]`);
     const obs = new MutationObserver(() => {
-      if (seen()) { obs.disconnect(); resolve(performance.now() - t0); }
+      if (seen()) {
+        obs.disconnect();
+        const dom = performance.now() - t0;
+        // The frame that shows it: style, layout and paint run before the next animation frame's
+        // callbacks return to the event loop (a task queued from there runs after the paint).
+        requestAnimationFrame(() => setTimeout(() => resolve([dom, performance.now() - t0]), 0));
+      }
     });
     obs.observe(view, {childList: true, subtree: true});
   });
@@ -127,9 +134,12 @@ def main() -> int:
         each = ", ".join(f"{t:.2f}" for t in times)
         print(f"  {label}: median {statistics.median(times):.2f} s, each: {each}")
     print(f"  goal <= 2 s (first visit): {'met' if statistics.median(first) <= 2 else 'missed'}")
+    dom = [c[0] for c in clicks]
+    painted = [c[1] for c in clicks]
     print(f"click on the timeline to the new step in the page, {len(clicks)} clicks:")
-    print(f"  median {statistics.median(clicks):.0f} ms, max {max(clicks):.0f} ms")
-    print(f"  goal <= 50 ms: {'met' if statistics.median(clicks) <= 50 else 'missed'}")
+    print(f"  in the DOM: median {statistics.median(dom):.0f} ms, max {max(dom):.0f} ms")
+    print(f"  painted:    median {statistics.median(painted):.0f} ms, max {max(painted):.0f} ms")
+    print(f"  goal <= 50 ms (in the DOM): {'met' if statistics.median(dom) <= 50 else 'missed'}")
     print(f"kernels (pool size {POOL_SIZE}; a dead tab's kernel is culled after {CULL_AFTER} s here):")
     for label, n in counts:
         print(f"  {n}  {label}")

@@ -92,11 +92,11 @@ def test_a_plain_click_on_a_checkbox_adds_one_segment(explorer):
 
 def test_the_view_follows_the_controls(explorer):
     explorer.step.value = 4
-    assert 'class="ek-step" data-step="4"' in explorer.view.html
+    assert 'class="ek-step" data-step="4"' in explorer.view.content
     explorer.view.step = 6  # a click on the timeline
     assert explorer.step.value == 6 and explorer.text.startswith("Step 6 of ")
     explorer.profile.value = "doc"
-    assert "The story of" in explorer.view.html and explorer.view.profile == "doc"
+    assert "The story of" in explorer.view.content and explorer.view.profile == "doc"
     assert explorer.query() == {"destination": "http-api", "step": "6", "profile": "doc"}
 
 
@@ -125,7 +125,7 @@ def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explor
     first = next(i for i, s in enumerate(result.steps) if s.files) + 1
     explorer.step.value = first
     assert " s3 file Amazon_S3_segment" in explorer.text
-    assert "Files written" in explorer.view.html
+    assert "Files written" in explorer.view.content
     explorer.destination.value = "http-api"
     assert [value for _, value in explorer.type.options] == ["streaming-profile", "streaming-segment"]
     assert explorer.type_note.value == ""
@@ -144,8 +144,24 @@ def test_a_step_view_alone_moves_on_a_timeline_click():
 
     result = replay(load_scenario(DELOREAN.parent / "microbatching.yaml"))
     view = StepView.of(result, len(result.steps), focus="adnet")
-    assert "Messages leaving now" in view.html and 'data-destination="adnet"' in view.html
+    assert "Messages leaving now" in view.content and 'data-destination="adnet"' in view.content
+    frame = view.frame
     view.step = 1  # what the front end sets on a click
-    assert 'class="ek-step" data-step="1"' in view.html
+    assert 'class="ek-step" data-step="1"' in view.content
     view.profile = "marty"
-    assert "The story of" in view.html
+    assert "The story of" in view.content
+    assert view.frame is frame  # the fixed parts are not sent again
+
+
+def test_a_click_sends_the_step_and_not_the_fixed_parts(explorer):
+    """The page's frame (style sheet, legend, timeline, glossary) changes only with the replay:
+    a step move sends the step alone; another mapping sends the new timeline."""
+    sent = []
+    explorer.view.observe(lambda change: sent.append(change["name"]), names=["frame", "content"])
+    explorer.step.value = 3
+    explorer.view.step = 5
+    explorer.profile.value = "doc"
+    assert sent == ["content", "content", "content"]
+    explorer.segments.value = explorer.segments.value[:1]
+    assert sent[3:4] == ["frame"]  # the new timeline (and the step, if it reads otherwise)
+    assert ' ek-current"' not in explorer.view.frame  # the page marks the step itself

@@ -11,7 +11,16 @@ import pytest
 
 from exportkit.core.engine import Replay, replay
 from exportkit.core.rules import RULES
-from exportkit.course.views.page import explorer_html, glossary_html, profile_html, profile_steps, report_html
+from exportkit.course.views.page import (
+    SLOT,
+    explorer_frame,
+    explorer_html,
+    explorer_step,
+    glossary_html,
+    profile_html,
+    profile_steps,
+    report_html,
+)
 from exportkit.course.views.parts import chip
 from exportkit.course.views.rulebook import parse_rulebook, rulebook
 from exportkit.course.views.step import diff_html, lookup, step_html, value_html
@@ -196,6 +205,18 @@ def test_the_explorer_view_holds_timeline_step_and_story():
     html = explorer_html(run("delorean"), 2, focus="adnet", profile="doc")
     assert html.startswith("<style>") and "ek-timeline" in html and "The story of" in html
     assert 'class="ek-card exported focus" data-destination="adnet"' in html
+
+
+def test_the_explorer_frame_is_the_same_at_every_step_and_the_step_holds_the_rest():
+    """What a widget sends once per replay and what it sends on every move: together the page."""
+    result = run("delorean")
+    frame = explorer_frame(result)
+    step = explorer_step(result, 2, focus="adnet", profile="doc")
+    assert frame.count(SLOT) == 1 and ' ek-current"' not in frame
+    assert "<style>" not in step and "ek-timeline" not in step and "ek-glossary" not in step
+    assert explorer_html(result, 2, "adnet", "doc") == explorer_frame(result, 2).replace(
+        SLOT, f'<div class="ek-slot">{step}</div>'
+    )
 
 
 def test_the_report_is_one_self_contained_page_with_every_step():

@@ -1,7 +1,12 @@
-"""The step view as a widget: the HTML of `exportkit.views` in a small anywidget, whose front-end
-code turns clicks into traits (a timeline cell or a story row sets `step`, a profile's name sets
-`profile`), keeps the address bar in step with the view (`address`, when `sync_address`) and copies
-the link. Everything it shows comes from the pure views; this file only wires it."""
+"""The step view as a widget: the HTML of `exportkit.course.views` in a small anywidget, whose
+front-end code turns clicks into traits (a timeline cell or a story row sets `step`, a profile's name
+sets `profile`), keeps the address bar in step with the view (`address`, when `sync_address`) and
+copies the link. Everything it shows comes from the pure views; this file only wires it.
+
+A click sends only what changed: the page's fixed parts (`frame`: style sheet, legend, timeline,
+glossary) travel once per replay, the step (`content`) on every move, and the page marks the current
+step on the timeline itself. So a click replaces a few kilobytes of the page, not the whole of it,
+and the style sheet is never parsed again (a new one would make the browser restyle the whole page)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import anywidget
 import traitlets
 
 from ..core.engine import Replay
-from ..course.views.page import explorer_html
+from ..course.views.page import explorer_frame, explorer_step
 
 ESM = """
 function render({ model, el }) {
@@ -31,7 +36,34 @@ function render({ model, el }) {
     const query = model.get("address");
     return location.origin + location.pathname + (query ? "?" + query : "");
   };
-  const draw = () => { body.innerHTML = model.get("html"); };
+  // What the page holds now: a change event draws only what differs from it (a new frame and a
+  // new step can arrive in one message; each is written once).
+  let frame = null;
+  let content = null;
+  let slot = null;
+  const mark = () => {
+    const n = model.get("step");
+    body.querySelectorAll(".ek-timeline .ek-current").forEach((c) => c.classList.remove("ek-current"));
+    body.querySelectorAll(`.ek-timeline [data-step="${n}"]`).forEach((c) => c.classList.add("ek-current"));
+    const num = body.querySelectorAll(".ek-timeline .ek-num")[n];
+    if (num) num.classList.add("ek-current");
+  };
+  const fill = () => {
+    if (slot && content !== model.get("content")) {
+      content = model.get("content");
+      slot.innerHTML = content;
+    }
+  };
+  const draw = () => {
+    if (frame !== model.get("frame")) {
+      frame = model.get("frame");
+      body.innerHTML = frame;
+      slot = body.querySelector(".ek-slot");
+      content = null;
+      mark();
+    }
+    fill();
+  };
   const follow = () => {
     bar.style.display = model.get("sync_address") ? "" : "none";
     if (model.get("sync_address")) {
@@ -64,14 +96,13 @@ function render({ model, el }) {
     }
     if (step && step !== body.firstElementChild && !step.classList.contains("ek-step")) {
       event.preventDefault();
-      body.querySelectorAll(".ek-timeline .ek-current").forEach((c) => c.classList.remove("ek-current"));
-      body.querySelectorAll(`.ek-timeline [data-step="${step.dataset.step}"]`).forEach(
-        (c) => c.classList.add("ek-current"));
       model.set("step", Number(step.dataset.step));
       model.save_changes();
     }
   });
-  model.on("change:html", draw);
+  model.on("change:frame", draw);
+  model.on("change:content", fill);
+  model.on("change:step", mark);
   model.on("change:address", follow);
   model.on("change:sync_address", follow);
   draw();
@@ -93,14 +124,23 @@ class StepView(anywidget.AnyWidget):
 
     _esm = ESM
     _css = CSS
-    html = traitlets.Unicode("").tag(sync=True)
+    frame = traitlets.Unicode("").tag(sync=True)
+    content = traitlets.Unicode("").tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     profile = traitlets.Unicode("").tag(sync=True)
     address = traitlets.Unicode("").tag(sync=True)
     sync_address = traitlets.Bool(False).tag(sync=True)
+    _framed: Replay | None = None  # the replay whose frame the page holds
 
     def __repr__(self) -> str:  # the text a notebook shows where widgets do not render
         return f"StepView(step {self.step}): open the notebook in Jupyter to see the step view"
+
+    def show(self, result: Replay, step: int, focus: str | None = None, profile: str | None = None) -> None:
+        """Show step `step` of `result`: the frame is built again only for another replay."""
+        if result is not self._framed:
+            self._framed = result
+            self.frame = explorer_frame(result)
+        self.content = explorer_step(result, step, focus, profile)
 
     @classmethod
     def of(cls, result: Replay, step: int = 0, focus: str | None = None) -> StepView:
@@ -109,7 +149,7 @@ class StepView(anywidget.AnyWidget):
         view = cls(step=step)
 
         def draw(_: object = None) -> None:
-            view.html = explorer_html(result, view.step, focus, view.profile or None)
+            view.show(result, view.step, focus, view.profile or None)
 
         view.observe(draw, names=["step", "profile"])
         draw()

@@ -3,7 +3,8 @@
 Controls that cannot trap: segments, attributes and namespaces are checkboxes (a plain click adds
 or removes one); the type switch offers only the types that apply (a batch destination keeps its
 files, and says so in place); unticking the last mapped segment is refused with a sentence, never
-an empty report. What the page shows is `exportkit.course.views.page.explorer_html` in a `StepView`;
+an empty report. What the page shows is `exportkit.course.views.page.explorer_html` in a `StepView`
+(its fixed frame once per replay, the step on every move);
 `explorer.text` is the same step as plain text (`exportkit.course.explore.step_report`), so a test
 can drive the controls and read it.
 """
@@ -20,7 +21,6 @@ import traitlets
 
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
-from ..course.views.page import explorer_html
 from ..course.views.words import Names
 from ..io.loader import load_scenario
 from .step_view import StepView
@@ -298,9 +298,7 @@ class StreamingExplorer:
         # The view and the address it shows reach the page in one message: a reader of the page
         # never sees the new step under the old address.
         with self.view.hold_sync():
-            self.view.html = explorer_html(
-                result, self.step.value, self.destination.value, self.profile.value or None
-            )
+            self.view.show(result, self.step.value, self.destination.value, self.profile.value or None)
             self.changed()
 
     def changed(self) -> None:

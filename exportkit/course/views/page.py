@@ -122,13 +122,27 @@ def profile_html(result: Replay, profile: str) -> str:
     )
 
 
-def explorer_html(result: Replay, index: int, focus: str | None = None, profile: str | None = None) -> str:
-    """What the explorer shows: legend, timeline, the step and, when one is picked, a profile."""
+SLOT = '<div class="ek-slot"></div>'
+
+
+def explorer_frame(result: Replay, current: int | None = None) -> str:
+    """The parts of the explorer's page that stay while the reader moves through one replay: the
+    style sheet, the legend, the timeline (the `current` step marked, if given) and the glossary,
+    around an empty slot (`SLOT`) for `explorer_step`. A widget sends it once per replay."""
+    timeline = timeline_html(result, current)
+    return f'{style()}<div class="ek">{legend_html()}{timeline}{SLOT}{glossary_html()}</div>'
+
+
+def explorer_step(result: Replay, index: int, focus: str | None = None, profile: str | None = None) -> str:
+    """What changes from step to step: the step and, when one is picked, a profile's story."""
     story = profile_html(result, profile) if profile else ""
-    return (
-        f'{style()}<div class="ek">{legend_html()}{timeline_html(result, index)}'
-        f"{step_html(result, index, focus)}{story}{glossary_html()}</div>"
-    )
+    return f"{step_html(result, index, focus)}{story}"
+
+
+def explorer_html(result: Replay, index: int, focus: str | None = None, profile: str | None = None) -> str:
+    """What the explorer shows, whole: the frame with the step in its slot and marked on the timeline."""
+    filled = f'<div class="ek-slot">{explorer_step(result, index, focus, profile)}</div>'
+    return explorer_frame(result, index).replace(SLOT, filled, 1)
 
 
 def report_html(result: Replay) -> str:
@@ -157,4 +171,13 @@ def report_html(result: Replay) -> str:
     )
 
 
-__all__ = ["explorer_html", "glossary_html", "profile_html", "profile_steps", "report_html"]
+__all__ = [
+    "SLOT",
+    "explorer_frame",
+    "explorer_html",
+    "explorer_step",
+    "glossary_html",
+    "profile_html",
+    "profile_steps",
+    "report_html",
+]

@@ -8,6 +8,7 @@ with CSS only: the static report needs no script.
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import escape
 
 from ...core.rules import Reason
@@ -112,6 +113,7 @@ def _statement_html(text: str) -> str:
     return out.replace("\n", "<br>")
 
 
+@cache  # a step shows a few dozen chips of a few dozen rules: each is built once
 def chip(rule: str) -> str:
     """A rule id that shows the rule's statement on hover or click (focus)."""
     st = statement(rule)
