@@ -39,7 +39,7 @@ CULL_AFTER = 30  # seconds; `exportkit demo` uses 300
 VIEWPORT: Any = {"width": 1366, "height": 768}  # playwright's ViewportSize
 
 CLICK = """async (n) => {
-  const view = document.querySelector('.ek-view');
+  const view = document.querySelector('.exportkit-view').shadowRoot.querySelector('.ek-view');
   const t0 = performance.now();
   const done = new Promise((resolve) => {
     const seen = () => view.querySelector(`.ek-step[data-step="${n}"]`);

@@ -236,6 +236,4 @@ def test_another_scenario_replaces_the_explorer_and_closes_its_widgets():
     assert app.explorer is not old and app.text.startswith("Step 2 of 4")
     assert old.widget.comm is None and old.next.comm is None
     assert next(iter(old.segments.boxes.values())).comm is None
-    # the page-side link between play and slider too: left open, it names closed widgets and
-    # the page draws no widget at all
-    assert old._play_link.comm is None
+    assert old.play.comm is None and old.view.comm is None

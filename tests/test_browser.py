@@ -163,6 +163,12 @@ def step_selector(step: int, scenario: str = "delorean") -> str:
     return f'.ek-step[data-step="{step}"][data-scenario="{scenario}"]'
 
 
+def text_of(page, selector: str) -> str:
+    """The text a reader sees in `selector`, the step view's too: it draws in a shadow root, which
+    the element's innerText leaves out."""
+    return page.inner_text(selector) + "\n" + page.inner_text(".ek-view")
+
+
 def open_view(page, base: str, query: str, step: int, scenario: str = "delorean") -> str:
     page.goto(f"{base}?{query}", timeout=WAIT)
     page.wait_for_selector(step_selector(step, scenario), timeout=WAIT)
@@ -177,7 +183,7 @@ def test_a_deep_link_opens_exactly_that_view_and_the_page_hides_its_code(page, d
     assert page.locator(".ek-card.focus").first.get_attribute("data-destination") == "adnet"
     assert "The story of Jennifer Parker" in page.inner_text(".ek-view")
     assert page.url.endswith("?" + query)
-    body = page.inner_text("body")
+    body = text_of(page, "body")
     assert "Traceback" not in body and "get_query_string" not in body, "code or an error is visible"
     assert (
         page.locator(
@@ -261,7 +267,7 @@ def test_every_step_of_every_dataset_renders_cleanly(page, demo, shots):
             if step:
                 page.click("button.exportkit-next")
                 page.wait_for_selector(step_selector(step, name))
-            text = page.inner_text(".exportkit-app")
+            text = text_of(page, ".exportkit-app")
             found = REPR.search(text)
             assert not found, f"{name} step {step}: {found.group(0)!r}"
         page.screenshot(path=str(shots / f"{name}-last-step.png"))

@@ -100,6 +100,16 @@ def test_the_view_follows_the_controls(explorer):
     assert explorer.query() == {"destination": "http-api", "step": "6", "profile": "doc"}
 
 
+def test_the_play_button_and_the_slider_hold_the_same_step_in_the_kernel(explorer):
+    """Linked in the kernel: a click moves the play button with no message back from the page,
+    and a tick of the play button moves the view."""
+    explorer.view.step = 5  # a click on the timeline
+    assert explorer.play.value == explorer.step.value == 5
+    explorer.play.value = 7  # a tick of the play button in the page
+    assert explorer.step.value == explorer.view.step == 7
+    assert 'class="ek-step" data-step="7"' in explorer.view.content
+
+
 def test_rule_set_switch(explorer):
     explorer.step.value = 1
     assert "scifi-fans [E-I1]" in explorer.text
@@ -151,6 +161,21 @@ def test_a_step_view_alone_moves_on_a_timeline_click():
     view.profile = "marty"
     assert "The story of" in view.content
     assert view.frame is frame  # the fixed parts are not sent again
+
+
+def test_a_click_reaches_the_page_before_the_controls_that_follow_it(explorer):
+    """Each message is one more hop from the kernel to the page: the step a click asked for goes
+    first, the slider's and the play button's new values after it."""
+    sent = []
+    for name, widget in (("view", explorer.view), ("slider", explorer.step), ("play", explorer.play)):
+        widget.comm.send = lambda data, buffers=None, name=name: sent.append(
+            (name, data["method"], sorted(data.get("state", {})))
+        )
+    explorer.view.set_state({"step": 9})  # what the page sends on a click
+    updates = [(name, state) for name, method, state in sent if method == "update"]
+    assert updates[0] == ("view", ["content"])
+    assert sorted(updates[1:]) == [("play", ["value"]), ("slider", ["value"])]
+    assert explorer.step.value == explorer.play.value == 9
 
 
 def test_a_click_sends_the_step_and_not_the_fixed_parts(explorer):

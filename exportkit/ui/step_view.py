@@ -10,13 +10,26 @@ and the style sheet is never parsed again (a new one would make the browser rest
 
 from __future__ import annotations
 
+import json
+
 import anywidget
 import traitlets
 
 from ..core.engine import Replay
 from ..course.views.page import explorer_frame, explorer_step
 
-ESM = """
+CSS = """
+:host{display:block}
+.ek-linkbar{margin:2px 0 4px;font:12.5px system-ui,sans-serif;color:#57606a}
+.ek-copy-link{font:12.5px system-ui,sans-serif;padding:2px 8px;border:1px solid #d0d7de;
+ border-radius:5px;background:#f6f8fa;cursor:pointer}
+.ek-copy-link:hover{background:#eaeef2}
+"""
+
+ESM = (
+    "const CSS = "
+    + json.dumps(CSS)
+    + """;
 function render({ model, el }) {
   const bar = document.createElement("div");
   bar.className = "ek-linkbar";
@@ -30,7 +43,13 @@ function render({ model, el }) {
   bar.append(copy, done);
   const body = document.createElement("div");
   body.className = "ek-view";
-  el.append(bar, body);
+  // In a shadow root of its own: the page's thousands of JupyterLab style rules never match the
+  // view's elements, so drawing a step restyles a few hundred elements against the view's own
+  // sheet only (and neither style sheet leaks into the other).
+  const root = el.shadowRoot || el.attachShadow({ mode: "open" });
+  const sheet = document.createElement("style");
+  sheet.textContent = CSS;
+  root.replaceChildren(sheet, bar, body);
 
   const link = () => {
     const query = model.get("address");
@@ -110,20 +129,13 @@ function render({ model, el }) {
 }
 export default { render };
 """
-
-CSS = """
-.ek-linkbar{margin:2px 0 4px;font:12.5px system-ui,sans-serif;color:#57606a}
-.ek-copy-link{font:12.5px system-ui,sans-serif;padding:2px 8px;border:1px solid #d0d7de;
- border-radius:5px;background:#f6f8fa;cursor:pointer}
-.ek-copy-link:hover{background:#eaeef2}
-"""
+)
 
 
 class StepView(anywidget.AnyWidget):
     """HTML from `exportkit.views` plus the clicks and the address that go with it."""
 
     _esm = ESM
-    _css = CSS
     frame = traitlets.Unicode("").tag(sync=True)
     content = traitlets.Unicode("").tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)

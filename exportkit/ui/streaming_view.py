@@ -145,7 +145,6 @@ class StreamingExplorer:
             layout=w.Layout(width="360px"),
         )
         self.play = w.Play(value=self.step.value, min=0, max=n, interval=1500, tooltip="Play the steps")
-        self._play_link = w.jslink((self.play, "value"), (self.step, "value"))
         self.previous = w.Button(description="Previous", icon="step-backward", tooltip="Previous step")
         self.next = w.Button(description="Next", icon="step-forward", tooltip="Next step")
         for button in (self.previous, self.next):
@@ -160,10 +159,14 @@ class StreamingExplorer:
         self.message.add_class("exportkit-message")
         self.view = StepView(step=self.step.value, profile=self.profile.value)
         self.view.add_class("exportkit-view")
+        # Linked in the kernel, not in the page: a page-side link (jslink) answered every step the
+        # kernel set with a second message back to the kernel, which queued the next click behind it.
         self._links = (
-            w.link((self.step, "value"), (self.view, "step")),
+            w.link((self.play, "value"), (self.step, "value")),
+            w.dlink((self.step, "value"), (self.view, "step")),
             w.link((self.profile, "value"), (self.view, "profile")),
         )
+        self.view.observe(self._clicked, names="step")
         self.mapping = w.Accordion(
             [
                 w.VBox(
@@ -232,10 +235,7 @@ class StreamingExplorer:
         try:
             self.rules.value = rules or self.scenario.rules
             self.profile.value = profile or ""
-            self.step.value = min(step, self.step.max)
-            # The play button is linked to the slider in the page only, from play to slider when
-            # the page draws them: it must hold the same step, or the page moves the view back.
-            self.play.value = self.step.value
+            self.step.value = min(step, self.step.max)  # the play button follows (linked)
             if destination is None:
                 destination = self.destination.options[0][1]
             if self.destination.value != destination:
@@ -301,15 +301,20 @@ class StreamingExplorer:
             self.view.show(result, self.step.value, self.destination.value, self.profile.value or None)
             self.changed()
 
+    def _clicked(self, change: dict) -> None:
+        """A click in the view (a timeline cell, a story row) moves the slider; the page gets the
+        new step before the slider's and the play button's own updates, which wait behind it."""
+        with self.step.hold_sync(), self.play.hold_sync():
+            self.step.value = change["new"]
+
     def changed(self) -> None:
         """Called after every refresh; the app sets the address here."""
 
     def close(self) -> None:
-        """Close every widget of this explorer, the page-side link between play and slider too
-        (a link left open to closed widgets stops the page from drawing any widget)."""
+        """Close every widget of this explorer and unlink the kernel-side links between them."""
         for link in self._links:
             link.unlink()
-        self._play_link.close()
+        self.view.unobserve(self._clicked, names="step")
         _close_tree(self.widget)
 
     def _ipython_display_(self) -> None:
