@@ -433,9 +433,16 @@ def _message(error: ErrorDetails) -> str:
 
 
 def _place(loc: tuple[Any, ...]) -> str:
+    """`events[3].set.loyalty.tier`; a key that would not read as one word on one line (empty,
+    blank, a newline or another control character) is quoted: `schedule['\\n']`."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.isprintable() and part.strip() == part and part:
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"
     return out
 
 
