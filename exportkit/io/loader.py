@@ -125,7 +125,6 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
             raise _Problem((key,), f"must be a list, not {_kind(data[key])}")
 
     start = _start(data)
-    parsed = [_event(raw, i) for i, raw in enumerate(data["events"])]
     body = {k: v for k, v in data.items() if k != "events"}
     body["start"] = start
     if rules is not None:
@@ -142,9 +141,9 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
                 f"unknown destination type {tag!r}; choose streaming-profile, streaming-segment or batch",
             ) from None
         raise _Problem(loc, _message(first)) from None
-    events = _clock(parsed, start, timedelta(seconds=scenario.tick_seconds))
-    scenario = scenario.model_copy(update={"events": tuple(events)})
-    _cross_check(scenario, data)
+    _cross_check(scenario)
+    scenario = scenario.model_copy(update={"events": tuple(_events(data["events"], scenario))})
+    _check_batch_work(scenario)
     return scenario
 
 
@@ -180,12 +179,21 @@ def _in_range(moment: datetime, loc: tuple[Any, ...]) -> datetime:
     return moment
 
 
-def _clock(parsed: list[tuple[Any, Any, Any, Any]], start: datetime, tick: timedelta) -> list[Event]:
-    """Every event put on the clock, in order (the hot loop of a large load)."""
+def _events(raws: list[Any], s: Scenario) -> list[Event]:
+    """Every event checked, put on the clock and its ids resolved, in one pass (the hot loop of
+    a large load)."""
+    segment_ids = {x.id for x in s.segments}
+    profile_ids = {x.id for x in s.profiles}
+    dest_ids = {x.id for x in s.destinations}
+    batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
+    streaming = dest_ids - batch
+    tick = timedelta(seconds=s.tick_seconds)
     out: list[Event] = []
     append = out.append
-    previous = start
-    for i, (kind, profile, value, at) in enumerate(parsed):
+    previous = s.start
+    paths: set[str] = set()  # the XDM paths already found well formed in this file
+    for i, raw in enumerate(raws):
+        kind, profile, value, at = _event(raw, i, paths)
         if at is None:
             at = previous + tick
             if at >= LATEST:
@@ -198,12 +206,46 @@ def _clock(parsed: list[tuple[Any, Any, Any, Any]], start: datetime, tick: timed
                     ("events", i, "at"),
                     f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
                 )
+        if profile is not None and profile not in profile_ids:
+            raise _Problem(("events", i, "profile"), f"unknown profile {profile!r}")
+        if kind in ID_ACTIONS:
+            _check_target(kind, value, ("events", i, kind), segment_ids, batch, streaming, dest_ids)
         append(Event(at, kind, profile, value))
         previous = at
     return out
 
 
-def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
+def _check_target(
+    kind: str,
+    value: str,
+    loc: tuple[Any, ...],
+    segment_ids: set[str],
+    batch: set[str],
+    streaming: set[str],
+    dest_ids: set[str],
+) -> None:
+    """The segment or destination an event names exists, and is of the kind the action needs."""
+    if kind in ("qualify", "exit"):
+        if value not in segment_ids:
+            raise _Problem(loc, f"unknown segment {value!r}")
+    elif kind in ("run", "export_now"):
+        if value not in batch:
+            problem = (
+                f"{value!r} is not a batch destination; {kind} makes files"
+                if value in dest_ids
+                else f"unknown destination {value!r}"
+            )
+            raise _Problem(loc, problem)
+    elif value not in streaming:  # flush
+        problem = (
+            f"{value!r} is a batch destination; flush empties a streaming buffer"
+            if value in dest_ids
+            else f"unknown destination {value!r}"
+        )
+        raise _Problem(loc, problem)
+
+
+def _event(raw: Any, i: int, paths: set[str]) -> tuple[Any, str | None, Any, Any]:
     if type(raw) is not dict:
         raise _Problem(
             ("events", i),
@@ -233,11 +275,13 @@ def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
         raise _Problem(("events", i, "profile"), f"a {kind} event does not take a profile")
     value = raw[kind]
     if not (kind in ID_ACTIONS and type(value) is str):  # the common case needs no more checks
-        value = _action_value(kind, value, ("events", i, kind))
+        value = _action_value(kind, value, ("events", i, kind), paths)
     return kind, profile, value, raw.get("at")
 
 
-def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
+def _action_value(kind: str, value: Any, loc: tuple[Any, ...], paths: set[str]) -> Any:
+    """The action's value checked; `paths` holds the XDM paths already found well formed (a
+    file names the same few paths again and again)."""
     if kind in ("qualify", "exit", "run", "export_now", "flush"):
         if not isinstance(value, str):
             what = "segment" if kind in ("qualify", "exit") else "destination"
@@ -255,19 +299,23 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
         if not isinstance(value, dict) or not value:
             raise _Problem(loc, "must be a non-empty mapping of XDM path to value")
         for path, v in value.items():
-            _path(path, loc + (path,))
+            if path not in paths:
+                _path(path, loc + (path,))
+                paths.add(path)
             if not isinstance(v, SCALARS):
                 raise _Problem(loc + (path,), f"must be a single value, not {_kind(v)}")
             if isinstance(v, float) and not math.isfinite(v):
                 raise _Problem(loc + (path,), f"{v} is not a value an export can carry; give a finite number")
         return dict(value)
     if kind == "unset":
-        paths = [value] if isinstance(value, str) else value
-        if not isinstance(paths, list) or not paths:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names:
             raise _Problem(loc, "must be a non-empty list of XDM paths")
-        for j, path in enumerate(paths):
-            _path(path, loc + (j,))
-        return tuple(paths)
+        for j, path in enumerate(names):
+            if type(path) is not str or path not in paths:
+                _path(path, loc + (j,))
+                paths.add(path)
+        return tuple(names)
     # add_identity, remove_identity
     if not isinstance(value, dict) or not value:
         raise _Problem(
@@ -291,10 +339,11 @@ def _path(path: Any, loc: tuple[Any, ...]) -> None:
         raise _Problem(loc, problem)
 
 
-def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
+def _cross_check(s: Scenario) -> None:
+    """The ids profiles and destinations name exist (the events' are checked as they are read)."""
     segment_ids = _unique_ids("segments", [x.id for x in s.segments])
-    profile_ids = _unique_ids("profiles", [x.id for x in s.profiles])
-    dest_ids = _unique_ids("destinations", [x.id for x in s.destinations])
+    _unique_ids("profiles", [x.id for x in s.profiles])
+    _unique_ids("destinations", [x.id for x in s.destinations])
     for i, p in enumerate(s.profiles):
         for seg in p.segments:
             if seg not in segment_ids:
@@ -308,29 +357,6 @@ def _cross_check(s: Scenario, data: dict[str, Any]) -> None:
                 raise _Problem(place, f"unknown segment {seg_id!r}")
         if not isinstance(d, BatchDestination) and d.aggregation is not None:
             _check_aggregation(d.aggregation, ("destinations", i, "aggregation"), s.rules)
-    batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
-    streaming = dest_ids - batch
-    for i, ev in enumerate(s.events):
-        loc = ("events", i, ev.kind)
-        if ev.profile is not None and ev.profile not in profile_ids:
-            raise _Problem(("events", i, "profile"), f"unknown profile {ev.profile!r}")
-        if ev.kind in ("qualify", "exit") and ev.value not in segment_ids:
-            raise _Problem(loc, f"unknown segment {ev.value!r}")
-        if ev.kind in ("run", "export_now") and ev.value not in batch:
-            problem = (
-                f"{ev.value!r} is not a batch destination; {ev.kind} makes files"
-                if ev.value in dest_ids
-                else f"unknown destination {ev.value!r}"
-            )
-            raise _Problem(loc, problem)
-        if ev.kind == "flush" and ev.value not in streaming:
-            problem = (
-                f"{ev.value!r} is a batch destination; flush empties a streaming buffer"
-                if ev.value in dest_ids
-                else f"unknown destination {ev.value!r}"
-            )
-            raise _Problem(loc, problem)
-    _check_batch_work(s)
 
 
 def _check_batch_work(s: Scenario) -> None:

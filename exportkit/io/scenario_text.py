@@ -22,6 +22,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -271,8 +272,42 @@ def _finite(text: str) -> float:
     return value
 
 
+# A colon written as an escape: it would hide a lost key from `_parse_fast`'s count.
+_ESCAPED_COLON = re.compile(r"\\u003[aA]")
+
+
+def _parse_fast(text: str) -> Any:
+    """The document as msgspec reads it, or `_CAREFUL` when only `json` with its checks may read it.
+
+    msgspec refuses what strict JSON refuses (NaN, Infinity, numbers too large for a float,
+    invalid text), and those are left to the careful parser to word. What it accepts silently
+    is a key given twice, keeping the last: so the colons are counted. Every colon of the text
+    is a key's or a string's; written back, the document has one colon per key it kept and the
+    same colons in its strings. The counts differ exactly when a key was lost."""
+    if "\\u003" in text and _ESCAPED_COLON.search(text):
+        return _CAREFUL
+    try:
+        data = msgspec.json.decode(text)
+        colons = msgspec.json.encode(data).count(b":")
+    except (msgspec.DecodeError, RecursionError):  # the careful parser words both
+        return _CAREFUL
+    if colons != text.count(":"):
+        return _CAREFUL  # a key given twice: the careful parser finds and places it
+    return data
+
+
+_CAREFUL: Any = object()
+
+
 def parse_json(text: str) -> Any:
     """The document; a `TextProblem` for invalid JSON, a duplicate key or a non-finite number."""
+    data = _parse_fast(text)
+    return data if data is not _CAREFUL else _parse_careful(text)
+
+
+def _parse_careful(text: str) -> Any:
+    """`json` with a check of every mapping for keys given twice, of every number for strict
+    JSON, and a worded message with its line for each refusal."""
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_finite)
     except json.JSONDecodeError as err:
