@@ -410,7 +410,6 @@ class Outbox:
     def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
         """Buffer the exports among `decisions`; return the messages that fill up and leave."""
         out = []
-        started = False  # a buffer went from empty to waiting: something may fall due earlier
         for d in decisions:
             if not d.exported or d.destination not in self.destinations:
                 continue
@@ -428,14 +427,28 @@ class Outbox:
                 if buffer is None:
                     buffer = groups_of[label] = Buffer(d.destination, label, policy)
                 waiting = buffer.entries
-                started = started or not waiting
+                if not waiting:  # it starts to wait: it may fall due before anything else (M2, M3)
+                    self._started(at, policy)
                 waiting.append(entry)
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
-        if started or out:
+        if out:
             self._changed()
         return out
+
+    def _started(self, at: datetime, policy: Policy) -> None:
+        """A buffer went from empty to waiting since `at`: what `_changed` would find, kept
+        without looking at every buffer again (an earlier instant only ever comes from it)."""
+        if policy.type == "best_effort":
+            first = self._best_effort_from
+            if first is None or at < first:
+                self._best_effort_from = at
+        else:
+            due = at + policy.window
+            deadline = self._deadline
+            if deadline is None or due < deadline:
+                self._deadline = due
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
         """M1: send everything left in `destination`'s buffers now (a flush event, or the end)."""

@@ -26,44 +26,41 @@ class Decision:
     """One destination's verdict on one profile at one moment: exported or not, and why.
 
     The reasons are made with the verdict, by the same rule functions (their text is formatted
-    only when read). An exported decision carries its payload and the reason for each field;
-    both may be built only when first asked for (`build`), from the immutable state of the
-    decision's moment.
+    only when read). The deciding rule (`rule`) is the first reason's. A rule function that has
+    already named its deciding rule may hand over the rest as `reasons=later`, a function that
+    lists them when first read, with that `rule`: the verdict and its rule are decided in one
+    pass, the list of every finding is assembled only for a reader. An exported decision carries
+    its payload and the reason for each field; both may be built only when first asked for
+    (`build`), from the immutable state of the decision's moment.
     """
 
-    __slots__ = (
-        "_build",
-        "_fields",
-        "_payload",
-        "_verdict",
-        "destination",
-        "exported",
-        "profile",
-        "reasons",
-        "rule",
-    )
+    __slots__ = ("_made", "_reasons", "_verdict", "destination", "exported", "profile", "rule")
 
     def __init__(
         self,
         destination: str,
         profile: str,
         exported: bool,
-        reasons: tuple[Reason, ...],
+        reasons: tuple[Reason, ...] | Callable[[], tuple[Reason, ...]],
         payload: dict[str, Any] | None = None,
         fields: tuple[FieldNote, ...] = (),
         build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
         verdict: str | None = None,
+        rule: str | None = None,
     ):
-        if not reasons:
-            raise ValueError("a decision needs at least one reason")
+        if rule is None:
+            if not reasons:
+                raise ValueError("a decision needs at least one reason")
+            rule = reasons[0].rule  # type: ignore[index]  # the deciding rule: the first reason's
         self.destination = destination
         self.profile = profile
         self.exported = exported
-        self.reasons = reasons
-        self.rule: str = reasons[0].rule  # the deciding rule: the first reason's
-        self._payload = payload
-        self._fields = fields
-        self._build = build
+        self._reasons = reasons
+        self.rule: str = rule
+        # the payload and its field notes, or the function that builds them when first read
+        self._made = (
+            build if build is not None else (payload, fields) if payload is not None or fields else None
+        )
         self._verdict = verdict
 
     @property
@@ -75,20 +72,31 @@ class Decision:
             return self._verdict
         return "EXPORTED" if self.exported else "not exported"
 
-    def _materialize(self) -> None:
-        if self._build is not None:
-            self._payload, self._fields = self._build()
-            self._build = None
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Every reason, the deciding one first (listed when first read, if handed over later)."""
+        made = self._reasons
+        if not isinstance(made, tuple):
+            made = self._reasons = made()
+            if not made or made[0].rule != self.rule:
+                raise ValueError(f"the reasons of a {self.rule} decision must start with {self.rule}")
+        return made
+
+    def _materialize(self) -> tuple[dict[str, Any] | None, tuple[FieldNote, ...]]:
+        made = self._made
+        if made is None:
+            return None, ()
+        if not isinstance(made, tuple):
+            made = self._made = made()
+        return made
 
     @property
     def payload(self) -> dict[str, Any] | None:
-        self._materialize()
-        return self._payload
+        return self._materialize()[0]
 
     @property
     def fields(self) -> tuple[FieldNote, ...]:
-        self._materialize()
-        return self._fields
+        return self._materialize()[1]
 
     def __repr__(self) -> str:
         verdict = "exported" if self.exported else "not exported"

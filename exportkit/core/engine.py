@@ -159,27 +159,16 @@ class Replayer:
         due = self.outbox.advance(at)
         self.clock = at
         if event.profile is not None:
-            step = self._profile_step(index, event)
-        else:
-            step = self._destination_step(index, event)
-        if due_files:
-            step.files[:0] = due_files
-            step.files_due = len(due_files)
-        if due:
-            step.messages[:0] = due
-            step.messages_due = len(due)
-        ids = self.streaming_ids
-        sent = [d for d in step.decisions if d.exported and d.destination in ids]
-        if sent:
-            step.messages += self.outbox.add(at, sent)
-            step.buffers = self.outbox.fill(at, dict.fromkeys([d.destination for d in sent]))
-        return step
+            return self._profile_step(index, event, due_files, due)
+        return self._destination_step(index, event, due_files, due)
 
     def finish(self) -> End:
         """The end of the scenario: everything left in the buffers leaves now (M1)."""
         return End(self.clock, self.outbox.close(self.clock), next_files(self.ledger, self.clock))
 
-    def _profile_step(self, index: int, event: Event) -> Step:
+    def _profile_step(
+        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
+    ) -> Step:
         if event.profile is None:  # the loader gives every profile event its profile
             raise ValueError(f"a {event.kind} event without a profile")
         states = self.states
@@ -190,14 +179,33 @@ class Replayer:
             self.realized.add(state.id)
         catalog = self.catalog
         decisions = [decide(d, change, state, catalog) for d in self.streaming]
+        sent = [d for d in decisions if d.exported]  # they wait in the buffers (M1-M6)
         if self.batch:
             note = self.ledger.note
             decisions += [note(d, change, state, previous) for d in self.batch]
-        if self.record_states:
-            return Step(index, event, change, decisions, previous.as_dict(), state.as_dict())
-        return Step(index, event, change, decisions)
+        messages, buffers = due, []
+        if sent:
+            at = event.at
+            messages = due + self.outbox.add(at, sent)
+            buffers = self.outbox.fill(at, [d.destination for d in sent])
+        before, after = (previous.as_dict(), state.as_dict()) if self.record_states else (None, None)
+        return Step(
+            index,
+            event,
+            change,
+            decisions,
+            before,
+            after,
+            due_files,
+            messages,
+            buffers,
+            len(due_files),
+            len(due),
+        )
 
-    def _destination_step(self, index: int, event: Event) -> Step:
+    def _destination_step(
+        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
+    ) -> Step:
         changes: list[str] = []
         files: list[ExportFile] = []
         messages: list[Message] = []
@@ -262,7 +270,17 @@ class Replayer:
                 files = self.ledger.export_now(target, event.at)
         target = None if event.kind == "evaluate" else event.value
         decisions += self.ledger.event_decisions(event.kind, target, files)
-        return Step(index, event, changes, decisions, files=files, messages=messages)
+        # A destination event exports no profile to a streaming destination: nothing joins a buffer.
+        return Step(
+            index,
+            event,
+            changes,
+            decisions,
+            files=due_files + files,
+            messages=due + messages,
+            files_due=len(due_files),
+            messages_due=len(due),
+        )
 
     @staticmethod
     def _flushed(destination: str, messages: list[Message]) -> Decision:

@@ -12,6 +12,7 @@ explanation are the same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from .decision import Catalog, Decision, FieldNote
@@ -235,13 +236,14 @@ def consent_hold(dest: StreamingDestination, state: ProfileState, activation: bo
 
 def may_export(dest: StreamingDestination, change: Change, state: ProfileState) -> Reason | None:
     """A2, and S-T4 for opted-out profiles: None when the profile may be exported, else why not."""
-    if change.consent is None or change.consent[1] != "out":  # an opt-out is sent (S-T4)
-        held = consent_hold(dest, state)
+    if state.consent == "out" and (change.consent is None or change.consent[1] != "out"):
+        held = consent_hold(dest, state)  # an opt-out itself is sent (S-T4)
         if held is not None:
             return held
     mapped = dest.mapped_segments
-    if not mapped.isdisjoint(state.active) or any(
-        new == "exited" and seg in mapped for seg, (_, new) in change.segments.items()
+    if not mapped.isdisjoint(state.active) or (
+        change.segments
+        and any(new == "exited" and seg in mapped for seg, (_, new) in change.segments.items())
     ):
         return None
     return _NO_MAPPED_SEGMENT
@@ -251,10 +253,18 @@ def _held_back(fired: Reason) -> str:
     return f"would trigger ({fired.text}), but the profile is not exported, as said above"
 
 
+def _withheld(blocked: Reason, findings: Findings) -> tuple[Reason, ...]:
+    """Why a profile that may not be exported (A2, S-T4) is not: that first, then each trigger
+    that would have fired, then the rest of the findings."""
+    held_back = [reason(why.rule, _held_back, why) for hit, why in findings if hit]
+    return (blocked, *held_back, *[why for hit, why in findings if not hit])
+
+
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
     """Decide one streaming destination for one profile change (`state` is after the change):
     the trigger rules of each changed part in turn, each with its reason; the payload is built
-    when first read."""
+    when first read. A profile held back (A2, S-T4) is decided by that rule at once; its list of
+    what would have triggered is assembled when first read."""
     parts = change.parts
     if not parts:
         return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
@@ -263,19 +273,23 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
         findings = triggers[parts[0]](dest, change)
     else:
         findings = [finding for part in parts for finding in triggers[part](dest, change)]
-    fired = [why for hit, why in findings if hit]
     blocked = may_export(dest, change, state)
-    if not fired or blocked is not None:
-        held_back = [reason(r.rule, _held_back, r) for r in fired]
-        quiet = [why for hit, why in findings if not hit]
-        reasons = ([blocked] if blocked else []) + held_back + quiet
-        return Decision(dest.id, state.id, False, tuple(reasons or [_nothing_relevant(dest, change)]))
+    if blocked is not None:
+        return Decision(dest.id, state.id, False, partial(_withheld, blocked, findings), rule=blocked.rule)
+    fired = tuple([why for hit, why in findings if hit])
+    if not fired:
+        return Decision(
+            dest.id,
+            state.id,
+            False,
+            tuple([why for _, why in findings]) or (_nothing_relevant(dest, change),),
+        )
     opt_out = change.consent is not None and any(r.rule == "S-T4" for r in fired)
     return Decision(
         dest.id,
         state.id,
         True,
-        tuple(fired),
+        fired,
         build=lambda: build_payload(dest, state, change, catalog, opt_out=opt_out),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from .decision import Decision
@@ -21,9 +22,11 @@ from .timeline import Entry, Meanwhile, Opening
 Verdicts = dict[tuple[str, bool, str], int]  # (destination, exported, deciding rule) -> decisions
 
 
+_VERDICT = attrgetter("destination", "exported", "rule")
+
+
 def _count(verdicts: Verdicts, decisions: list[Decision]) -> None:
-    for d in decisions:
-        key = (d.destination, d.exported, d.rule)
+    for key in map(_VERDICT, decisions):
         verdicts[key] = verdicts.get(key, 0) + 1
 
 

@@ -93,7 +93,9 @@ def timeline(
         stream.activation, stream.activation_messages = [], []
         yield opening
         del opening
-        for step in stream:
+        make = stream.step
+        for index, event in enumerate(scenario.events):
+            step = make(index, event)
             if step.files_due or step.messages_due:
                 yield _meanwhile(step)
             yield step
