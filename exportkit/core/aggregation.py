@@ -371,15 +371,16 @@ class Outbox:
         # `_changed`, so that most events skip `advance` in two comparisons.
         self._best_effort_from: datetime | None = None
         self._deadline: datetime | None = None
+        # Every buffer, by destination and then group as made: the order messages due at one
+        # instant leave in.
+        self._all: list[Buffer] = []
 
     def _changed(self) -> None:
         """A buffer gained or lost entries: find the first instant anything may fall due again."""
         first: datetime | None = None
         deadline: datetime | None = None
-        for groups in self.buffers.values():
-            for b in groups.values():
-                if not b.entries:
-                    continue
+        for b in self._all:
+            if b.entries:
                 oldest = b.entries[0].at
                 if b.policy.type == "best_effort":
                     first = oldest if first is None or oldest < first else first
@@ -394,12 +395,12 @@ class Outbox:
         if (first is None or now <= first) and (deadline is None or now < deadline):
             return []
         due = []
-        for groups in self.buffers.values():
-            for buffer in groups.values():
-                when = due_at(buffer, now)
-                if when is not None:
-                    due.append((when[0], buffer, when[1]))
-        due.sort(key=lambda d: d[0])
+        for buffer in self._all:
+            when = due_at(buffer, now)
+            if when is not None:
+                due.append((when[0], buffer, when[1]))
+        if len(due) > 1:
+            due.sort(key=lambda d: d[0])
         sent = [
             self._send(buffer, at, "age" if buffer.policy.type == "configurable" else "best_effort", why)
             for at, buffer, why in due
@@ -426,6 +427,7 @@ class Outbox:
                 buffer = groups_of.get(label)
                 if buffer is None:
                     buffer = groups_of[label] = Buffer(d.destination, label, policy)
+                    self._all = [b for groups in self.buffers.values() for b in groups.values()]
                 waiting = buffer.entries
                 if not waiting:  # it starts to wait: it may fall due before anything else (M2, M3)
                     self._started(at, policy)

@@ -19,22 +19,21 @@ from .model import Scenario
 from .rules import RULES
 from .timeline import Entry, Meanwhile, Opening
 
-Verdicts = dict[tuple[str, bool, str], int]  # (destination, exported, deciding rule) -> decisions
+Verdicts = Counter[tuple[str, bool, str]]  # (destination, exported, deciding rule) -> decisions
 
 
 _VERDICT = attrgetter("destination", "exported", "rule")
 
 
 def _count(verdicts: Verdicts, decisions: list[Decision]) -> None:
-    for key in map(_VERDICT, decisions):
-        verdicts[key] = verdicts.get(key, 0) + 1
+    verdicts.update(map(_VERDICT, decisions))
 
 
 @dataclass
 class Summary:
     events: int = 0
-    activation: Verdicts = field(default_factory=dict)
-    verdicts: Verdicts = field(default_factory=dict)  # on events only
+    activation: Verdicts = field(default_factory=Counter)
+    verdicts: Verdicts = field(default_factory=Counter)  # on events only
     files: Counter[str] = field(default_factory=Counter)
     file_rows: Counter[str] = field(default_factory=Counter)
     messages: Counter[str] = field(default_factory=Counter)
@@ -68,13 +67,11 @@ class Summary:
         """A step's decisions and what its event made (files and messages due before the event
         are counted from their `Meanwhile` entry)."""
         self.events += 1
-        _count(self.verdicts, step.decisions)
-        files = step.files[step.files_due :] if step.files_due else step.files
-        if files:
-            self.add_files(files)
-        messages = step.messages[step.messages_due :] if step.messages_due else step.messages
-        if messages:
-            self.add_messages(messages)
+        self.verdicts.update(map(_VERDICT, step.decisions))
+        if step.files:
+            self.add_files(step.files[step.files_due :])
+        if len(step.messages) > step.messages_due:
+            self.add_messages(step.messages[step.messages_due :])
 
     def add_files(self, files: list[Any]) -> None:
         for f in files:
