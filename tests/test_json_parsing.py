@@ -18,7 +18,7 @@ SCALARS = (
     | st.booleans()
     | st.integers(min_value=-(10**25), max_value=10**25)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(alphabet=st.sampled_from("a:é\"\\ \n\t"), max_size=6)
+    | st.text(alphabet=st.sampled_from('a:é"\\ \n\t'), max_size=6)
 )
 DOCS = st.recursive(
     SCALARS,

@@ -22,6 +22,9 @@ class FieldNote(NamedTuple):
         return {"field": self.field, "included": self.included, **self.reason.as_dict()}
 
 
+Made = tuple[dict[str, Any] | None, tuple[FieldNote, ...]]  # a payload and its field notes
+
+
 class Decision:
     """One destination's verdict on one profile at one moment: exported or not, and why.
 
@@ -58,9 +61,9 @@ class Decision:
         self._reasons = reasons
         self.rule: str = rule
         # the payload and its field notes, or the function that builds them when first read
-        self._made = (
-            build if build is not None else (payload, fields) if payload is not None or fields else None
-        )
+        self._made: Made | Callable[[], Made] | None = build
+        if payload is not None or fields:
+            self._made = (payload, fields)  # given whole
         self._verdict = verdict
 
     @property
@@ -82,7 +85,7 @@ class Decision:
                 raise ValueError(f"the reasons of a {self.rule} decision must start with {self.rule}")
         return made
 
-    def _materialize(self) -> tuple[dict[str, Any] | None, tuple[FieldNote, ...]]:
+    def _materialize(self) -> Made:
         made = self._made
         if made is None:
             return None, ()
