@@ -91,6 +91,13 @@ BAD = [
     ),
     ("bad XDM path", "{loyalty.tier: platinum}", "{loyalty..tier: platinum}", "is not a dotted XDM path", 21),
     (
+        "XDM path ending in a newline",
+        "{loyalty.tier: platinum}",
+        '{"loyalty.tier\\n": platinum}',
+        "is not a dotted XDM path",
+        21,
+    ),
+    (
         "nested value",
         "{loyalty.tier: platinum}",
         "{loyalty.tier: {a: 1}}",

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
@@ -32,9 +32,16 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+@lru_cache(maxsize=4096)
+def _well_formed(path: str) -> bool:
+    """The whole of `path` is a dotted XDM path (remembered: a scenario names a few paths again
+    and again, in every profile and event)."""
+    return XDM_PATH.fullmatch(path) is not None
+
+
 def path_problem(path: object) -> str | None:
     """Why `path` is not a dotted XDM path, or None when it is one."""
-    if isinstance(path, str) and XDM_PATH.match(path):
+    if isinstance(path, str) and _well_formed(path):
         return None
     return f"{path!r} is not a dotted XDM path such as person.name.firstName"
 
