@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
@@ -46,13 +47,17 @@ class CheckList(w.VBox):
     def __init__(self, options: Sequence[str], title: str, labels: dict[str, str] | None = None):
         self.options = tuple(options)
         labels = labels or {}
+        # One layout and one style for all the boxes: each is a model the page fetches and builds
+        # on load, and they are all alike.
+        layout, style = w.Layout(width="auto", height="22px"), CheckboxStyle()
         self.boxes = {
             o: w.Checkbox(
                 value=False,
                 description=labels.get(o, o),
                 indent=False,
                 tooltip=o,
-                layout=w.Layout(width="auto", height="22px"),
+                layout=layout,
+                style=style,
             )
             for o in self.options
         }
