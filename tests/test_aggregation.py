@@ -268,6 +268,13 @@ def test_m1_flush_event_sends_what_is_left_now():
     assert result.end.messages == []
 
 
+def test_m1_the_flush_decision_says_what_leaves_in_agreement():
+    events = [{"profile": "p1", "qualify": "s1"}, {"profile": "p2", "qualify": "s1"}, {"flush": "adnet"}]
+    (decision,) = [d for d in replay(make_scenario(events)).steps[2].decisions if d.rule == "M1"]
+    assert decision.reasons[0].text.startswith("flush: 1 message carrying 2 exports leaves the buffer now")
+    assert decision.verdict == "sent 1 message of 2 exports"
+
+
 def test_m1_flush_of_an_empty_buffer_says_so():
     result = replay(make_scenario([{"flush": "adnet"}]))
     assert result.steps[0].messages == []

@@ -288,8 +288,9 @@ class Replayer:
         if messages:
             sent = count(sum(len(m.profiles) for m in messages), "export")
             calls = count(len(messages), "message")
+            leave = "leaves" if len(messages) == 1 else "leave"
             text = (
-                f"flush: {calls} carrying {sent} leave the buffer now, listed below; a flush sends "
+                f"flush: {calls} carrying {sent} {leave} the buffer now, listed below; a flush sends "
                 "what waits and exports no profile by itself"
             )
             verdict = f"sent {calls} of {sent}"
