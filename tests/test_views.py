@@ -24,7 +24,7 @@ from exportkit.course.views.page import (
 from exportkit.course.views.parts import chip
 from exportkit.course.views.rulebook import parse_rulebook, rulebook
 from exportkit.course.views.step import diff_html, lookup, step_html, value_html
-from exportkit.course.views.timeline import outcome, timeline_html
+from exportkit.course.views.timeline import outcome, outcomes, timeline_html
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
 
@@ -173,6 +173,21 @@ def test_the_timeline_has_a_cell_per_step_and_destination_and_marks_the_current_
     cells = re.findall(r'class="ek-cell (\w+)( ek-current)?" href="#step-(\d+)"', html)
     assert len(cells) == (len(result.steps) + 1) * len(result.scenario.destinations)
     assert {int(s) for _, cur, s in cells if cur} == {3}
+
+
+def test_a_file_written_and_a_change_noted_at_one_step_show_both():
+    """Step 22 of delorean: Amazon S3 writes its scheduled file, and Biff's qualification is noted
+    for the file after it. The cell's colour is the file; its title says both; Biff's story says
+    his change was noted (and, as before, that the file written carries him)."""
+    result = run("delorean")
+    assert outcomes(result, 22, "s3") == ["file", "noted"] and outcome(result, 22, "s3") == "file"
+    html = timeline_html(result)
+    assert (
+        'class="ek-cell file" href="#step-22" data-step="22" '
+        'title="Step 22: Amazon S3: file written, noted for a file"' in html
+    )
+    row = next(r for r in profile_html(result, "biff").split("<tr ") if r.startswith('data-step="22"'))
+    assert 'class="ek-badge noted"' in row  # it said NOT EXPORTED: the cell's colour was the file
 
 
 def test_the_microbatching_flush_step_lists_the_messages_it_sends():

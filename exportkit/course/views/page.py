@@ -10,7 +10,7 @@ from ...core.model import iso
 from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html
-from .timeline import legend_html, outcome, step_count, timeline_html
+from .timeline import legend_html, step_count, timeline_html
 from .words import TYPE_LABELS, Names, event_words
 
 EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "A": "A7"}
@@ -77,7 +77,7 @@ def _profile_cell(result: Replay, index: int, dest: str, profile: str, decisions
     out = []
     if mine:
         d = mine[0]
-        kind = "exported" if d.exported else ("noted" if outcome(result, index, dest) == "noted" else "none")
+        kind = "exported" if d.exported else ("noted" if d.verdict == "noted" else "none")
         out.append(f"{badge(kind)} {chip(d.rule)}")
     if any(m.destination == dest and profile in m.profiles for m in messages):
         out.append(badge("sent", "in a message"))

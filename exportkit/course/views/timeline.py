@@ -16,8 +16,10 @@ from .words import Names
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
 
 
-def outcome(result: Replay, index: int, destination: str) -> str:
-    """What `destination` did at step `index`: exported, sent (a message left), file, noted, none."""
+def outcomes(result: Replay, index: int, destination: str) -> list[str]:
+    """Everything `destination` did at step `index`, the strongest first: a file written, exported,
+    a message sent, a change noted for the next file. A step can do several: a scheduled file is
+    written and, at the same step, a profile's change is noted for the file after it."""
     if index == 0:
         decisions: list[Decision] = [d for d in result.activation if d.destination == destination]
         messages = result.activation_messages
@@ -26,15 +28,19 @@ def outcome(result: Replay, index: int, destination: str) -> str:
         step = result.steps[index - 1]
         decisions = [d for d in step.decisions if d.destination == destination]
         messages, files = step.messages, step.files
-    if any(f.destination == destination for f in files):
-        return "file"
-    if any(d.exported for d in decisions):
-        return "exported"
-    if any(m.destination == destination for m in messages):
-        return "sent"
-    if any(d.verdict == "noted" for d in decisions):  # the batch ledger's own verdict
-        return "noted"
-    return "none"
+    found = {
+        "file": any(f.destination == destination for f in files),
+        "exported": any(d.exported for d in decisions),
+        "sent": any(m.destination == destination for m in messages),
+        "noted": any(d.verdict == "noted" for d in decisions),  # the batch ledger's own verdict
+    }
+    return [what for what, happened in found.items() if happened]
+
+
+def outcome(result: Replay, index: int, destination: str) -> str:
+    """What `destination` did at step `index`, the one a timeline cell shows: the strongest of
+    `outcomes` (exported, sent, file, noted), or none."""
+    return next(iter(outcomes(result, index, destination)), "none")
 
 
 def step_count(result: Replay) -> int:
@@ -52,8 +58,9 @@ def timeline_html(result: Replay, current: int | None = None) -> str:
     for d in result.scenario.destinations:
         cells = []
         for i in range(n + 1):
-            what = outcome(result, i, d.id)
-            label = OUTCOMES[what][0]
+            every = outcomes(result, i, d.id) or ["none"]
+            what = every[0]
+            label = ", ".join(OUTCOMES[w][0] for w in every)  # the cell's colour is the first
             title = f"Step {i}: {names.destinations[d.id]}: {label}"
             mark = " ek-current" if i == current else ""
             cells.append(
@@ -73,4 +80,4 @@ def legend_html() -> str:
     return f'<div class="ek-legend">{items}</div>'
 
 
-__all__ = ["legend_html", "outcome", "step_count", "timeline_html"]
+__all__ = ["legend_html", "outcome", "outcomes", "step_count", "timeline_html"]
