@@ -253,9 +253,19 @@ def _held_back(fired: Reason) -> str:
     return f"would trigger ({fired.text}), but the profile is not exported, as said above"
 
 
-def _withheld(blocked: Reason, findings: Findings) -> tuple[Reason, ...]:
+def findings_of(dest: StreamingDestination, change: Change) -> Findings:
+    """What the trigger rules of each changed part find, in turn (`Change.parts`)."""
+    parts = change.parts
+    triggers = ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
+    if len(parts) == 1:
+        return triggers[parts[0]](dest, change)
+    return [finding for part in parts for finding in triggers[part](dest, change)]
+
+
+def _withheld(blocked: Reason, dest: StreamingDestination, change: Change) -> tuple[Reason, ...]:
     """Why a profile that may not be exported (A2, S-T4) is not: that first, then each trigger
     that would have fired, then the rest of the findings."""
+    findings = findings_of(dest, change)
     held_back = [reason(why.rule, _held_back, why) for hit, why in findings if hit]
     return (blocked, *held_back, *[why for hit, why in findings if not hit])
 
@@ -263,19 +273,19 @@ def _withheld(blocked: Reason, findings: Findings) -> tuple[Reason, ...]:
 def decide(dest: StreamingDestination, change: Change, state: ProfileState, catalog: Catalog) -> Decision:
     """Decide one streaming destination for one profile change (`state` is after the change):
     the trigger rules of each changed part in turn, each with its reason; the payload is built
-    when first read. A profile held back (A2, S-T4) is decided by that rule at once; its list of
-    what would have triggered is assembled when first read."""
-    parts = change.parts
-    if not parts:
+    when first read.
+
+    A profile that may not be exported (A2, S-T4) is decided by that rule alone: the triggers
+    cannot change the verdict, so what they would have found is worked out when the reasons are
+    first read (from the same immutable destination and change)."""
+    if not change.parts:
         return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
-    triggers = ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
-    if len(parts) == 1:
-        findings = triggers[parts[0]](dest, change)
-    else:
-        findings = [finding for part in parts for finding in triggers[part](dest, change)]
     blocked = may_export(dest, change, state)
     if blocked is not None:
-        return Decision(dest.id, state.id, False, partial(_withheld, blocked, findings), rule=blocked.rule)
+        return Decision(
+            dest.id, state.id, False, partial(_withheld, blocked, dest, change), rule=blocked.rule
+        )
+    findings = findings_of(dest, change)
     fired = tuple([why for hit, why in findings if hit])
     if not fired:
         return Decision(
@@ -367,6 +377,7 @@ __all__ = [
     "enterprise_consent",
     "enterprise_identity",
     "enterprise_membership",
+    "findings_of",
     "may_export",
     "segment_attributes",
     "segment_consent",
