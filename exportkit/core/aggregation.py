@@ -17,6 +17,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from .decision import Decision
@@ -359,6 +360,9 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     )
 
 
+_PROFILE = attrgetter("profile")
+
+
 class Outbox:
     """The buffers of every streaming destination, on the scenario clock."""
 
@@ -401,10 +405,10 @@ class Outbox:
                 due.append((when[0], buffer, when[1]))
         if len(due) > 1:
             due.sort(key=lambda d: d[0])
-        sent = [
-            self._send(buffer, at, "age" if buffer.policy.type == "configurable" else "best_effort", why)
-            for at, buffer, why in due
-        ]
+        sent = []
+        for at, buffer, why in due:
+            trigger: SendTrigger = "age" if buffer.policy.type == "configurable" else "best_effort"
+            sent.append(self._send(buffer, at, trigger, why))
         self._changed()
         return sent
 
@@ -475,7 +479,12 @@ class Outbox:
 
     def fill(self, at: datetime, destinations: Iterable[str]) -> list[BufferState]:
         """The non-empty buffers of `destinations` at `at`."""
-        return [b.state(at) for dest in destinations for b in self.buffers[dest].values() if b.entries]
+        out = []
+        for dest in destinations:
+            for b in self.buffers[dest].values():
+                if b.entries:
+                    out.append(b.state(at))
+        return out
 
     def waiting(self) -> int:
         return sum(len(b.entries) for groups in self.buffers.values() for b in groups.values())
@@ -502,7 +511,7 @@ class Outbox:
         return Message(
             buffer.destination,
             at,
-            tuple([e.profile for e in take]),
+            tuple(map(_PROFILE, take)),
             trigger,
             tuple(take),
             reasons,

@@ -110,8 +110,9 @@ class BatchLedger:
         for bs in dest.segments:
             made = notes(dest, bs, change, state, self.rules)
             if made:
+                kinds = [kind for kind, _ in made]
                 if bs.mode == "incremental" and not noted:
-                    noted = qualifies_for_incremental([n.kind for n in made], self.rules)
+                    noted = qualifies_for_incremental(kinds, self.rules)
                 ledger = self.ledgers[(dest.id, bs.id)]
                 pid = state.id
                 if pid not in ledger.noted:  # its first note since the last file: as it was then
@@ -120,10 +121,11 @@ class BatchLedger:
                         ledger.was_active.add(pid)
                 if is_active(state, bs.id):
                     ledger.entered.add(pid)
-                ledger.noted[pid].update(n.kind for n in made)
+                ledger.noted[pid].update(kinds)
                 if bs.id in change.segments:
                     self.members[bs.id].add(state.id)
-                reasons += [n.reason for n in made]
+                for note in made:
+                    reasons.append(note.reason)
         if not reasons:
             reasons.append(reason("B-T2", _unaffected, dest, state))
         return Decision(dest.id, state.id, False, tuple(reasons), verdict="noted" if noted else None)

@@ -178,11 +178,15 @@ class Replayer:
         if event.kind == "qualify" and change.segments:
             self.realized.add(state.id)
         catalog = self.catalog
-        decisions = [decide(d, change, state, catalog) for d in self.streaming]
-        sent = [d for d in decisions if d.exported]  # they wait in the buffers (M1-M6)
-        if self.batch:
-            note = self.ledger.note
-            decisions += [note(d, change, state, previous) for d in self.batch]
+        decisions: list[Decision] = []
+        sent: list[Decision] = []  # the exports: they wait in the buffers (M1-M6)
+        for d in self.streaming:
+            decision = decide(d, change, state, catalog)
+            decisions.append(decision)
+            if decision.exported:
+                sent.append(decision)
+        for b in self.batch:
+            decisions.append(self.ledger.note(b, change, state, previous))
         messages, buffers = due, []
         if sent:
             at = event.at

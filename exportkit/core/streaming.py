@@ -285,21 +285,18 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
         return Decision(
             dest.id, state.id, False, partial(_withheld, blocked, dest, change), rule=blocked.rule
         )
-    findings = findings_of(dest, change)
-    fired = tuple([why for hit, why in findings if hit])
+    fired: list[Reason] = []
+    quiet: list[Reason] = []
+    for hit, why in findings_of(dest, change):
+        (fired if hit else quiet).append(why)
     if not fired:
-        return Decision(
-            dest.id,
-            state.id,
-            False,
-            tuple([why for _, why in findings]) or (_nothing_relevant(dest, change),),
-        )
-    opt_out = change.consent is not None and any(r.rule == "S-T4" for r in fired)
+        return Decision(dest.id, state.id, False, tuple(quiet) or (_nothing_relevant(dest, change),))
+    opt_out = change.consent is not None and "S-T4" in [r.rule for r in fired]
     return Decision(
         dest.id,
         state.id,
         True,
-        fired,
+        tuple(fired),
         build=lambda: build_payload(dest, state, change, catalog, opt_out=opt_out),
     )
 
