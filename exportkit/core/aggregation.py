@@ -380,18 +380,24 @@ class Outbox:
         self._all: list[Buffer] = []
 
     def _changed(self) -> None:
-        """A buffer gained or lost entries: find the first instant anything may fall due again."""
-        first: datetime | None = None
-        deadline: datetime | None = None
+        """Buffers lost entries: find the first instant anything may fall due again."""
+        self._best_effort_from = self._deadline = None
         for b in self._all:
             if b.entries:
-                oldest = b.entries[0].at
-                if b.policy.type == "best_effort":
-                    first = oldest if first is None or oldest < first else first
-                else:
-                    due = oldest + b.policy.window
-                    deadline = due if deadline is None or due < deadline else deadline
-        self._best_effort_from, self._deadline = first, deadline
+                self._watch(b)
+
+    def _watch(self, buffer: Buffer) -> None:
+        """Bring the first instant anything may fall due forward to `buffer`'s, if earlier (what
+        `due_at` waits for: best effort, its oldest export; configurable, the oldest plus the
+        window). A buffer that starts to wait can only bring it forward."""
+        oldest = buffer.entries[0].at
+        if buffer.policy.type == "best_effort":
+            if self._best_effort_from is None or oldest < self._best_effort_from:
+                self._best_effort_from = oldest
+        else:
+            due = oldest + buffer.policy.window
+            if self._deadline is None or due < self._deadline:
+                self._deadline = due
 
     def advance(self, now: datetime) -> list[Message]:
         """The messages the clock sends up to `now`, before anything exported at `now` is added."""
@@ -433,28 +439,15 @@ class Outbox:
                     buffer = groups_of[label] = Buffer(d.destination, label, policy)
                     self._all = [b for groups in self.buffers.values() for b in groups.values()]
                 waiting = buffer.entries
-                if not waiting:  # it starts to wait: it may fall due before anything else (M2, M3)
-                    self._started(at, policy)
                 waiting.append(entry)
+                if len(waiting) == 1:  # it starts to wait: it may fall due before anything else
+                    self._watch(buffer)
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
         if out:
             self._changed()
         return out
-
-    def _started(self, at: datetime, policy: Policy) -> None:
-        """A buffer went from empty to waiting since `at`: what `_changed` would find, kept
-        without looking at every buffer again (an earlier instant only ever comes from it)."""
-        if policy.type == "best_effort":
-            first = self._best_effort_from
-            if first is None or at < first:
-                self._best_effort_from = at
-        else:
-            due = at + policy.window
-            deadline = self._deadline
-            if deadline is None or due < deadline:
-                self._deadline = due
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
         """M1: send everything left in `destination`'s buffers now (a flush event, or the end)."""
@@ -516,9 +509,7 @@ class Outbox:
             tuple(take),
             reasons,
             buffer.group,
-            BufferState(
-                buffer.destination, buffer.group, len(buffer.entries), buffer.oldest, at, buffer.policy
-            ),
+            buffer.state(at),
         )
 
 

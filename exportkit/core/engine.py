@@ -131,7 +131,6 @@ class Replayer:
         }
         streaming = StreamingProfileDestination | StreamingSegmentDestination
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
-        self.streaming_ids = frozenset(d.id for d in self.streaming)
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
         self.activation = [
             activate(d, state, self.catalog) for d in self.streaming for state in self.states.values()

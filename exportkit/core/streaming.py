@@ -236,14 +236,13 @@ def consent_hold(dest: StreamingDestination, state: ProfileState, activation: bo
 
 def may_export(dest: StreamingDestination, change: Change, state: ProfileState) -> Reason | None:
     """A2, and S-T4 for opted-out profiles: None when the profile may be exported, else why not."""
-    if state.consent == "out" and (change.consent is None or change.consent[1] != "out"):
-        held = consent_hold(dest, state)  # an opt-out itself is sent (S-T4)
+    if change.consent is None or change.consent[1] != "out":  # an opt-out itself is sent (S-T4)
+        held = consent_hold(dest, state)
         if held is not None:
             return held
     mapped = dest.mapped_segments
-    if not mapped.isdisjoint(state.active) or (
-        change.segments
-        and any(new == "exited" and seg in mapped for seg, (_, new) in change.segments.items())
+    if not mapped.isdisjoint(state.active) or any(
+        new == "exited" and seg in mapped for seg, (_, new) in change.segments.items()
     ):
         return None
     return _NO_MAPPED_SEGMENT
@@ -256,7 +255,7 @@ def _held_back(fired: Reason) -> str:
 def findings_of(dest: StreamingDestination, change: Change) -> Findings:
     """What the trigger rules of each changed part find, in turn (`Change.parts`)."""
     parts = change.parts
-    triggers = ENTERPRISE_TRIGGERS if dest.type == "streaming-profile" else SEGMENT_TRIGGERS
+    triggers = triggers_for(dest)
     if len(parts) == 1:
         return triggers[parts[0]](dest, change)
     return [finding for part in parts for finding in triggers[part](dest, change)]
@@ -291,7 +290,7 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
         (fired if hit else quiet).append(why)
     if not fired:
         return Decision(dest.id, state.id, False, tuple(quiet) or (_nothing_relevant(dest, change),))
-    opt_out = change.consent is not None and "S-T4" in [r.rule for r in fired]
+    opt_out = any(r.rule == "S-T4" for r in fired)
     return Decision(
         dest.id,
         state.id,

@@ -17,7 +17,7 @@ from .engine import End, Step
 from .exportfile import ExportFile
 from .model import Scenario
 from .rules import RULES
-from .timeline import Entry, Meanwhile, Opening
+from .timeline import Entry, Meanwhile, Opening, own_files, own_messages
 
 Verdicts = Counter[tuple[str, bool, str]]  # (destination, exported, deciding rule) -> decisions
 
@@ -67,11 +67,9 @@ class Summary:
         """A step's decisions and what its event made (files and messages due before the event
         are counted from their `Meanwhile` entry)."""
         self.events += 1
-        self.verdicts.update(map(_VERDICT, step.decisions))
-        if step.files:
-            self.add_files(step.files[step.files_due :])
-        if len(step.messages) > step.messages_due:
-            self.add_messages(step.messages[step.messages_due :])
+        _count(self.verdicts, step.decisions)
+        self.add_files(own_files(step))
+        self.add_messages(own_messages(step))
 
     def add_files(self, files: list[Any]) -> None:
         for f in files:

@@ -65,18 +65,15 @@ def meanwhile(step: Step) -> Meanwhile | None:
     """The files and messages that fell due before the step's event, in time order."""
     if not (step.files_due or step.messages_due):
         return None
-    return _meanwhile(step)
-
-
-def _meanwhile(step: Step) -> Meanwhile:
     items: list[ExportFile | Message] = [*step.files[: step.files_due], *step.messages[: step.messages_due]]
     items.sort(key=item_time)  # stable: at one instant, files come before messages, as made
     return Meanwhile(step.index, items)
 
 
 def _around(step: Step) -> Iterator[Entry]:
-    if step.files_due or step.messages_due:
-        yield _meanwhile(step)
+    block = meanwhile(step)
+    if block is not None:
+        yield block
     yield step
 
 
@@ -96,8 +93,9 @@ def timeline(
         make = stream.step
         for index, event in enumerate(scenario.events):
             step = make(index, event)
-            if step.files_due or step.messages_due:
-                yield _meanwhile(step)
+            block = meanwhile(step)
+            if block is not None:
+                yield block
             yield step
         yield stream.finish()
 

@@ -191,9 +191,8 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
     out: list[Event] = []
     append = out.append
     previous = s.start
-    paths: set[str] = set()  # the XDM paths already found well formed in this file
     for i, raw in enumerate(raws):
-        kind, profile, value, at = _event(raw, i, paths)
+        kind, profile, value, at = _event(raw, i)
         if at is None:
             at = previous + tick
             if at >= LATEST:
@@ -245,7 +244,7 @@ def _check_target(
         raise _Problem(loc, problem)
 
 
-def _event(raw: Any, i: int, paths: set[str]) -> tuple[Any, str | None, Any, Any]:
+def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
     if type(raw) is not dict:
         raise _Problem(
             ("events", i),
@@ -275,13 +274,11 @@ def _event(raw: Any, i: int, paths: set[str]) -> tuple[Any, str | None, Any, Any
         raise _Problem(("events", i, "profile"), f"a {kind} event does not take a profile")
     value = raw[kind]
     if not (kind in ID_ACTIONS and type(value) is str):  # the common case needs no more checks
-        value = _action_value(kind, value, ("events", i, kind), paths)
+        value = _action_value(kind, value, ("events", i, kind))
     return kind, profile, value, raw.get("at")
 
 
-def _action_value(kind: str, value: Any, loc: tuple[Any, ...], paths: set[str]) -> Any:
-    """The action's value checked; `paths` holds the XDM paths already found well formed (a
-    file names the same few paths again and again)."""
+def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
     if kind in ("qualify", "exit", "run", "export_now", "flush"):
         if not isinstance(value, str):
             what = "segment" if kind in ("qualify", "exit") else "destination"
@@ -299,9 +296,7 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...], paths: set[str]) 
         if not isinstance(value, dict) or not value:
             raise _Problem(loc, "must be a non-empty mapping of XDM path to value")
         for path, v in value.items():
-            if path not in paths:
-                _path(path, loc + (path,))
-                paths.add(path)
+            _path(path, loc, path)
             if not isinstance(v, SCALARS):
                 raise _Problem(loc + (path,), f"must be a single value, not {_kind(v)}")
             if isinstance(v, float) and not math.isfinite(v):
@@ -312,9 +307,7 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...], paths: set[str]) 
         if not isinstance(names, list) or not names:
             raise _Problem(loc, "must be a non-empty list of XDM paths")
         for j, path in enumerate(names):
-            if type(path) is not str or path not in paths:
-                _path(path, loc + (j,))
-                paths.add(path)
+            _path(path, loc, j)
         return tuple(names)
     # add_identity, remove_identity
     if not isinstance(value, dict) or not value:
@@ -333,10 +326,11 @@ def _action_value(kind: str, value: Any, loc: tuple[Any, ...], paths: set[str]) 
     return out
 
 
-def _path(path: Any, loc: tuple[Any, ...]) -> None:
+def _path(path: Any, loc: tuple[Any, ...], key: Any) -> None:
+    """The XDM path at `loc`'s `key` is well formed (`path_problem` remembers the good ones)."""
     problem = path_problem(path)
     if problem is not None:
-        raise _Problem(loc, problem)
+        raise _Problem((*loc, key), problem)
 
 
 def _cross_check(s: Scenario) -> None:

@@ -284,7 +284,7 @@ def _parse_fast(text: str) -> Any:
     is a key given twice, keeping the last: so the colons are counted. Every colon of the text
     is a key's or a string's; written back, the document has one colon per key it kept and the
     same colons in its strings. The counts differ exactly when a key was lost."""
-    if "\\u003" in text and _ESCAPED_COLON.search(text):
+    if _ESCAPED_COLON.search(text):
         return _CAREFUL
     try:
         data = msgspec.json.decode(text)
