@@ -8,7 +8,10 @@ Starts `exportkit demo` on a free port (a dead tab's kernel culled after 30 s in
 run can watch it), waits for the pool to warm, starts the browser and lets it settle (headless
 Chromium loads its own pages at launch), then opens the demo `--pages` times, each in a new
 browser profile (nothing cached: a first visit), waiting between pages for the pool to refill.
-Page-ready is the time from the request to the step shown *and* a click on the timeline answered.
+Three figures per visit, each from the request: *step shown* (the linked step is in the page: the
+first view the server writes into the HTML), *page ready* (that, and a click on the timeline
+answered: the goal's measure) and *controls live* (the widgets are up, at the step the click chose,
+and a control that needs the kernel answered: Next).
 Then the same pages again in a browser profile on disk that has visited the demo `PRIMING` times
 (a return visit: the cache holds the scripts and the code V8 compiled from them),
 and `--clicks` timeline clicks in one page, each timed in the page (performance.now() from the click
@@ -105,8 +108,8 @@ def main() -> int:
             browser.new_page().goto("about:blank")
             time.sleep(5)  # the browser's own start-up work is over
             counts = [("warm pool", kernels(server.pid))]
-            first: list[float] = []
-            again: list[float] = []
+            first: list[tuple[float, float, float]] = []
+            again: list[tuple[float, float, float]] = []
             # A return visit as a person's browser makes it: a profile on disk, whose cache keeps
             # the scripts and V8's compiled code of them (an incognito context keeps no compiled
             # code). Chromium keeps a script's code from its second load on, so the profile visits
@@ -121,8 +124,8 @@ def main() -> int:
             for n, kind in enumerate(visits):
                 context = browser.new_context(viewport=VIEWPORT) if kind == "first" else returning
                 page = context.new_page()
-                seconds = page_ready(page, base, n % 20)
-                {"first": first, "return": again}.get(kind, []).append(seconds)
+                times = page_times(page, base, n % 20)
+                {"first": first, "return": again}.get(kind, []).append(times)
                 time.sleep(refill)
                 counts.append((f"page open ({kind} visit), pool refilled", kernels(server.pid)))
                 if n < len(visits) - 1:
@@ -144,12 +147,19 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
-    print(f"page ready (step shown and a timeline click answered), warm pool of {POOL_SIZE}:")
+    print(f"seconds from the request, warm pool of {POOL_SIZE}:")
+    print("  step shown:    the linked step in the page (the first view, written into the HTML)")
+    print("  page ready:    step shown and a click on the timeline answered (the goal's measure)")
+    print("  controls live: the widgets up at the clicked step and Next answered by the kernel")
     returns = f"return visit (a profile on disk, after {PRIMING} visits: scripts and compiled code cached)"
-    for label, times in (("first visit (nothing cached)", first), (returns, again)):
-        each = ", ".join(f"{t:.2f}" for t in times)
-        print(f"  {label}: median {statistics.median(times):.2f} s, each: {each}")
-    print(f"  goal <= 2 s (first visit): {'met' if statistics.median(first) <= 2 else 'missed'}")
+    for label, visits in (("first visit (nothing cached)", first), (returns, again)):
+        print(f"  {label}:")
+        for k, figure in enumerate(("step shown", "page ready", "controls live")):
+            times = [v[k] for v in visits]
+            each = ", ".join(f"{t:.2f}" for t in times)
+            print(f"    {figure + ':':15}median {statistics.median(times):.2f} s, each: {each}")
+    ready = statistics.median(v[1] for v in first)
+    print(f"  goal <= 2 s (page ready, first visit): {'met' if ready <= 2 else 'missed'}")
     dom = [c[0] for c in clicks]
     painted = [c[1] for c in clicks]
     print(f"click on the timeline to the new step in the page, {len(clicks)} clicks:")
@@ -163,14 +173,21 @@ def main() -> int:
     return 0
 
 
-def page_ready(page, base: str, step: int) -> float:
-    """Seconds from the request to step `step` shown and a click on the timeline answered."""
+def page_times(page, base: str, step: int) -> tuple[float, float, float]:
+    """Seconds from the request to step `step` shown, to a click on the timeline answered (step
+    `step + 1` shown), and to the live widgets answering Next (step `step + 2` in the live view).
+    The clicks go to whichever view is in the page: the first view until the widgets take over."""
     started = time.perf_counter()
-    page.goto(f"{base}?scenario=delorean&step={step}", timeout=180_000)
+    page.goto(f"{base}?scenario=delorean&step={step}", timeout=180_000, wait_until="commit")
     page.wait_for_selector(f'.ek-step[data-step="{step}"]', timeout=180_000)
+    shown = time.perf_counter() - started
     page.click(f'.ek-timeline a[data-step="{step + 1}"]')
     page.wait_for_selector(f'.ek-step[data-step="{step + 1}"]', timeout=180_000)
-    return time.perf_counter() - started
+    ready = time.perf_counter() - started
+    page.wait_for_selector(f'.exportkit-view .ek-step[data-step="{step + 1}"]', timeout=180_000)
+    page.click("button.exportkit-next")
+    page.wait_for_selector(f'.exportkit-view .ek-step[data-step="{step + 2}"]', timeout=180_000)
+    return shown, ready, time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ START_TIMEOUT = 90  # seconds for Voila to listen
 WAIT = 120_000  # ms for the first page: on a busy machine the pool's kernels take a while to warm
 STEP_WAIT = 30_000  # ms for a step to appear after a click
 CULL_AFTER = 10  # seconds: a dead tab's kernel goes soon enough for a test to watch it
+LIVE = ".exportkit-view"  # the widget's element (the first view is "#ek-first-view")
+FRONT_END = "**/voila/static/voila.js"  # the script that starts the page's widgets
 REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|object at 0x|Traceback|Cannot replay")
 EVENTS = {name: len(load_scenario(dataset_path(name)).events) for name in dataset_names()}
 
@@ -170,8 +172,9 @@ def text_of(page, selector: str) -> str:
 
 
 def open_view(page, base: str, query: str, step: int, scenario: str = "delorean") -> str:
+    """Open a link and wait for the live view (the widgets), past the page's first view."""
     page.goto(f"{base}?{query}", timeout=WAIT)
-    page.wait_for_selector(step_selector(step, scenario), timeout=WAIT)
+    page.wait_for_selector(LIVE + " " + step_selector(step, scenario), timeout=WAIT)
     return page.inner_text(".ek-step")
 
 
@@ -192,6 +195,43 @@ def test_a_deep_link_opens_exactly_that_view_and_the_page_hides_its_code(page, d
         == 0
     )
     page.screenshot(path=str(shots / "deep-link-step13.png"))
+
+
+def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_did(page, demo, shots):
+    """The server writes the view into the page: it shows the step and answers timeline clicks
+    (the address follows) while the page's scripts are held back; once they run, the live view
+    takes its place at the step the reader moved to, and the page holds one view only."""
+    held = []
+    page.route(FRONT_END, lambda route: held.append(route))  # the front end waits until released
+    page.goto(f"{demo}?scenario=delorean&step=2", timeout=WAIT, wait_until="commit")
+    page.wait_for_selector("#ek-first-view " + step_selector(2), timeout=WAIT)
+    assert page.locator(LIVE).count() == 0, "the widgets are not there yet"
+    assert page.locator("#loading").is_hidden(), "no spinner over the first view"
+    assert "Loading the controls" in page.inner_text("#ek-first-view")
+    first_top = page.locator("#ek-first-view .ek-first-host").bounding_box()["y"]
+    page.screenshot(path=str(shots / "first-view-step2.png"))
+    page.click('#ek-first-view .ek-timeline a[data-step="9"]')
+    page.wait_for_selector("#ek-first-view " + step_selector(9))
+    assert page.locator(".ek-step").count() == 1
+    assert page.locator('.ek-timeline .ek-current[data-step="9"]').count() == 3  # one per destination
+    assert page.locator('.ek-timeline .ek-current[data-step="2"]').count() == 0
+    assert page.url.endswith("?scenario=delorean&step=9")
+    step9 = page.inner_text(".ek-step")
+    page.screenshot(path=str(shots / "first-view-step9.png"))
+    assert held, "the page asked for its front end"
+    held[0].continue_()
+    page.wait_for_selector(LIVE, state="attached", timeout=WAIT)
+    page.screenshot(path=str(shots / "take-over.png"))
+    page.wait_for_selector(LIVE + " " + step_selector(9), timeout=WAIT)
+    assert page.locator("#ek-first-view").count() == 0
+    assert page.locator(".ek-step").count() == 1 and page.locator(LIVE).count() == 1
+    assert page.inner_text(".ek-step") == step9  # the kernel's step 9 is the first view's
+    assert page.inner_text(".exportkit-step .widget-readout").strip() == "9"  # the slider followed
+    page.wait_for_function("location.search.endsWith('destination=http-api&step=9')")
+    assert abs(page.locator(LIVE).bounding_box()["y"] - first_top) < 8, "the view did not jump"
+    page.screenshot(path=str(shots / "live-view-step9.png"))
+    page.click("button.exportkit-next")
+    page.wait_for_selector(LIVE + " " + step_selector(10))
 
 
 def test_the_timeline_jumps_on_click_and_the_address_follows(page, demo, shots):

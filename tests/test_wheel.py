@@ -57,4 +57,7 @@ def test_the_wheel_installs_and_runs_a_bundled_scenario_by_name(tmp_path):
     listed = _run(python, "-m", "zipfile", "-l", wheel, cwd=tmp_path).stdout
     assert "exportkit/notebooks/demo.ipynb" in listed and "exportkit/datasets/delorean.yaml" in listed
     assert "exportkit/docs/export-rules.md" in listed
+    # The demo page's Voila template (it writes the first view into the page's HTML).
+    for name in ("index.html.j2", "conf.json"):
+        assert f"exportkit/app/jupyter/voila/templates/exportkit/{name}" in listed
     assert "exportkit/tools" not in listed and "notebooks/src" not in listed

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from ..course.views.first_view import FIRST_VIEW_MIME
 from ..io.library import DATASETS, DEFAULT_SCENARIO, dataset_names, dataset_path, parse_query
 from ..io.loader import ScenarioError, load_scenario
 from .streaming_view import StreamingExplorer
@@ -161,10 +162,24 @@ class App:
         """The report the page shows now, as plain text."""
         return self.explorer.text if self.explorer is not None else self._problem
 
-    def _ipython_display_(self) -> None:
+    def first_view(self) -> dict[str, str]:
+        """The view as the demo's server writes it into its page, readable and steppable before the
+        page's scripts and kernel are up (the live view takes its place): a MIME bundle of
+        `FIRST_VIEW_MIME`, which only the demo's page template shows; empty when nothing opened."""
+        if self.explorer is None:
+            return {}
+        return {FIRST_VIEW_MIME: self.explorer.first_view(self.notices)}
+
+    def show(self, first_view: bool = False) -> None:
+        """Display the app; with `first_view` (the demo's server), its first view before it."""
         from IPython.display import display
 
+        if first_view and self.explorer is not None:
+            display(self.first_view(), raw=True)
         display(self.widget)
+
+    def _ipython_display_(self) -> None:
+        self.show()
 
 
 def from_query_string(query: str, folder: Path = DATASETS, sync_address: bool = False) -> App:

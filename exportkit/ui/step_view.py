@@ -6,7 +6,11 @@ copies the link. Everything it shows comes from the pure views; this file only w
 A click sends only what changed: the page's fixed parts (`frame`: style sheet, legend, timeline,
 glossary) travel once per replay, the step (`content`) on every move, and the page marks the current
 step on the timeline itself. So a click replaces a few kilobytes of the page, not the whole of it,
-and the style sheet is never parsed again (a new one would make the browser restyle the whole page)."""
+and the style sheet is never parsed again (a new one would make the browser restyle the whole page).
+
+The code that marks the current step, fills the slot and reads a click is `views.script.STEP_JS`,
+which the demo's first view (`views.first_view`) runs too; in the demo's page this view takes the
+first view's place once it is in the page, at the step the reader moved to there."""
 
 from __future__ import annotations
 
@@ -16,40 +20,30 @@ import anywidget
 import traitlets
 
 from ..core.engine import Replay
+from ..course.views.first_view import FIRST_VIEW_ID
 from ..course.views.page import explorer_frame, explorer_step
-
-CSS = """
-:host{display:block}
-.ek-linkbar{margin:2px 0 4px;font:12.5px system-ui,sans-serif;color:#57606a}
-.ek-copy-link{font:12.5px system-ui,sans-serif;padding:2px 8px;border:1px solid #d0d7de;
- border-radius:5px;background:#f6f8fa;cursor:pointer}
-.ek-copy-link:hover{background:#eaeef2}
-"""
+from ..course.views.script import LINKBAR, LINKBAR_CSS, STEP_JS
 
 ESM = (
     "const CSS = "
-    + json.dumps(CSS)
-    + """;
+    + json.dumps(LINKBAR_CSS)
+    + ";\nconst LINKBAR = "
+    + json.dumps(LINKBAR)
+    + ";\nconst FIRST_VIEW_ID = "
+    + json.dumps(FIRST_VIEW_ID)
+    + ";\n"
+    + STEP_JS
+    + """
 function render({ model, el }) {
-  const bar = document.createElement("div");
-  bar.className = "ek-linkbar";
-  const copy = document.createElement("button");
-  copy.className = "ek-copy-link";
-  copy.type = "button";
-  copy.textContent = "Copy link";
-  copy.title = "Copy a link that opens exactly this view";
-  const done = document.createElement("span");
-  done.className = "ek-copied";
-  bar.append(copy, done);
-  const body = document.createElement("div");
-  body.className = "ek-view";
   // In a shadow root of its own: the page's thousands of JupyterLab style rules never match the
   // view's elements, so drawing a step restyles a few hundred elements against the view's own
   // sheet only (and neither style sheet leaks into the other).
   const root = el.shadowRoot || el.attachShadow({ mode: "open" });
-  const sheet = document.createElement("style");
-  sheet.textContent = CSS;
-  root.replaceChildren(sheet, bar, body);
+  root.innerHTML = "<style>" + CSS + "</style>" + LINKBAR + '<div class="ek-view"></div>';
+  const bar = root.querySelector(".ek-linkbar");
+  const copy = root.querySelector(".ek-copy-link");
+  const done = root.querySelector(".ek-copied");
+  const body = root.querySelector(".ek-view");
 
   const link = () => {
     const query = model.get("address");
@@ -60,17 +54,11 @@ function render({ model, el }) {
   let frame = null;
   let content = null;
   let slot = null;
-  const mark = () => {
-    const n = model.get("step");
-    body.querySelectorAll(".ek-timeline .ek-current").forEach((c) => c.classList.remove("ek-current"));
-    body.querySelectorAll(`.ek-timeline [data-step="${n}"]`).forEach((c) => c.classList.add("ek-current"));
-    const num = body.querySelectorAll(".ek-timeline .ek-num")[n];
-    if (num) num.classList.add("ek-current");
-  };
+  const mark = () => ekMark(body, model.get("step"));
   const fill = () => {
     if (slot && content !== model.get("content")) {
       content = model.get("content");
-      slot.innerHTML = content;
+      ekFill(slot, content);
     }
   };
   const draw = () => {
@@ -83,41 +71,51 @@ function render({ model, el }) {
     }
     fill();
   };
-  const follow = () => {
+  const showBar = () => {
     bar.style.display = model.get("sync_address") ? "" : "none";
+  };
+  const follow = () => {
+    showBar();
     if (model.get("sync_address")) {
       history.replaceState(null, "", link());
     }
   };
-  copy.addEventListener("click", async () => {
-    const text = link();
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch (err) {
-      const area = document.createElement("textarea");
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      document.execCommand("copy");
-      area.remove();
+  // The demo's page holds a first view its server wrote (exportkit.course.views.first_view) until
+  // this one is in the page: this one takes its place, and the step and profile the reader picked
+  // there meanwhile (the step shown at once, from the first view's own HTML; the kernel is told).
+  // Returns whether the reader had moved.
+  const takeOver = () => {
+    const first = document.getElementById(FIRST_VIEW_ID);
+    if (!first || !model.get("sync_address")) return false;
+    const step = Number(first.dataset.step);
+    const profile = first.dataset.profile;
+    const shown = first.querySelector(".ek-first-host").shadowRoot.querySelector(".ek-slot");
+    first.remove();
+    let moved = false;
+    if (step !== model.get("step") && shown && slot) {
+      ekFill(slot, shown.innerHTML);
+      model.set("step", step);
+      moved = true;
     }
+    if (profile && profile !== model.get("profile")) {
+      model.set("profile", profile);
+      moved = true;
+    }
+    if (moved) model.save_changes();
+    return moved;
+  };
+  copy.addEventListener("click", () => {
+    const text = link();
     el.dataset.copied = text;
-    done.textContent = " copied: " + text;
+    ekCopy(text, done);
   });
   body.addEventListener("click", (event) => {
-    const step = event.target.closest("[data-step]");
-    const who = event.target.closest("[data-profile]");
-    if (who && !event.target.closest(".ek-timeline")) {
-      event.preventDefault();
-      model.set("profile", who.dataset.profile);
-      model.save_changes();
-      return;
-    }
-    if (step && step !== body.firstElementChild && !step.classList.contains("ek-step")) {
-      event.preventDefault();
-      model.set("step", Number(step.dataset.step));
-      model.save_changes();
-    }
+    const asked = ekClicked(body, event.target);
+    if (!asked) return;
+    event.preventDefault();
+    if ("profile" in asked) model.set("profile", asked.profile);
+    else model.set("step", asked.step);
+    model.save_changes();
   });
   model.on("change:frame", draw);
   model.on("change:content", fill);
@@ -125,7 +123,19 @@ function render({ model, el }) {
   model.on("change:address", follow);
   model.on("change:sync_address", follow);
   draw();
-  follow();
+  showBar();
+  // The widget manager puts this element in the page after `render` returns, beside the other
+  // controls' (theirs need no module to load, so they are in first): the first view goes then,
+  // not before. The address waits for the take-over: a reader who moved there keeps that step's
+  // address until the kernel sends the new one.
+  const placed = () => {
+    if (!el.isConnected) {
+      requestAnimationFrame(placed);
+    } else if (!takeOver()) {
+      follow();
+    }
+  };
+  placed();
 }
 export default { render };
 """

@@ -22,6 +22,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
+from ..course.views.first_view import first_view_html
 from ..course.views.words import Names
 from ..io.loader import load_scenario
 from .step_view import StepView
@@ -297,6 +298,7 @@ class StreamingExplorer:
             self.identities.value,
             self.rules.value,
         )
+        self.result = result
         self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = f"<div class='ek-notice'>{html.escape(note)}</div>" if note else ""
         self.notice = note
@@ -314,6 +316,13 @@ class StreamingExplorer:
 
     def changed(self) -> None:
         """Called after every refresh; the app sets the address here."""
+
+    def first_view(self, notices: tuple[str, ...] = ()) -> str:
+        """This view as the demo's server writes it into the page, working before the widgets are
+        up (`exportkit.course.views.first_view`)."""
+        return first_view_html(
+            self.result, self.step.value, self.destination.value, self.profile.value or None, notices
+        )
 
     def close(self) -> None:
         """Close every widget of this explorer and unlink the kernel-side links between them."""
