@@ -254,3 +254,40 @@ def test_every_message_trigger_has_its_words():
     assert set(TRIGGER_WORDS) == set(get_args(SendTrigger))
     text = text_of(step_html(run("microbatching"), 1))
     assert "best effort: sent as soon as possible" in text and "best_effort" not in text
+
+
+@pytest.mark.parametrize(
+    ("step", "destination", "says"),
+    [
+        pytest.param(3, "http-api", ["1 message because of this event (count reached)"], id="count-reached"),
+        pytest.param(
+            7,
+            "adnet",
+            [
+                "1 message because of this event (flush)",
+                "1 message on its own clock, from earlier exports (window age at 2025-03-03T09:32:00Z)",
+            ],
+            id="flush-beside-window-age",
+        ),
+        pytest.param(
+            7,
+            "http-api",
+            ["1 message on its own clock, from earlier exports (best effort at 2025-03-03T09:31:00Z)"],
+            id="flush-of-another-destination",
+        ),
+    ],
+)
+def test_a_card_says_which_messages_left_because_of_the_event_and_which_on_their_own_clock(
+    step, destination, says
+):
+    """At the microbatching flush step the advertising card's badge counts 2 messages while M1
+    says 1 leaves now: the other fell due on the buffer's own clock before the flush. The card
+    says so, and the HTTP API's card says why it sent one though the flush is not its own."""
+    result = run("microbatching")
+    cards = re.findall(
+        r'<div class="ek-card [^"]*" data-destination="([^"]+)">(.*?)</div></div>', step_html(result, step)
+    )
+    card = text_of(dict(cards)[destination])
+    for line in says:
+        assert line in card
+    assert card.count("message") >= len(says)

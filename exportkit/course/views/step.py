@@ -8,10 +8,11 @@ that leave, what waits in each buffer, files written with their rows).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from html import escape
 from typing import Any
 
-from ...core.aggregation import BufferState, Message
+from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
@@ -140,7 +141,9 @@ def card_html(
                     f"{sum(not n.included for n in d.fields)} left out: see the payload below</div>"
                 )
     extra = []
-    if messages and what != "sent":
+    if messages and index > 0:
+        extra.append(messages_note(messages, result.steps[index - 1].event.at))
+    elif messages and what != "sent":
         extra.append(f"{count(len(messages), 'message')} left a buffer at this step (see Delivery)")
     if files and what == "file":
         extra.append(", ".join(code(f.name) for f in files) + " (rows under Delivery)")
@@ -148,6 +151,30 @@ def card_html(
         body.append('<div class="ek-muted">' + "; ".join(extra) + "</div>")
     cls = f"ek-card {what}" + (" focus" if focus else "")
     return f'<div class="{cls}" data-destination="{escape(destination)}">{head}{"".join(body)}</div>'
+
+
+def by_this_event(m: Message, at: datetime) -> bool:
+    """Whether message `m` of a step left because of the step's event (at `at`): a flush, or a
+    count limit the event's export reached. The others left on their buffer's own clock (window
+    age, best effort) between the step before and this one, whatever the event was (M1-M5)."""
+    return m.trigger in ("flush", "count") and m.sent_at == at
+
+
+def messages_note(messages: list[Message], at: datetime) -> str:
+    """One line for a card: which of a destination's messages at a step left because of the
+    event and which on their own clock (with why and when), so "2 messages sent" beside a reason
+    that names one adds up."""
+    parts = []
+    now = [m for m in messages if by_this_event(m, at)]
+    own = [m for m in messages if not by_this_event(m, at)]
+    if now:
+        why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in now))
+        parts.append(f"{count(len(now), 'message')} because of this event ({why})")
+    if own:
+        why = ", ".join(dict.fromkeys(f"{SEND_WORDS[m.trigger]} at {iso(m.sent_at)}" for m in own))
+        its = "its" if len(own) == 1 else "their"
+        parts.append(f"{count(len(own), 'message')} on {its} own clock, from earlier exports ({why})")
+    return "; ".join(parts) + ": see Delivery"
 
 
 def _activation_body(destination: str, decisions: list[Decision], names: Names, kind: str) -> str:
