@@ -208,7 +208,6 @@ def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_
     assert page.locator(LIVE).count() == 0, "the widgets are not there yet"
     assert page.locator("#loading").is_hidden(), "no spinner over the first view"
     assert "Loading the controls" in page.inner_text("#ek-first-view")
-    first_top = page.locator("#ek-first-view .ek-first-host").bounding_box()["y"]
     page.screenshot(path=str(shots / "first-view-step2.png"))
     page.click('#ek-first-view .ek-timeline a[data-step="9"]')
     page.wait_for_selector("#ek-first-view " + step_selector(9))
@@ -218,6 +217,10 @@ def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_
     assert page.url.endswith("?scenario=delorean&step=9")
     step9 = page.inner_text(".ek-step")
     page.screenshot(path=str(shots / "first-view-step9.png"))
+    page.mouse.wheel(0, 120)  # the reader scrolls down: the live view keeps the place
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.scrollY") == 120
+    first_top = page.locator("#ek-first-view .ek-first-host").bounding_box()["y"]
     assert held, "the page asked for its front end"
     held[0].continue_()
     page.wait_for_selector(LIVE, state="attached", timeout=WAIT)
@@ -230,6 +233,7 @@ def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_
     page.wait_for_function("location.search.endsWith('destination=http-api&step=9')")
     assert abs(page.locator(LIVE).bounding_box()["y"] - first_top) < 8, "the view did not jump"
     page.screenshot(path=str(shots / "live-view-step9.png"))
+    page.mouse.wheel(0, -120)
     page.click("button.exportkit-next")
     page.wait_for_selector(LIVE + " " + step_selector(10))
 

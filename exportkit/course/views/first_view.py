@@ -35,7 +35,7 @@ CSS = """
 #ek-first-view .ek-first-row{display:flex;align-items:center;margin:0 0 2px}
 #ek-first-view .ek-first-name{flex:none;width:222px;padding-left:24px;box-sizing:border-box}
 #ek-first-view .ek-first-desc{flex:1 1 400px;font-size:12.5px;color:#57606a;line-height:28px;margin:2px}
-#ek-first-view .ek-first-controls{height:135px;padding:14px 0 0 24px;box-sizing:border-box;
+#ek-first-view .ek-first-controls{height:133px;padding:14px 0 0 24px;box-sizing:border-box;
  color:#57606a;font-size:12.5px}
 """
 
