@@ -287,7 +287,7 @@ def test_a_card_says_which_messages_left_because_of_the_event_and_which_on_their
     cards = re.findall(
         r'<div class="ek-card [^"]*" data-destination="([^"]+)">(.*?)</div></div>', step_html(result, step)
     )
-    card = text_of(dict(cards)[destination])
+    card = unescape(re.sub(r"<[^>]+>", "", dict(cards)[destination]))
     for line in says:
         assert line in card
     assert card.count("message") >= len(says)

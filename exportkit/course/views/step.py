@@ -171,7 +171,11 @@ def messages_note(messages: list[Message], at: datetime) -> str:
         why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in now))
         parts.append(f"{count(len(now), 'message')} because of this event ({why})")
     if own:
-        why = ", ".join(dict.fromkeys(f"{SEND_WORDS[m.trigger]} at {iso(m.sent_at)}" for m in own))
+        why = ", ".join(
+            dict.fromkeys(
+                f'{SEND_WORDS[m.trigger]} at <span class="ek-nw">{iso(m.sent_at)}</span>' for m in own
+            )
+        )
         its = "its" if len(own) == 1 else "their"
         parts.append(f"{count(len(own), 'message')} on {its} own clock, from earlier exports ({why})")
     return "; ".join(parts) + ": see Delivery"
