@@ -37,6 +37,21 @@ def test_streamed_entries_are_those_of_a_finished_replay():
     assert [shape(e) for e in timeline(DELOREAN)] == [shape(e) for e in entries(replay(DELOREAN))]
 
 
+@pytest.mark.parametrize("name", ["delorean", "microbatching", "streaming_media"])
+def test_a_counting_reader_gets_the_same_steps_without_the_buffers_fill(name):
+    """`record_buffers=False` (what `run --summary` asks for) leaves out only the buffers' fill."""
+    scenario = load_scenario(ROOT / "datasets" / f"{name}.yaml")
+    full, lean = list(timeline(scenario)), list(timeline(scenario, record_buffers=False))
+    assert [shape(e) for e in lean] == [shape(e) for e in full]
+    steps = [(a, b) for a, b in zip(full, lean, strict=True) if isinstance(a, Step)]
+    assert any(a.buffers for a, _ in steps)  # the scenario fills a buffer somewhere
+    for a, b in steps:
+        assert b.buffers == []
+        assert [(d.destination, d.verdict, d.rule) for d in a.decisions] == [
+            (d.destination, d.verdict, d.rule) for d in b.decisions
+        ]
+
+
 def test_entries_are_in_time_order_and_end_with_the_end():
     times = []
     items = list(timeline(DELOREAN))

@@ -263,7 +263,8 @@ def _run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
         stage = stack.enter_context(StagedFolder(out)) if out is not None else None
         with Progress(len(scenario.events), sys.stderr, enabled=not args.no_progress) as progress:
-            for entry in timeline(scenario, rules):  # the one replay driver (core/timeline.py)
+            # the one replay driver (core/timeline.py); a summary reads no buffer's fill
+            for entry in timeline(scenario, rules, record_buffers=not args.summary):
                 if isinstance(entry, Step):
                     progress.advance()
                 if stage is not None:

@@ -27,7 +27,7 @@ QUALIFYING_ALWAYS: frozenset[Kind] = frozenset({"membership", "consent"})
 
 def is_active(state: ProfileState, segment: str) -> bool:
     """B-I1 and A13: a realized or existing member that has not opted out."""
-    return state.holds(segment) and state.consent == "in"
+    return segment in state.active and state.consent == "in"  # `state.holds(segment)`, inline
 
 
 def columns(dest: BatchDestination) -> tuple[str, ...]:
@@ -444,8 +444,9 @@ def row_of(dest: BatchDestination, line: Line, heads: tuple[str, ...] | None = N
     """B-I5: the row's values in column order (`heads`: the file's `columns`, when known); null
     for an absent attribute."""
     values = line.candidate.state.attributes
-    out: list[object] = [line.identity] if dest.identity else []
-    out += [values.get(path) for path in dest.attributes]
+    out: list[object] = list(map(values.get, dest.attributes))
+    if dest.identity:
+        out.insert(0, line.identity)
     if dest.include_status:
         out.append(line.candidate.status)
     return dict(zip(heads or columns(dest), out, strict=True))

@@ -378,8 +378,11 @@ class BatchLedger:
         kept, lost = deduplicate(dest, bs.id, lines)
         left += [RowNote(pid, r) for pid, r in lost]
         heads = columns(dest)
-        rows = [row_of(dest, ln, heads) for ln in kept]
-        whys = [RowNote(ln.candidate.state.id, ln.candidate.why) for ln in kept]
+        rows: list[dict[str, object]] = []
+        whys: list[RowNote] = []
+        for ln in kept:
+            rows.append(row_of(dest, ln, heads))
+            whys.append(RowNote(ln.candidate.state.id, ln.candidate.why))
         segment = self.catalog.segments[bs.id]
         chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [slice(0, 0)]
         wanted = base_name(dest, segment, at)

@@ -120,10 +120,19 @@ def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool
 class Replayer:
     """Iterate over the steps of a scenario, one event at a time (the engine's state machine)."""
 
-    def __init__(self, scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True):
+    def __init__(
+        self,
+        scenario: Scenario,
+        rules: RuleSet | None = None,
+        record_states: bool = True,
+        record_buffers: bool = True,
+    ):
         self.scenario = scenario
         self.rules: RuleSet = rules or scenario.rules
+        # What only a reader of each step needs: the profile before and after the event, and how
+        # full the buffers are after it (counting readers, such as a summary, need neither).
         self.record_states = record_states
+        self.record_buffers = record_buffers
         self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
         keep_realized = self.rules == "current"  # A7
         self.states = {
@@ -190,7 +199,8 @@ class Replayer:
         if sent:
             at = event.at
             messages = due + self.outbox.add(at, sent)
-            buffers = self.outbox.fill(at, [d.destination for d in sent])
+            if self.record_buffers:
+                buffers = self.outbox.fill(at, [d.destination for d in sent])
         before, after = (previous.as_dict(), state.as_dict()) if self.record_states else (None, None)
         return Step(
             index,

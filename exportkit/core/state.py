@@ -237,13 +237,15 @@ def evaluate(
         return moved
     for pid in states if candidates is None else candidates:
         state = states[pid]
-        realized = [seg for seg, m in state.segments.items() if m.status == "realized"]
-        if not realized:
+        segments = None
+        for seg, m in state.segments.items():
+            if m.status == "realized":
+                if segments is None:
+                    segments = dict(state.segments)
+                segments[seg] = Membership("existing", m.last_qualification_time)
+                moved[seg] = moved.get(seg, 0) + 1
+        if segments is None:
             continue
-        segments = dict(state.segments)
-        for seg in realized:
-            segments[seg] = Membership("existing", segments[seg].last_qualification_time)
-            moved[seg] = moved.get(seg, 0) + 1
         states[pid] = ProfileState(
             state.id, state.identities, state.attributes, segments, state.consent, state.active
         )

@@ -241,10 +241,11 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState) 
         if held is not None:
             return held
     mapped = dest.mapped_segments
-    if not mapped.isdisjoint(state.active) or any(
-        new == "exited" and seg in mapped for seg, (_, new) in change.segments.items()
-    ):
+    if not mapped.isdisjoint(state.active):
         return None
+    for seg, (_, new) in change.segments.items():
+        if new == "exited" and seg in mapped:  # exiting a mapped segment
+            return None
     return _NO_MAPPED_SEGMENT
 
 
@@ -290,14 +291,22 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
         (fired if hit else quiet).append(why)
     if not fired:
         return Decision(dest.id, state.id, False, tuple(quiet) or (_nothing_relevant(dest, change),))
-    opt_out = any(r.rule == "S-T4" for r in fired)
+    found = tuple(fired)
     return Decision(
-        dest.id,
-        state.id,
-        True,
-        tuple(fired),
-        build=lambda: build_payload(dest, state, change, catalog, opt_out=opt_out),
+        dest.id, state.id, True, found, build=partial(_payload, dest, state, change, catalog, found)
     )
+
+
+def _payload(
+    dest: StreamingDestination,
+    state: ProfileState,
+    change: Change,
+    catalog: Catalog,
+    fired: tuple[Reason, ...],
+) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
+    """The payload of an export decided by `decide`, built when first read; an opt-out that
+    fired S-T4 sends the audience-exited event."""
+    return build_payload(dest, state, change, catalog, opt_out=any(r.rule == "S-T4" for r in fired))
 
 
 def _nothing_relevant(dest: StreamingDestination, change: Change) -> Reason:
@@ -355,7 +364,7 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
         state.id,
         True,
         tuple(reasons),
-        build=lambda: build_payload(dest, state, Change(), catalog, activation=True),
+        build=partial(build_payload, dest, state, Change(), catalog, True),
     )
 
 

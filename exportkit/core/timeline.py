@@ -78,11 +78,16 @@ def _around(step: Step) -> Iterator[Entry]:
 
 
 def timeline(
-    scenario: Scenario, rules: RuleSet | None = None, *, record_states: bool = False
+    scenario: Scenario,
+    rules: RuleSet | None = None,
+    *,
+    record_states: bool = False,
+    record_buffers: bool = True,
 ) -> Iterator[Entry]:
-    """Replay `scenario` and yield its entries in time order, keeping none of them."""
+    """Replay `scenario` and yield its entries in time order, keeping none of them (a reader that
+    only counts passes `record_buffers=False`: the steps then leave their `buffers` empty)."""
     with quiet_gc():
-        stream = Replayer(scenario, rules, record_states)
+        stream = Replayer(scenario, rules, record_states, record_buffers)
         opening = Opening(scenario.start, stream.activation, stream.activation_messages)
         # The opening takes the activation away from the replayer, so that once it is written the
         # backfill's decisions (one per profile and destination, with the payloads built to write
