@@ -14,16 +14,26 @@ PYTEST := $(BIN)/python -m pytest
 help: ## List the targets with what each one does.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+COMPILED := $(VENV)/.compiled
+CORE := $(wildcard exportkit/core/*.py)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	EXPORTKIT_PURE=1 $(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP) ## Replay the bundled DeLorean scenario and explain every decision.
+# The replay's modules compiled by mypyc from these same sources (setup.py says which), built
+# next to them and built again whenever a core module changes: the package refuses a compiled
+# module older than its source. Without a C compiler the package stays pure Python (slower).
+$(COMPILED): $(STAMP) $(CORE) setup.py
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(COMPILED)
+
+run: $(COMPILED) ## Replay the bundled DeLorean scenario and explain every decision.
 	$(BIN)/exportkit run $(SCENARIO)
 
-test: lint ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
+test: lint $(COMPILED) ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
 	$(PYTEST) tests notebooks --nbval
 
 lint: $(STAMP) ## The formatter's check, ruff's lint and mypy (strict for exportkit/core).
@@ -38,24 +48,24 @@ format: $(STAMP) ## Rewrite the code as the formatter and ruff's safe fixes want
 typecheck: $(STAMP) ## mypy alone.
 	$(BIN)/mypy
 
-unit: $(STAMP) ## The unit and property tests alone, stopping at the first failure.
+unit: $(COMPILED) ## The unit and property tests alone, stopping at the first failure.
 	$(PYTEST) tests -x -q
 
-notebooks: $(STAMP) ## The notebooks alone, under nbval.
+notebooks: $(COMPILED) ## The notebooks alone, under nbval.
 	$(PYTEST) notebooks --nbval
 
-browser: $(STAMP) ## The browser test alone: `exportkit demo` in headless Chromium.
+browser: $(COMPILED) ## The browser test alone: `exportkit demo` in headless Chromium.
 	$(PYTEST) tests/test_browser.py -q
 
-app: $(STAMP) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
+app: $(COMPILED) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
 	$(BIN)/exportkit demo
 
-golden: $(STAMP) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
+golden: $(COMPILED) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
 	$(PYTEST) tests --update-golden -q
 	$(BIN)/python scripts/build_notebooks.py
 
-bench: $(STAMP) ## The benchmark (not a test): generated workloads, each figure beside its target.
+bench: $(COMPILED) ## The benchmark (not a test): generated workloads, each figure beside its target.
 	$(BIN)/python bench/bench.py
 
 clean: ## Remove the virtual environment and build leftovers.
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache exportkit/core/*.so

@@ -492,9 +492,12 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    from exportkit.core import compiled
+
+    build = "the replay compiled by mypyc" if compiled() else "the replay as pure Python (not compiled)"
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
+        f"{platform.system()} {platform.release()}; {build}"
     )
 
 

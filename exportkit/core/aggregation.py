@@ -513,11 +513,16 @@ class Outbox:
         )
 
 
-class _Names(list[str]):
+class _Names:
     """Profile ids, written as a short list when a reason's text is read."""
 
+    __slots__ = ("profiles",)
+
+    def __init__(self, profiles: list[str]) -> None:
+        self.profiles = profiles
+
     def __str__(self) -> str:
-        return _names(self)
+        return _names(self.profiles)
 
 
 def _names(profiles: list[str]) -> str:

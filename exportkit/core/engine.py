@@ -138,7 +138,7 @@ class Replayer:
         self.states = {
             p.id: ProfileState.from_profile(p, scenario.start, keep_realized) for p in scenario.profiles
         }
-        streaming = StreamingProfileDestination | StreamingSegmentDestination
+        streaming = (StreamingProfileDestination, StreamingSegmentDestination)
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
         self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
         self.activation = [
