@@ -35,9 +35,25 @@ CSS = """
 #ek-first-view .ek-first-row{display:flex;align-items:center;margin:0 0 2px}
 #ek-first-view .ek-first-name{flex:none;width:222px;padding-left:24px;box-sizing:border-box}
 #ek-first-view .ek-first-desc{flex:1 1 400px;font-size:12.5px;color:#57606a;line-height:28px;margin:2px}
-#ek-first-view .ek-first-controls{height:133px;padding:14px 0 0 24px;box-sizing:border-box;
- color:#57606a;font-size:12.5px}
+#ek-first-view .ek-first-controls{position:relative;height:133px;color:#8c959f;font-size:13px}
+#ek-first-view .ek-sk{position:absolute;box-sizing:border-box}
+#ek-first-view .ek-sk-box{background:#f3f4f6;border:1px solid #e4e7eb;border-radius:3px}
+#ek-first-view .ek-sk-bar{left:2px;right:2px;top:91px;height:37px;background:#f3f4f6;
+ border:1px solid #e4e7eb;padding:0 16px;line-height:35px;color:#57606a;font-size:12.5px}
 """
+
+# Where the live controls will be, as faint boxes, and the line that says they are loading.
+CONTROLS = (
+    '<span class="ek-sk" style="left:2px;top:8px">Destination</span>'
+    '<span class="ek-sk ek-sk-box" style="left:85px;top:5px;width:145px;height:28px"></span>'
+    '<span class="ek-sk" style="left:243px;top:6px">Rules</span>'
+    '<span class="ek-sk ek-sk-box" style="left:243px;top:29px;width:177px;height:28px"></span>'
+    '<span class="ek-sk" style="left:437px;top:8px">Profile story</span>'
+    '<span class="ek-sk ek-sk-box" style="left:522px;top:5px;width:119px;height:28px"></span>'
+    '<span class="ek-sk ek-sk-box" style="left:2px;top:60px;width:303px;height:28px"></span>'
+    '<span class="ek-sk ek-sk-bar">Loading the controls (destination, rules, profile story, '
+    "Previous and Next, the mapping)… The timeline and the steps below answer clicks already.</span>"
+)
 
 SCRIPT = """
 (() => {
@@ -95,8 +111,7 @@ def first_view_html(
         f"<style>{CSS}</style>"
         f'<div class="ek-first-row"><span class="ek-first-name">Scenario <b>{escape(s.name)}</b></span>'
         f'<span class="ek-first-desc">{escape(s.description)}</span></div>{said}'
-        '<div class="ek-first-controls">Loading the controls (destination, rules, profile story, '
-        "Previous and Next, the mapping)… The timeline and the steps below answer clicks already.</div>"
+        f'<div class="ek-first-controls">{CONTROLS}</div>'
         '<div class="ek-first-host"><template shadowrootmode="open">'
         f'<style>{LINKBAR_CSS}</style>{LINKBAR}<div class="ek-view">'
         f"{explorer_html(result, index, focus, profile)}</div></template></div>"
