@@ -204,7 +204,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    return _dispatch(_parser().parse_args(argv))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command; bad input is one line on stderr and exit status 2."""
     try:
         if args.command == "demo":
             return _demo(args)
@@ -627,8 +631,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def entry() -> None:  # pragma: no cover - console script
     try:
-        code = main()
-        if sys.argv[1:2] != ["demo"]:
+        args = _parser().parse_args()
+        code = _dispatch(args)
+        if args.command != "demo":
             # Everything is written and every file is in place: leave without freeing a large
             # scenario object by object (a quarter of a second for 200,000 events), as mypy does.
             # The demo server leaves the usual way, so that its kernels' own clean-up runs.
