@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -182,11 +182,8 @@ def _in_range(moment: datetime, loc: tuple[Any, ...]) -> datetime:
 def _events(raws: list[Any], s: Scenario) -> list[Event]:
     """Every event checked, put on the clock and its ids resolved, in one pass (the hot loop of
     a large load)."""
-    segment_ids = {x.id for x in s.segments}
     profile_ids = {x.id for x in s.profiles}
-    dest_ids = {x.id for x in s.destinations}
-    batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
-    streaming = dest_ids - batch
+    ids = _Ids.of(s)
     tick = timedelta(seconds=s.tick_seconds)
     out: list[Event] = []
     append = out.append
@@ -208,37 +205,44 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
         if profile is not None and profile not in profile_ids:
             raise _Problem(("events", i, "profile"), f"unknown profile {profile!r}")
         if kind in ID_ACTIONS:
-            _check_target(kind, value, ("events", i, kind), segment_ids, batch, streaming, dest_ids)
+            _check_target(kind, value, ("events", i, kind), ids)
         append(Event(at, kind, profile, value))
         previous = at
     return out
 
 
-def _check_target(
-    kind: str,
-    value: str,
-    loc: tuple[Any, ...],
-    segment_ids: set[str],
-    batch: set[str],
-    streaming: set[str],
-    dest_ids: set[str],
-) -> None:
+class _Ids(NamedTuple):
+    """The ids an event may name, by what the action needs."""
+
+    segments: set[str]
+    destinations: set[str]
+    batch: set[str]
+    streaming: set[str]
+
+    @classmethod
+    def of(cls, s: Scenario) -> _Ids:
+        destinations = {d.id for d in s.destinations}
+        batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
+        return cls({x.id for x in s.segments}, destinations, batch, destinations - batch)
+
+
+def _check_target(kind: str, value: str, loc: tuple[Any, ...], ids: _Ids) -> None:
     """The segment or destination an event names exists, and is of the kind the action needs."""
     if kind in ("qualify", "exit"):
-        if value not in segment_ids:
+        if value not in ids.segments:
             raise _Problem(loc, f"unknown segment {value!r}")
     elif kind in ("run", "export_now"):
-        if value not in batch:
+        if value not in ids.batch:
             problem = (
                 f"{value!r} is not a batch destination; {kind} makes files"
-                if value in dest_ids
+                if value in ids.destinations
                 else f"unknown destination {value!r}"
             )
             raise _Problem(loc, problem)
-    elif value not in streaming:  # flush
+    elif value not in ids.streaming:  # flush
         problem = (
             f"{value!r} is a batch destination; flush empties a streaming buffer"
-            if value in dest_ids
+            if value in ids.destinations
             else f"unknown destination {value!r}"
         )
         raise _Problem(loc, problem)
