@@ -20,14 +20,20 @@ CORE := $(wildcard exportkit/core/*.py)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	EXPORTKIT_PURE=1 $(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# setuptools' warnings about the editable layout go to a log, shown whole if pip fails
+	EXPORTKIT_PURE=1 $(BIN)/python -m pip install --quiet -e ".[dev]" 2> $(VENV)/install.log \
+		|| { cat $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
 
 # The replay's modules compiled by mypyc from these same sources (setup.py says which), built
 # next to them and built again whenever a core module changes: the package refuses a compiled
 # module older than its source. Without a C compiler the package stays pure Python (slower).
 $(COMPILED): $(STAMP) $(CORE) setup.py
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "compiling the replay's modules with mypyc: a few minutes, and again only when exportkit/core changes"
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> $(VENV)/compile.log \
+		|| { cat $(VENV)/compile.log; exit 1; }
+	@grep "exportkit build:" $(VENV)/compile.log || true
+	@$(BIN)/python -c "import exportkit.core as c; print('the replay runs', 'compiled' if c.compiled() else 'as pure Python (slower)')"
 	touch $(COMPILED)
 
 run: $(COMPILED) ## Replay the bundled DeLorean scenario and explain every decision.
