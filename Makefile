@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The replay's modules compiled by mypyc from these same sources (setup.py says which), built
-# next to them and built again whenever a core module changes: the package refuses a compiled
-# module older than its source. Without a C compiler the package stays pure Python (slower).
+# next to them and built again whenever a core module changes: the package refuses compiled
+# modules whose source changed after the build. Without a C compiler it stays pure Python (slower).
 $(COMPILED): $(STAMP) $(CORE) setup.py
 	@echo "compiling the replay's modules with mypyc: a few minutes, and again only when exportkit/core changes"
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> $(VENV)/compile.log \

@@ -54,6 +54,13 @@ def _say(text: str) -> None:
     print(f"exportkit build: {text}", file=sys.stderr)
 
 
+def _short(err: BaseException) -> str:
+    """The first line of an error, cut to a line's length (a compiler's error quotes its whole
+    command; the build log keeps everything)."""
+    first = (str(err).splitlines() or [type(err).__name__])[0]
+    return first if len(first) <= 100 else first[:97] + "..."
+
+
 class OptionalBuildExt(build_ext):
     """Build the compiled modules if the C compiler works; otherwise install pure Python (a
     half-built group would not import, so whatever was built is removed)."""
@@ -66,7 +73,7 @@ class OptionalBuildExt(build_ext):
                 built = self.get_ext_fullpath(ext.name)
                 if os.path.exists(built):
                     os.remove(built)
-            _say(f"the C compiler failed ({err}); installing pure Python (same results, slower)")
+            _say(f"the C compiler failed ({_short(err)}); installing pure Python (same results, slower)")
             return
         if self.extensions:
             # What the compiled modules were built from, beside them: the package compares it with
@@ -98,7 +105,7 @@ def ext_modules() -> list:
         # mypy's own settings come from pyproject.toml; sections for other modules are unused here
         return mypycify(["--no-warn-unused-configs", *COMPILED], opt_level="3", group_name=GROUP)
     except (SystemExit, Exception) as err:  # mypyc type-checks first and exits on a type error
-        _say(f"mypyc could not compile the core ({err}); installing pure Python")
+        _say(f"mypyc could not compile the core ({_short(err)}); installing pure Python")
         return []
 
 

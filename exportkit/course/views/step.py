@@ -8,7 +8,6 @@ that leave, what waits in each buffer, files written with their rows).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -17,6 +16,7 @@ from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
 from ...core.model import iso
+from ...core.timeline import own_messages
 from ...core.words import count
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
@@ -142,7 +142,7 @@ def card_html(
                 )
     extra = []
     if messages and index > 0:
-        extra.append(messages_note(messages, result.steps[index - 1].event.at))
+        extra.append(messages_note(messages, own_messages(result.steps[index - 1])))
     elif messages and what != "sent":
         extra.append(f"{count(len(messages), 'message')} left a buffer at this step (see Delivery)")
     if files and what == "file":
@@ -153,31 +153,26 @@ def card_html(
     return f'<div class="{cls}" data-destination="{escape(destination)}">{head}{"".join(body)}</div>'
 
 
-def by_this_event(m: Message, at: datetime) -> bool:
-    """Whether message `m` of a step left because of the step's event (at `at`): a flush, or a
-    count limit the event's export reached. The others left on their buffer's own clock (window
-    age, best effort) between the step before and this one, whatever the event was (M1-M5)."""
-    return m.trigger in ("flush", "count") and m.sent_at == at
-
-
-def messages_note(messages: list[Message], at: datetime) -> str:
+def messages_note(messages: list[Message], own: list[Message]) -> str:
     """One line for a card: which of a destination's messages at a step left because of the
-    event and which on their own clock (with why and when), so "2 messages sent" beside a reason
-    that names one adds up."""
+    event (`own`: the step's own messages, `core.timeline.own_messages`: a flush, or a count limit
+    the event's export reached) and which on their buffer's own clock before it (window age, best
+    effort), with why and when, so "2 messages sent" beside a reason that names one adds up."""
     parts = []
-    now = [m for m in messages if by_this_event(m, at)]
-    own = [m for m in messages if not by_this_event(m, at)]
+    mine = {id(m) for m in own}
+    now = [m for m in messages if id(m) in mine]
+    earlier = [m for m in messages if id(m) not in mine]
     if now:
         why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in now))
         parts.append(f"{count(len(now), 'message')} because of this event ({why})")
-    if own:
+    if earlier:
         why = ", ".join(
             dict.fromkeys(
-                f'{SEND_WORDS[m.trigger]} at <span class="ek-nw">{iso(m.sent_at)}</span>' for m in own
+                f'{SEND_WORDS[m.trigger]} at <span class="ek-nw">{iso(m.sent_at)}</span>' for m in earlier
             )
         )
-        its = "its" if len(own) == 1 else "their"
-        parts.append(f"{count(len(own), 'message')} on {its} own clock, from earlier exports ({why})")
+        its = "its" if len(earlier) == 1 else "their"
+        parts.append(f"{count(len(earlier), 'message')} on {its} own clock, from earlier exports ({why})")
     return "; ".join(parts) + ": see Delivery"
 
 
