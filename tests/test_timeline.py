@@ -9,7 +9,6 @@ import pytest
 
 from exportkit import load_scenario, replay
 from exportkit.core.engine import End, Step
-from exportkit.core.narrate import Names, event_words
 from exportkit.core.timeline import Meanwhile, Opening, Selection, entries, item_time, parse_steps, timeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,40 +89,3 @@ def test_selection_of_a_profile_keeps_its_steps_and_the_files_that_hold_it():
     assert ("doc", "exit") in kinds and ("marty", "qualify") not in kinds
     assert (None, "export_now") in kinds  # doc is left out of its full file (B-I2): it concerns doc
     assert (None, "run") not in kinds
-
-
-@pytest.mark.parametrize(
-    ("event", "words"),
-    [
-        (
-            {"profile": "marty", "qualify": "delorean-owners"},
-            "Marty qualifies for Customer with DeLorean Cars (delorean-owners)",
-        ),
-        (
-            {"profile": "doc", "exit": "delorean-owners"},
-            "Emmett (doc) exits Customer with DeLorean Cars (delorean-owners)",
-        ),
-        ({"profile": "marty", "set": {"loyalty.tier": "gold"}}, "Marty's loyalty.tier is set to gold"),
-        ({"profile": "doc", "unset": ["loyalty.tier"]}, "Emmett (doc): loyalty.tier is removed"),
-        ({"profile": "marty", "add_identity": {"phone": "+1555"}}, "Marty gains the identity phone +1555"),
-        (
-            {"profile": "marty", "remove_identity": {"email": ["a@x", "b@x"]}},
-            "Marty loses the identity email a@x and email b@x",
-        ),
-        ({"profile": "biff", "consent": "out"}, "Biff opts out (consent: out)"),
-        ({"evaluate": {}}, "the daily segment evaluation runs"),
-        ({"run": "s3"}, "the scheduled files of Amazon S3 (s3) run now"),
-        ({"export_now": "s3"}, "Export file now on Amazon S3 (s3)"),
-        ({"flush": "adnet"}, "the buffers of Advertising network (adnet) are flushed"),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
-)
-def test_event_in_words_names_before_ids(event, words):
-    import yaml
-
-    from exportkit.io.loader import build_scenario
-
-    data = yaml.safe_load((ROOT / "datasets" / "delorean.yaml").read_text())
-    data["events"] = [event]
-    scenario = build_scenario(data)
-    assert event_words(scenario.events[0], Names(scenario)) == words

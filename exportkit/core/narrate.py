@@ -21,6 +21,7 @@ from .exportfile import ExportFile
 from .model import Scenario, iso
 from .ruledoc import RuleText
 from .rules import RULES, Reason
+from .sentences import Names, event_text, json_text
 from .styled import Line, clip, plain, wrap
 from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 from .words import count
@@ -28,65 +29,6 @@ from .words import count
 SHOWN = 8  # how many names a grouped line lists before "+N more"
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
 EXPORTED, NOT_EXPORTED = "EXPORTED", "not exported"
-
-
-class Names:
-    """The scenario's own names for profiles, segments and destinations, id in brackets."""
-
-    def __init__(self, scenario: Scenario):
-        self.segments = {s.id: s.name for s in scenario.segments}
-        self.destinations = {d.id: getattr(d, "name", None) or d.id for d in scenario.destinations}
-        self._profiles = {p.id: p.attributes.get("person.name.firstName") for p in scenario.profiles}
-
-    def profile(self, pid: str) -> str:
-        name = self._profiles.get(pid)
-        if not isinstance(name, str) or not name:
-            return pid
-        return name if name.lower() == pid.lower() else f"{name} ({pid})"
-
-    def segment(self, sid: str) -> str:
-        name = self.segments.get(sid)
-        return f"{name} ({sid})" if name and name != sid else sid
-
-    def destination(self, did: str) -> str:
-        name = self.destinations.get(did, did)
-        return f"{name} ({did})" if name != did else did
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def event_words(event: Any, names: Names) -> str:
-    """The event in words: "Marty qualifies for Customer with DeLorean Cars (delorean-owners)"."""
-    kind, value = event.kind, event.value
-    who = names.profile(event.profile) if event.profile else ""
-    whose = f"{who}'s" if not who.endswith(")") else f"{who}:"
-    if kind == "qualify":
-        return f"{who} qualifies for {names.segment(value)}"
-    if kind == "exit":
-        return f"{who} exits {names.segment(value)}"
-    if kind == "set":
-        return f"{whose} " + _and([f"{path} is set to {_value(v)}" for path, v in value.items()])
-    if kind == "unset":
-        return f"{whose} " + _and(list(value)) + f" {'is' if len(value) == 1 else 'are'} removed"
-    if kind in ("add_identity", "remove_identity"):
-        verb = "gains" if kind == "add_identity" else "loses"
-        ids = [f"{ns} {i}" for ns, values in value.items() for i in values]
-        return f"{who} {verb} the identity {_and(ids)}"
-    if kind == "consent":
-        return f"{who} opts {'out' if value == 'out' else 'in'} (consent: {value})"
-    if kind == "evaluate":
-        return "the daily segment evaluation runs"
-    if kind == "run":
-        return f"the scheduled files of {names.destination(value)} run now"
-    if kind == "export_now":
-        return f"Export file now on {names.destination(value)}"
-    return f"the buffers of {names.destination(value)} are flushed"
 
 
 def _names(items: list[str]) -> str:
@@ -153,7 +95,7 @@ def describe_event(step: Step) -> str:
 def _short(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(map(str, value))
-    return repr(value) if not isinstance(value, str) else value
+    return value if isinstance(value, str) else json_text(value)  # null, true: JSON, never a repr
 
 
 def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
@@ -200,7 +142,7 @@ class Narrator:
         self.scenario, self.rules = scenario, rules
         self.width, self.verbose, self.payload = width, verbose, payload
         self.selection = selection or Selection()
-        self.names = Names(scenario)
+        self.names = Names.of(scenario)
         self.column = max((len(d.id) for d in scenario.destinations), default=0)
         self.steps = len(scenario.events)
         self._last_at: Any = None
@@ -307,7 +249,7 @@ class Narrator:
             (f"Step {step.index + 1}", "heading"),
             (f" at {iso(step.event.at)}", "time"),
             (": ", ""),
-            (event_words(step.event, self.names), "event"),
+            (event_text(step.event, self.names), "event"),
         ]
         out: list[Line | tuple[Line, int]] = [[("", "")]] if self._after_block or self.verbose else []
         out.append((head, 2))
@@ -445,10 +387,8 @@ def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = Tru
 __all__ = [
     "EXPORTED",
     "NOT_EXPORTED",
-    "Names",
     "Narrator",
     "describe_event",
-    "event_words",
     "render_decision",
     "render_step",
     "render_timeline",

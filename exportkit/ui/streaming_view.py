@@ -21,9 +21,9 @@ import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from ..core.model import Scenario, StreamingSegmentDestination
+from ..core.sentences import Names
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
 from ..course.views.first_view import first_view_html
-from ..course.views.words import Names
 from ..io.loader import load_scenario
 from .step_view import StepView
 

@@ -7,11 +7,12 @@ from html import escape
 
 from ...core.engine import Replay
 from ...core.model import iso
+from ...core.sentences import Names
 from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html
 from .timeline import legend_html, step_count, timeline_html
-from .words import TYPE_LABELS, Names, event_words
+from .words import TYPE_LABELS, event_html, named_html
 
 EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "A": "A7"}
 
@@ -91,7 +92,7 @@ def profile_html(result: Replay, profile: str) -> str:
     deciding rule. Rows carry `data-step` (the widget jumps there on a click)."""
     names = Names.of(result.scenario)
     dests = [d.id for d in result.scenario.destinations]
-    head = "".join(f"<th>{names.destination(d)}</th>" for d in dests)
+    head = "".join(f"<th>{named_html(names.destination(d))}</th>" for d in dests)
     rows = []
     for i in profile_steps(result, profile):
         if i == 0:
@@ -100,9 +101,9 @@ def profile_html(result: Replay, profile: str) -> str:
             s = result.steps[i - 1]
             when = iso(s.event.at)
             what = (
-                event_words(s.event, names)
+                event_html(s.event, names)
                 if s.event.profile == profile
-                else (event_words(s.event, names) + " <span class='ek-muted'>(carries this profile)</span>")
+                else (event_html(s.event, names) + " <span class='ek-muted'>(carries this profile)</span>")
             )
             decisions = s.decisions
         cells = []
@@ -112,7 +113,7 @@ def profile_html(result: Replay, profile: str) -> str:
             f'<tr data-step="{i}"><td><a href="#step-{i}" data-step="{i}">Step {i}</a></td>'
             f"<td class='ek-muted'>{when}</td><td>{what}</td>{''.join(cells)}</tr>"
         )
-    title = f"The story of {names.profile(profile)}"
+    title = f"The story of {named_html(names.profile(profile))}"
     if not rows:
         empty = '<div class="ek-muted">No step concerns this profile.</div>'
         return f'<div class="ek-section"><h3>{title}</h3>{empty}</div>'

@@ -16,11 +16,12 @@ from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
 from ...core.model import iso
+from ...core.sentences import Names, json_text
 from ...core.timeline import own_messages
 from ...core.words import count
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
-from .words import TYPE_LABELS, Names, code, event_words, value_text
+from .words import TYPE_LABELS, code, event_html, named_html
 
 TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine (SendTrigger)
     "count": "its count limit was reached",
@@ -51,10 +52,10 @@ def lookup(payload: dict[str, Any] | None, path: str) -> tuple[bool, Any]:
 def value_html(value: Any) -> str:
     """A JSON value that wraps only between its members, never inside a word or a date."""
     if isinstance(value, dict) and value:
-        members = [f"{value_text(k)}: {value_text(v)}" for k, v in value.items()]
+        members = [f"{json_text(k)}: {json_text(v)}" for k, v in value.items()]
         inner = ", ".join(f'<span class="ek-nw">{escape(m)}</span>' for m in members)
         return f'<code class="ek-val">{{{inner}}}</code>'
-    return f'<code class="ek-val"><span class="ek-nw">{escape(value_text(value))}</span></code>'
+    return f'<code class="ek-val"><span class="ek-nw">{escape(json_text(value))}</span></code>'
 
 
 def payload_html(d: Decision) -> str:
@@ -82,8 +83,8 @@ def payload_html(d: Decision) -> str:
 def payloads_html(decisions: list[Decision], names: Names) -> str:
     """One block per exported decision: to whom, and the payload's fields."""
     blocks = [
-        f'<div class="ek-payload"><h4>Payload to {names.destination(d.destination)} for '
-        f"{names.profile(d.profile)}</h4>{payload_html(d)}</div>"
+        f'<div class="ek-payload"><h4>Payload to {named_html(names.destination(d.destination))} for '
+        f"{named_html(names.profile(d.profile))}</h4>{payload_html(d)}</div>"
         for d in decisions
         if d.exported
     ]
@@ -123,9 +124,9 @@ def card_html(
         step = result.steps[index - 1]
         files = [f for f in step.files if f.destination == destination]
         messages = [m for m in step.messages if m.destination == destination]
-    kind = names.types[destination]
+    kind = next(d.type for d in result.scenario.destinations if d.id == destination)
     head = (
-        f'<div class="ek-card-head">{names.destination(destination)}'
+        f'<div class="ek-card-head">{named_html(names.destination(destination))}'
         f'<span class="ek-type">{escape(TYPE_LABELS.get(kind, kind))}</span>'
         f"{_badge_for(what, files, messages)}</div>"
     )
@@ -185,7 +186,7 @@ def _activation_body(destination: str, decisions: list[Decision], names: Names, 
     out = []
     for d in (d for d in decisions if d.exported):
         out.append(
-            f"<details><summary>{escape(names.plain_profile(d.profile))} backfilled</summary>"
+            f"<details><summary>{escape(names.profile(d.profile).shown)} backfilled</summary>"
             f"{_reasons(d)}{payload_html(d)}</details>"
         )
     groups: dict[tuple[str, str], list[str]] = {}
@@ -194,7 +195,7 @@ def _activation_body(destination: str, decisions: list[Decision], names: Names, 
             r = d.reasons[0]
             groups.setdefault((r.rule, r.text), []).append(d.profile)
     for (rule, text), profiles in groups.items():
-        who = ", ".join(names.profile(p) for p in profiles)
+        who = ", ".join(named_html(names.profile(p)) for p in profiles)
         out.append(f'<div class="ek-why">Not backfilled: {who}. {chip(rule)} {escape(text)}</div>')
     return "".join(out) or '<div class="ek-muted">no profile to backfill</div>'
 
@@ -217,7 +218,7 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
     rows.append(("consent", before.get("consent"), after.get("consent"), "absent"))
 
     def cell(v: Any, missing: str) -> str:
-        return f'<span class="ek-muted">{missing}</span>' if v is None else code(value_text(v))
+        return f'<span class="ek-muted">{missing}</span>' if v is None else code(json_text(v))
 
     changed: list[str] = []
     same: list[str] = []
@@ -248,13 +249,13 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
 
 def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     unique = list(dict.fromkeys(m.profiles))
-    who = ", ".join(names.profile(p) for p in unique)
+    who = ", ".join(named_html(names.profile(p)) for p in unique)
     why = TRIGGER_WORDS["end"] if at_end else TRIGGER_WORDS[m.trigger]
     size = len(json.dumps(list(m.body), ensure_ascii=False).encode())
     group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
     reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
     return (
-        f"<li>✉ to {names.destination(m.destination)}{group} at {iso(m.sent_at)}: "
+        f"<li>✉ to {named_html(names.destination(m.destination))}{group} at {iso(m.sent_at)}: "
         f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why now:</b> {escape(why)}."
         f'<ul class="ek-more">{reasons}</ul></li>'
     )
@@ -274,7 +275,7 @@ def buffer_html(b: BufferState, names: Names) -> str:
         waited = int((b.at - b.oldest).total_seconds())
         age = f"oldest waited {waited} s of {b.policy.max_age_seconds} s"
     return (
-        f"<li>{names.destination(b.destination)}{escape(group)}"
+        f"<li>{named_html(names.destination(b.destination))}{escape(group)}"
         f'<span class="ek-bar" title="{escape(text)}"><i style="width:{fill * 100:.0f}%"></i></span>'
         f"{escape(text)}; {escape(age)}</li>"
     )
@@ -286,11 +287,11 @@ def file_html(f: ExportFile, names: Names) -> str:
     for row, note in zip(f.rows, f.why, strict=True):
         values = "".join(f"<td>{escape(show_value(row[c]))}</td>" for c in f.columns)
         rows.append(
-            f"<tr><td>{names.profile(note.profile)}</td>{values}<td>{reason_html(note.reason)}</td></tr>"
+            f"<tr><td>{named_html(names.profile(note.profile))}</td>{values}<td>{reason_html(note.reason)}</td></tr>"
         )
     for note in f.left_out:
         rows.append(
-            f'<tr class="ek-left"><td>{names.profile(note.profile)}</td>'
+            f'<tr class="ek-left"><td>{named_html(names.profile(note.profile))}</td>'
             f'<td colspan="{len(f.columns)}"><i>not in the file</i></td>'
             f"<td>{reason_html(note.reason)}</td></tr>"
         )
@@ -305,9 +306,10 @@ def file_html(f: ExportFile, names: Names) -> str:
         "export_now": "Export file now",
         "after_evaluation": "after evaluation",
     }
+    dest, segment = named_html(names.destination(f.destination)), named_html(names.segment(f.segment))
     return (
-        f"<div class='ek-section'>▤ {names.destination(f.destination)} wrote {code(f.name)}: "
-        f"{escape(f.mode)} file of {names.segment(f.segment)}, {escape(trigger.get(f.trigger, f.trigger))}, "
+        f"<div class='ek-section'>▤ {dest} wrote {code(f.name)}: "
+        f"{escape(f.mode)} file of {segment}, {escape(trigger.get(f.trigger, f.trigger))}, "
         f"{count(len(f.rows), 'row')} at {iso(f.at)}"
         f'<ul class="ek-more">{reasons}</ul>{table}</div>'
     )
@@ -358,7 +360,7 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
     else:
         step = result.steps[index - 1]
         when = iso(step.event.at)
-        event = event_words(step.event, names)
+        event = event_html(step.event, names)
         decisions = step.decisions
         paths = set(step.event.value) if step.event.kind == "set" else set()
         diff = diff_html(step.before, step.after, paths)

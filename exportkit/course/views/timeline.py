@@ -10,8 +10,8 @@ from html import escape
 
 from ...core.decision import Decision
 from ...core.engine import Replay
+from ...core.sentences import Names
 from .parts import OUTCOMES
-from .words import Names
 
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
 
