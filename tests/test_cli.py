@@ -45,8 +45,8 @@ def test_default_timeline_is_compact_and_names_verdicts_and_rules():
     lines = out.splitlines()
     assert len(lines) <= 200
     assert (
-        "Step 1 at 2025-03-03T09:01:00Z: Marty McFly (marty) qualifies for Customer with DeLorean Cars (delorean-owners)"
-        in lines
+        "Step 1 at 2025-03-03T09:01:00Z: "
+        "Marty McFly (marty) qualifies for Customer with DeLorean Cars (delorean-owners)" in lines
     )
     assert "  http-api  EXPORTED      [E-T1] mapped segment delorean-owners: null -> realized" in lines
     assert (
