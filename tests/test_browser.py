@@ -251,6 +251,24 @@ def test_the_timeline_jumps_on_click_and_the_address_follows(page, demo, shots):
     page.screenshot(path=str(shots / "timeline-step21.png"))
 
 
+# Empty the step's place, click a timeline cell and look for its step in the same task: only the
+# page's own copy of the steps (sent ahead by the kernel, `StepView.prefetch`) can be there by then.
+CLICK_IN_PAGE = """() => {
+  const view = document.querySelector('.exportkit-view').shadowRoot.querySelector('.ek-view');
+  view.querySelector('.ek-slot').replaceChildren();
+  view.querySelector('.ek-timeline a[data-step="12"]').click();
+  return view.querySelector('.ek-step[data-step="12"]') !== null;
+}"""
+
+
+def test_a_timeline_click_is_answered_in_the_page_without_waiting_for_the_kernel(page, demo):
+    open_view(page, demo, "scenario=delorean&step=0", 0)
+    page.wait_for_function(CLICK_IN_PAGE, polling=100)
+    assert "Export file now" not in page.inner_text(".ek-step")  # step 12, not 20
+    page.wait_for_function("location.search.endsWith('step=12')")  # the kernel was told
+    assert page.inner_text(".exportkit-step .widget-readout").strip() == "12"
+
+
 def test_a_rule_chip_reveals_the_rule_statement(page, demo, shots):
     open_view(page, demo, "scenario=delorean&step=3", 3)
     chip = page.locator('.ek-card .ek-chip[data-rule="E-S1"]').first

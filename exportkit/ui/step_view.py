@@ -8,6 +8,12 @@ glossary) travel once per replay, the step (`content`) on every move, and the pa
 step on the timeline itself. So a click replaces a few kilobytes of the page, not the whole of it,
 and the style sheet is never parsed again (a new one would make the browser restyle the whole page).
 
+A timeline click does not wait for the kernel either: after each new replay (or profile) the kernel
+sends every step's HTML too (`steps`, the same `explorer_step` text it would send for that step,
+up to `PREFETCH_CHARS`), and the page shows a clicked step from it at once, then tells the kernel,
+whose `content` for that step is then the text already shown. A click on a step not sent yet (a
+replay too long for the budget, or its steps still on their way) waits for `content` as before.
+
 The code that marks the current step, fills the slot and reads a click is `views.script.STEP_JS`,
 which the demo's first view (`views.first_view`) runs too; in the demo's page this view takes the
 first view's place once it is in the page, at the step the reader moved to there."""
@@ -23,6 +29,21 @@ from ..core.engine import Replay
 from ..course.views.first_view import FIRST_VIEW_ID
 from ..course.views.page import explorer_frame, explorer_step
 from ..course.views.script import LINKBAR, LINKBAR_CSS, STEP_JS
+from ..course.views.timeline import step_count
+
+# How much step HTML the kernel sends ahead, in characters: the bundled scenarios' largest replay
+# is 32 steps in about 470,000 (0.6 ms of rendering per step); a long generated replay sends its
+# first steps up to this and the rest on demand.
+PREFETCH_CHARS = 2_000_000
+
+_Key = tuple[Replay, str | None, str | None]  # a replay, its focus and the profile whose story shows
+
+
+def _same(a: _Key | None, b: _Key | None) -> bool:
+    """Whether two keys name the same view: the same replay object (an equal one would be compared
+    field by field, every step of it), focus and profile."""
+    return a is not None and b is not None and a[0] is b[0] and a[1:] == b[1:]
+
 
 ESM = (
     "const CSS = "
@@ -113,8 +134,18 @@ function render({ model, el }) {
     const asked = ekClicked(body, event.target);
     if (!asked) return;
     event.preventDefault();
-    if ("profile" in asked) model.set("profile", asked.profile);
-    else model.set("step", asked.step);
+    if ("profile" in asked) {
+      model.set("profile", asked.profile);
+    } else {
+      // The step's HTML is here already when the kernel sent it ahead: shown now, and the
+      // kernel's `content` for it will be the same text (so it is not drawn twice).
+      const ahead = model.get("steps")[asked.step];
+      if (slot && ahead !== undefined) {
+        content = ahead;
+        ekFill(slot, ahead);
+      }
+      model.set("step", asked.step);
+    }
     model.save_changes();
   });
   model.on("change:frame", draw);
@@ -124,6 +155,7 @@ function render({ model, el }) {
   model.on("change:sync_address", follow);
   draw();
   showBar();
+  model.send({ ask: "steps" }); // the steps ahead: now that a page shows this view (`prefetch`)
   // The widget manager puts this element in the page after `render` returns, beside the other
   // controls' (theirs need no module to load, so they are in first): the first view goes then,
   // not before. The address waits for the take-over: a reader who moved there keeps that step's
@@ -148,11 +180,24 @@ class StepView(anywidget.AnyWidget):
     _esm = ESM
     frame = traitlets.Unicode("").tag(sync=True)
     content = traitlets.Unicode("").tag(sync=True)
+    steps = traitlets.List(traitlets.Unicode()).tag(sync=True)  # sent ahead: `prefetch`
     step = traitlets.Int(0).tag(sync=True)
     profile = traitlets.Unicode("").tag(sync=True)
     address = traitlets.Unicode("").tag(sync=True)
     sync_address = traitlets.Bool(False).tag(sync=True)
     _framed: Replay | None = None  # the replay whose frame the page holds
+    _shown: _Key | None = None  # what `content` is a step of
+    _ahead: _Key | None = None  # what `steps` are the steps of
+    _asked = False  # whether a page has shown the view (and so wants the steps ahead)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._message)
+
+    def _message(self, _: object, content: dict, buffers: object) -> None:
+        if content == {"ask": "steps"}:
+            self._asked = True
+            self.prefetch()
 
     def __repr__(self) -> str:  # the text a notebook shows where widgets do not render
         return f"StepView(step {self.step}): open the notebook in Jupyter to see the step view"
@@ -162,7 +207,29 @@ class StepView(anywidget.AnyWidget):
         if result is not self._framed:
             self._framed = result
             self.frame = explorer_frame(result)
+        self._shown = (result, focus, profile)
+        if not _same(self._ahead, self._shown) and self.steps:
+            self._ahead = None
+            self.steps = []  # in the same message as the new frame or story: never a stale step
         self.content = explorer_step(result, step, focus, profile)
+
+    def prefetch(self) -> None:
+        """Send the steps of what `show` showed last, so the page answers a timeline click itself.
+        Called after `show`'s message has left (outside a `hold_sync`), so the step the reader asked
+        for does not wait for the others; only once a page has shown the view (it asks), so the
+        widget's first state, which a page waits for, does not carry them."""
+        if not self._asked or self._shown is None or _same(self._ahead, self._shown):
+            return
+        result, focus, profile = self._shown
+        steps, size = [], 0
+        for index in range(step_count(result) + 1):
+            html = explorer_step(result, index, focus, profile)
+            size += len(html)
+            if size > PREFETCH_CHARS:
+                break
+            steps.append(html)
+        self._ahead = self._shown
+        self.steps = steps
 
     @classmethod
     def of(cls, result: Replay, step: int = 0, focus: str | None = None) -> StepView:
@@ -172,6 +239,7 @@ class StepView(anywidget.AnyWidget):
 
         def draw(_: object = None) -> None:
             view.show(result, view.step, focus, view.profile or None)
+            view.prefetch()
 
         view.observe(draw, names=["step", "profile"])
         draw()

@@ -187,7 +187,6 @@ class StreamingExplorer:
         )
         self.mapping.add_class("exportkit-mapping")
         self._quiet = False
-        self._text = ""
         self._load(first.id)
         for control in (self.type, self.segments, self.attributes, self.identities, self.rules, self.step):
             control.observe(lambda _: self.refresh(), names="value")
@@ -262,7 +261,7 @@ class StreamingExplorer:
     @property
     def text(self) -> str:
         """The report the page shows now, as plain text."""
-        return self._text
+        return step_report(self.result, self.step.value, self.destination.value)
 
     def query(self) -> dict[str, str]:
         """What a link to this view holds (the app adds the scenario)."""
@@ -299,7 +298,6 @@ class StreamingExplorer:
             self.rules.value,
         )
         self.result = result
-        self._text = step_report(result, self.step.value, self.destination.value)
         self.message.value = f"<div class='ek-notice'>{html.escape(note)}</div>" if note else ""
         self.notice = note
         # The view and the address it shows reach the page in one message: a reader of the page
@@ -307,6 +305,7 @@ class StreamingExplorer:
         with self.view.hold_sync():
             self.view.show(result, self.step.value, self.destination.value, self.profile.value or None)
             self.changed()
+        self.view.prefetch()
 
     def _clicked(self, change: dict) -> None:
         """A click in the view (a timeline cell, a story row) moves the slider; the page gets the
