@@ -47,3 +47,22 @@ def test_pure_python_is_never_refused(tmp_path):
 def test_the_package_says_which_build_runs():
     folder = Path(core.__file__).parent
     assert compiled() == any(folder.glob("engine.*.so"))
+
+
+def test_importing_the_package_refuses_a_stale_build(tmp_path):
+    """The check runs at import, before any compiled module loads: a copy of the package whose
+    record says `engine` was compiled from other source fails to import, with the fix."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = Path(core.__file__).parent.parent
+    copy = tmp_path / "exportkit"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("*.so", "_compiled.json", "__pycache__"))
+    engine = (copy / "core" / "engine.py").read_text()
+    _built(copy / "core", engine, built_from=engine + "# the old rules\n")
+    run = [sys.executable, "-c", "import exportkit"]
+    env = {"PYTHONPATH": str(tmp_path)}
+    stale = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert stale.returncode == 1
+    assert "engine.py changed after it was compiled" in stale.stderr and "`make`" in stale.stderr
