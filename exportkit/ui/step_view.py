@@ -139,10 +139,16 @@ function render({ model, el }) {
     } else {
       // The step's HTML is here already when the kernel sent it ahead: shown now, and the
       // kernel's `content` for it will be the same text (so it is not drawn twice).
+      // The address moves with it (the kernel's, with this step), as it does with the kernel's.
       const ahead = model.get("steps")[asked.step];
       if (slot && ahead !== undefined) {
         content = ahead;
         ekFill(slot, ahead);
+        if (model.get("sync_address")) {
+          const query = new URLSearchParams(model.get("address"));
+          query.set("step", String(asked.step));
+          history.replaceState(null, "", location.pathname + "?" + query.toString());
+        }
       }
       model.set("step", asked.step);
     }
