@@ -265,14 +265,14 @@ def test_every_message_trigger_has_its_words():
             "adnet",
             [
                 "1 message because of this event (flush)",
-                "1 message on its own clock, from earlier exports (window age at 2025-03-03T09:32:00Z)",
+                "1 message on its own clock, from earlier exports (window age at 3 Mar 2025, 09:32 UTC)",
             ],
             id="flush-beside-window-age",
         ),
         pytest.param(
             7,
             "http-api",
-            ["1 message on its own clock, from earlier exports (best effort at 2025-03-03T09:31:00Z)"],
+            ["1 message on its own clock, from earlier exports (best effort at 3 Mar 2025, 09:31 UTC)"],
             id="flush-of-another-destination",
         ),
     ],
@@ -291,3 +291,33 @@ def test_a_card_says_which_messages_left_because_of_the_event_and_which_on_their
     for line in says:
         assert line in card
     assert card.count("message") >= len(says)
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        ("2025-03-03T09:13:00Z", "3 Mar 2025, 09:13 UTC"),
+        ("2025-03-10T23:59:30Z", "10 Mar 2025, 23:59:30 UTC"),  # seconds only when there are some
+        ("2025-03-03T10:13:00+01:00", "3 Mar 2025, 09:13 UTC"),  # any clock, said in UTC
+    ],
+)
+def test_a_time_reads_as_a_date_and_a_clock_with_its_iso_form_on_hover(moment, shown):
+    from datetime import UTC, datetime
+
+    from exportkit.course.views.words import when_html
+
+    html = when_html(datetime.fromisoformat(moment))
+    stamp = datetime.fromisoformat(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert html == f'<time class="ek-nw" datetime="{stamp}" title="{stamp}">{shown}</time>'
+
+
+def test_no_view_prints_a_bare_iso_time():
+    """Times in the step view, the story, the reasons and the report read as dates (`when_html`):
+    an ISO time appears only in a `datetime` or `title` attribute, or in a value the profile holds
+    (a field's value, a payload's JSON)."""
+    for name in ("delorean", "microbatching", "newsletter_files"):
+        result = run(name)
+        html = report_html(result)
+        shown = re.sub(r'(datetime|title)="[^"]*"', "", html)
+        shown = re.sub(r'<code class="ek-val">.*?</code>|<pre>.*?</pre>', "", shown, flags=re.S)  # data
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text_of(shown)), name

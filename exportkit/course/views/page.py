@@ -6,13 +6,12 @@ from __future__ import annotations
 from html import escape
 
 from ...core.engine import Replay
-from ...core.model import iso
 from ...core.sentences import Names
 from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html
 from .timeline import legend_html, step_count, timeline_html
-from .words import TYPE_LABELS, event_html, named_html
+from .words import TYPE_LABELS, event_html, named_html, when_html
 
 EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "A": "A7"}
 
@@ -96,10 +95,11 @@ def profile_html(result: Replay, profile: str) -> str:
     rows = []
     for i in profile_steps(result, profile):
         if i == 0:
-            what, when, decisions = "activation: backfill", iso(result.scenario.start), result.activation
+            what, decisions = "activation: backfill", result.activation
+            when = when_html(result.scenario.start)
         else:
             s = result.steps[i - 1]
-            when = iso(s.event.at)
+            when = when_html(s.event.at)
             what = (
                 event_html(s.event, names)
                 if s.event.profile == profile
@@ -110,7 +110,7 @@ def profile_html(result: Replay, profile: str) -> str:
         for d in dests:
             cells.append(f"<td>{_profile_cell(result, i, d, profile, decisions)}</td>")
         rows.append(
-            f'<tr data-step="{i}"><td><a href="#step-{i}" data-step="{i}">Step {i}</a></td>'
+            f'<tr data-step="{i}"><td class="ek-nw"><a href="#step-{i}" data-step="{i}">Step {i}</a></td>'
             f"<td class='ek-muted'>{when}</td><td>{what}</td>{''.join(cells)}</tr>"
         )
     title = f"The story of {named_html(names.profile(profile))}"

@@ -8,11 +8,13 @@ with CSS only: the static report needs no script.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 from html import escape
 
 from ...core.rules import Reason
 from .rulebook import statement
+from .words import when_html
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     # outcome: (label in the legend, what it means)
@@ -135,8 +137,13 @@ def chip(rule: str) -> str:
     )
 
 
+ISO_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # `core.model.iso`'s form
+
+
 def reason_html(r: Reason) -> str:
-    return f"{chip(r.rule)} {escape(r.text)}"
+    """The rule's chip and the reason's text, its times read as dates (`when_html`)."""
+    text = ISO_TIME.sub(lambda m: when_html(datetime.fromisoformat(m[0])), escape(r.text))
+    return f"{chip(r.rule)} {text}"
 
 
 def badge(outcome: str, text: str | None = None) -> str:

@@ -15,13 +15,12 @@ from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
-from ...core.model import iso
 from ...core.sentences import Names, json_text
 from ...core.timeline import own_messages
 from ...core.words import count
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
-from .words import TYPE_LABELS, code, event_html, named_html
+from .words import TYPE_LABELS, code, event_html, named_html, when_html
 
 TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine (SendTrigger)
     "count": "its count limit was reached",
@@ -167,11 +166,7 @@ def messages_note(messages: list[Message], own: list[Message]) -> str:
         why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in now))
         parts.append(f"{count(len(now), 'message')} because of this event ({why})")
     if earlier:
-        why = ", ".join(
-            dict.fromkeys(
-                f'{SEND_WORDS[m.trigger]} at <span class="ek-nw">{iso(m.sent_at)}</span>' for m in earlier
-            )
-        )
+        why = ", ".join(dict.fromkeys(f"{SEND_WORDS[m.trigger]} at {when_html(m.sent_at)}" for m in earlier))
         its = "its" if len(earlier) == 1 else "their"
         parts.append(f"{count(len(earlier), 'message')} on {its} own clock, from earlier exports ({why})")
     return "; ".join(parts) + ": see Delivery"
@@ -255,7 +250,7 @@ def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
     reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
     return (
-        f"<li>✉ to {named_html(names.destination(m.destination))}{group} at {iso(m.sent_at)}: "
+        f"<li>✉ to {named_html(names.destination(m.destination))}{group} at {when_html(m.sent_at)}: "
         f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why now:</b> {escape(why)}."
         f'<ul class="ek-more">{reasons}</ul></li>'
     )
@@ -310,7 +305,7 @@ def file_html(f: ExportFile, names: Names) -> str:
     return (
         f"<div class='ek-section'>▤ {dest} wrote {code(f.name)}: "
         f"{escape(f.mode)} file of {segment}, {escape(trigger.get(f.trigger, f.trigger))}, "
-        f"{count(len(f.rows), 'row')} at {iso(f.at)}"
+        f"{count(len(f.rows), 'row')} at {when_html(f.at)}"
         f'<ul class="ek-more">{reasons}</ul>{table}</div>'
     )
 
@@ -350,7 +345,7 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
     n = step_count(result)
     index = max(0, min(index, n))
     if index == 0:
-        when = iso(result.scenario.start)
+        when = when_html(result.scenario.start)
         event = (
             "The dataflows are activated: streaming destinations backfill the profiles that already "
             "hold a mapped segment"
@@ -359,7 +354,7 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
         diff = ""
     else:
         step = result.steps[index - 1]
-        when = iso(step.event.at)
+        when = when_html(step.event.at)
         event = event_html(step.event, names)
         decisions = step.decisions
         paths = set(step.event.value) if step.event.kind == "set" else set()
