@@ -98,13 +98,13 @@ def test_a_link_opens_the_scenario_at_the_step():
     assert app.notice == ""
     assert app.picker.value == "delorean"
     assert app.text.startswith(f"Step 4 of {DELOREAN_EVENTS}")
-    assert "marty set loyalty.points=150" in app.text
+    assert "Marty McFly (marty): loyalty.points is set to 150\n" in app.text
 
 
 def test_next_in_the_app_is_next_in_the_explorer():
     app = from_query_string("scenario=delorean&step=0")
     app.explorer.next.click()
-    assert "marty qualify delorean-owners" in app.text
+    assert "Marty McFly (marty) qualifies for Customer with DeLorean Cars (delorean-owners)\n" in app.text
     assert "http-api marty: EXPORTED" in app.text
     assert "[E-T1]" in app.text
 

@@ -50,7 +50,23 @@ def test_matrix_marks_divergent_steps():
     assert ids == ["ent", "str"]
     assert [r["divergent"] for r in rows] == [False, True, False]
     assert rows[1]["cells"]["str"].reasons.startswith("[S-T2]")
-    assert "   1* p add_identity phone=+1999" in matrix_text(replay(scenario))
+    lines = matrix_text(replay(scenario)).splitlines()
+    assert lines[0] == f"step  {'ent':<22} str"
+    at = lines.index("   1* Pat (p) gains the identity phone +1999")  # the event in words, then the verdicts
+    assert lines[at + 1] == f"      {'exported · E-T2':<22} not exported · S-T2"
+
+
+def test_matrix_text_wraps_a_long_event_under_its_start():
+    values = {f"loyalty.note{i}": f"value-{i}" for i in range(12)}
+    lines = matrix_text(replay(make_scenario([{"profile": "p", "set": values}]))).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("   1"))
+    event, verdicts = lines[first:-1], lines[-1]  # step 1 is the last: its event, then its verdicts
+    assert event[0].startswith('   1  Pat (p): loyalty.note0 is set to "value-0"; loyalty.note1')
+    assert len(event) > 1 and all(len(line) <= 120 for line in lines)
+    assert all(line.startswith("      ") and line[6] != " " for line in event[1:])
+    words = " ".join(line[6:] for line in event).split()
+    assert words == ("Pat (p): " + "; ".join(f'{k} is set to "{v}"' for k, v in values.items())).split()
+    assert verdicts.startswith("      not exported · E-T4")  # unmapped attributes
 
 
 def test_every_type_derives_one_destination_of_each_type():
@@ -72,7 +88,7 @@ def test_step_cells_text_lists_every_reason():
 
     scenario = make_scenario([{"profile": "p", "add_identity": {"phone": "+1999"}}])
     text = step_cells_text(replay(scenario), 1)
-    assert text.splitlines()[0] == "Step 1: p add_identity phone=+1999  (divergent)"
+    assert text.splitlines()[0] == "Step 1: Pat (p) gains the identity phone +1999  (divergent)"
     assert "  ent: exported · E-T2" in text and "  str: not exported · S-T2" in text
 
 

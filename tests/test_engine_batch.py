@@ -88,7 +88,7 @@ def test_step_document_and_text_show_files():
         "personalEmail_address": "p@example.com",
         "loyalty_tier": "gold",
     }
-    text = render_step(result.steps[0])
+    text = render_step(result, 1)
     assert text[1].startswith("  s3 file Amazon_S3_segments1_")
     assert any(line.startswith("      + p: P, p@example.com, gold") for line in text)
 

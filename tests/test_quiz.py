@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
+from exportkit.core.narrate import Narrator
+from exportkit.core.styled import plain
 from exportkit.course.quiz import NO, YES, Quiz, questions
 from exportkit.ui import QuizView
 
@@ -48,6 +50,21 @@ def test_the_reveal_carries_the_rule_ids_and_reasons_of_the_decision(result):
         assert f"[{r.rule}] {r.text}" in feedback.text
     verdict = "EXPORTED" if q.decision.exported else "not exported"
     assert f"{q.decision.destination} {q.decision.profile}: {verdict}" in feedback.text
+
+
+def test_the_situation_is_the_event_in_words(result):
+    """Every question's situation is its step's event as the timeline words it (names, then ids)."""
+    asked = questions(result, seed=0, count=1_000)
+    first = [q.situation for q in asked if q.step == 1]
+    assert first and set(first) == {
+        "Step 1 at 2025-03-03T09:01:00Z: Marty McFly (marty) qualifies for Customer with DeLorean Cars "
+        "(delorean-owners)"
+    }
+    narrator = Narrator(result.scenario, result.rules, width=10_000)  # one line per heading
+    for q in asked:
+        if q.step:
+            event = narrator.lines(result.steps[q.step - 1])
+            assert q.situation in {plain(line) for line in event}
 
 
 def test_a_payload_reveal_gives_each_fields_rule(result):

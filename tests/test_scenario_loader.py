@@ -97,7 +97,7 @@ def test_the_picker_opens_a_dataset():
     loader.picker.value = "b2b_leads"
     assert loader.text.startswith("Step 0 of 10: activation")
     loader.explorer.next.click()
-    assert "priya add_identity email=priya@newcorp.example" in loader.text
+    assert "Priya gains the identity email priya@newcorp.example\n" in loader.text
 
 
 def test_an_upload_goes_through_the_same_function():

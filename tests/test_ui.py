@@ -40,7 +40,8 @@ def test_a_step_shows_its_event_the_states_and_the_explained_decision(explorer):
     explorer.step.value = 5
     text = explorer.text
     assert text.startswith(
-        f"Step 5 of {len(explorer.scenario.events)} at 2025-03-03T09:05:00Z: marty add_identity"
+        f"Step 5 of {len(explorer.scenario.events)} at 2025-03-03T09:05:00Z: "
+        "Marty McFly (marty) gains the identity phone +15550100\n"
     )
     assert "before:\n" in text and "identities: ecid=11111, email=marty@example.com, phone=+15550100" in text
     assert "http-api marty: EXPORTED\n    [E-T2] identity phone:+15550100 added" in text

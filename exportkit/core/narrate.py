@@ -21,7 +21,7 @@ from .exportfile import ExportFile
 from .model import Scenario, iso
 from .ruledoc import RuleText
 from .rules import RULES, Reason
-from .sentences import Names, event_text, json_text
+from .sentences import Names, event_text
 from .styled import Line, clip, plain, wrap
 from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 from .words import count
@@ -79,25 +79,6 @@ def _hang_of(text: str) -> int:
     return len(text) - len(text.lstrip(" ")) + 4
 
 
-def describe_event(step: Step) -> str:
-    """The event in the scenario file's terms, ids only: "marty qualify delorean-owners"."""
-    ev = step.event.as_dict()
-    ev.pop("at")
-    who = ev.pop("profile", None)
-    ((kind, value),) = ev.items()
-    if isinstance(value, dict):
-        value = ", ".join(f"{k}={_short(v)}" for k, v in value.items()) or ""
-    elif isinstance(value, list):
-        value = ", ".join(map(str, value))
-    return f"{who + ' ' if who else ''}{kind} {value}".rstrip()
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    return value if isinstance(value, str) else json_text(value)  # null, true: JSON, never a repr
-
-
 def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
     """A decision as text: verdict, reasons, then the payload and each field's reason."""
     who = f" {d.profile}" if d.profile else ""
@@ -111,10 +92,18 @@ def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> li
     return lines
 
 
-def render_step(step: Step, payload: bool = True) -> list[str]:
-    """One step as the verbose text of earlier versions: every file and message of the step,
-    including those that fell due before its event (the timeline shows those at their time)."""
-    lines = [f"Step {step.index + 1} at {iso(step.event.at)}: {describe_event(step)}"]
+def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
+    """Step `number` of a replay (1 is the first event) as the verbose text of earlier versions:
+    the event in words, then every file and message of the step, including those that fell due
+    before its event (the timeline shows those at their time)."""
+    if not 1 <= number <= len(result.steps):
+        raise ValueError(
+            f"step {number}: the replay has steps 1 to {len(result.steps)} "
+            "(step 0, the activation, has no event)"
+        )
+    step = result.steps[number - 1]
+    event = event_text(step.event, Names.of(result.scenario))
+    lines = [f"Step {number} at {iso(step.event.at)}: {event}"]
     for f in step.files:
         lines += f.render()
     lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
@@ -388,7 +377,6 @@ __all__ = [
     "EXPORTED",
     "NOT_EXPORTED",
     "Narrator",
-    "describe_event",
     "render_decision",
     "render_step",
     "render_timeline",

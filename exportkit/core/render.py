@@ -21,7 +21,7 @@ from .engine import End, Replay, Step
 from .exportfile import ExportFile
 from .jsontext import Items, JsonText, dumps
 from .model import Scenario, iso
-from .narrate import describe_event, render_decision, render_step, render_timeline
+from .narrate import render_decision, render_step, render_timeline
 from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 
 EVERYTHING = Selection()
@@ -187,7 +187,6 @@ def to_json(result: Replay, selection: Selection = EVERYTHING) -> str:
 
 __all__ = [
     "JsonWriter",
-    "describe_event",
     "end_document",
     "render_decision",
     "render_step",

@@ -9,6 +9,7 @@ replays of the same events export differently, and why.
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from ..core.model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from ..core.render import describe_event
+from ..core.sentences import Names, event_text
 from ..core.words import count
 
 
@@ -120,7 +121,8 @@ def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
 
 def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     """Steps by destinations. Returns the destination ids and one row per step (0 = activation):
-    `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`. A step is divergent
+    `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`, the event in words
+    (`core.sentences.event_text`: names, then ids in brackets). A step is divergent
     when streaming destinations disagree on exporting, or batch destinations on their files."""
     kinds = {d.id: "batch" if d.type == "batch" else "streaming" for d in result.scenario.destinations}
     ids = list(kinds)
@@ -139,6 +141,7 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
             "divergent": _divergent(activation),
         }
     )
+    names = Names.of(result.scenario)
     for step in result.steps:
         cells = {
             i: _cell(
@@ -151,7 +154,7 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
         rows.append(
             {
                 "step": step.index + 1,
-                "event": describe_event(step),
+                "event": event_text(step.event, names),
                 "cells": cells,
                 "divergent": _divergent(cells),
             }
@@ -165,11 +168,28 @@ def _divergent(cells: dict[str, Cell]) -> bool:
     return len(streaming) > 1 or len(batch) > 1
 
 
+WIDTH = 120  # the text tables' line length: the event sentence wraps to it
+
+
+def _wrapped(text: str, first: str, hang: int) -> list[str]:
+    """`text` after `first`, wrapped at WIDTH, continued `hang` spaces in (under the text's start);
+    words (ids, paths) are never cut."""
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=" " * hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def step_cells_text(result: Replay, step: int) -> str:
     """Every destination's verdict at one step, with all its reasons: the tooltips as text."""
     _, rows = matrix(result)
     row = rows[step]
-    lines = [f"Step {row['step']}: {row['event']}" + ("  (divergent)" if row["divergent"] else "")]
+    first = f"Step {row['step']}: "
+    lines = _wrapped(row["event"] + ("  (divergent)" if row["divergent"] else ""), first, len(first))
     for dest, cell in row["cells"].items():
         lines.append(f"  {dest}: {cell.verdict or '-'}")
         lines += [f"    {line}" for line in cell.reasons.splitlines()]
@@ -177,15 +197,16 @@ def step_cells_text(result: Replay, step: int) -> str:
 
 
 def matrix_text(result: Replay) -> str:
-    """The matrix as fixed-width text, divergent steps marked with `*`."""
+    """The matrix as fixed-width text: per step, its number and the event in words (wrapped at
+    WIDTH), then each destination's verdict in the column under its id; `*` marks a divergent step."""
     ids, rows = matrix(result)
     width = max(22, *(len(i) for i in ids))
-    head = f"{'step':>4}  {'event':<36} " + " ".join(f"{i:<{width}}" for i in ids)
-    lines = [head]
+    lines = ["step  " + " ".join(f"{i:<{width}}" for i in ids).rstrip()]
     for row in rows:
         mark = "*" if row["divergent"] else " "
+        lines += _wrapped(row["event"], f"{row['step']:>4}{mark} ", 6)
         cells = " ".join(f"{row['cells'][i].verdict or '-':<{width}}" for i in ids)
-        lines.append(f"{row['step']:>4}{mark} {row['event'][:36]:<36} {cells}")
+        lines.append(f"      {cells}".rstrip())
     return "\n".join(lines)
 
 

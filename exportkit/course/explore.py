@@ -18,8 +18,9 @@ from ..core.model import (
     StreamingSegmentDestination,
     iso,
 )
-from ..core.render import describe_event, render_decision
+from ..core.render import render_decision
 from ..core.rules import RuleSet
+from ..core.sentences import Names, event_text
 
 
 def streaming_destinations(scenario: Scenario) -> list[StreamingDestination]:
@@ -150,7 +151,8 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
             )
         return "\n".join(lines)
     step: Step = result.steps[index - 1]
-    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: {describe_event(step)}"]
+    event = event_text(step.event, Names.of(result.scenario))
+    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: {event}"]
     for f in step.files:  # files due on the clock come before the event (B-T3)
         if destination in (None, f.destination):
             lines += f.render()

@@ -21,7 +21,7 @@ from typing import Literal
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
-from ..core.render import describe_event
+from ..core.sentences import Names, event_text
 
 QuestionKind = Literal["exported", "fields"]
 YES, NO = "yes", "no"
@@ -139,8 +139,9 @@ def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
     start = f"Step 0 at {iso(result.scenario.start)}: the dataflows are activated"
     for d in result.activation:
         yield 0, start, d
+    names = Names.of(result.scenario)
     for step in result.steps:
-        situation = f"Step {step.index + 1} at {iso(step.event.at)}: {describe_event(step)}"
+        situation = f"Step {step.index + 1} at {iso(step.event.at)}: {event_text(step.event, names)}"
         for d in step.decisions:
             yield step.index + 1, situation, d
 

@@ -48,7 +48,7 @@ matrix_styler(result, uuid="start", steps=range(1, 8), destinations=["http-api",
 # %%
 from exportkit import render_step
 
-print("\n".join(render_step(result.steps[2], payload=False)))
+print("\n".join(render_step(result, 3, payload=False)))
 
 # %% [markdown]
 # ## The path through the course
