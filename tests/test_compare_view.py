@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from exportkit import load_scenario, replay
 from exportkit.course.compare import every_type
-from exportkit.ui.compare_view import WhatIfView, matrix_frame, matrix_styler
+from exportkit.ui.compare_view import WhatIfView, css_string, matrix_frame, matrix_styler
+
+from .factories import SEGMENTS, make_profile, make_scenario
 
 DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
 
@@ -82,3 +86,38 @@ def test_matrix_narrows_to_steps_and_destinations():
     assert list(verdicts.index) == list(range(1, 8))
     assert list(verdicts.columns) == ["event", "http-api", "adnet"]
     assert verdicts.loc[3, "adnet"] == "not exported · A3" and divergent[2]
+
+
+def test_names_and_values_in_the_table_are_text_never_markup():
+    """A name or an identity value from the scenario file, with markup and quotes, reaches the page
+    as text: escaped in the event cell (HTML), escaped in the tooltip (a CSS string in `<style>`)."""
+    segments = [{**s, "name": '<i>"VIP" & co</i>'} if s["id"] == "s2" else s for s in SEGMENTS]
+    profile = make_profile(
+        attributes={"person.name.firstName": "<b>Zoë</b>", "person.name.lastName": "O'Hara"}
+    )
+    scenario = make_scenario(
+        [{"profile": "p", "qualify": "s2"}, {"profile": "p", "add_identity": {"email": ['x"</style><b>']}}],
+        segments=segments,
+        profiles=[profile],
+    )
+    html = matrix_styler(replay(scenario), uuid="t").to_html()
+    assert "<b>" not in html and "<i>" not in html and "</style><b>" not in html
+    assert (
+        "&lt;b&gt;Zoë&lt;/b&gt; O&#39;Hara (p) qualifies for &lt;i&gt;&#34;VIP&#34; &amp; co&lt;/i&gt; (s2)"
+        in html
+    )
+    assert '\\"\\3C /style>\\3C b>' in html  # the identity value in a tooltip, inside its CSS string
+
+
+@pytest.mark.parametrize(
+    ("text", "css"),
+    [
+        pytest.param("[E-T1] plain", "[E-T1] plain", id="plain"),
+        pytest.param('set to "gold"', 'set to \\"gold\\"', id="quotes"),
+        pytest.param("a\\b", "a\\\\b", id="backslash"),
+        pytest.param("[E-T6] one\n[A11] two", "[E-T6] one\\A [A11] two", id="line-break"),
+        pytest.param("</style>", "\\3C /style>", id="closing-tag"),
+    ],
+)
+def test_css_string(text, css):
+    assert css_string(text) == css

@@ -19,6 +19,16 @@ EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"
 FILE = "background-color: #dbeafe"
 DIVERGENT = "border-left: 4px solid #f59e0b; background-color: #fef3c7"
+# The event in words reads left to right and wraps within its column, so the verdicts stay in view.
+EVENT = "text-align: left; white-space: normal; min-width: 16em; max-width: 28em"
+
+
+def css_string(text: str) -> str:
+    """`text` inside a CSS string, as pandas writes a tooltip (`content: "..."` in a `<style>`):
+    a quote or backslash escaped, a line break as `\\A` (shown, with `white-space: pre-wrap`), and
+    `<` as `\\3C` so no text can close the `<style>` element."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    return out.replace("\n", "\\A ").replace("<", "\\3C ")
 
 
 def matrix_frame(
@@ -64,9 +74,11 @@ def matrix_styler(
 
     return (
         verdicts.style.set_uuid(uuid)
+        .format(escape="html")  # names come from the scenario file: shown as text, never as markup
         .apply(colours, axis=None)
+        .set_table_styles({"event": [{"selector": "td", "props": EVENT}]}, overwrite=False)
         .set_tooltips(
-            reasons,
+            reasons.map(css_string),
             # Below the cell and anchored at its right edge, wrapping at 32em: the tooltip stays
             # inside the table, so a notebook's output area never clips it.
             props="visibility: hidden; position: absolute; z-index: 10; top: 100%; right: 0; "
@@ -196,4 +208,4 @@ class WhatIfView:
         display(self.widget)
 
 
-__all__ = ["WhatIfView", "differences_frame", "matrix_frame", "matrix_styler"]
+__all__ = ["WhatIfView", "css_string", "differences_frame", "matrix_frame", "matrix_styler"]
