@@ -20,7 +20,7 @@ NOT_EXPORTED = "color: #6b7280"
 FILE = "background-color: #dbeafe"
 DIVERGENT = "border-left: 4px solid #f59e0b; background-color: #fef3c7"
 # The event in words reads left to right and wraps within its column, so the verdicts stay in view.
-EVENT = "text-align: left; white-space: normal; min-width: 16em; max-width: 28em"
+EVENT = "text-align: left; white-space: normal; min-width: 16em; max-width: 36em"
 
 
 def css_string(text: str) -> str:
