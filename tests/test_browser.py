@@ -230,7 +230,7 @@ def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_
     assert page.locator("#ek-first-view").count() == 0
     assert page.locator(".ek-step").count() == 1 and page.locator(LIVE).count() == 1
     assert page.inner_text(".ek-step") == step9  # the kernel's step 9 is the first view's
-    assert page.inner_text(".exportkit-step .widget-readout").strip() == "9"  # the slider followed
+    page.wait_for_function(f"{READOUT} === '9'")  # the kernel was told: the slider followed
     page.wait_for_function("location.search.endsWith('destination=http-api&step=9')")
     assert abs(page.locator(LIVE).bounding_box()["y"] - first_top) < 8, "the view did not jump"
     page.screenshot(path=str(shots / "live-view-step9.png"))
