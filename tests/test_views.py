@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from html import unescape
+from html import escape, unescape
 
 import pytest
 
@@ -321,3 +321,22 @@ def test_no_view_prints_a_bare_iso_time():
         shown = re.sub(r'(datetime|title)="[^"]*"', "", html)
         shown = re.sub(r'<code class="ek-val">.*?</code>|<pre>.*?</pre>', "", shown, flags=re.S)  # data
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text_of(shown)), name
+
+
+@pytest.mark.parametrize(
+    ("dataset", "kind", "listed"),
+    [
+        ("backfill", "evaluate", "segment newsletter: 2 memberships realized -> existing"),
+        ("microbatching", "flush", None),  # the sentence, the cards and Delivery say it
+        ("delorean", "run", None),
+        ("delorean", "export_now", None),
+    ],
+)
+def test_what_changed_lists_only_what_an_event_changed(dataset, kind, listed):
+    result = run(dataset)
+    index = next(i for i, s in enumerate(result.steps, 1) if s.event.kind == kind)
+    html = step_html(result, index)
+    if listed:
+        assert "What changed" in html and f"<li>{escape(listed)}</li>" in html
+    else:
+        assert "What changed" not in html and f"<li>{kind} " not in html

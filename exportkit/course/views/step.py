@@ -360,7 +360,10 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
         paths = set(step.event.value) if step.event.kind == "set" else set()
         diff = diff_html(step.before, step.after, paths)
         if step.before is None:
-            lines = "".join(f"<li>{escape(c)}</li>" for c in step.changes)
+            # A segment evaluation changes memberships (listed); a file run, Export file now or a
+            # flush changes no profile: the sentence, the cards and Delivery say what it did.
+            shown = step.changes if step.event.kind == "evaluate" else []
+            lines = "".join(f"<li>{escape(c)}</li>" for c in shown)
             diff = f'<div class="ek-section"><h4>What changed</h4><ul>{lines}</ul></div>' if lines else ""
     order = [d.id for d in result.scenario.destinations]
     if focus in order:
