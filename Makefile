@@ -67,8 +67,8 @@ app: $(COMPILED) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/
 	$(BIN)/exportkit demo
 
 golden: $(COMPILED) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
-	$(PYTEST) tests --update-golden -q
 	$(BIN)/python scripts/build_notebooks.py
+	$(PYTEST) tests --update-golden -q
 
 bench: $(COMPILED) ## The benchmark (not a test): generated workloads, each figure beside its target.
 	$(BIN)/python bench/bench.py

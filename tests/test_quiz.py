@@ -49,7 +49,19 @@ def test_the_reveal_carries_the_rule_ids_and_reasons_of_the_decision(result):
     for r in q.decision.reasons:
         assert f"[{r.rule}] {r.text}" in feedback.text
     verdict = "EXPORTED" if q.decision.exported else "not exported"
-    assert f"{q.decision.destination} {q.decision.profile}: {verdict}" in feedback.text
+    assert f"{q.who} is {verdict} to {q.where}" in feedback.text
+
+
+@pytest.mark.parametrize("kind", ["exported", "fields"])
+def test_a_question_names_the_profile_and_the_destination_before_their_ids(result, kind):
+    named = {"http-api": "HTTP API (http-api)", "adnet": "Advertising network (adnet)"}
+    named["s3"] = "Amazon S3 (s3)"
+    asked = [q for q in questions(result, seed=0, count=40) if q.kind == kind]
+    asked = [q for q in asked if q.decision.profile == "marty"]
+    assert asked
+    for q in asked:
+        assert (q.who, q.where) == ("Marty McFly (marty)", named[q.decision.destination])
+        assert f"{q.who} exported to {q.where}" in q.prompt.replace(" is exported", " exported")
 
 
 def test_the_situation_is_the_event_in_words(result):

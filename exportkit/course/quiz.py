@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
-from ..core.sentences import Names, event_text
+from ..core.sentences import Names, event_text, named_text
 
 QuestionKind = Literal["exported", "fields"]
 YES, NO = "yes", "no"
@@ -39,15 +39,16 @@ class Question:
     decision: Decision
     choices: tuple[str, ...]
     answer: frozenset[str]
+    who: str  # the profile and the destination as the scenario names them: "Biff (biff)"
+    where: str
 
     @property
     def prompt(self) -> str:
-        d = self.decision
         if self.kind == "exported":
-            ask = f"Is {d.profile} exported to {d.destination}?"
+            ask = f"Is {self.who} exported to {self.where}?"
         else:
             ask = (
-                f"{d.profile} is exported to {d.destination}. Which of these does the payload "
+                f"{self.who} is exported to {self.where}. Which of these does the payload "
                 "hold? Tick every one it holds."
             )
         return f"{self.situation}\n{self.mapping}\n{ask}"
@@ -56,7 +57,7 @@ class Question:
         """The verdict and its reasons, from the decision itself."""
         d = self.decision
         if self.kind == "exported":
-            lines = [f"{d.destination} {d.profile}: {'EXPORTED' if d.exported else 'not exported'}"]
+            lines = [f"{self.who} is {'EXPORTED' if d.exported else 'not exported'} to {self.where}"]
             return lines + [f"  [{r.rule}] {r.text}" for r in d.reasons]
         notes = {n.field: n for n in d.fields}
         held = [c for c in self.choices if c in self.answer]
@@ -84,10 +85,13 @@ def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
     rng = random.Random(seed)
     verdicts = {YES: [], NO: []}  # type: dict[str, list[Question]]
     payloads: list[Question] = []
+    names = Names.of(result.scenario)
     for step, situation, decision in _decisions(result):
         if not decision.profile:  # an evaluation or a destination event: no profile to ask about
             continue
         mapping = _mapping(result, decision.destination)
+        who = named_text(names.profile(decision.profile))
+        where = named_text(names.destination(decision.destination))
         verdicts[YES if decision.exported else NO].append(
             Question(
                 "exported",
@@ -97,12 +101,15 @@ def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
                 decision,
                 (YES, NO),
                 frozenset({YES if decision.exported else NO}),
+                who,
+                where,
             )
         )
         included = [n.field for n in decision.fields if n.included]
         left_out = [n.field for n in decision.fields if not n.included]
         if decision.exported and included and left_out:
-            payloads.append(_fields_question(rng, step, situation, mapping, decision, included, left_out))
+            question = Question("fields", step, situation, mapping, decision, (), frozenset(), who, where)
+            payloads.append(_with_choices(rng, question, included, left_out))
     out: list[Question] = []
     for i in range(count):
         if i % 2 == 0 or not payloads:
@@ -116,23 +123,16 @@ def questions(result: Replay, seed: int = 0, count: int = 8) -> list[Question]:
     return out
 
 
-def _fields_question(
-    rng: random.Random,
-    step: int,
-    situation: str,
-    mapping: str,
-    decision: Decision,
-    included: list[str],
-    left_out: list[str],
+def _with_choices(
+    rng: random.Random, question: Question, included: list[str], left_out: list[str]
 ) -> Question:
+    """A payload question with its choices drawn: a few fields the payload holds, a few it leaves out."""
     n_out = min(len(left_out), rng.randint(1, 3))
     n_in = min(len(included), CHOICES - n_out)
     n_out = min(len(left_out), CHOICES - n_in)  # few included fields: more left-out ones
     picked = set(rng.sample(included, n_in)) | set(rng.sample(left_out, n_out))
-    choices = tuple(n.field for n in decision.fields if n.field in picked)  # payload order
-    return Question(
-        "fields", step, situation, mapping, decision, choices, frozenset(c for c in choices if c in included)
-    )
+    choices = tuple(n.field for n in question.decision.fields if n.field in picked)  # payload order
+    return replace(question, choices=choices, answer=frozenset(c for c in choices if c in included))
 
 
 def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
