@@ -92,6 +92,12 @@ def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> li
     return lines
 
 
+def step_heading(step: Step, names: Names) -> str:
+    """A step's one-line heading in plain text: "Step 3 at 2025-03-03T09:03:00Z: Marty McFly (marty)
+    qualifies for ..." (the timeline's, as `render_step` and the quiz say it)."""
+    return f"Step {step.index + 1} at {iso(step.event.at)}: {event_text(step.event, names)}"
+
+
 def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
     """Step `number` of a replay (1 is the first event) as the verbose text of earlier versions:
     the event in words, then every file and message of the step, including those that fell due
@@ -102,8 +108,7 @@ def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
             "(step 0, the activation, has no event)"
         )
     step = result.steps[number - 1]
-    event = event_text(step.event, Names.of(result.scenario))
-    lines = [f"Step {number} at {iso(step.event.at)}: {event}"]
+    lines = [step_heading(step, Names.of(result.scenario))]
     for f in step.files:
         lines += f.render()
     lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
@@ -381,6 +386,7 @@ __all__ = [
     "render_step",
     "render_timeline",
     "rule_lines",
+    "step_heading",
     "styled",
     "why_sent",
 ]

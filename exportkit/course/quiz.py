@@ -21,7 +21,8 @@ from typing import Literal
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
-from ..core.sentences import Names, event_text, named_text
+from ..core.narrate import step_heading
+from ..core.sentences import Names, named_text
 
 QuestionKind = Literal["exported", "fields"]
 YES, NO = "yes", "no"
@@ -141,7 +142,7 @@ def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
         yield 0, start, d
     names = Names.of(result.scenario)
     for step in result.steps:
-        situation = f"Step {step.index + 1} at {iso(step.event.at)}: {event_text(step.event, names)}"
+        situation = step_heading(step, names)
         for d in step.decisions:
             yield step.index + 1, situation, d
 

@@ -144,11 +144,7 @@ function render({ model, el }) {
       if (slot && ahead !== undefined) {
         content = ahead;
         ekFill(slot, ahead);
-        if (model.get("sync_address")) {
-          const query = new URLSearchParams(model.get("address"));
-          query.set("step", String(asked.step));
-          history.replaceState(null, "", location.pathname + "?" + query.toString());
-        }
+        if (model.get("sync_address")) ekStepAddress(model.get("address"), asked.step);
       }
       model.set("step", asked.step);
     }

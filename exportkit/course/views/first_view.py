@@ -75,9 +75,7 @@ body.addEventListener("click", (event) => {
   ekFill(body.querySelector(".ek-slot"), steps[n]);
   ekMark(body, n);
   view.dataset.step = String(n);
-  const query = new URLSearchParams(location.search);
-  query.set("step", String(n));
-  history.replaceState(null, "", "?" + query.toString());
+  ekStepAddress(location.search, n);
 });
 const bar = view.querySelector(".ek-first-host").shadowRoot;
 bar.querySelector(".ek-copy-link").addEventListener("click", () => {

@@ -45,6 +45,12 @@ function ekClicked(body, target) {
   }
   return null;
 }
+// Show step n's address: `query` (an address's query string) with its step set to n.
+function ekStepAddress(query, n) {
+  const moved = new URLSearchParams(query);
+  moved.set("step", String(n));
+  history.replaceState(null, "", location.pathname + "?" + moved.toString());
+}
 // Copy `text` to the clipboard (or, where the page may not, through a selected text area) and
 // say so in `done`.
 async function ekCopy(text, done) {

@@ -123,7 +123,7 @@ def card_html(
         step = result.steps[index - 1]
         files = [f for f in step.files if f.destination == destination]
         messages = [m for m in step.messages if m.destination == destination]
-    kind = next(d.type for d in result.scenario.destinations if d.id == destination)
+    kind = result.scenario.destination(destination).type
     head = (
         f'<div class="ek-card-head">{named_html(names.destination(destination))}'
         f'<span class="ek-type">{escape(TYPE_LABELS.get(kind, kind))}</span>'
