@@ -14,32 +14,18 @@ PYTEST := $(BIN)/python -m pytest
 help: ## List the targets with what each one does.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-COMPILED := $(VENV)/.compiled
-CORE := $(wildcard exportkit/core/*.py)
-
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# setuptools' warnings about the editable layout go to a log, shown whole if pip fails
-	EXPORTKIT_PURE=1 $(BIN)/python -m pip install --quiet -e ".[dev]" 2> $(VENV)/install.log \
+	$(BIN)/python -m pip install --quiet -e ".[dev]" 2> $(VENV)/install.log \
 		|| { cat $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
 
-# The replay's modules compiled by mypyc from these same sources (setup.py says which), built
-# next to them and built again whenever a core module changes: the package refuses compiled
-# modules whose source changed after the build. Without a C compiler it stays pure Python (slower).
-$(COMPILED): $(STAMP) $(CORE) setup.py
-	@echo "compiling the replay's modules with mypyc: a few minutes, and again only when exportkit/core changes"
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> $(VENV)/compile.log \
-		|| { cat $(VENV)/compile.log; exit 1; }
-	@grep "exportkit build:" $(VENV)/compile.log || true
-	@$(BIN)/python -c "import exportkit.core as c; print('the replay runs', 'compiled' if c.compiled() else 'as pure Python (slower)')"
-	touch $(COMPILED)
-
-run: $(COMPILED) ## Replay the bundled DeLorean scenario and explain every decision.
+run: $(STAMP) ## Replay the bundled DeLorean scenario and explain every decision.
 	$(BIN)/exportkit run $(SCENARIO)
 
-test: lint $(COMPILED) ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
+test: lint ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
 	$(PYTEST) tests notebooks --nbval
 
 lint: $(STAMP) ## The formatter's check, ruff's lint and mypy (strict for exportkit/core).
@@ -54,24 +40,24 @@ format: $(STAMP) ## Rewrite the code as the formatter and ruff's safe fixes want
 typecheck: $(STAMP) ## mypy alone.
 	$(BIN)/mypy
 
-unit: $(COMPILED) ## The unit and property tests alone, stopping at the first failure.
+unit: $(STAMP) ## The unit and property tests alone, stopping at the first failure.
 	$(PYTEST) tests -x -q
 
-notebooks: $(COMPILED) ## The notebooks alone, under nbval.
+notebooks: $(STAMP) ## The notebooks alone, under nbval.
 	$(PYTEST) notebooks --nbval
 
-browser: $(COMPILED) ## The browser test alone: `exportkit demo` in headless Chromium.
+browser: $(STAMP) ## The browser test alone: `exportkit demo` in headless Chromium.
 	$(PYTEST) tests/test_browser.py -q
 
-app: $(COMPILED) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
+app: $(STAMP) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
 	$(BIN)/exportkit demo
 
-golden: $(COMPILED) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
+golden: $(STAMP) ## Rewrite the golden files and re-execute the notebooks (review the diff like code).
 	$(BIN)/python scripts/build_notebooks.py
 	$(PYTEST) tests --update-golden -q
 
-bench: $(COMPILED) ## The benchmark (not a test): generated workloads, each figure beside its target.
+bench: $(STAMP) ## The benchmark (not a test): generated workloads, each figure beside its target.
 	$(BIN)/python bench/bench.py
 
 clean: ## Remove the virtual environment and build leftovers.
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache exportkit/core/*.so
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

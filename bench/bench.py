@@ -64,9 +64,9 @@ def measure_load(path: str) -> dict:
 def measure_replay(path: str) -> dict:
     """The engine, streaming its timeline into a summary, as `exportkit run --summary` does: every
     decision with its rule ids, through the one replay driver (`core.timeline.timeline`)."""
-    from exportkit.core.summary import Summary
     from exportkit.core.timeline import timeline
     from exportkit.io.loader import load_scenario
+    from exportkit.text.summary import Summary
 
     c0 = time.process_time()
     scenario = load_scenario(path)
@@ -492,12 +492,9 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    from exportkit.core import compiled
-
-    build = "the replay compiled by mypyc" if compiled() else "the replay as pure Python (not compiled)"
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; {build}"
+        f"{platform.system()} {platform.release()}"
     )
 
 

@@ -13,9 +13,7 @@ from .core.model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from .core.render import render_step, render_timeline, replay_document, to_json
 from .core.rules import RULES, Reason
-from .core.summary import Summary
 from .course.compare import Difference, compare, compare_text, every_type, matrix_text, step_cells_text
 from .course.explore import remap
 from .course.generate import generate_scenario, write_scenario
@@ -24,6 +22,8 @@ from .io.delivery import deliver
 from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
 from .io.receiver import Receiver
+from .text.render import render_step, render_timeline, replay_document, to_json
+from .text.summary import Summary
 
 __all__ = [
     "RULES",

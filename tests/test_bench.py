@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.core.summary import Summary
 from exportkit.core.timeline import timeline
 from exportkit.course.generate import generate_scenario, write_scenario
 from exportkit.io.loader import load_scenario
+from exportkit.text.summary import Summary
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 

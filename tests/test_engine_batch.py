@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exportkit.core.render import render_step, step_document
+from exportkit.text.render import render_step, step_document
 
 from .factories import at, files_of, make_batch, make_batch_profile, run_scenario
 

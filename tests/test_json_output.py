@@ -13,8 +13,8 @@ import pytest
 
 from exportkit import load_scenario, replay, to_json
 from exportkit.core.engine import Step
-from exportkit.core.render import JsonWriter, replay_document
 from exportkit.core.timeline import Selection, timeline
+from exportkit.text.render import JsonWriter, replay_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "json-output.md").read_text()

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
-from exportkit.core.narrate import Narrator
-from exportkit.core.styled import plain
 from exportkit.course.quiz import NO, YES, Quiz, questions
+from exportkit.text.narrate import Narrator
+from exportkit.text.styled import plain
 from exportkit.ui import QuizView
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"

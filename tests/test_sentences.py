@@ -1,4 +1,4 @@
-"""The event in words, written once (exportkit.core.sentences): one table over every event kind,
+"""The event in words, written once (exportkit.text.sentences): one table over every event kind,
 the terminal's text and the step view's HTML drawn from the same parts, hostile names escaped."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from exportkit.core.model import Event, EventKind
-from exportkit.core.sentences import Code, Named, Names, event_parts, event_text, named_text, sentence_text
 from exportkit.course.views.words import event_html, named_html, sentence_html
 from exportkit.io.loader import build_scenario
+from exportkit.text.sentences import Code, Named, Names, event_parts, event_text, named_text, sentence_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DELOREAN = yaml.safe_load((ROOT / "datasets" / "delorean.yaml").read_text(encoding="utf-8"))

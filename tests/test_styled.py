@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportkit.core.styled import clip, plain, wrap
+from exportkit.text.styled import clip, plain, wrap
 
 WORDS = st.text(alphabet="abcdefghij-[]:", min_size=1, max_size=30)
 SPANS = st.lists(

@@ -4,14 +4,10 @@ Offline: the wheel is built without build isolation, installed with `--no-deps`,
 environment borrows the test environment's dependencies through a `.pth` file, so nothing is
 downloaded. What it cannot borrow is exportkit itself: the test environment's copy is an editable
 install, whose finder such a path entry does not run.
-
-The wheel is built as pure Python (`EXPORTKIT_PURE=1`): compiling the replay's modules takes
-minutes, and the compiled build is what the rest of the suite runs on (`make` builds it in place).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -49,8 +45,7 @@ def test_the_wheel_installs_and_runs_a_bundled_scenario_by_name(tmp_path):
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     wheels = tmp_path / "wheels"
     _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--wheel-dir", wheels, source, cwd=tmp_path,
-         env={**os.environ, "EXPORTKIT_PURE": "1"})  # fmt: skip
+         "--no-index", "--wheel-dir", wheels, source, cwd=tmp_path)  # fmt: skip
     (wheel,) = wheels.glob("exportkit-*.whl")
 
     env = tmp_path / "env"

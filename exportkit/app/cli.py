@@ -27,12 +27,8 @@ from ..core.aggregation import Message
 from ..core.engine import Step
 from ..core.exportfile import ExportFile
 from ..core.model import BatchDestination, Scenario
-from ..core.narrate import Narrator, rule_lines
-from ..core.render import JsonWriter
-from ..core.ruledoc import RuleText, parse_rule_reference, reference_path, statements
 from ..core.rules import RULES
 from ..core.schema import schema_text
-from ..core.summary import Summary
 from ..core.timeline import Entry, Meanwhile, Selection, own_files, own_messages, parse_steps, timeline
 from ..core.words import count
 from ..io.delivery import (
@@ -50,6 +46,10 @@ from ..io.files import OutputError, StagedFolder
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
+from ..text.narrate import Narrator, rule_lines
+from ..text.render import JsonWriter
+from ..text.ruledoc import RuleText, parse_rule_reference, reference_path, statements
+from ..text.summary import Summary
 from . import report
 from .output import Output
 from .progress import Progress, loading

@@ -12,7 +12,7 @@ import shutil
 import sys
 from typing import Any, TextIO
 
-from ..core.styled import Line, plain
+from ..text.styled import Line, plain
 
 PIPE_WIDTH = 120  # the width of text that is not going to a terminal
 

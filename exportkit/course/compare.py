@@ -23,8 +23,8 @@ from ..core.model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from ..core.sentences import Names, event_text
 from ..core.words import count
+from ..text.sentences import Names, event_text
 
 
 def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
@@ -122,7 +122,7 @@ def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
 def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     """Steps by destinations. Returns the destination ids and one row per step (0 = activation):
     `{"step", "event", "cells": {destination: Cell}, "divergent": bool}`, the event in words
-    (`core.sentences.event_text`: names, then ids in brackets). A step is divergent
+    (`text.sentences.event_text`: names, then ids in brackets). A step is divergent
     when streaming destinations disagree on exporting, or batch destinations on their files."""
     kinds = {d.id: "batch" if d.type == "batch" else "streaming" for d in result.scenario.destinations}
     ids = list(kinds)

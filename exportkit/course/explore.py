@@ -18,9 +18,9 @@ from ..core.model import (
     StreamingSegmentDestination,
     iso,
 )
-from ..core.render import render_decision
 from ..core.rules import RuleSet
-from ..core.sentences import Names, event_text
+from ..text.render import render_decision
+from ..text.sentences import Names, event_text
 
 
 def streaming_destinations(scenario: Scenario) -> list[StreamingDestination]:

@@ -21,8 +21,8 @@ from typing import Literal
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
-from ..core.narrate import step_heading
-from ..core.sentences import Names, named_text
+from ..text.narrate import step_heading
+from ..text.sentences import Names, named_text
 
 QuestionKind = Literal["exported", "fields"]
 YES, NO = "yes", "no"

@@ -21,10 +21,10 @@ import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from ..core.model import Scenario, StreamingSegmentDestination
-from ..core.sentences import Names
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
 from ..course.views.first_view import first_view_html
 from ..io.loader import load_scenario
+from ..text.sentences import Names
 from .step_view import StepView
 
 # Monospace, compact and wrapped: the plain-text views (the quiz) use it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from ...core.engine import Replay
-from ...core.sentences import Names
+from ...text.sentences import Names
 from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html

@@ -1,7 +1,7 @@
 """The rule reference as statements a page can show on a rule chip.
 
 `parse_rulebook` turns the entries of `docs/export-rules.md` (the vendored reference plus toolkit
-additions), as the one parser of it reads them (`core.ruledoc`), into one `Statement` per id, its
+additions), as the one parser of it reads them (`text.ruledoc`), into one `Statement` per id, its
 markdown lines kept. Ids from section 9 (A1, A2 ... and any new A15+) are the toolkit's readings
 of an ambiguity, not documented rules, and are marked as such.
 """
@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from ...core.ruledoc import parse_rule_reference, reference_path
 from ...core.rules import RULES
+from ...text.ruledoc import parse_rule_reference, reference_path
 
 Kind = Literal["documented", "ambiguity"]
 FAMILIES: dict[str, str] = {

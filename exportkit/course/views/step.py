@@ -15,9 +15,9 @@ from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
 from ...core.engine import Replay
 from ...core.exportfile import ExportFile, show_value
-from ...core.sentences import Names, json_text
 from ...core.timeline import own_messages
 from ...core.words import count
+from ...text.sentences import Names, json_text
 from .parts import badge, chip, reason_html, ruleset_label
 from .timeline import outcome, step_count
 from .words import TYPE_LABELS, code, event_html, named_html, when_html

@@ -10,7 +10,7 @@ from html import escape
 
 from ...core.decision import Decision
 from ...core.engine import Replay
-from ...core.sentences import Names
+from ...text.sentences import Names
 from .parts import OUTCOMES
 
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}

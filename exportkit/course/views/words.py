@@ -1,4 +1,4 @@
-"""Sentences and names as HTML: the parts of `core.sentences` (the event in words, a name, a
+"""Sentences and names as HTML: the parts of `text.sentences` (the event in words, a name, a
 value) drawn for the step view, names shown and ids one hover away (`title`), code in `<code>`,
 everything escaped."""
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 
 from ...core.model import Event, iso
-from ...core.sentences import Named, Names, Part, event_parts
+from ...text.sentences import Named, Names, Part, event_parts
 
 TYPE_LABELS: dict[str, str] = {
     "streaming-profile": "Enterprise streaming (whole profiles)",

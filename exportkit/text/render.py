@@ -17,12 +17,12 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from .engine import End, Replay, Step
-from .exportfile import ExportFile
-from .jsontext import Items, JsonText, dumps
-from .model import Scenario, iso
+from ..core.engine import End, Replay, Step
+from ..core.exportfile import ExportFile
+from ..core.jsontext import Items, JsonText, dumps
+from ..core.model import Scenario, iso
+from ..core.timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 from .narrate import render_decision, render_step, render_timeline
-from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 
 EVERYTHING = Selection()
 

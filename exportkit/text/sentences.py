@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import Event, Scenario
+from ..core.model import Event, Scenario
 
 NamedKind = Literal["profile", "segment", "destination"]
 

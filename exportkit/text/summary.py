@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from .decision import Decision
-from .engine import End, Step
-from .exportfile import ExportFile
-from .model import Scenario
-from .rules import RULES
-from .timeline import Entry, Meanwhile, Opening, own_files, own_messages
+from ..core.decision import Decision
+from ..core.engine import End, Step
+from ..core.exportfile import ExportFile
+from ..core.model import Scenario
+from ..core.rules import RULES
+from ..core.timeline import Entry, Meanwhile, Opening, own_files, own_messages
 
 Verdicts = Counter[tuple[str, bool, str]]  # (destination, exported, deciding rule) -> decisions
 

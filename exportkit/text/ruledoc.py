@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .rules import RULES
+from ..core.rules import RULES
 
 _BULLET = re.compile(r"^- \*\*(?P<id>[A-Z]+(?:-[A-Z]+)?\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
 _TAG = re.compile(r"\s*\[([^\]]+)\]")

@@ -14,17 +14,17 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .aggregation import Message
-from .decision import Decision
-from .engine import End, Replay, Step
-from .exportfile import ExportFile
-from .model import Scenario, iso
+from ..core.aggregation import Message
+from ..core.decision import Decision
+from ..core.engine import End, Replay, Step
+from ..core.exportfile import ExportFile
+from ..core.model import Scenario, iso
+from ..core.rules import RULES, Reason
+from ..core.timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
+from ..core.words import count
 from .ruledoc import RuleText
-from .rules import RULES, Reason
 from .sentences import Names, event_text
 from .styled import Line, clip, plain, wrap
-from .timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
-from .words import count
 
 SHOWN = 8  # how many names a grouped line lists before "+N more"
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
