@@ -2,7 +2,7 @@
 
 from .core.aggregation import Message
 from .core.decision import Catalog, Decision, FieldNote
-from .core.engine import Replay, Replayer, Step, quiet_gc, replay
+from .core.engine import Replay, Replayer, Step, replay
 from .core.exportfile import ExportFile, RowNote
 from .core.model import (
     BatchDestination,
@@ -57,7 +57,6 @@ __all__ = [
     "matrix_text",
     "parse_scenario",
     "qualification_burst",
-    "quiet_gc",
     "read_back",
     "remap",
     "render_step",

@@ -53,7 +53,6 @@ EXPORTKIT = [
     "matrix_text",
     "parse_scenario",
     "qualification_burst",
-    "quiet_gc",
     "read_back",
     "remap",
     "render_step",

@@ -632,15 +632,7 @@ def _demo(args: argparse.Namespace) -> int:
 def entry() -> None:  # pragma: no cover - console script
     try:
         args = _parser().parse_args()
-        code = _dispatch(args)
-        if args.command != "demo":
-            # Everything is written and every file is in place: leave without freeing a large
-            # scenario object by object (a quarter of a second for 200,000 events), as mypy does.
-            # The demo server leaves the usual way, so that its kernels' own clean-up runs.
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-        sys.exit(code)
+        sys.exit(_dispatch(args))
     except BrokenPipeError:
         # the reader went away (`exportkit run ... | head`): stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -17,7 +17,6 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from .decision import Decision
@@ -360,62 +359,28 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     )
 
 
-_PROFILE = attrgetter("profile")
-
-
 class Outbox:
     """The buffers of every streaming destination, on the scenario clock."""
 
     def __init__(self, destinations: Iterable[StreamingDestination], rules: RuleSet):
         self.destinations = {d.id: d for d in destinations}
         self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
+        # by destination, then group as made: the order messages due at one instant leave in
         self.buffers: dict[str, dict[str, Buffer]] = {d: {} for d in self.destinations}
-        # Nothing is due on the clock while `now` is at most the oldest best-effort export and
-        # before the earliest configurable deadline (`due_at`); None: no such buffer. Kept by
-        # `_changed`, so that most events skip `advance` in two comparisons.
-        self._best_effort_from: datetime | None = None
-        self._deadline: datetime | None = None
-        # Every buffer, by destination and then group as made: the order messages due at one
-        # instant leave in.
-        self._all: list[Buffer] = []
-
-    def _changed(self) -> None:
-        """Buffers lost entries: find the first instant anything may fall due again."""
-        self._best_effort_from = self._deadline = None
-        for b in self._all:
-            if b.entries:
-                self._watch(b)
-
-    def _watch(self, buffer: Buffer) -> None:
-        """Bring the first instant anything may fall due forward to `buffer`'s, if earlier (what
-        `due_at` waits for: best effort, its oldest export; configurable, the oldest plus the
-        window). A buffer that starts to wait can only bring it forward."""
-        oldest = buffer.entries[0].at
-        if buffer.policy.type == "best_effort":
-            if self._best_effort_from is None or oldest < self._best_effort_from:
-                self._best_effort_from = oldest
-        else:
-            due = oldest + buffer.policy.window
-            if self._deadline is None or due < self._deadline:
-                self._deadline = due
 
     def advance(self, now: datetime) -> list[Message]:
         """The messages the clock sends up to `now`, before anything exported at `now` is added."""
-        first, deadline = self._best_effort_from, self._deadline
-        if (first is None or now <= first) and (deadline is None or now < deadline):
-            return []
         due = []
-        for buffer in self._all:
-            when = due_at(buffer, now)
-            if when is not None:
-                due.append((when[0], buffer, when[1]))
-        if len(due) > 1:
-            due.sort(key=lambda d: d[0])
+        for groups in self.buffers.values():
+            for buffer in groups.values():
+                when = due_at(buffer, now)
+                if when is not None:
+                    due.append((when[0], buffer, when[1]))
+        due.sort(key=lambda d: d[0])
         sent = []
         for at, buffer, why in due:
             trigger: SendTrigger = "age" if buffer.policy.type == "configurable" else "best_effort"
             sent.append(self._send(buffer, at, trigger, why))
-        self._changed()
         return sent
 
     def add(self, at: datetime, decisions: Iterable[Decision]) -> list[Message]:
@@ -437,16 +402,10 @@ class Outbox:
                 buffer = groups_of.get(label)
                 if buffer is None:
                     buffer = groups_of[label] = Buffer(d.destination, label, policy)
-                    self._all = [b for groups in self.buffers.values() for b in groups.values()]
-                waiting = buffer.entries
-                waiting.append(entry)
-                if len(waiting) == 1:  # it starts to wait: it may fall due before anything else
-                    self._watch(buffer)
+                buffer.entries.append(entry)
                 why = count_reached(buffer)
                 if why is not None:
                     out.append(self._send(buffer, at, "count", why))
-        if out:
-            self._changed()
         return out
 
     def flush(self, destination: str, at: datetime, end: bool = False) -> list[Message]:
@@ -463,7 +422,6 @@ class Outbox:
             for buffer in self.buffers[destination].values()
             if buffer.entries
         ]
-        self._changed()
         return sent
 
     def close(self, at: datetime) -> list[Message]:
@@ -504,7 +462,7 @@ class Outbox:
         return Message(
             buffer.destination,
             at,
-            tuple(map(_PROFILE, take)),
+            tuple(e.profile for e in take),
             trigger,
             tuple(take),
             reasons,

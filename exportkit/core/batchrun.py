@@ -40,7 +40,7 @@ from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
 from .rules import Reason, reason
-from .schedule import due_times, next_due, runs_after_evaluation
+from .schedule import due_times, runs_after_evaluation
 from .state import Change, ProfileState
 
 EXPORT_NOW_WAIT = timedelta(hours=1)  # B-T5: wait at least 1 h after adding a segment
@@ -74,24 +74,8 @@ class BatchLedger:
         self.rules = catalog.rules
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values() for s in d.segments}
         self.names = NameBook()  # no two files of the replay share a name (B-F3, B-F5)
-        # Who has ever had a membership in each batch segment, so that a file looks at those
-        # profiles only, in the scenario's order (a membership is never removed, only exited).
-        self.order = {pid: i for i, pid in enumerate(states)}
-        self.members: dict[str, set[str]] = {
-            s.id: {pid for pid, st in states.items() if s.id in st.segments}
-            for d in self.destinations.values()
-            for s in d.segments
-        }
+        self.order = {pid: i for i, pid in enumerate(states)}  # the scenario's order of profiles
         self.take_snapshot(catalog.activated_at)
-        self._next_due = min(
-            (
-                t
-                for d in self.destinations.values()
-                for bs in d.segments
-                if (t := next_due(bs.schedule, catalog.activated_at)) is not None
-            ),
-            default=None,
-        )
 
     def take_snapshot(self, at: datetime) -> None:
         """B-I9: the population and values Export file now uses, as of the last evaluation."""
@@ -122,8 +106,6 @@ class BatchLedger:
                 if is_active(state, bs.id):
                     ledger.entered.add(pid)
                 ledger.noted[pid].update(kinds)
-                if bs.id in change.segments:
-                    self.members[bs.id].add(state.id)
                 for note in made:
                     reasons.append(note.reason)
         if not reasons:
@@ -134,21 +116,6 @@ class BatchLedger:
 
     def due(self, after: datetime, until: datetime) -> list[ExportFile]:
         """B-T3: the files of every scheduled time in `(after, until]`, in time order."""
-        if self._next_due is None or until < self._next_due:  # most events: nothing is due
-            return []
-        files = self._due(after, until)
-        self._next_due = min(
-            (
-                t
-                for d in self.destinations.values()
-                for bs in d.segments
-                if (t := next_due(bs.schedule, until)) is not None
-            ),
-            default=None,
-        )
-        return files
-
-    def _due(self, after: datetime, until: datetime) -> list[ExportFile]:
         runs = [
             (t, i, j)
             for i, d in enumerate(self.destinations.values())
@@ -234,6 +201,11 @@ class BatchLedger:
     def _in_order(self, pids: Iterable[str]) -> list[str]:
         return sorted(pids, key=self.order.__getitem__)
 
+    def _members(self, segment: str) -> list[str]:
+        """Who has ever had a membership in `segment` (one is never removed, only exited), in
+        the scenario's order."""
+        return [pid for pid, state in self.states.items() if segment in state.segments]
+
     def _full(
         self,
         dest: BatchDestination,
@@ -247,7 +219,7 @@ class BatchLedger:
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
         left: list[RowNote] = []
-        for pid in self._in_order(self.members[seg]):
+        for pid in self._members(seg):
             state = states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)
@@ -286,7 +258,7 @@ class BatchLedger:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
-        for pid in self._in_order(self.members[seg]):
+        for pid in self._members(seg):
             state = self.states[pid]
             if is_active(state, seg):
                 status = shown_status(state.segments[seg].status, self.rules)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -87,34 +85,13 @@ class End:
     next_files: list[NextFile] = field(default_factory=list)  # what each batch segment waits for
 
 
-@contextmanager
-def quiet_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a replay, then restore it.
-
-    A replay allocates millions of small objects and makes no reference cycles, so the collector
-    would only rescan the scenario and the profile states, again and again, for nothing (about a
-    third of the replay time on a large scenario). Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # What the replay made is now old: file it with the oldest generation (freeze, then
-            # unfreeze) so the first collection after this does not scan millions of objects.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True) -> Replay:
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
-    with quiet_gc():
-        stream = Replayer(scenario, rules, record_states)
-        steps = list(stream)
-        return Replay(
-            scenario, stream.rules, stream.activation, steps, stream.activation_messages, stream.finish()
-        )
+    stream = Replayer(scenario, rules, record_states)
+    steps = list(stream)
+    return Replay(
+        scenario, stream.rules, stream.activation, steps, stream.activation_messages, stream.finish()
+    )
 
 
 class Replayer:
@@ -313,4 +290,4 @@ class Replayer:
         return Decision(destination, "", False, (reason("M1", text),), verdict=verdict)
 
 
-__all__ = ["End", "Replay", "Replayer", "Step", "quiet_gc", "replay"]
+__all__ = ["End", "Replay", "Replayer", "Step", "replay"]

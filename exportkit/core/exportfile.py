@@ -8,7 +8,6 @@ changed but is not in it (`left_out`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -50,11 +49,8 @@ class ExportFile:
     format: Literal["csv", "json", "parquet"] = "csv"
     compression: Literal["none", "gzip"] = "none"
 
-    def as_dict(self, array: Callable[[Iterable[Any]], Any] = list) -> dict[str, Any]:
-        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`.
-
-        `array` makes each list; `jsontext.Items` makes the long ones (a row, a reason per
-        profile) only as the JSON text is written."""
+    def as_dict(self) -> dict[str, Any]:
+        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`."""
         return {
             "destination": self.destination,
             "segment": self.segment,
@@ -62,11 +58,11 @@ class ExportFile:
             "trigger": self.trigger,
             "name": self.name,
             "columns": list(self.columns),
-            "profiles": array(self.profiles),
-            "rows": array(map(dict, self.rows)),
+            "profiles": list(self.profiles),
+            "rows": [dict(row) for row in self.rows],
             "reasons": [r.as_dict() for r in self.reasons],
-            "why": array(map(RowNote.as_dict, self.why)),
-            "left_out": array(map(RowNote.as_dict, self.left_out)),
+            "why": [note.as_dict() for note in self.why],
+            "left_out": [note.as_dict() for note in self.left_out],
         }
 
     def render(self, indent: str = "  ") -> list[str]:

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from .aggregation import Message
 from .decision import Decision
-from .engine import End, Replay, Replayer, Step, quiet_gc
+from .engine import End, Replay, Replayer, Step
 from .exportfile import ExportFile
 from .model import Scenario
 from .rules import RuleSet
@@ -86,23 +86,20 @@ def timeline(
 ) -> Iterator[Entry]:
     """Replay `scenario` and yield its entries in time order, keeping none of them (a reader that
     only counts passes `record_buffers=False`: the steps then leave their `buffers` empty)."""
-    with quiet_gc():
-        stream = Replayer(scenario, rules, record_states, record_buffers)
-        opening = Opening(scenario.start, stream.activation, stream.activation_messages)
-        # The opening takes the activation away from the replayer, so that once it is written the
-        # backfill's decisions (one per profile and destination, with the payloads built to write
-        # them) are freed instead of kept until the last event.
-        stream.activation, stream.activation_messages = [], []
-        yield opening
-        del opening
-        make = stream.step
-        for index, event in enumerate(scenario.events):
-            step = make(index, event)
-            block = meanwhile(step)
-            if block is not None:
-                yield block
-            yield step
-        yield stream.finish()
+    stream = Replayer(scenario, rules, record_states, record_buffers)
+    opening = Opening(scenario.start, stream.activation, stream.activation_messages)
+    # The opening takes the activation away from the replayer, so that once it is written the
+    # backfill's decisions (one per profile and destination, with the payloads built to write
+    # them) are freed instead of kept until the last event.
+    stream.activation, stream.activation_messages = [], []
+    yield opening
+    del opening
+    for step in stream:
+        block = meanwhile(step)
+        if block is not None:
+            yield block
+        yield step
+    yield stream.finish()
 
 
 def entries(result: Replay) -> Iterator[Entry]:

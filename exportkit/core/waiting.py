@@ -8,7 +8,6 @@ here: the end of the scenario sends what waits in them (M1).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,14 +32,13 @@ class NextFile:
     profiles: tuple[str, ...]  # noted for the next incremental file; () for a full file
     reason: Reason
 
-    def as_dict(self, array: Callable[[Iterable[Any]], Any] = list) -> dict[str, Any]:
-        """`array` makes the list of profiles (`jsontext.Items`: as the JSON text is written)."""
+    def as_dict(self) -> dict[str, Any]:
         return {
             "destination": self.destination,
             "segment": self.segment,
             "mode": self.mode,
             "due": iso(self.due) if self.due else None,
-            "profiles": array(self.profiles),
+            "profiles": list(self.profiles),
             **self.reason.as_dict(),
         }
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core.aggregation import Message
-from ..core.engine import quiet_gc
 from ..core.model import iso
 from ..core.rules import Reason, reason
 from ..core.words import count
@@ -272,25 +271,22 @@ def deliver(
     ids = ids or message_ids(messages)
     run = run_id or uuid.uuid4().hex
     out: list[Delivery] = []
-    # A full collection of a large caller's heap (a replay of 25,000 profiles) pauses every thread
-    # for seconds: it must not count against an endpoint's 2 s (M7), so none runs while we wait.
-    with quiet_gc():
-        for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
-            tried: list[Attempt] = []  # the message in flight's attempts so far, kept if interrupted
-            try:
-                out.append(
-                    _deliver_one(
-                        url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried
-                    )
+    for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
+        tried: list[Attempt] = []  # the message in flight's attempts so far, kept if interrupted
+        try:
+            out.append(
+                _deliver_one(
+                    url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried
                 )
-            except KeyboardInterrupt as stop:
-                import signal
+            )
+        except KeyboardInterrupt as stop:
+            import signal
 
-                number = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
-                for j, (late_id, late) in enumerate(zip(ids[k:], messages[k:], strict=True)):
-                    history = tuple(tried) if j == 0 else ()
-                    out.append(_dead_letter(late_id, late, url, history, dead_letter, run, "interrupted"))
-                raise DeliveryInterrupted(out, int(number)) from None
+            number = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+            for j, (late_id, late) in enumerate(zip(ids[k:], messages[k:], strict=True)):
+                history = tuple(tried) if j == 0 else ()
+                out.append(_dead_letter(late_id, late, url, history, dead_letter, run, "interrupted"))
+            raise DeliveryInterrupted(out, int(number)) from None
     return out
 
 

@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..core.engine import quiet_gc
 from ..core.model import (
     DESTINATION_ACTIONS,
     HOURLY,
@@ -94,19 +93,18 @@ def parse_scenario(
 
 
 def _parse(text: str, source: str, rules: RuleSet | None, json_text: bool) -> Scenario:
-    with quiet_gc():  # millions of small objects and no cycles: the collector would only rescan them
-        lines: Lines = {}
-        try:
-            data = parse_json(text) if json_text else None
-            if not json_text:
-                data, lines = parse_yaml(text)
-        except TextProblem as err:
-            raise ScenarioError(source, "", err.problem, err.line) from None
-        try:
-            return build_scenario(data, rules)
-        except _Problem as problem:
-            line = json_line(text, problem.loc) if json_text else yaml_line(data, lines, problem.loc)
-            raise ScenarioError(source, _place(problem.loc), problem.problem, line) from None
+    lines: Lines = {}
+    try:
+        data = parse_json(text) if json_text else None
+        if not json_text:
+            data, lines = parse_yaml(text)
+    except TextProblem as err:
+        raise ScenarioError(source, "", err.problem, err.line) from None
+    try:
+        return build_scenario(data, rules)
+    except _Problem as problem:
+        line = json_line(text, problem.loc) if json_text else yaml_line(data, lines, problem.loc)
+        raise ScenarioError(source, _place(problem.loc), problem.problem, line) from None
 
 
 def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:

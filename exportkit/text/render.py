@@ -7,19 +7,17 @@ The document (`exportkit run --json`, documented in docs/json-output.md) lists e
 order: the activation, then each step with, first, what the clock made since the previous event
 (`meanwhile`: scheduled files and messages that left on age, each at its own time), then the
 event and what it made; then the end, with what was left in the buffers and each batch segment's
-next file. `JsonWriter` writes the same text as `to_json`, entry by entry and, within an entry, element by
-element (`jsontext`), keeping none of them.
+next file. `JsonWriter` writes the same text as `to_json`, one entry at a time as the replay makes
+it, keeping none of them: memory follows the largest step, never the whole timeline.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from ..core.engine import End, Replay, Step
 from ..core.exportfile import ExportFile
-from ..core.jsontext import Items, JsonText, dumps
 from ..core.model import Scenario, iso
 from ..core.timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
 from .narrate import render_decision, render_step, render_timeline
@@ -27,25 +25,18 @@ from .narrate import render_decision, render_step, render_timeline
 EVERYTHING = Selection()
 
 
-Array = Callable[[Iterable[Any]], Any]
-"""What makes each list of a document: `list`, or `Items` to make the elements only as the JSON
-text is written (`JsonWriter`), so a step's document is never whole in memory."""
-
-
-def opening_document(o: Opening, selection: Selection = EVERYTHING, array: Array = list) -> dict[str, Any]:
+def opening_document(o: Opening, selection: Selection = EVERYTHING) -> dict[str, Any]:
     decisions = selection.decisions(o.decisions) if selection.in_range(0) else []
     messages = selection.messages(o.messages) if selection.in_range(0) else []
     return {
         "at": iso(o.at),
-        "exports": array(d.as_dict() for d in decisions if d.exported),
-        "skipped": array(d.as_dict() for d in decisions if not d.exported),
-        "messages": array(m.as_dict() for m in messages),
+        "exports": [d.as_dict() for d in decisions if d.exported],
+        "skipped": [d.as_dict() for d in decisions if not d.exported],
+        "messages": [m.as_dict() for m in messages],
     }
 
 
-def meanwhile_document(
-    block: Meanwhile | None, selection: Selection = EVERYTHING, array: Array = list
-) -> list[dict[str, Any]]:
+def meanwhile_document(block: Meanwhile | None, selection: Selection = EVERYTHING) -> list[dict[str, Any]]:
     """What the clock made before a step's event, one entry per instant, in time order."""
     if block is None or not selection.in_range(block.before + 1):
         return []
@@ -55,7 +46,7 @@ def meanwhile_document(
         if not out or out[-1]["at"] != at:
             out.append({"at": at, "files": [], "messages": []})
         if isinstance(item, ExportFile):
-            out[-1]["files"].append(item.as_dict(array))
+            out[-1]["files"].append(item.as_dict())
         else:
             out[-1]["messages"].append(item.as_dict())
     return out
@@ -70,7 +61,7 @@ def shown(step: Step, block: Meanwhile | None, selection: Selection = EVERYTHING
 
 
 def step_document(
-    step: Step, selection: Selection = EVERYTHING, block: Meanwhile | None = None, array: Array = list
+    step: Step, selection: Selection = EVERYTHING, block: Meanwhile | None = None
 ) -> dict[str, Any]:
     """One step: `meanwhile` (what fell due before the event), then the event and its results."""
     concerned = selection.concerns(step)
@@ -80,21 +71,19 @@ def step_document(
     messages = selection.messages(own_messages(step)) if concerned else []
     return {
         "step": step.index + 1,
-        "meanwhile": meanwhile_document(block, selection, array),
+        "meanwhile": meanwhile_document(block, selection),
         "at": iso(step.event.at),
         "event": step.event.as_dict(),
         "changes": step.changes if concerned else [],
-        "exports": array(d.as_dict() for d in decisions if d.exported),
-        "skipped": array(d.as_dict() for d in decisions if not d.exported),
-        "files": [f.as_dict(array) for f in files],
-        "messages": array(m.as_dict() for m in messages),
+        "exports": [d.as_dict() for d in decisions if d.exported],
+        "skipped": [d.as_dict() for d in decisions if not d.exported],
+        "files": [f.as_dict() for f in files],
+        "messages": [m.as_dict() for m in messages],
         "buffers": [b.as_dict() for b in buffers],
     }
 
 
-def end_document(
-    end: End | None, at: Any = None, selection: Selection = EVERYTHING, array: Array = list
-) -> dict[str, Any]:
+def end_document(end: End | None, at: Any = None, selection: Selection = EVERYTHING) -> dict[str, Any]:
     """M1: the end of the scenario, where what is left in the streaming buffers leaves, and the
     next file each batch segment waits for (B-T3, B-T6)."""
     if end is None:
@@ -103,38 +92,44 @@ def end_document(
     next_files = [n for n in end.next_files if d in (None, n.destination) and (p is None or p in n.profiles)]
     return {
         "at": iso(end.at),
-        "messages": array(m.as_dict() for m in selection.messages(end.messages)),
-        "next_files": [n.as_dict(array) for n in next_files],
+        "messages": [m.as_dict() for m in selection.messages(end.messages)],
+        "next_files": [n.as_dict() for n in next_files],
     }
 
 
 class JsonWriter:
     """Writes the JSON document to `out` as the replay goes, exactly as `to_json` would print it.
 
-    Each long list (decisions, a file's rows and notes, messages) is written element by element
-    (`jsontext.Items`), in chunks: neither a step's document nor its text is ever whole in memory.
+    Each entry is written with `json.dumps` as soon as it is made, then dropped: the text in
+    memory is one step's, never the whole document's.
     """
 
     def __init__(self, out: TextIO, scenario: Scenario, rules: str, selection: Selection = EVERYTHING):
-        self.text = JsonText(out.write)
+        self.out = out
         self.scenario, self.rules, self.selection = scenario, rules, selection
         self.steps = 0
         self.pending: Meanwhile | None = None
         self.end_at: Any = scenario.start
         self.end: End | None = None
 
+    def _value(self, value: Any, level: int) -> None:
+        """`value` as `to_json` writes it `level` levels deep (JSON strings escape their newlines,
+        so every newline of the text is an indentation)."""
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        self.out.write(text.replace("\n", "\n" + "  " * level) if level else text)
+
     def _member(self, key: str, value: Any, before: str = "") -> None:
-        self.text.raw(f"{before}  {dumps(key)}: ")
-        self.text.value(value, 1)
+        self.out.write(f"{before}  {json.dumps(key)}: ")
+        self._value(value, 1)
 
     def write(self, entry: Entry) -> None:
         if isinstance(entry, Opening):
-            self.text.raw("{\n")
+            self.out.write("{\n")
             self._member("scenario", self.scenario.name)
             self._member("rules", self.rules, ",\n")
             self._member("selection", self.selection.as_dict(), ",\n")
-            self._member("activation", opening_document(entry, self.selection, Items), ",\n")
-            self.text.raw(',\n  "steps": [')
+            self._member("activation", opening_document(entry, self.selection), ",\n")
+            self.out.write(',\n  "steps": [')
         elif isinstance(entry, Meanwhile):
             self.pending = entry
         elif isinstance(entry, Step):
@@ -142,20 +137,19 @@ class JsonWriter:
             self.end_at = entry.event.at
             if not shown(entry, block, self.selection):
                 return
-            self.text.raw(("," if self.steps else "") + "\n    ")
-            self.text.value(step_document(entry, self.selection, block, Items), 2)
+            self.out.write(("," if self.steps else "") + "\n    ")
+            self._value(step_document(entry, self.selection, block), 2)
             self.steps += 1
         else:
             self.end = entry
 
     def finish(self, **more: Any) -> None:
         """Close the steps and write the end, then any `more` keys (delivery)."""
-        self.text.raw("\n  ]" if self.steps else "]")
-        self._member("end", end_document(self.end, self.end_at, self.selection, Items), ",\n")
+        self.out.write("\n  ]" if self.steps else "]")
+        self._member("end", end_document(self.end, self.end_at, self.selection), ",\n")
         for key, value in more.items():
             self._member(key, value, ",\n")
-        self.text.raw("\n}\n")
-        self.text.flush()
+        self.out.write("\n}\n")
 
 
 def replay_document(result: Replay, selection: Selection = EVERYTHING) -> dict[str, Any]:
