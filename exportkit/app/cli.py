@@ -50,7 +50,7 @@ from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
 from ..text.ruledoc import RuleText, parse_rule_reference, reference_path, statements
 from ..text.summary import Summary
-from . import report
+from . import audit, report
 from .output import Output
 from .progress import Progress, loading
 
@@ -200,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
     report.add_parser(sub)
+    audit.add_parsers(sub)
     return parser
 
 
@@ -214,6 +215,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _demo(args)
         if args.command == "report":
             return report.main(args)
+        if args.command == "import":
+            return audit.import_main(args)
         if args.command == "receive":
             return _receive(args)
         if args.command == "generate":
