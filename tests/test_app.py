@@ -69,7 +69,7 @@ def test_parse_query_reads_profile_and_rules():
         ),
         pytest.param(
             "rules=newest",
-            "Rules 'newest' are not seed or current. Showing the scenario's own rules.",
+            "Rules 'newest' are not seed, current or latest. Showing the scenario's own rules.",
             id="unknown-rules",
         ),
         pytest.param(

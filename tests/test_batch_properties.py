@@ -6,6 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exportkit.core.rulesets import RULE_SETS
+
 from .factories import make_batch, make_batch_profile, run_scenario
 
 PROFILES = ["a", "b", "c", "d"]
@@ -40,7 +42,7 @@ starting = st.fixed_dictionaries(
 
 
 @settings(max_examples=150, deadline=None)
-@given(starting, st.lists(profile_events, max_size=25), st.sampled_from(["seed", "current"]), st.booleans())
+@given(starting, st.lists(profile_events, max_size=25), st.sampled_from(list(RULE_SETS)), st.booleans())
 def test_incremental_files_add_up_to_a_full_file(start, events, rules, opted_out):
     profiles = [
         make_batch_profile(

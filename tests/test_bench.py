@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from exportkit.core.rulesets import RULE_SETS
 from exportkit.core.timeline import timeline
 from exportkit.course.generate import generate_scenario, write_scenario
 from exportkit.io.loader import load_scenario
@@ -37,7 +38,7 @@ def _engine_exports(path: Path) -> int:
     return sum(n for (_, exported, _), n in summary.verdicts.items() if exported)
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize("seed", [3, 11])
 def test_the_plain_loop_exports_what_the_engine_exports(tmp_path, rules, seed):
     document = generate_scenario(400, 3_000, seed)

@@ -55,7 +55,7 @@ def test_rules_marks_the_rule_set_and_the_toolkits_readings():
         "E-I1   [documented PEB V0–V2; HTTP, Kinesis, Event Hubs older (older); older documentation (seed)]"
         in out
     )
-    assert "E-I1'  [documented PEB V3+, HTTP current (current); current documentation (current)]" in out
+    assert "E-I1'  [documented PEB V3+, HTTP current (current); V5 documentation (current)]" in out
     assert "A3     [the toolkit's reading of an ambiguity: same-value overwrite for STR]" in out
     assert "The toolkit's reading: a same-value overwrite counts" in " ".join(out.split())
 
@@ -70,7 +70,7 @@ def test_the_catalogue_lists_every_rule_a_line_within_120_columns():
         line.split("[")[1].split("]")[0].rsplit("; ", 1)[1] for line in lines if line.startswith("B-T8")
     ] == [
         "older documentation (seed)",
-        "current documentation (current)",
+        "V5 documentation (current)",
     ]
     assert max(map(len, lines)) <= 120
 

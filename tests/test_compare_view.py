@@ -54,9 +54,9 @@ def test_what_if_mapping_and_rules():
     assert counts["verdict"] == sum("not exported: [E-T4]" in b for b in b_sides) > 0
     assert counts["field"] == sum("[E-I3] attribute not mapped: never sent" in b for b in b_sides) > 0
     assert counts["file"] == 0
-    view.mode.value = "rules"
+    view.mode.value = "seed:current"
     assert view.segments.disabled
-    counts, _ = _counts(view.text, "seed (older docs)", "current docs")
+    counts, _ = _counts(view.text, "older documentation", "V5 documentation")
     # Both rule sets decide alike; what differs is what is sent (E-I1', A7), and only for the
     # destination picked: the rules mode honours the picker too (the batch files are s3's).
     assert counts["verdict"] == 0 and counts["field"] > 0 and counts["file"] == 0
@@ -74,7 +74,7 @@ def test_what_if_mapping_and_rules():
 
 def test_what_if_values_print_as_json():
     view = WhatIfView(load_scenario(DELOREAN), "http-api")
-    view.mode.value = "rules"
+    view.mode.value = "seed:current"
     fields = [line for line in view.text.splitlines() if line.startswith("  ")]
     assert fields and not any("{'" in line or "['" in line for line in fields)
     assert any('{"status": "existing"' in line for line in fields)

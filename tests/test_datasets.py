@@ -10,6 +10,7 @@ import pytest
 
 from exportkit import load_scenario, replay
 from exportkit.core.rules import RULES
+from exportkit.core.rulesets import RULE_SETS
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 FILES = sorted(DATASETS.glob("*.yaml"))
@@ -23,7 +24,7 @@ def test_the_library_has_the_delorean_scenario_and_at_least_four_more():
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 def test_loads_and_replays(path, rules):
     scenario = load_scenario(path, rules=rules)
     assert scenario.description.strip()

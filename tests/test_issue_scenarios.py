@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, render_timeline, replay, to_json
-from exportkit.core.rules import RULE_SETS
+from exportkit.core.rulesets import RULE_SETS, settings_of
 
 from .factories import (
     at,
@@ -28,11 +28,11 @@ from .factories import (
 )
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
-BOTH = pytest.mark.parametrize("rules", RULE_SETS)
+EVERY_RULE_SET = pytest.mark.parametrize("rules", list(RULE_SETS))
 MEMBER = {"segments": {"s1": "existing"}}
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_a_profile_that_qualifies_while_opted_out_gets_no_exited_row(rules):
     """Issue 9: {run}, {consent: out}, {qualify: s1}, {run}: p was never in a file (A13)."""
     events = [
@@ -49,7 +49,7 @@ def test_a_profile_that_qualifies_while_opted_out_gets_no_exited_row(rules):
     assert "not an exit" in left.reason.text
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_a_member_that_exits_then_qualifies_while_opted_out_still_shows_its_exit(rules):
     """It was in the last file and is in none now: its exit is shown (B-I4 with the status mapped)."""
     events = [
@@ -66,7 +66,7 @@ def test_a_member_that_exits_then_qualifies_while_opted_out_still_shows_its_exit
     assert [r["segmentMembership_status"] for r in second.rows] == ["exited"]
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_qualify_and_exit_between_two_files_is_one_exited_row_a16(rules):
     events = [{"run": "s3"}, {"profile": "p", "qualify": "s1"}, {"profile": "p", "exit": "s1"}, {"run": "s3"}]
     result = run_scenario([make_batch_profile("p")], events, [make_batch(include_status=True)], rules)
@@ -78,7 +78,7 @@ def test_qualify_and_exit_between_two_files_is_one_exited_row_a16(rules):
     assert second.rows == () and [n.reason.rule for n in second.left_out] == ["A16"]
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_deduplication_ranks_the_latest_qualification_not_an_exit(rules):
     """Issue 9: a and b share the email of the dedup key; b (a member) exits at 09:03 after a
     qualified at 09:02: a's realized row wins, b's exit loses."""
@@ -106,14 +106,14 @@ def test_deduplication_ranks_the_latest_qualification_not_an_exit(rules):
     assert "an exit is not a qualification" in lost.reason.text
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_activation_backfill_lists_only_the_mapped_segments_the_profile_holds(rules):
     """Issue 9: under `current` the backfill listed an exited mapped segment as held (E-I1')."""
     scenario = make_scenario(profiles=[make_profile_with_exited()])
     result = replay(scenario, rules=rules)
     (backfill,) = [d for d in result.activation if d.destination == "ent"]
     ups = backfill.payload["segmentMembership"]["ups"]
-    if rules == "current":
+    if settings_of(rules).enterprise_segments == "merge_policy":
         assert "s2" not in ups
         (note,) = [f for f in backfill.fields if f.field == "segmentMembership.ups.s2"]
         assert not note.included and "does not hold" in note.reason.text
@@ -127,7 +127,7 @@ def make_profile_with_exited():
     return make_streaming_profile(segments={"s1": "existing", "s2": "exited"})
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_removing_the_last_mapped_identity_says_a17(rules):
     step = one_step({"remove_identity": {"email": "p@example.com"}}, rules=rules)
     d = decision_of(step, "str")
@@ -137,14 +137,14 @@ def test_removing_the_last_mapped_identity_says_a17(rules):
     assert note.reason.rule == "A17"
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_a_scheduled_full_file_states_its_population_reading_a15(rules):
     dest = make_batch(segments=[{"id": "s1", "mode": "full"}])
     (f,) = files_of(run_scenario([make_batch_profile("p", **MEMBER)], [{"run": "s3"}], [dest], rules))
     assert "A15" in [r.rule for r in f.reasons]
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_an_empty_incremental_file_after_a_silent_exit_says_the_exit_happened_a8(rules):
     """Issue 14: the reason said 'no membership change' although a member exited (A5)."""
     events = [{"run": "s3"}, {"profile": "p", "exit": "s1"}, {"run": "s3"}]
@@ -154,7 +154,7 @@ def test_an_empty_incremental_file_after_a_silent_exit_says_the_exit_happened_a8
     assert "no membership change" not in a8.text
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_an_incremental_file_with_no_change_says_so_a8(rules):
     events = [{"run": "s3"}, {"run": "s3"}]
     _, second = files_of(run_scenario([make_batch_profile("p", **MEMBER)], events, [make_batch()], rules))
@@ -162,7 +162,7 @@ def test_an_incremental_file_with_no_change_says_so_a8(rules):
     assert "no membership change in s1" in a8.text
 
 
-@BOTH
+@EVERY_RULE_SET
 def test_a_status_reads_the_same_in_change_lines_payloads_and_rows_a7(rules):
     """Issue 14: under `current`, a change line said `existing -> exited` while the first file's
     row showed `realized`. A7: the current documentation has no `existing`."""
@@ -170,7 +170,7 @@ def test_a_status_reads_the_same_in_change_lines_payloads_and_rows_a7(rules):
     destinations = [make_batch(include_status=True), make_social(segments=["s1"])]
     result = run_scenario([make_batch_profile("p", **MEMBER)], events, destinations, rules)
     first, _ = files_of(result)
-    shown = "realized" if rules == "current" else "existing"
+    shown = "realized" if settings_of(rules).keep_realized else "existing"
     assert first.rows[0]["segmentMembership_status"] == shown
     assert result.steps[1].changes[0] == f"segment s1: {shown} -> exited"
     (backfill,) = [d for d in result.activation if d.destination == "str"]
@@ -178,7 +178,7 @@ def test_a_status_reads_the_same_in_change_lines_payloads_and_rows_a7(rules):
 
 
 @pytest.mark.parametrize("name", ["delorean", "newsletter_files", "microbatching", "streaming_media"])
-@BOTH
+@EVERY_RULE_SET
 def test_reasons_name_the_documentation_not_the_toolkit(name, rules):
     """Issue 14: no reason speaks of 'the seed' or of exportkit doing something, and a missing
     status is written `null` (the glossary's word), never `(none)`."""

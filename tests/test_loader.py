@@ -241,7 +241,13 @@ BAD = [
     ),
     ("tick of zero seconds", "name: t\n", "name: t\ntick_seconds: 0\n", "tick_seconds: must be a whole", 2),
     ("tick as a boolean", "name: t\n", "name: t\ntick_seconds: true\n", "not True", 2),
-    ("unknown rule set", "name: t", "name: t\nrules: newest", "rules: input should be", 2),
+    (
+        "unknown rule set",
+        "name: t",
+        "name: t\nrules: newest",
+        "rules: unknown rule set 'newest'; choose seed, current or latest",
+        2,
+    ),
     ("bad id", "- id: p\n", "- id: 'p q'\n", "profiles[0].id: 'p q' is not a valid id", 6),
 ]
 

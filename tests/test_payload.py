@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exportkit.core.payload import nest
+from exportkit.core.rulesets import settings_of
 
 from .factories import SEGMENTS, decision_of, make_enterprise, make_profile, make_social, one_step
 
@@ -50,7 +51,7 @@ def test_enterprise_segment_membership_by_rule_set(rules, segments, expected):
         profiles=[make_profile(segments={"u1": "existing", "u2": "existing"})],
     )
     assert set(ups(step, "ent")) == expected
-    rule = "E-I1" if rules == "seed" else "E-I1'"
+    rule = "E-I1" if settings_of(rules).enterprise_segments == "all" else "E-I1'"
     assert all(n[1] == rule for f, n in notes(step, "ent").items() if "segmentMembership" in f)
 
 

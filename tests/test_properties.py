@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from exportkit import replay
 from exportkit.core.payload import nest
+from exportkit.core.rulesets import RULE_SETS
 
 from .factories import SEGMENTS, make_scenario
 
@@ -93,7 +94,7 @@ def scenarios(draw: Any):
     scenario = make_scenario(
         draw(st.lists(events, max_size=25)), profiles=profiles, destinations=destinations, segments=segments
     )
-    return scenario, draw(st.sampled_from(["seed", "current"]))
+    return scenario, draw(st.sampled_from(list(RULE_SETS)))
 
 
 def _leaves(tree: dict[str, Any], prefix: str = "") -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exportkit import replay
+from exportkit.core.rulesets import RULE_SETS, settings_of
 
 from .factories import decision_of, make_profile, make_scenario, make_social, one_step
 
@@ -146,7 +147,7 @@ def test_s_t4_opt_out_sends_exited_for_each_mapped_segment_held():
     assert {s: e["status"] for s, e in ups.items()} == {"s1": "exited", "s2": "exited"}
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize(("dest", "rule"), [("ent", "E-T6"), ("str", "S-T6")])
 def test_backfill_at_activation(dest, rule, rules):
     """E-T6/S-T6 (A11): members before the mapping are exported at activation, in both rule sets."""
@@ -160,7 +161,7 @@ def test_backfill_at_activation(dest, rule, rules):
     exported = [d for d in result.activation if d.destination == dest and d.exported]
     assert [d.profile for d in exported] == ["a", "b"]
     assert all(d.reasons[0].rule == rule for d in exported)
-    assert ("A11" in [r.rule for r in exported[0].reasons]) is (rules == "seed")
+    assert ("A11" in [r.rule for r in exported[0].reasons]) is (not settings_of(rules).backfill_documented)
     skipped = [d for d in result.activation if d.destination == dest and not d.exported]
     assert [d.profile for d in skipped] == ["c", "d"]
 

@@ -11,6 +11,7 @@ import pytest
 
 from exportkit.core.engine import Replay, replay
 from exportkit.core.rules import RULES
+from exportkit.core.rulesets import RULE_SETS
 from exportkit.course.views.page import (
     SLOT,
     explorer_frame,
@@ -40,7 +41,7 @@ def text_of(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize("name", dataset_names())
 def test_every_step_of_every_dataset_renders_without_a_repr(name, rules):
     result = run(name, rules)

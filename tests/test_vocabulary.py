@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from exportkit.app.cli import main
+from exportkit.core.rulesets import RULE_SETS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = sorted((ROOT / "datasets").glob("*.yaml"))
@@ -58,14 +59,14 @@ def _offences(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda p: p.stem)
 def test_the_timeline_speaks_the_glossary(capsys, dataset, rules):
     text = _run(capsys, "run", str(dataset), "--rules", rules, "--verbose")
     assert _offences(text) == []
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda p: p.stem)
 def test_the_json_speaks_the_glossary(capsys, dataset, rules):
     document = _run(capsys, "run", str(dataset), "--rules", rules, "--json")
@@ -73,7 +74,7 @@ def test_the_json_speaks_the_glossary(capsys, dataset, rules):
     assert _offences(document) == []
 
 
-@pytest.mark.parametrize("rules", ["seed", "current"])
+@pytest.mark.parametrize("rules", list(RULE_SETS))
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda p: p.stem)
 def test_the_report_speaks_the_glossary(capsys, tmp_path, dataset, rules):
     """The static report holds the demo's views: its words, tags aside, follow the glossary too."""

@@ -28,6 +28,7 @@ from ..core.engine import Step
 from ..core.exportfile import ExportFile
 from ..core.model import BatchDestination, Scenario
 from ..core.rules import RULES
+from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..core.schema import schema_text
 from ..core.timeline import Entry, Meanwhile, Selection, own_files, own_messages, parse_steps, timeline
 from ..core.words import count
@@ -97,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
         "timeline (for large scenarios; with --json, as JSON)",
     )
     run.add_argument(
-        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+        "--rules",
+        choices=list(RULE_SETS),
+        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
     run.add_argument(
         "--no-payload",

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..core.engine import replay
+from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.page import report_html
 from ..io.library import dataset_names, dataset_path
 from ..io.loader import ScenarioError, load_scenario
@@ -24,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "-o", "--out", default="report.html", metavar="FILE", help="the page to write (default: report.html)"
     )
     report.add_argument(
-        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+        "--rules",
+        choices=list(RULE_SETS),
+        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
 
 

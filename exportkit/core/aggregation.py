@@ -28,6 +28,7 @@ from .model import (
     iso,
 )
 from .rules import Reason, RuleSet, reason
+from .rulesets import settings_of
 from .words import count
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
@@ -42,7 +43,6 @@ SEND_WORDS: dict[SendTrigger, str] = {  # why a message left, in the glossary's 
 
 BEST_EFFORT_USERS = 10  # M3: the HTTP API's maxUsersPerRequest
 EVENTS_IN_BATCH = 10_000  # M2/M5: Facebook's record count, the top of the M5 range
-BATCH_AGE: dict[str, int] = {"seed": 1800, "current": 300}  # M2/A14: Facebook's window
 SHOWN_PROFILES = 8  # how many profile ids a message's text line names
 
 
@@ -83,13 +83,15 @@ def default_profile_policy(rules: RuleSet) -> Policy:
 
 def default_segment_policy(rules: RuleSet) -> Policy:
     """M2/A14: without an aggregation, a streaming segment destination behaves like Facebook."""
-    age = BATCH_AGE[rules]
-    note = (
-        "the older documentation's 30 min"
-        if rules == "seed"
-        else "the current documentation's 300 s; a scenario could not set 300 itself, since M5's "
-        "configurable range starts at 301 s, but this is Facebook's documented window"
-    )
+    settings = settings_of(rules)
+    age = settings.segment_window_seconds
+    note = f"{settings.documentation}'s {settings.segment_window_words}"
+    low = settings.batch_age_range[0]
+    if age < low:
+        note += (
+            f"; a scenario could not set {age} itself, since M5's configurable range starts at "
+            f"{low} s, but this is Facebook's documented window"
+        )
     return Policy(
         "configurable",
         EVENTS_IN_BATCH,
@@ -115,7 +117,7 @@ def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
             reason("M4", f"best effort, as configured: at most {users} profiles per request"),
         )
     count = aggregation.max_events_in_batch or EVENTS_IN_BATCH
-    age = aggregation.max_batch_age_seconds or BATCH_AGE[rules]
+    age = aggregation.max_batch_age_seconds or settings_of(rules).segment_window_seconds
     return Policy(
         "configurable",
         count,

@@ -19,6 +19,7 @@ from typing import Literal, NamedTuple
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
 from .rules import Reason, RuleSet, reason
+from .rulesets import settings_of
 from .state import Change, ProfileState
 
 Kind = Literal["membership", "consent", "identity", "attribute"]  # what changed for a profile in one segment
@@ -155,23 +156,20 @@ def consent_note(
 def identity_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
-    """B-T8 (A6): an identity change of an active member qualifies only under `current`."""
+    """B-T8 (A6): an identity change of an active member qualifies where the rule set says so."""
     if not change.identities or bs.id not in state.active or state.consent == "out":
         return None
     if bs.mode == "full":
         text = "identity change of a member of {}: the next full file shows the identities of that moment"
         return Note("identity", reason("B-I1", text, bs.id))
-    if rules == "current":
+    settings = settings_of(rules)
+    if settings.identity_qualifies_incremental:
         text = (
-            "identity change of a member of {}: qualifies under the current "
-            "documentation; noted for the next incremental file (A6)"
+            "identity change of a member of {}: qualifies under {}; noted for the next incremental file (A6)"
         )
     else:
-        text = (
-            "identity change of a member of {}: does not qualify for incremental "
-            "files under the older documentation (A6)"
-        )
-    return Note("identity", reason("B-T8", text, bs.id))
+        text = "identity change of a member of {}: does not qualify for incremental files under {} (A6)"
+    return Note("identity", reason("B-T8", text, bs.id, settings.documentation))
 
 
 def attribute_note(
@@ -221,9 +219,12 @@ class Candidate(NamedTuple):
 
 
 def qualifies_for_incremental(kinds: Iterable[Kind], rules: RuleSet) -> bool:
-    """B-T6/B-T8: membership (and A13 consent) changes qualify; identity ones under `current`."""
+    """B-T6/B-T8: membership (and A13 consent) changes qualify; identity ones where the rule set
+    says so."""
     kinds = set(kinds)
-    return bool(kinds & QUALIFYING_ALWAYS) or (rules == "current" and "identity" in kinds)
+    return bool(kinds & QUALIFYING_ALWAYS) or (
+        "identity" in kinds and settings_of(rules).identity_qualifies_incremental
+    )
 
 
 def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
@@ -285,7 +286,7 @@ def incremental_entry(
                 shown_status(m.status, rules),
             )
         else:
-            why = reason("B-T8", "identity change: qualifies under the current documentation (A6)")
+            why = reason("B-T8", "identity change: qualifies under {} (A6)", settings_of(rules).documentation)
         return Candidate(state, shown_status(m.status, rules), why)
     if history == "in no file":
         return reason(

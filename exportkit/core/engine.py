@@ -19,6 +19,7 @@ from .model import (
     StreamingSegmentDestination,
 )
 from .rules import RuleSet, reason
+from .rulesets import settings_of
 from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
 from .waiting import NextFile, next_files
@@ -106,12 +107,13 @@ class Replayer:
     ):
         self.scenario = scenario
         self.rules: RuleSet = rules or scenario.rules
+        self.settings = settings_of(self.rules)  # an unknown rule set fails here, not in a rule
         # What only a reader of each step needs: the profile before and after the event, and how
         # full the buffers are after it (counting readers, such as a summary, need neither).
         self.record_states = record_states
         self.record_buffers = record_buffers
         self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
-        keep_realized = self.rules == "current"  # A7
+        keep_realized = self.settings.keep_realized  # A7
         self.states = {
             p.id: ProfileState.from_profile(p, scenario.start, keep_realized) for p in scenario.profiles
         }
@@ -203,7 +205,7 @@ class Replayer:
             order = self.ledger.order
             moved = evaluate(
                 self.states,
-                keep_realized=self.rules == "current",
+                keep_realized=self.settings.keep_realized,
                 candidates=sorted(self.realized, key=order.__getitem__),
             )
             self.realized.clear()
@@ -211,9 +213,9 @@ class Replayer:
                 f"segment {seg}: {count(n, 'membership')} realized -> existing"
                 for seg, n in sorted(moved.items())
             ]
-            if self.rules == "current":
+            if self.settings.keep_realized:
                 changes.append(
-                    "segment evaluation ran; the current documentation keeps 'realized' for a "
+                    f"segment evaluation ran; {self.settings.documentation} keeps 'realized' for a "
                     "continuing member (A7)"
                 )
             elif not moved:

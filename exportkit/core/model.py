@@ -14,10 +14,19 @@ from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from .filenames import template_problem
-from .rules import RuleSet
+from .rulesets import DEFAULT_RULE_SET, RULE_SETS, RuleSet, known_rule_set, settings_of
 
 Status = Literal["realized", "existing", "exited"]
 ACTIVE: frozenset[str] = frozenset({"realized", "existing"})
@@ -169,8 +178,7 @@ class Aggregation(Frozen):
         return self
 
 
-# M5: the limits a configurable aggregation may set, per rule set.
-BATCH_AGE_RANGE: dict[RuleSet, tuple[int, int]] = {"seed": (1800, 3600), "current": (301, 3600)}
+# M5: the limits a configurable aggregation may set (its batch age's range is a rule set's setting).
 EVENTS_IN_BATCH_RANGE = (1000, 10_000)
 
 
@@ -179,7 +187,7 @@ def aggregation_problem(aggregation: Aggregation, rules: RuleSet) -> tuple[str, 
     (field, problem), or None. A limit's range depends on the rule set, so the scenario checks it."""
     if aggregation.type != "configurable":
         return None
-    low, high = BATCH_AGE_RANGE[rules]
+    low, high = settings_of(rules).batch_age_range
     age = aggregation.max_batch_age_seconds
     if age is not None and not low <= age <= high:
         return (
@@ -463,7 +471,10 @@ class Scenario(Frozen):
 
     name: str
     description: str = ""
-    rules: RuleSet = "seed"
+    # A validated id, not a Literal: the ids come from the table of rule sets (`core/rulesets.py`).
+    rules: Annotated[
+        RuleSet, AfterValidator(known_rule_set), Field(json_schema_extra={"enum": [*RULE_SETS]})
+    ] = DEFAULT_RULE_SET
     start: datetime
     tick_seconds: Annotated[StrictInt, Field(ge=1, le=MAX_TICK_SECONDS)] = 60
     limits: Limits = Limits()
@@ -496,7 +507,6 @@ def iso(moment: datetime) -> str:
 
 __all__ = [
     "ACTIVE",
-    "BATCH_AGE_RANGE",
     "DESTINATION_ACTIONS",
     "EVENTS_IN_BATCH_RANGE",
     "HOURLY",

@@ -11,6 +11,7 @@ from typing import Any
 from .decision import Catalog, FieldNote
 from .model import ACTIVE, StreamingProfileDestination, StreamingSegmentDestination, iso
 from .rules import RuleSet, reason
+from .rulesets import settings_of
 from .state import Change, ProfileState
 
 
@@ -28,8 +29,8 @@ def nest(attributes: dict[str, Any]) -> dict[str, Any]:
 
 
 def shown_status(status: str, rules: RuleSet) -> str:
-    """A7: the current documentation shows `realized` where older docs say `existing`."""
-    return "realized" if rules == "current" and status == "existing" else status
+    """A7: a rule set that keeps `realized` shows it where older docs say `existing`."""
+    return "realized" if status == "existing" and settings_of(rules).keep_realized else status
 
 
 def _attributes(
@@ -80,7 +81,8 @@ def enterprise_payload(
     mapped = set(dest.segments)
     ups: dict[str, Any] = {}
     rules = catalog.rules
-    if rules == "seed":
+    settings = settings_of(rules)
+    if settings.enterprise_segments == "all":
         for seg in state.segments:
             ups[seg] = _entry(state, seg, rules)
             where = "mapped" if seg in mapped else "not mapped"
@@ -90,7 +92,7 @@ def enterprise_payload(
                     True,
                     reason(
                         "E-I1",
-                        f"{where}; the older documentation sends all the profile's segments "
+                        f"{where}; {settings.documentation} sends all the profile's segments "
                         "with their latest status, mapped or not",
                     ),
                 )
@@ -111,12 +113,12 @@ def enterprise_payload(
                     text = "mapped segment whose status changed now"
                 elif activation:
                     text = (
-                        "mapped segment the profile holds at activation: the current documentation "
+                        f"mapped segment the profile holds at activation: {settings.documentation} "
                         "sends the mapped segments (backfill, E-T6)"
                     )
                 else:
                     text = (
-                        "mapped segment the profile holds, unchanged now: the current documentation "
+                        f"mapped segment the profile holds, unchanged now: {settings.documentation} "
                         "sends the mapped segments, and unmapped ones of the same merge policy"
                     )
             elif seg in mapped:

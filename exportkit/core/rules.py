@@ -7,10 +7,9 @@ each one exists there and is cited by at least one test.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
-RuleSet = Literal["seed", "current"]
-RULE_SETS: tuple[RuleSet, ...] = ("seed", "current")
+from .rulesets import RULE_SETS, RuleSet
 
 RULES: dict[str, str] = {
     "A1": "'exiting' and 'exited' are the same status",

@@ -19,6 +19,7 @@ from .decision import Catalog, Decision, FieldNote
 from .model import StreamingDestination, StreamingSegmentDestination
 from .payload import enterprise_payload, segment_payload
 from .rules import Reason, reason
+from .rulesets import settings_of
 from .state import ABSENT, Change, ProfileState
 
 Finding = tuple[bool, Reason]
@@ -341,10 +342,9 @@ _NOTHING_TO_BACKFILL = {
     rule: Reason(rule, "holds none of the mapped segments at activation: nothing to backfill")
     for rule in ("E-T6", "S-T6")
 }
-_BACKFILL_UNDER_SEED = Reason(
-    "A11",
-    "the older documentation is silent on backfill; the toolkit's reading (A11) backfills under it "
-    "too, as the current documentation does (E-T6, S-T6)",
+_BACKFILL_UNDOCUMENTED = (
+    "{} is silent on backfill; the toolkit's reading (A11) backfills under it too, as the current "
+    "documentation does (E-T6, S-T6)"
 )
 
 
@@ -357,8 +357,9 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
     if held is not None:
         return Decision(dest.id, state.id, False, (held,))
     reasons = [reason(rule, _backfill, dest, state)]
-    if catalog.rules == "seed":
-        reasons.append(_BACKFILL_UNDER_SEED)
+    settings = settings_of(catalog.rules)
+    if not settings.backfill_documented:
+        reasons.append(reason("A11", _BACKFILL_UNDOCUMENTED, settings.documentation))
     return Decision(
         dest.id,
         state.id,

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from ..core.model import Scenario
+from ..core.rulesets import RULE_SETS, choices_text
 from .loader import ScenarioError, parse_scenario
 from .scenario_text import TextProblem, decode
 
@@ -74,8 +75,8 @@ def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARI
     destination = params["destination"][-1].strip() if "destination" in params else None
     profile = params["profile"][-1].strip() if "profile" in params else None
     rules = params["rules"][-1].strip() if "rules" in params else None
-    if rules is not None and rules not in ("seed", "current"):
-        notices.append(f"Rules {rules!r} are not seed or current. Showing the scenario's own rules.")
+    if rules is not None and rules not in RULE_SETS:
+        notices.append(f"Rules {rules!r} are not {choices_text()}. Showing the scenario's own rules.")
         rules = None
     return DemoRequest(scenario, step, destination or None, tuple(notices), profile or None, rules)
 

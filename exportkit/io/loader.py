@@ -29,7 +29,7 @@ from ..core.model import (
     iso,
     path_problem,
 )
-from ..core.rules import RULE_SETS, RuleSet
+from ..core.rulesets import RuleSet, UnknownRuleSet, settings_of
 from .scenario_text import (
     Lines,
     TextProblem,
@@ -116,8 +116,11 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
     for key in ("name", "segments", "profiles", "destinations", "events"):
         if key not in data:
             raise _Problem((), f"the required key {key!r} is missing")
-    if rules is not None and rules not in RULE_SETS:
-        raise _Problem(("rules",), f"unknown rule set {rules!r}; choose seed or current")
+    if rules is not None:
+        try:
+            settings_of(rules)
+        except UnknownRuleSet as err:
+            raise _Problem(("rules",), str(err)) from None
     for key in ("segments", "profiles", "destinations", "events"):
         if not isinstance(data[key], list):
             raise _Problem((key,), f"must be a list, not {_kind(data[key])}")

@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..core.rules import RULES
+from ..core.rulesets import RULE_SETS
 
 _BULLET = re.compile(r"^- \*\*(?P<id>[A-Z]+(?:-[A-Z]+)?\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
 _TAG = re.compile(r"\s*\[([^\]]+)\]")
@@ -54,17 +55,16 @@ class RuleText:
             parts.append("; ".join(self.sources))
         if self.label:
             parts.append(self.label if self.label.startswith("(") else f"({self.label})")
-        scope = {"seed": "; older documentation (seed)", "current": "; current documentation (current)"}
-        scope_text = scope.get(self.rule_set(), "")
+        rules = self.rule_set()
+        scope_text = f"; {RULE_SETS[rules].label} ({rules})" if rules in RULE_SETS else ""
         return " ".join(parts) + scope_text
 
     def rule_set(self) -> str:
-        """Which rule set states it this way: seed (older documentation), current, or both."""
+        """Which rule set states it this way (the id of the version its label names), or "both"."""
         label = self.label.lower()
-        if "older" in label:
-            return "seed"
-        if "current" in label:
-            return "current"
+        for settings in RULE_SETS.values():
+            if settings.reference_word and settings.reference_word in label:
+                return settings.id
         return "both"
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+from itertools import pairwise
 from typing import Any, cast
 
 import ipywidgets as w
@@ -11,6 +12,7 @@ import pandas as pd
 
 from ..core.engine import Replay, replay
 from ..core.model import Scenario, StreamingSegmentDestination
+from ..core.rulesets import RULE_SETS, settings_of
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
 from .streaming_view import REPORT_STYLE, WIDE, CheckList, keep_a_segment
@@ -21,6 +23,9 @@ FILE = "background-color: #dbeafe"
 DIVERGENT = "border-left: 4px solid #f59e0b; background-color: #fef3c7"
 # The event in words reads left to right and wraps within its column, so the verdicts stay in view.
 EVENT = "text-align: left; white-space: normal; min-width: 16em; max-width: 36em"
+
+# Each documentation version against the one before it: the rules modes of the comparison.
+RULE_SET_PAIRS = list(pairwise(RULE_SETS.values()))
 
 
 def css_string(text: str) -> str:
@@ -119,10 +124,12 @@ class WhatIfView:
             options=[d.id for d in choices], value=first.id, description="Destination", style=WIDE
         )
         self.mode = w.ToggleButtons(
-            options=[("Mapping A vs mapping B", "mapping"), ("older vs current docs", "rules")],
+            options=[("Mapping A vs mapping B", "mapping")]
+            + [(f"{a.label} vs {b.label}", f"{a.id}:{b.id}") for a, b in RULE_SET_PAIRS],
             value="mapping",
             description="Compare",
-            tooltips=["the scenario's mapping against the one you edit", "the seed rules against current"],
+            tooltips=["the scenario's mapping against the one you edit"]
+            + [f"{a.title} against {b.title}" for a, b in RULE_SET_PAIRS],
             # buttons as wide as their words: none is cut off
             style={"button_width": "auto", **WIDE},
             layout=w.Layout(width="auto"),
@@ -165,9 +172,10 @@ class WhatIfView:
 
     def differences(self) -> tuple[list[Difference], str, str]:
         keep = self.destination.value
-        if self.mode.value == "rules":  # for the destination picked, as in mapping mode
-            both = compare(replay(self.scenario, "seed"), replay(self.scenario, "current"))
-            return [x for x in both if x.destination == keep], "seed (older docs)", "current docs"
+        if self.mode.value != "mapping":  # two rule sets, for the destination picked, as in mapping mode
+            older, newer = (settings_of(r) for r in self.mode.value.split(":"))
+            both = compare(replay(self.scenario, older.id), replay(self.scenario, newer.id))
+            return [x for x in both if x.destination == keep], older.label, newer.label
         d = self.scenario.destination(self.destination.value)
         b = remap(
             self.scenario,
@@ -186,7 +194,7 @@ class WhatIfView:
     def refresh(self) -> None:
         if self._quiet:
             return
-        self.segments.disabled = self.attributes.disabled = self.mode.value == "rules"
+        self.segments.disabled = self.attributes.disabled = self.mode.value != "mapping"
         self.notice = ""
         if not self.segments.value:  # a dataflow maps at least one segment: refuse in place
             kept = keep_a_segment(self)

@@ -21,6 +21,7 @@ import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from ..core.model import Scenario, StreamingSegmentDestination
+from ..core.rulesets import RULE_SETS
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
 from ..course.views.first_view import first_view_html
 from ..io.loader import load_scenario
@@ -35,7 +36,6 @@ STREAMING = [
     ("Enterprise (whole profiles)", "streaming-profile"),
     ("Advertising (segments)", "streaming-segment"),
 ]
-RULES = [("older docs", "seed"), ("current docs", "current")]
 WIDE = {"description_width": "initial"}
 
 
@@ -116,10 +116,10 @@ class StreamingExplorer:
             layout=w.Layout(width="auto"),
         )
         self.rules = w.ToggleButtons(
-            options=RULES,
+            options=[(s.label, s.id) for s in RULE_SETS.values()],
             value=rules or self.scenario.rules,
             description="Rules",
-            tooltips=["the older documentation (V0, V2)", "today's documentation (V5)"],
+            tooltips=[s.versions for s in RULE_SETS.values()],
             style={"button_width": "auto", **WIDE},
             layout=w.Layout(width="auto", margin="0 12px"),
         )

@@ -74,7 +74,7 @@ print("\n".join(line for line in view.text.splitlines() if "verdict" in line or 
 # And the two versions of the documentation, for the same destination (`adnet`) only:
 
 # %%
-view.mode.value = "rules"
+view.mode.value = "seed:current"
 print(view.text.splitlines()[0])
 
 # %% [markdown]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from html import escape
 
 from ...core.engine import Replay
+from ...core.rulesets import RULE_SETS
 from ...text.sentences import Names
-from .parts import OUTCOMES, RULE_SETS, badge, chip, ruleset_label, style
+from .parts import OUTCOMES, badge, chip, ruleset_label, style
 from .rulebook import FAMILIES
 from .step import step_html
 from .timeline import legend_html, step_count, timeline_html
@@ -29,7 +30,7 @@ def glossary_html() -> str:
     verdicts = "".join(
         f"<dt>{badge(k)}</dt><dd>{escape(meaning)}</dd>" for k, (_, meaning) in OUTCOMES.items()
     )
-    sets = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in RULE_SETS.items())
+    sets = "".join(f"<dt>{escape(s.label)}</dt><dd>{escape(s.versions)}</dd>" for s in RULE_SETS.values())
     return (
         '<details class="ek-glossary"><summary>Legend: rule families, destination types, verdicts</summary>'
         f'<div class="ek-gloss-grid"><dl>{families}</dl><dl>{types}</dl><dl>{verdicts}</dl>'

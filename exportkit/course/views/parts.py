@@ -13,6 +13,7 @@ from functools import cache
 from html import escape
 
 from ...core.rules import Reason
+from ...core.rulesets import settings_of
 from .rulebook import statement
 from .words import when_html
 
@@ -23,10 +24,6 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "file": ("file written", "a batch file was written at this step"),
     "noted": ("noted for a file", "the change waits for the next incremental file"),
     "none": ("not exported", "nothing left for this destination"),
-}
-RULE_SETS: dict[str, str] = {
-    "seed": "older documentation (V0, V2 where V0 is silent)",
-    "current": "current documentation (V5)",
 }
 
 CSS = """
@@ -152,7 +149,8 @@ def badge(outcome: str, text: str | None = None) -> str:
 
 
 def ruleset_label(rules: str) -> str:
-    return f'<span class="ek-ruleset">Rules: {escape(RULE_SETS.get(rules, rules))}</span>'
+    """The rule set a view follows, in words ("Rules: older documentation (V0, ...)")."""
+    return f'<span class="ek-ruleset">Rules: {escape(settings_of(rules).title)}</span>'
 
 
-__all__ = ["CSS", "OUTCOMES", "RULE_SETS", "badge", "chip", "reason_html", "ruleset_label", "style"]
+__all__ = ["CSS", "OUTCOMES", "badge", "chip", "reason_html", "ruleset_label", "style"]
