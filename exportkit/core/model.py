@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .expectation import EndExpectation, Expect
 from .filenames import template_problem
 from .rulesets import DEFAULT_RULE_SET, RULE_SETS, RuleSet, known_rule_set, settings_of
 
@@ -449,6 +450,7 @@ class Event(NamedTuple):
     kind: EventKind
     profile: str | None = None
     value: Any = None
+    expect: Expect | None = None  # what each destination is expected to do (exportkit check)
 
     def as_dict(self) -> dict[str, Any]:
         """The event in the scenario file's own form, with its time."""
@@ -482,6 +484,8 @@ class Scenario(Frozen):
     profiles: tuple[Profile, ...]
     destinations: tuple[Destination, ...]
     events: tuple[Event, ...]
+    expect_end: dict[str, EndExpectation] | None = None
+    """What each destination still holds when the scenario ends (`exportkit check`)."""
 
     def segment(self, segment_id: str) -> Segment:
         """The segment `segment_id` (KeyError if there is none)."""

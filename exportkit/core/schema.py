@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
+from .expectation import ExpectValue
 from .model import DESTINATION_ACTIONS, PROFILE_ACTIONS, XDM_PATH, Frozen, Scalar, Scenario
 
 Path = Annotated[str, Field(pattern=XDM_PATH.pattern)]
@@ -46,6 +47,13 @@ def _event_model(action: str) -> type[Frozen]:
     fields: dict[str, Any] = {
         "at": (datetime | None, Field(None, description="when (ISO 8601, UTC); default: one tick later")),
         action: (kind, Field(..., description=text)),
+        "expect": (
+            dict[str, ExpectValue] | None,
+            Field(
+                None,
+                description="what each destination is expected to do, by destination id (exportkit check)",
+            ),
+        ),
     }
     if action in PROFILE_ACTIONS:
         fields["profile"] = (str, Field(..., description="the profile's id"))

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ..core.expectation import Expectation, Target, end_problem, expectation_problem
 from ..core.model import (
     DESTINATION_ACTIONS,
     HOURLY,
@@ -207,7 +208,10 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
             raise _Problem(("events", i, "profile"), f"unknown profile {profile!r}")
         if kind in ID_ACTIONS:
             _check_target(kind, value, ("events", i, kind), ids)
-        append(Event(at, kind, profile, value))
+        if "expect" in raw:
+            append(Event(at, kind, profile, value, _expect(raw["expect"], ("events", i, "expect"), s)))
+        else:
+            append(Event(at, kind, profile, value))
         previous = at
     return out
 
@@ -225,6 +229,25 @@ class _Ids(NamedTuple):
         destinations = {d.id for d in s.destinations}
         batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
         return cls({x.id for x in s.segments}, destinations, batch, destinations - batch)
+
+
+def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectation]:
+    """An event's `expect:`, its shape checked, then what it names against the scenario."""
+    if type(raw) is not dict or not raw:
+        raise _Problem(loc, "must be a mapping of destination id to what it is expected to do")
+    target = Target.of(s)
+    expect: dict[str, Expectation] = {}
+    for destination, entry in raw.items():
+        try:
+            expectation = Expectation.model_validate(entry)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise _Problem((*loc, destination, *first["loc"]), _message(first)) from None
+        problem = expectation_problem(destination, expectation, target)
+        if problem is not None:
+            raise _Problem((*loc, destination, *problem[0]), problem[1])
+        expect[destination] = expectation
+    return expect
 
 
 def _check_target(kind: str, value: str, loc: tuple[Any, ...], ids: _Ids) -> None:
@@ -262,10 +285,11 @@ def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
                 found = " and ".join(repr(a) for a in raw if a in ACTIONS)
                 raise _Problem(("events", i), f"an event needs exactly one action, found {found}")
             kind = key
-        elif key != "profile" and key != "at":
+        elif key != "profile" and key != "at" and key != "expect":
             raise _Problem(
                 ("events", i, key),
-                f"unknown key {key!r}; an event takes at, profile and one of {', '.join(sorted(ACTIONS))}",
+                f"unknown key {key!r}; an event takes at, profile, expect and one of "
+                f"{', '.join(sorted(ACTIONS))}",
             )
     if kind is None:
         raise _Problem(("events", i), "an event needs exactly one action, found none")
@@ -356,6 +380,12 @@ def _cross_check(s: Scenario) -> None:
                 raise _Problem(place, f"unknown segment {seg_id!r}")
         if not isinstance(d, BatchDestination) and d.aggregation is not None:
             _check_aggregation(d.aggregation, ("destinations", i, "aggregation"), s.rules)
+    if s.expect_end:
+        target = Target.of(s)
+        for destination, expectation in s.expect_end.items():
+            problem = end_problem(destination, expectation, target)
+            if problem is not None:
+                raise _Problem(("expect_end", destination, *problem[0]), problem[1])
 
 
 def _check_batch_work(s: Scenario) -> None:
