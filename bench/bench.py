@@ -347,10 +347,10 @@ def measure_full_file(path: str) -> dict:
 
 def measure_stepper(path: str) -> dict:
     """The explorer widget on a large scenario: the first replay, then one click at a time."""
-    from exportkit.ui import StreamingExplorer
+    from exportkit.ui import Explorer
 
     t = time.perf_counter()
-    explorer = StreamingExplorer(path)
+    explorer = Explorer(path)
     opened = time.perf_counter() - t
     clicks = []
     for _ in range(min(40, explorer.step.max)):

@@ -1,6 +1,6 @@
-"""Measure the demo (not a test): page-ready time with a warm kernel pool, the median
-click-to-update time in the browser, and what closing a tab does to the kernels. Goals (issue 13):
-<= 2 s and <= 50 ms.
+"""Measure the demo (not a test): the controls-live time of a first visit with a warm kernel pool,
+the median timeline click in the browser, and what closing a tab does to the kernels. Goals (issue
+21): controls live <= 3.5 s on a first visit, a timeline click <= 100 ms (median).
 
     .venv/bin/python bench/bench_demo.py [--pages 5] [--clicks 30]
 
@@ -8,10 +8,9 @@ Starts `exportkit demo` on a free port (a dead tab's kernel culled after 30 s in
 run can watch it), waits for the pool to warm, starts the browser and lets it settle (headless
 Chromium loads its own pages at launch), then opens the demo `--pages` times, each in a new
 browser profile (nothing cached: a first visit), waiting between pages for the pool to refill.
-Three figures per visit, each from the request: *step shown* (the linked step is in the page: the
-first view the server writes into the HTML), *page ready* (that, and a click on the timeline
-answered: the goal's measure) and *controls live* (the widgets are up, at the step the click chose,
-and a control that needs the kernel answered: Next).
+Three figures per visit, each from the request: *step shown* (the linked step is in the page, drawn
+by the widgets), *page ready* (that, and a click on the timeline answered by the kernel) and
+*controls live* (that, and Next answered: the goal's measure).
 Then the same pages again in a browser profile on disk that has visited the demo `PRIMING` times
 (a return visit: the cache holds the scripts and the code V8 compiled from them),
 and `--clicks` timeline clicks in one page, each timed in the page (performance.now() from the click
@@ -45,7 +44,7 @@ PRIMING = 2  # visits of the returning profile before its timed visits
 VIEWPORT: Any = {"width": 1366, "height": 768}  # playwright's ViewportSize
 
 CLICK = """async (n) => {
-  const view = document.querySelector('.exportkit-view').shadowRoot.querySelector('.ek-view');
+  const view = document.querySelector('.exportkit-view .ek-host').shadowRoot.querySelector('.ek-view');
   const t0 = performance.now();
   const done = new Promise((resolve) => {
     const seen = () => view.querySelector(`.ek-step[data-step="${n}"]`);
@@ -73,8 +72,7 @@ CLICK = """async (n) => {
 IN_PAGE = """
 window.__ek = {};
 const shown = () => {
-  const first = document.querySelector('#ek-first-view .ek-first-host');
-  const view = (first && first.shadowRoot) || document.querySelector('.exportkit-view')?.shadowRoot;
+  const view = document.querySelector('.exportkit-view .ek-host')?.shadowRoot;
   return view && view.querySelector('.ek-step');
 };
 const watch = new MutationObserver(() => {
@@ -175,9 +173,9 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
     print(f"seconds from the request, warm pool of {POOL_SIZE}:")
-    print("  step shown:    the linked step in the page (the first view, written into the HTML)")
-    print("  page ready:    step shown and a click on the timeline answered (the goal's measure)")
-    print("  controls live: the widgets up at the clicked step and Next answered by the kernel")
+    print("  step shown:    the linked step in the page, drawn by the widgets")
+    print("  page ready:    step shown and a click on the timeline answered by the kernel")
+    print("  controls live: that, and Next answered by the kernel (the goal's measure)")
     returns = f"return visit (a profile on disk, after {PRIMING} visits: scripts and compiled code cached)"
     for label, timed in (("first visit (nothing cached)", first), (returns, again)):
         print(f"  {label}:")
@@ -193,14 +191,14 @@ def main() -> int:
             f" click answered in {statistics.median(click):.0f} ms (max {max(click):.0f}),"
             f" painted in {statistics.median(painted):.0f} ms (max {max(painted):.0f})"
         )
-    goal = statistics.median(v[1] for v in first)
-    print(f"  goal <= 2 s (page ready, first visit): {'met' if goal <= 2 else 'missed'}")
+    goal = statistics.median(v[2] for v in first)
+    print(f"  goal <= 3.5 s (controls live, first visit): {'met' if goal <= 3.5 else 'missed'}")
     dom = [c[0] for c in clicks]
     painted = [c[1] for c in clicks]
     print(f"click on the timeline to the new step in the page, {len(clicks)} clicks:")
     print(f"  in the DOM: median {statistics.median(dom):.0f} ms, max {max(dom):.0f} ms")
     print(f"  painted:    median {statistics.median(painted):.0f} ms, max {max(painted):.0f} ms")
-    print(f"  goal <= 50 ms (in the DOM): {'met' if statistics.median(dom) <= 50 else 'missed'}")
+    print(f"  goal <= 100 ms (in the DOM): {'met' if statistics.median(dom) <= 100 else 'missed'}")
     print(f"kernels (pool size {POOL_SIZE}; a dead tab's kernel is culled after {CULL_AFTER} s here):")
     for label, n in counts:
         print(f"  {n}  {label}")
@@ -212,8 +210,7 @@ def page_times(page, base: str, step: int) -> tuple[float, ...]:
     """Seconds from the request to step `step` shown, to a click on the timeline answered (step
     `step + 1` shown), and to the live widgets answering Next (step `step + 2` in the live view);
     then, measured in the page (`IN_PAGE`), milliseconds from the navigation's start to the step
-    shown, and from the first click's input event to the new step in the DOM and painted. The
-    clicks go to whichever view is in the page: the first view until the widgets take over."""
+    shown, and from the first click's input event to the new step in the DOM and painted."""
     page.add_init_script(IN_PAGE)
     started = time.perf_counter()
     page.goto(f"{base}?scenario=delorean&step={step}", timeout=180_000, wait_until="commit")
@@ -222,7 +219,6 @@ def page_times(page, base: str, step: int) -> tuple[float, ...]:
     page.click(f'.ek-timeline a[data-step="{step + 1}"]')
     page.wait_for_selector(f'.ek-step[data-step="{step + 1}"]', timeout=180_000)
     ready = time.perf_counter() - started
-    page.wait_for_selector(f'.exportkit-view .ek-step[data-step="{step + 1}"]', timeout=180_000)
     page.click("button.exportkit-next")
     page.wait_for_selector(f'.exportkit-view .ek-step[data-step="{step + 2}"]', timeout=180_000)
     live = time.perf_counter() - started

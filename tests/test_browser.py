@@ -43,9 +43,8 @@ START_TIMEOUT = 90  # seconds for Voila to listen
 WAIT = 120_000  # ms for the first page: on a busy machine the pool's kernels take a while to warm
 STEP_WAIT = 30_000  # ms for a step to appear after a click
 CULL_AFTER = 10  # seconds: a dead tab's kernel goes soon enough for a test to watch it
-LIVE = ".exportkit-view"  # the widget's element (the first view is "#ek-first-view")
+LIVE = ".exportkit-view"  # the step view's element
 READOUT = "document.querySelector('.exportkit-step .widget-readout').textContent.trim()"  # the slider's
-FRONT_END = "**/voila/static/voila.js"  # the script that starts the page's widgets
 REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|object at 0x|Traceback|Cannot replay")
 EVENTS = {name: len(load_scenario(dataset_path(name)).events) for name in dataset_names()}
 
@@ -173,7 +172,7 @@ def text_of(page, selector: str) -> str:
 
 
 def open_view(page, base: str, query: str, step: int, scenario: str = "delorean") -> str:
-    """Open a link and wait for the live view (the widgets), past the page's first view."""
+    """Open a link and wait for the view (the widgets) at `step`."""
     page.goto(f"{base}?{query}", timeout=WAIT)
     page.wait_for_selector(LIVE + " " + step_selector(step, scenario), timeout=WAIT)
     return page.inner_text(".ek-step")
@@ -198,47 +197,6 @@ def test_a_deep_link_opens_exactly_that_view_and_the_page_hides_its_code(page, d
     page.screenshot(path=str(shots / "deep-link-step13.png"))
 
 
-def test_the_first_view_steps_before_the_widgets_and_hands_over_what_the_reader_did(page, demo, shots):
-    """The server writes the view into the page: it shows the step and answers timeline clicks
-    (the address follows) while the page's scripts are held back; once they run, the live view
-    takes its place at the step the reader moved to, and the page holds one view only."""
-    held = []
-    page.route(FRONT_END, lambda route: held.append(route))  # the front end waits until released
-    page.goto(f"{demo}?scenario=delorean&step=2", timeout=WAIT, wait_until="commit")
-    page.wait_for_selector("#ek-first-view " + step_selector(2), timeout=WAIT)
-    assert page.locator(LIVE).count() == 0, "the widgets are not there yet"
-    assert page.locator("#loading").is_hidden(), "no spinner over the first view"
-    assert "Loading the controls" in page.inner_text("#ek-first-view")
-    page.screenshot(path=str(shots / "first-view-step2.png"))
-    page.click('#ek-first-view .ek-timeline a[data-step="9"]')
-    page.wait_for_selector("#ek-first-view " + step_selector(9))
-    assert page.locator(".ek-step").count() == 1
-    assert page.locator('.ek-timeline .ek-current[data-step="9"]').count() == 3  # one per destination
-    assert page.locator('.ek-timeline .ek-current[data-step="2"]').count() == 0
-    assert page.url.endswith("?scenario=delorean&step=9")
-    step9 = page.inner_text(".ek-step")
-    page.screenshot(path=str(shots / "first-view-step9.png"))
-    page.mouse.wheel(0, 120)  # the reader scrolls down: the live view keeps the place
-    page.wait_for_timeout(500)
-    assert page.evaluate("window.scrollY") == 120
-    first_top = page.locator("#ek-first-view .ek-first-host").bounding_box()["y"]
-    assert held, "the page asked for its front end"
-    held[0].continue_()
-    page.wait_for_selector(LIVE, state="attached", timeout=WAIT)
-    page.screenshot(path=str(shots / "take-over.png"))
-    page.wait_for_selector(LIVE + " " + step_selector(9), timeout=WAIT)
-    assert page.locator("#ek-first-view").count() == 0
-    assert page.locator(".ek-step").count() == 1 and page.locator(LIVE).count() == 1
-    assert page.inner_text(".ek-step") == step9  # the kernel's step 9 is the first view's
-    page.wait_for_function(f"{READOUT} === '9'")  # the kernel was told: the slider followed
-    page.wait_for_function("location.search.endsWith('destination=http-api&step=9')")
-    assert abs(page.locator(LIVE).bounding_box()["y"] - first_top) < 8, "the view did not jump"
-    page.screenshot(path=str(shots / "live-view-step9.png"))
-    page.mouse.wheel(0, -120)
-    page.click("button.exportkit-next")
-    page.wait_for_selector(LIVE + " " + step_selector(10))
-
-
 def test_the_timeline_jumps_on_click_and_the_address_follows(page, demo, shots):
     open_view(page, demo, "scenario=delorean&step=0", 0)
     page.click('.ek-timeline a[data-step="20"]')
@@ -250,24 +208,6 @@ def test_the_timeline_jumps_on_click_and_the_address_follows(page, demo, shots):
     page.wait_for_selector(step_selector(21))
     assert page.url.endswith("step=21")
     page.screenshot(path=str(shots / "timeline-step21.png"))
-
-
-# Empty the step's place, click a timeline cell and look for its step in the same task: only the
-# page's own copy of the steps (sent ahead by the kernel, `StepView.prefetch`) can be there by then.
-CLICK_IN_PAGE = """() => {
-  const view = document.querySelector('.exportkit-view').shadowRoot.querySelector('.ek-view');
-  view.querySelector('.ek-slot').replaceChildren();
-  view.querySelector('.ek-timeline a[data-step="12"]').click();
-  return view.querySelector('.ek-step[data-step="12"]') !== null;
-}"""
-
-
-def test_a_timeline_click_is_answered_in_the_page_without_waiting_for_the_kernel(page, demo):
-    open_view(page, demo, "scenario=delorean&step=0", 0)
-    page.wait_for_function(CLICK_IN_PAGE, polling=100)
-    assert "Export file now" not in page.inner_text(".ek-step")  # step 12, not 20
-    assert page.url.endswith("step=12")  # the address moved with the step
-    page.wait_for_function(f"{READOUT} === '12'")  # the kernel was told: the slider followed
 
 
 def test_a_rule_chip_reveals_the_rule_statement(page, demo, shots):

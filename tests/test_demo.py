@@ -3,24 +3,13 @@ tests/test_browser.py)."""
 
 from __future__ import annotations
 
-import json
-import os
 import socket
 import sys
 
 import pytest
 
 from exportkit.app.cli import main
-from exportkit.app.demo import (
-    JUPYTER_DATA,
-    NOTEBOOK,
-    TEMPLATE,
-    address,
-    free_port,
-    voila_command,
-    voila_env,
-)
-from exportkit.course.views.first_view import FIRST_VIEW_ID, FIRST_VIEW_MIME
+from exportkit.app.demo import NOTEBOOK, address, free_port, voila_command
 
 
 def test_voila_runs_the_demo_notebook_in_this_environment_on_loopback_only():
@@ -52,17 +41,10 @@ def test_voila_runs_the_demo_notebook_in_this_environment_on_loopback_only():
     assert "--MappingKernelManager.cull_interval=2" in voila_command(8866, cull_after=10)
 
 
-def test_the_page_template_writes_the_first_view_into_the_html():
-    """Voila finds the demo's template through JUPYTER_PATH; the template knows the first view's
-    MIME type and element (the page shows it at once and hides the widgets until it is gone)."""
-    assert f"--template={TEMPLATE}" in voila_command(8866)
-    assert voila_env({"JUPYTER_PATH": "/x"})["JUPYTER_PATH"].split(os.pathsep) == [str(JUPYTER_DATA), "/x"]
-    assert voila_env({})["JUPYTER_PATH"] == str(JUPYTER_DATA)
-    folder = JUPYTER_DATA / "voila" / "templates" / TEMPLATE
-    assert json.loads((folder / "conf.json").read_text()) == {"base_template": "lab"}
-    page = (folder / "index.html.j2").read_text()
-    assert f"'{FIRST_VIEW_MIME}' in output.data" in page
-    assert page.count(f"#{FIRST_VIEW_ID}") == 3
+def test_the_page_is_voilas_own_with_nothing_written_ahead_of_the_widgets():
+    """One source per step: the widgets, from the kernel (no page template of our own, no view
+    written into the HTML before them)."""
+    assert not any(c.startswith("--template") for c in voila_command(8866))
 
 
 def test_the_demo_notebook_reads_the_link_after_its_setup():
@@ -74,7 +56,7 @@ def test_the_demo_notebook_reads_the_link_after_its_setup():
     setup = next(i for i, c in enumerate(cells) if "App(sync_address=True)" in c)
     link = next(i for i, c in enumerate(cells) if "get_query_string()" in c and "follow(" in c)
     assert setup < link
-    assert "show(first_view=" in cells[link]  # Voila's page gets the view in its HTML
+    assert "app.show()" in cells[link]
     assert not any("QUERY_STRING" in c for c in cells)
 
 

@@ -68,10 +68,10 @@ EXPORTKIT = [
 UI = [
     "App",
     "BatchWeekView",
+    "Explorer",
     "QuizView",
     "ScenarioLoader",
     "StepView",
-    "StreamingExplorer",
     "WhatIfView",
     "describe_messages",
     "differences_frame",

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from exportkit.io.loader import load_scenario
-from exportkit.ui import StreamingExplorer
+from exportkit.ui import Explorer
 
 DELOREAN = Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"
 
 
 @pytest.fixture
-def explorer() -> StreamingExplorer:
-    return StreamingExplorer(DELOREAN)
+def explorer() -> Explorer:
+    return Explorer(DELOREAN)
 
 
 def test_opens_on_activation(explorer):
@@ -122,7 +122,7 @@ def test_refuses_a_scenario_without_destinations():
     scenario = load_scenario(DELOREAN)
     nothing = scenario.model_copy(update={"destinations": ()})
     with pytest.raises(ValueError, match="has no destination"):
-        StreamingExplorer(nothing)
+        Explorer(nothing)
 
 
 def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explorer):
@@ -143,7 +143,7 @@ def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explor
 
 
 def test_a_batch_only_scenario_can_be_explored():
-    explorer = StreamingExplorer(DELOREAN.parent / "newsletter_files.yaml")
+    explorer = Explorer(DELOREAN.parent / "newsletter_files.yaml")
     assert explorer.destination.value == "mailer"
     explorer.step.value = 1
     assert "mailer file Email_Platform_newsletter" in explorer.text
@@ -193,56 +193,14 @@ def test_a_click_sends_the_step_and_not_the_fixed_parts(explorer):
     assert ' ek-current"' not in explorer.view.frame  # the page marks the step itself
 
 
-def _ask(view) -> None:
-    view._handle_custom_msg({"ask": "steps"}, [])  # what the page sends once it shows the view
-
-
-def test_the_steps_go_ahead_once_a_page_shows_the_view(explorer):
-    """A timeline click is answered in the page: the kernel sends every step's HTML ahead, the very
-    text it sends as `content` when the click reaches it (so the page draws nothing twice)."""
+def test_a_step_has_one_source_the_kernels_answer_to_a_click(explorer):
+    """The page holds the frame and the one step the kernel sent (no copy of other steps): a click
+    sets `step`, and the kernel answers with that step as `explorer_step` draws it."""
     from exportkit.course.views.page import explorer_step
-    from exportkit.course.views.timeline import step_count
 
     view = explorer.view
-    assert view.steps == []  # not in the widget's first state, which the page waits for
-    _ask(view)
-    result, focus = explorer.result, explorer.destination.value
-    expected = [explorer_step(result, i, focus, None) for i in range(step_count(result) + 1)]
-    assert view.steps == expected and len(expected) > 10
-    for n in (0, 7, len(expected) - 1):
-        view.set_state({"step": n})  # the click, after the page has shown steps[n]
-        assert view.content == view.steps[n]
-
-
-@pytest.mark.parametrize("change", ["profile", "mapping", "rules"])
-def test_steps_sent_ahead_are_never_those_of_another_view(explorer, change):
-    """A new story, mapping or rule set clears the steps in the same message as the new step (a
-    click meanwhile waits for the kernel), and sends the new ones in a later message."""
-    _ask(explorer.view)
-    sent = []
-    explorer.view.comm.send = lambda data, buffers=None: sent.append(data.get("state", {}))
-    if change == "profile":
-        explorer.profile.value = "doc"
-    elif change == "mapping":
-        explorer.segments.value = explorer.segments.value[:1]
-    else:
-        explorer.rules.value = "current" if explorer.rules.value == "seed" else "seed"
-    first = next(state for state in sent if "content" in state)
-    assert first["steps"] == []
-    assert sent[-1]["steps"] and set(sent[-1]) == {"steps"}
-    assert explorer.view.steps[explorer.step.value] == explorer.view.content
-    if change == "profile":
-        assert all("The story of" in html for html in explorer.view.steps)
-
-
-def test_the_steps_ahead_keep_to_their_budget(explorer, monkeypatch):
-    """A long replay sends its first steps ahead, up to the budget; a click past them waits for
-    the kernel's `content`, as every click did before."""
-    from exportkit.ui import step_view
-
-    monkeypatch.setattr(step_view, "PREFETCH_CHARS", 3 * len(explorer.view.content))
-    _ask(explorer.view)
-    ahead = explorer.view.steps
-    assert 1 <= len(ahead) < 5 and sum(map(len, ahead)) <= step_view.PREFETCH_CHARS
-    explorer.view.set_state({"step": 20})
-    assert 'data-step="20"' in explorer.view.content
+    synced = {name for name in view.keys if not name.startswith("_")} - {"layout", "tabbable", "tooltip"}
+    assert synced == {"frame", "content", "step", "profile", "address", "sync_address"}
+    for n in (0, 7, 31):
+        view.set_state({"step": n})  # what the page sends on a click
+        assert view.content == explorer_step(explorer.result, n, explorer.destination.value, None)

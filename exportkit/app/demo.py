@@ -27,10 +27,6 @@ from ..io.library import DEFAULT_SCENARIO
 
 # `notebooks/demo.ipynb` in the repository, installed in the package exportkit.notebooks.
 NOTEBOOK = Path(str(files("exportkit.notebooks") / "demo.ipynb"))
-# The page's template (`jupyter/voila/templates/exportkit`: Voila's lab page that writes the demo's
-# first view into the HTML), found by Voila through JUPYTER_PATH (`voila_env`).
-TEMPLATE = "exportkit"
-JUPYTER_DATA = Path(str(files("exportkit.app") / "jupyter"))
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0
@@ -70,7 +66,6 @@ def voila_command(
         "--Voila.port_retries=0",  # a taken port fails, never moves
         "--strip_sources=True",
         "--show_tracebacks=False",
-        f"--template={TEMPLATE}",
         "--Voila.log_level=WARN",
         # A page is usable at once: its kernel has already run the notebook's setup.
         "--preheat_kernel=True",
@@ -98,13 +93,6 @@ def voila_command(
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
     ]
-
-
-def voila_env(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """Voila's environment: this one, with the demo's template folder first on JUPYTER_PATH."""
-    environ = dict(os.environ if environ is None else environ)
-    path = [str(JUPYTER_DATA), *filter(None, environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-    return {**environ, "JUPYTER_PATH": os.pathsep.join(path)}
 
 
 def port_in_use(port: int, host: str = HOST) -> bool:
@@ -157,7 +145,7 @@ def serve(
         return 2
     port = port or free_port()
     trust(NOTEBOOK)
-    process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent, env=voila_env())
+    process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
     # Ctrl-C and SIGTERM both stop Voila and its kernels cleanly, even when SIGINT was ignored
     # at start (a background job of a non-interactive shell inherits it ignored).
     previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -215,11 +203,9 @@ __all__ = [
     "FRONT_END",
     "NOTEBOOK",
     "POOL_SIZE",
-    "TEMPLATE",
     "address",
     "free_port",
     "serve",
     "trust",
     "voila_command",
-    "voila_env",
 ]

@@ -13,19 +13,19 @@ from .batch_view import (
     write_week,
 )
 from .compare_view import WhatIfView, differences_frame, matrix_styler
+from .explorer import Explorer
 from .microbatching import describe_messages, live_delivery, messages_of, plot_buffers
 from .quiz_view import QuizView
 from .scenario_loader import ScenarioLoader
 from .step_view import StepView
-from .streaming_view import StreamingExplorer
 
 __all__ = [
     "App",
     "BatchWeekView",
+    "Explorer",
     "QuizView",
     "ScenarioLoader",
     "StepView",
-    "StreamingExplorer",
     "WhatIfView",
     "describe_messages",
     "differences_frame",

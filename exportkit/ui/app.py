@@ -14,14 +14,13 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from ..course.views.first_view import FIRST_VIEW_MIME
 from ..io.library import DATASETS, DEFAULT_SCENARIO, dataset_names, dataset_path, parse_query
 from ..io.loader import ScenarioError, load_scenario
-from .streaming_view import StreamingExplorer
+from .explorer import Explorer
 
 
 class App:
-    """Widgets: a scenario picker, the scenario's description and its `StreamingExplorer`."""
+    """Widgets: a scenario picker, the scenario's description and its `Explorer`."""
 
     def __init__(
         self,
@@ -48,7 +47,7 @@ class App:
         self.notice_box.add_class("exportkit-notice")
         self.description = w.HTML(layout=w.Layout(flex="1 1 400px"))
         self.body = w.VBox()
-        self.explorer: StreamingExplorer | None = None
+        self.explorer: Explorer | None = None
         self._name = ""
         self._problem = ""
         self._following = False
@@ -101,7 +100,7 @@ class App:
                 self.explorer = kept
                 kept.show(destination=destination, step=step, profile=profile, rules=rules)
             else:
-                self.explorer = StreamingExplorer(
+                self.explorer = Explorer(
                     scenario, destination=destination, step=step, profile=profile, rules=rules
                 )
             self.explorer.changed = self._follow_address  # type: ignore[method-assign]
@@ -162,20 +161,10 @@ class App:
         """The report the page shows now, as plain text."""
         return self.explorer.text if self.explorer is not None else self._problem
 
-    def first_view(self) -> dict[str, str]:
-        """The view as the demo's server writes it into its page, readable and steppable before the
-        page's scripts and kernel are up (the live view takes its place): a MIME bundle of
-        `FIRST_VIEW_MIME`, which only the demo's page template shows; empty when nothing opened."""
-        if self.explorer is None:
-            return {}
-        return {FIRST_VIEW_MIME: self.explorer.first_view(self.notices)}
-
-    def show(self, first_view: bool = False) -> None:
-        """Display the app; with `first_view` (the demo's server), its first view before it."""
+    def show(self) -> None:
+        """Display the app."""
         from IPython.display import display
 
-        if first_view and self.explorer is not None:
-            display(self.first_view(), raw=True)
         display(self.widget)
 
     def _ipython_display_(self) -> None:

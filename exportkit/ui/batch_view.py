@@ -18,9 +18,10 @@ from ..core.exportfile import ExportFile
 from ..core.model import iso
 from ..core.words import count
 from ..io.files import read_back, write_files
+from ..io.library import DATASETS
 from ..io.loader import ScenarioError, parse_scenario
 
-SEGMENT = "delorean-owners"
+SEGMENT = "delorean-owners"  # the week's one segment
 MODES = ("incremental", "full")
 SCHEDULES: dict[str, dict[str, str]] = {
     "daily at 17:00": {"every": "day", "at": "17:00"},
@@ -32,68 +33,18 @@ NEW_COLOUR = "background-color: #d8f5d0"
 EXITED_COLOUR = "background-color: #f9d6d5"
 
 
-def _day(day: int, hour: int, minute: int = 0) -> str:
-    return f"2025-03-{2 + day:02d}T{hour:02d}:{minute:02d}:00Z"
-
-
-def week_events() -> list[dict[str, Any]]:
-    """Seven days: qualifications, exits, attribute and identity changes, consent, Export file
-    now, and the segment evaluation job every morning at 06:00."""
-    events: list[dict[str, Any]] = [
-        {"at": _day(1, 10), "profile": "marty", "qualify": SEGMENT},
-        {"at": _day(1, 15), "profile": "doc", "set": {"loyalty.tier": "platinum"}},
-        {"at": _day(2, 11), "profile": "biff", "qualify": SEGMENT},
-        {"at": _day(2, 12), "profile": "doc", "add_identity": {"email": "doc@brown.example"}},
-        {"at": _day(3, 10), "profile": "doc", "exit": SEGMENT},
-        {"at": _day(3, 14), "export_now": "s3"},
-        {"at": _day(4, 9), "profile": "jennifer", "consent": "out"},
-        {"at": _day(5, 10), "profile": "marty", "set": {"person.name.firstName": "Calvin"}},
-        {"at": _day(6, 12), "profile": "jennifer", "consent": "in"},
-        {"at": _day(7, 10), "profile": "biff", "exit": SEGMENT},
-    ]
-    events += [{"at": _day(d, 6), "evaluate": {}} for d in range(2, 9)]
-    return sorted(events, key=lambda e: e["at"])
+# The week itself is a dataset file (`datasets/lessons/batch_week.yaml`); the controls change only
+# its s3 destination's mode, schedule and include_status.
+WEEK = DATASETS / "lessons" / "batch_week.yaml"
 
 
 def week_scenario_data(mode: str, schedule: str, include_status: bool) -> dict[str, Any]:
-    """The scenario of the week, as a scenario file would write it."""
-    return {
-        "name": "batch-week",
-        "start": _day(1, 9),
-        "segments": [{"id": SEGMENT, "name": "Customer with DeLorean Cars"}],
-        "profiles": [
-            {
-                "id": "marty",
-                "attributes": {
-                    "person.name.firstName": "Marty",
-                    "personalEmail.address": "marty@example.com",
-                },
-            },
-            {
-                "id": "doc",
-                "identities": {"email": ["doc@example.com"]},
-                "attributes": {"person.name.firstName": "Emmett", "loyalty.tier": "gold"},
-                "segments": {SEGMENT: "existing"},
-            },
-            {
-                "id": "jennifer",
-                "attributes": {"person.name.firstName": "Jennifer"},
-                "segments": {SEGMENT: "existing"},
-            },
-            {"id": "biff", "attributes": {"person.name.firstName": "Biff"}},
-        ],
-        "destinations": [
-            {
-                "id": "s3",
-                "name": "Amazon S3",
-                "type": "batch",
-                "segments": [{"id": SEGMENT, "mode": mode, "schedule": SCHEDULES[schedule]}],
-                "attributes": ["person.name.firstName", "personalEmail.address", "loyalty.tier"],
-                "include_status": include_status,
-            }
-        ],
-        "events": week_events(),
-    }
+    """The scenario of the week with these settings, as a scenario file would write it."""
+    data = yaml.safe_load(WEEK.read_text(encoding="utf-8"))
+    (s3,) = data["destinations"]
+    s3["include_status"] = include_status
+    s3["segments"] = [{"id": SEGMENT, "mode": mode, "schedule": SCHEDULES[schedule]}]
+    return data
 
 
 def replay_week(

@@ -15,7 +15,7 @@ from ..core.model import Scenario, StreamingSegmentDestination
 from ..core.rulesets import RULE_SETS, settings_of
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
-from .streaming_view import REPORT_STYLE, WIDE, CheckList, keep_a_segment
+from .explorer import REPORT_STYLE, WIDE, CheckList, keep_a_segment
 
 EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"

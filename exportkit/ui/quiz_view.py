@@ -14,7 +14,7 @@ from ..core.model import Scenario
 from ..core.rules import RuleSet
 from ..course.quiz import NO, YES, Feedback, Question, Quiz, questions
 from ..io.loader import load_scenario
-from .streaming_view import REPORT_STYLE
+from .explorer import REPORT_STYLE
 
 
 class QuizView:

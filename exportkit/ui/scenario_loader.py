@@ -1,5 +1,5 @@
 """Build your own: pick a scenario from `datasets/` or upload a file, see its problems in one line,
-then explore it with the `StreamingExplorer`. Loading goes through `exportkit.library`."""
+then explore it with the `Explorer`. Loading goes through `exportkit.library`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..io.library import DATASETS, dataset_names, dataset_path, load_upload
-from .streaming_view import StreamingExplorer
+from .explorer import Explorer
 
 NONE = "(choose)"
 
@@ -24,7 +24,7 @@ class ScenarioLoader:
         self.error_box = w.HTML()
         self.error_box.add_class("exportkit-error")
         self.body = w.VBox()
-        self.explorer: StreamingExplorer | None = None
+        self.explorer: Explorer | None = None
         self.error = ""
         self.picker.observe(self._picked, names="value")
         self.upload.observe(self._uploaded, names="value")
@@ -44,7 +44,7 @@ class ScenarioLoader:
             self.body.children = ()
             return
         self.error, self.error_box.value = "", ""
-        self.explorer = StreamingExplorer(scenario)
+        self.explorer = Explorer(scenario)
         self.body.children = (self.explorer.widget,)
 
     @property

@@ -21,7 +21,7 @@
 import json
 
 from exportkit import load_scenario
-from exportkit.ui import StreamingExplorer
+from exportkit.ui import Explorer
 
 SCENARIO = "../datasets/delorean.yaml"  # paths are relative to this notebook
 scenario = load_scenario(SCENARIO)
@@ -42,7 +42,7 @@ print(f"{scenario.name}: {len(scenario.profiles)} profiles, {len(scenario.events
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-explorer = StreamingExplorer(SCENARIO)
+explorer = Explorer(SCENARIO)
 explorer
 
 # %% [markdown]

@@ -16,7 +16,7 @@ app = App(sync_address=True)
 # %%
 # NBVAL_IGNORE_OUTPUT
 # The visitor's link (?scenario=…&destination=…&step=…&profile=…); outside Voila there is none
-# (None). In Voila's page, the view is in the HTML at once: the widgets take its place when ready.
+# (None).
 link = get_query_string()
 app.follow(link or "")
-app.show(first_view=link is not None)
+app.show()

@@ -23,7 +23,6 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ..core.model import Scenario, StreamingSegmentDestination
 from ..core.rulesets import RULE_SETS
 from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
-from ..course.views.first_view import first_view_html
 from ..io.loader import load_scenario
 from ..text.sentences import Names
 from .step_view import StepView
@@ -89,9 +88,10 @@ class CheckList(w.VBox):
             box.disabled = change["new"]
 
 
-class StreamingExplorer:
-    """Widgets: destination, rule set and profile pickers; previous / play / next over activation
-    and every event; the mapping (type, segments, attributes, namespaces) folded below; the view."""
+class Explorer:
+    """The explorer of one scenario, for any of its destinations (streaming or batch). Widgets:
+    destination, rule set and profile pickers; previous / play / next over activation and every
+    event; the mapping folded below; the view."""
 
     def __init__(
         self,
@@ -305,7 +305,6 @@ class StreamingExplorer:
         with self.view.hold_sync():
             self.view.show(result, self.step.value, self.destination.value, self.profile.value or None)
             self.changed()
-        self.view.prefetch()
 
     def _clicked(self, change: dict) -> None:
         """A click in the view (a timeline cell, a story row) moves the slider; the page gets the
@@ -315,13 +314,6 @@ class StreamingExplorer:
 
     def changed(self) -> None:
         """Called after every refresh; the app sets the address here."""
-
-    def first_view(self, notices: tuple[str, ...] = ()) -> str:
-        """This view as the demo's server writes it into the page, working before the widgets are
-        up (`exportkit.course.views.first_view`)."""
-        return first_view_html(
-            self.result, self.step.value, self.destination.value, self.profile.value or None, notices
-        )
 
     def close(self) -> None:
         """Close every widget of this explorer and unlink the kernel-side links between them."""
@@ -356,4 +348,4 @@ def _close_tree(widget: w.Widget) -> None:
     widget.close()
 
 
-__all__ = ["REPORT_STYLE", "StreamingExplorer"]
+__all__ = ["REPORT_STYLE", "Explorer"]
