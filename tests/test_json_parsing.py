@@ -1,6 +1,5 @@
-"""The JSON fast path (orjson, with a colon count for keys given twice) reads exactly what the
-careful parser (`json` with its checks) reads, and leaves to it everything the careful parser
-refuses, so every refusal keeps its worded message and line."""
+"""Reading JSON scenario text: what `json` reads, with a key given twice refused at its place,
+and strict JSON (no NaN, no infinite numbers), each refusal worded with its line."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exportkit.io.scenario_text import _CAREFUL, TextProblem, _parse_careful, _parse_fast, parse_json
+from exportkit.io.scenario_text import TextProblem, parse_json
 
 KEYS = st.sampled_from(["a", "b", "a:b", "09:00", "", "é", "\\u003a"]) | st.text(max_size=4)
 SCALARS = (
@@ -27,69 +26,48 @@ DOCS = st.recursive(
 )
 
 
-def _both(text: str) -> tuple[object, object]:
-    """What each parser makes of `text`: the data, or the message of its refusal."""
-    out = []
-    for parse in (parse_json, _parse_careful):
-        try:
-            out.append(parse(text))
-        except TextProblem as problem:
-            out.append(("refused", str(problem), problem.line))
-    return out[0], out[1]
-
-
 @settings(max_examples=300, deadline=None)
 @given(doc=DOCS, indent=st.sampled_from([None, 1]))
-def test_the_fast_path_reads_what_the_careful_parser_reads(doc, indent):
+def test_a_document_reads_back_as_it_was_written(doc, indent):
     text = json.dumps(doc, indent=indent)
-    fast, careful = _both(text)
-    assert fast == careful
-    assert repr(fast) == repr(careful)  # 1 and 1.0, 0.0 and -0.0 stay apart
+    data = parse_json(text)
+    assert data == json.loads(text)
+    assert repr(data) == repr(json.loads(text))  # 1 and 1.0, 0.0 and -0.0 stay apart
 
 
 @settings(max_examples=300, deadline=None)
 @given(doc=st.dictionaries(KEYS, SCALARS, min_size=1, max_size=4), data=st.data())
-def test_a_key_given_twice_is_refused_with_its_place(doc, data):
-    text = json.dumps(doc)
+def test_a_key_given_twice_is_refused_with_its_line(doc, data):
+    text = json.dumps(doc, indent=1)
     key = data.draw(st.sampled_from(sorted(doc)))
-    twice = text[:-1] + f", {json.dumps(key)}: 0}}"  # the same key again, at the end
-    fast, careful = _both(twice)
-    assert fast == careful
-    assert fast[0] == "refused" and "given twice" in fast[1]
+    twice = text[:-2] + f",\n {json.dumps(key)}: 0\n}}"  # the same key again, on a last line of its own
+    with pytest.raises(TextProblem, match="given twice") as caught:
+        parse_json(twice)
+    assert caught.value.line == twice.count("\n")
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "problem", "line"),
     [
-        '{"a": NaN}',
-        '{"a": 1e999}',
-        '{"a": -Infinity}',
-        '{"a": "x\\u003ay", "a": 1}',
-        '{"a": 1, "b": {"c": 2, "c": 3}}',
-        '{"a": [1,]}',
-        '{"a": "\x01"}',
+        ('{"a": NaN}', "is not strict JSON: NaN is not a JSON number", None),
+        ('{"a": 1e999}', "is not strict JSON: 1e999 is too large for a number", None),
+        ('{"a": -Infinity}', "is not strict JSON: -Infinity is not a JSON number", None),
+        ('{"a": "x\\u003ay",\n "a": 1}', "the key 'a' is given twice in one mapping; keep one", 2),
+        ('{"a": 1, "b": {"c": 2,\n\n "c": 3}}', "b: the key 'c' is given twice in one mapping; keep one", 3),
+        ('{"a": [1,]}', "is not valid JSON: Expecting value", 1),
+        ('{"a": "\x01"}', "is not valid JSON: Invalid control character at", 1),
     ],
 )
-def test_the_careful_parser_words_what_the_fast_path_leaves_to_it(text):
-    assert _parse_fast(text) is _CAREFUL
-    fast, careful = _both(text)
-    assert fast == careful and fast[0] == "refused"
+def test_each_refusal_is_worded_with_its_line(text, problem, line):
+    with pytest.raises(TextProblem) as caught:
+        parse_json(text)
+    assert str(caught.value).startswith(problem), str(caught.value)
+    assert caught.value.line == line
 
 
-def test_what_msgspec_cannot_read_but_json_can_is_read_by_the_careful_parser():
-    text = '{"a": "\\ud800"}'  # a lone surrogate: msgspec refuses it, json reads it
-    assert _parse_fast(text) is _CAREFUL
-    assert parse_json(text) == {"a": "\ud800"}
+def test_a_lone_surrogate_is_read_as_json_reads_it():
+    assert parse_json('{"a": "\\ud800"}') == {"a": "\ud800"}
 
 
 def test_a_whole_number_of_any_length_stays_exact():
-    text = '{"a": 123456789012345678901234567890}'
-    assert _parse_fast(text) == {"a": 123456789012345678901234567890} == parse_json(text)
-
-
-def test_a_plain_scenario_takes_the_fast_path():
-    from exportkit.course.generate import generate_scenario
-
-    text = json.dumps(generate_scenario(50, 200, 3), indent=2, default=str)
-    data = _parse_fast(text)
-    assert data is not _CAREFUL and data == _parse_careful(text)
+    assert parse_json('{"a": 123456789012345678901234567890}') == {"a": 123456789012345678901234567890}

@@ -8,8 +8,8 @@ make two destinations vanish) and JSON refuses NaN and infinite numbers (strict 
 
 The YAML reader records the line of every mapping value and sequence item as it builds them
 (`Lines`), so an error's line is looked up, not found by parsing the text again. JSON has no such
-hook in any fast parser: its line is found by skipping, with the C scanner, the values before the
-place of the error, and only when there is an error.
+hook: its line is found by skipping, with the C scanner, the values before the place of the
+error, and only when there is an error.
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import yaml
 
 MAX_BYTES = 256 * 1024 * 1024
 """The largest scenario file read (256 MB: a few million events, several GB once loaded)."""
 
-NUL_PROBLEM = "holds a NUL character: a binary file, not a YAML or JSON text"
 _YAML_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
 _BOMS = {
@@ -272,42 +270,11 @@ def _finite(text: str) -> float:
     return value
 
 
-# A colon written as an escape: it would hide a lost key from `_parse_fast`'s count.
-_ESCAPED_COLON = re.compile(r"\\u003[aA]")
-
-
-def _parse_fast(text: str) -> Any:
-    """The document as msgspec reads it, or `_CAREFUL` when only `json` with its checks may read it.
-
-    msgspec refuses what strict JSON refuses (NaN, Infinity, numbers too large for a float,
-    invalid text), and those are left to the careful parser to word. What it accepts silently
-    is a key given twice, keeping the last: so the colons are counted. Every colon of the text
-    is a key's or a string's; written back, the document has one colon per key it kept and the
-    same colons in its strings. The counts differ exactly when a key was lost."""
-    if _ESCAPED_COLON.search(text):
-        return _CAREFUL
-    try:
-        data = msgspec.json.decode(text)
-        colons = msgspec.json.encode(data).count(b":")
-    except (msgspec.DecodeError, RecursionError):  # the careful parser words both
-        return _CAREFUL
-    if colons != text.count(":"):
-        return _CAREFUL  # a key given twice: the careful parser finds and places it
-    return data
-
-
-_CAREFUL: Any = object()
-
-
 def parse_json(text: str) -> Any:
-    """The document; a `TextProblem` for invalid JSON, a duplicate key or a non-finite number."""
-    data = _parse_fast(text)
-    return data if data is not _CAREFUL else _parse_careful(text)
+    """The document; a `TextProblem` for invalid JSON, a duplicate key or a non-finite number.
 
-
-def _parse_careful(text: str) -> Any:
-    """`json` with a check of every mapping for keys given twice, of every number for strict
-    JSON, and a worded message with its line for each refusal."""
+    `json` with a check of every mapping for keys given twice (`_pairs`), of every number for
+    strict JSON, and a worded message with its line for each refusal."""
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_finite)
     except json.JSONDecodeError as err:
