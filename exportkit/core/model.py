@@ -1,18 +1,17 @@
 """The scenario: segments, profiles, destinations and events, as immutable, validated models.
 
-These models check what one record can check by itself (types, closed vocabularies, one action per
-event). What needs the whole scenario (unknown ids, duplicates, the clock, limits that depend on the
-rule set) is checked by `exportkit.loader`.
+These models check what one record can check by itself (types, closed vocabularies). What needs
+the whole scenario (unknown ids, duplicates, the clock, limits that depend on the rule set) is
+checked by `exportkit.loader`. Events, and the table of their kinds, are in `core.events`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from functools import cached_property, lru_cache
-from typing import Annotated, Any, Literal, NamedTuple, get_args
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -25,35 +24,19 @@ from pydantic import (
     model_validator,
 )
 
-from .expectation import EndExpectation, Expect
+from .events import Event
+from .expectation import EndExpectation
 from .filenames import template_problem
 from .rulesets import DEFAULT_RULE_SET, RULE_SETS, RuleSet, known_rule_set, settings_of
+from .values import NAME, XDM_PATH, Scalar, iso, path_problem
 
 Status = Literal["realized", "existing", "exited"]
 ACTIVE: frozenset[str] = frozenset({"realized", "existing"})
 Consent = Literal["in", "out"]
-Scalar = str | int | float | bool | None
-
-XDM_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]*$")
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-@lru_cache(maxsize=4096)
-def _well_formed(path: str) -> bool:
-    """The whole of `path` is a dotted XDM path (remembered: a scenario names a few paths again
-    and again, in every profile and event)."""
-    return XDM_PATH.fullmatch(path) is not None
-
-
-def path_problem(path: object) -> str | None:
-    """Why `path` is not a dotted XDM path, or None when it is one."""
-    if isinstance(path, str) and _well_formed(path):
-        return None
-    return f"{path!r} is not a dotted XDM path such as person.name.firstName"
 
 
 def first_duplicate(values: Iterable[str]) -> int | None:
@@ -429,44 +412,6 @@ StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
 AnyDestination = StreamingProfileDestination | StreamingSegmentDestination | BatchDestination
 Destination = Annotated[AnyDestination, Field(discriminator="type")]
 
-ProfileAction = Literal["qualify", "exit", "set", "unset", "add_identity", "remove_identity", "consent"]
-DestinationAction = Literal["run", "export_now", "flush"]
-EventKind = Literal[ProfileAction, DestinationAction, "evaluate"]
-PROFILE_ACTIONS: tuple[str, ...] = get_args(ProfileAction)
-DESTINATION_ACTIONS: tuple[str, ...] = get_args(DestinationAction)
-
-
-class Event(NamedTuple):
-    """One event on the scenario clock: a profile change, a batch run, a flush or an evaluation.
-
-    `value` holds the action's argument as the scenario gives it: a segment id (qualify, exit), a
-    mapping of attribute values (set), a list of paths (unset), a mapping of namespace to ids
-    (add_identity, remove_identity), `in`/`out` (consent), or a destination id (run, export_now,
-    flush). Events are checked by the loader, which makes them; a tuple keeps a scenario of
-    millions of events quick to load.
-    """
-
-    at: datetime
-    kind: EventKind
-    profile: str | None = None
-    value: Any = None
-    expect: Expect | None = None  # what each destination is expected to do (exportkit check)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The event in the scenario file's own form, with its time."""
-        out: dict[str, Any] = {"at": iso(self.at)}
-        if self.profile is not None:
-            out["profile"] = self.profile
-        if self.kind == "add_identity" or self.kind == "remove_identity":
-            out[self.kind] = {ns: list(ids) for ns, ids in self.value.items()}
-        elif self.kind == "unset":
-            out[self.kind] = list(self.value)
-        elif self.kind == "evaluate":
-            out[self.kind] = {}
-        else:
-            out[self.kind] = self.value
-        return out
-
 
 class Scenario(Frozen):
     """A whole scenario: the starting state, the dataflows and the event stream."""
@@ -502,20 +447,11 @@ class Scenario(Frozen):
         raise KeyError(destination_id)
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z, to the second: the form of every time exportkit prints."""
-    if moment.utcoffset():  # every time on the scenario clock is UTC already; others convert
-        moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="seconds")[:19] + "Z"
-
-
 __all__ = [
     "ACTIVE",
-    "DESTINATION_ACTIONS",
     "EVENTS_IN_BATCH_RANGE",
     "HOURLY",
     "NAME",
-    "PROFILE_ACTIONS",
     "XDM_PATH",
     "Aggregation",
     "AggregationKey",
@@ -524,12 +460,9 @@ __all__ = [
     "BatchSegment",
     "Consent",
     "Destination",
-    "DestinationAction",
     "DestinationBase",
     "Event",
-    "EventKind",
     "Profile",
-    "ProfileAction",
     "Scalar",
     "Scenario",
     "Schedule",

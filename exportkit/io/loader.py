@@ -7,30 +7,26 @@ valid, so a caller never holds a half-checked scenario.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ..core.events import Event, Targets, ValueProblem, action_of
 from ..core.expectation import Expectation, Target, end_problem, expectation_problem
 from ..core.model import (
-    DESTINATION_ACTIONS,
     HOURLY,
     MAX_TICK_SECONDS,
-    PROFILE_ACTIONS,
     Aggregation,
     BatchDestination,
-    Event,
     Scenario,
     aggregation_problem,
     first_duplicate,
-    iso,
-    path_problem,
 )
 from ..core.rulesets import RuleSet, UnknownRuleSet, settings_of
+from ..core.values import LATEST, described, iso, read_time, time_problem
 from .scenario_text import (
     Lines,
     TextProblem,
@@ -45,14 +41,6 @@ from .scenario_text import (
 
 DEFAULT_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
-SCALARS = (str, int, float, bool, type(None))
-
-ACTIONS = frozenset(PROFILE_ACTIONS) | frozenset(DESTINATION_ACTIONS) | {"evaluate"}
-PROFILE_ACTION_SET = frozenset(PROFILE_ACTIONS)
-ID_ACTIONS = frozenset({"qualify", "exit", "run", "export_now", "flush"})
-
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class ScenarioError(Exception):
@@ -124,7 +112,7 @@ def build_scenario(data: Any, rules: RuleSet | None = None) -> Scenario:
             raise _Problem(("rules",), str(err)) from None
     for key in ("segments", "profiles", "destinations", "events"):
         if not isinstance(data[key], list):
-            raise _Problem((key,), f"must be a list, not {_kind(data[key])}")
+            raise _Problem((key,), f"must be a list, not {described(data[key])}")
 
     start = _start(data)
     body = {k: v for k, v in data.items() if k != "events"}
@@ -159,76 +147,55 @@ def _start(data: dict[str, Any]) -> datetime:
 
 
 def _time(value: Any, loc: tuple[Any, ...]) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise _Problem(loc, f"{value!r} is not an ISO 8601 time such as 2025-01-01T09:00:00Z") from None
-    if not isinstance(value, datetime):
-        raise _Problem(loc, f"must be an ISO 8601 time, not {_kind(value)}")
-    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return _in_range(moment, loc)
+    try:
+        return read_time(value)
+    except ValueError as err:
+        raise _Problem(loc, str(err)) from None
 
 
 def _in_range(moment: datetime, loc: tuple[Any, ...]) -> datetime:
-    """Times stay between 1970 and 2200: a file name's %TIMESTAMP% keeps its 10 digits and
-    schedule arithmetic never leaves the calendar (year 9999 + a day overflows)."""
-    if not EARLIEST <= moment < LATEST:
-        raise _Problem(
-            loc,
-            f"{iso(moment)} is outside the times exportkit replays ({iso(EARLIEST)} to before {iso(LATEST)})",
-        )
+    problem = time_problem(moment)
+    if problem is not None:
+        raise _Problem(loc, problem)
     return moment
 
 
 def _events(raws: list[Any], s: Scenario) -> list[Event]:
-    """Every event checked, put on the clock and its ids resolved, in one pass (the hot loop of
-    a large load)."""
-    profile_ids = {x.id for x in s.profiles}
-    ids = _Ids.of(s)
+    """Every event validated by its action's model (`core.events`), put on the clock, in order."""
+    targets = Targets(
+        frozenset(x.id for x in s.profiles),
+        frozenset(x.id for x in s.segments),
+        {d.id: d.type for d in s.destinations},
+    )
     tick = timedelta(seconds=s.tick_seconds)
     out: list[Event] = []
     append = out.append
     previous = s.start
     for i, raw in enumerate(raws):
-        kind, profile, value, at = _event(raw, i)
+        try:
+            action = action_of(raw)
+            event = action.model.model_validate(raw, context=targets)
+        except ValueProblem as problem:
+            raise _Problem(("events", i, *problem.at), problem.problem) from None
+        except ValidationError as err:
+            raise _event_problem(err, ("events", i), action.kind) from None
+        kind = action.kind
+        at: datetime | None = event.at  # type: ignore[attr-defined]
         if at is None:
             at = previous + tick
             if at >= LATEST:
                 _in_range(at, ("events", i))
-        else:
-            at = _time(at, ("events", i, "at"))
-            if at < previous:
-                what = "the previous event" if i else "the scenario start"
-                raise _Problem(
-                    ("events", i, "at"),
-                    f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
-                )
-        if profile is not None and profile not in profile_ids:
-            raise _Problem(("events", i, "profile"), f"unknown profile {profile!r}")
-        if kind in ID_ACTIONS:
-            _check_target(kind, value, ("events", i, kind), ids)
-        if "expect" in raw:
-            append(Event(at, kind, profile, value, _expect(raw["expect"], ("events", i, "expect"), s)))
-        else:
-            append(Event(at, kind, profile, value))
+        elif at < previous:
+            what = "the previous event" if i else "the scenario start"
+            raise _Problem(
+                ("events", i, "at"),
+                f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
+            )
+        options = {key: getattr(event, key) for key in action.options if key in raw} or None
+        expect = _expect(raw["expect"], ("events", i, "expect"), s) if "expect" in raw else None
+        append(Event(at, kind, raw.get("profile"), getattr(event, kind), expect, options))
         previous = at
     return out
-
-
-class _Ids(NamedTuple):
-    """The ids an event may name, by what the action needs."""
-
-    segments: set[str]
-    destinations: set[str]
-    batch: set[str]
-    streaming: set[str]
-
-    @classmethod
-    def of(cls, s: Scenario) -> _Ids:
-        destinations = {d.id for d in s.destinations}
-        batch = {d.id for d in s.destinations if isinstance(d, BatchDestination)}
-        return cls({x.id for x in s.segments}, destinations, batch, destinations - batch)
 
 
 def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectation]:
@@ -250,116 +217,16 @@ def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectatio
     return expect
 
 
-def _check_target(kind: str, value: str, loc: tuple[Any, ...], ids: _Ids) -> None:
-    """The segment or destination an event names exists, and is of the kind the action needs."""
-    if kind in ("qualify", "exit"):
-        if value not in ids.segments:
-            raise _Problem(loc, f"unknown segment {value!r}")
-    elif kind in ("run", "export_now"):
-        if value not in ids.batch:
-            problem = (
-                f"{value!r} is not a batch destination; {kind} makes files"
-                if value in ids.destinations
-                else f"unknown destination {value!r}"
-            )
-            raise _Problem(loc, problem)
-    elif value not in ids.streaming:  # flush
-        problem = (
-            f"{value!r} is a batch destination; flush empties a streaming buffer"
-            if value in ids.destinations
-            else f"unknown destination {value!r}"
-        )
-        raise _Problem(loc, problem)
-
-
-def _event(raw: Any, i: int) -> tuple[Any, str | None, Any, Any]:
-    if type(raw) is not dict:
-        raise _Problem(
-            ("events", i),
-            f"an event must be a mapping such as {{profile: marty, qualify: seg}}, not {_kind(raw)}",
-        )
-    kind = None
-    for key in raw:
-        if key in ACTIONS:
-            if kind is not None:
-                found = " and ".join(repr(a) for a in raw if a in ACTIONS)
-                raise _Problem(("events", i), f"an event needs exactly one action, found {found}")
-            kind = key
-        elif key != "profile" and key != "at" and key != "expect":
-            raise _Problem(
-                ("events", i, key),
-                f"unknown key {key!r}; an event takes at, profile, expect and one of "
-                f"{', '.join(sorted(ACTIONS))}",
-            )
-    if kind is None:
-        raise _Problem(("events", i), "an event needs exactly one action, found none")
-    profile = raw.get("profile")
-    if kind in PROFILE_ACTION_SET:
-        if "profile" not in raw:
-            raise _Problem(("events", i), f"a {kind} event needs a profile")
-        if type(profile) is not str:
-            raise _Problem(("events", i, "profile"), f"must be a profile id, not {_kind(profile)}")
-    elif "profile" in raw:
-        raise _Problem(("events", i, "profile"), f"a {kind} event does not take a profile")
-    value = raw[kind]
-    if not (kind in ID_ACTIONS and type(value) is str):  # the common case needs no more checks
-        value = _action_value(kind, value, ("events", i, kind))
-    return kind, profile, value, raw.get("at")
-
-
-def _action_value(kind: str, value: Any, loc: tuple[Any, ...]) -> Any:
-    if kind in ("qualify", "exit", "run", "export_now", "flush"):
-        if not isinstance(value, str):
-            what = "segment" if kind in ("qualify", "exit") else "destination"
-            raise _Problem(loc, f"must be a {what} id, not {_kind(value)}")
-        return value
-    if kind == "consent":
-        if value not in ("in", "out"):
-            raise _Problem(loc, f"must be in or out, not {value!r}")
-        return value
-    if kind == "evaluate":
-        if value not in (None, {}):
-            raise _Problem(loc, "takes no settings: write evaluate: {}")
-        return {}
-    if kind == "set":
-        if not isinstance(value, dict) or not value:
-            raise _Problem(loc, "must be a non-empty mapping of XDM path to value")
-        for path, v in value.items():
-            _path(path, loc, path)
-            if not isinstance(v, SCALARS):
-                raise _Problem(loc + (path,), f"must be a single value, not {_kind(v)}")
-            if isinstance(v, float) and not math.isfinite(v):
-                raise _Problem(loc + (path,), f"{v} is not a value an export can carry; give a finite number")
-        return dict(value)
-    if kind == "unset":
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not names:
-            raise _Problem(loc, "must be a non-empty list of XDM paths")
-        for j, path in enumerate(names):
-            _path(path, loc, j)
-        return tuple(names)
-    # add_identity, remove_identity
-    if not isinstance(value, dict) or not value:
-        raise _Problem(
-            loc, "must be a non-empty mapping of namespace to id, such as {email: marty@example.com}"
-        )
-    out: dict[str, tuple[str, ...]] = {}
-    for ns, ids in value.items():
-        ids = [ids] if isinstance(ids, str | int) else ids
-        if not isinstance(ns, str) or not isinstance(ids, list) or not ids:
-            raise _Problem(loc + (ns,), "must be an id or a non-empty list of ids")
-        for j, x in enumerate(ids):  # ids are text; a whole number is taken as its digits
-            if not isinstance(x, str | int) or isinstance(x, bool):
-                raise _Problem(loc + (ns, j), f"must be an id (text), not {_kind(x)}")
-        out[ns] = tuple(str(x) for x in ids)
-    return out
-
-
-def _path(path: Any, loc: tuple[Any, ...], key: Any) -> None:
-    """The XDM path at `loc`'s `key` is well formed (`path_problem` remembers the good ones)."""
-    problem = path_problem(path)
-    if problem is not None:
-        raise _Problem((*loc, key), problem)
+def _event_problem(err: ValidationError, loc: tuple[Any, ...], kind: str) -> _Problem:
+    """The first problem pydantic found in an event, located and worded as the loader words it."""
+    first = err.errors()[0]
+    where = loc + tuple(first["loc"])
+    problem = first.get("ctx", {}).get("error")
+    if isinstance(problem, ValueProblem):
+        return _Problem(where + problem.at, problem.problem)
+    if first["type"] == "extra_forbidden":
+        return _Problem(where, f"a {kind} event does not take {first['loc'][-1]}")
+    return _Problem(where, _message(first))
 
 
 def _cross_check(s: Scenario) -> None:
@@ -474,7 +341,7 @@ def _message(error: ErrorDetails) -> str:
             f"not {error.get('input')!r}"
         )
     if kind in ("tuple_type", "list_type"):
-        return f"must be a list, such as [a, b], not {_kind(error.get('input'))}"
+        return f"must be a list, such as [a, b], not {described(error.get('input'))}"
     if kind == "string_pattern_mismatch":
         if where == "at":
             return f'{error.get("input")!r} is not a time of day HH:MM (UTC), such as "17:00"'
@@ -499,18 +366,6 @@ def _place(loc: tuple[Any, ...]) -> str:
         else:
             out += f"[{part!r}]"
     return out
-
-
-def _kind(value: Any) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "a string",
-        type(None): "nothing",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
 
 
 __all__ = ["ScenarioError", "build_scenario", "load_scenario", "parse_scenario"]

@@ -1,8 +1,9 @@
 """The event in words, written once: "Marty McFly qualifies for Customer with DeLorean Cars".
 
-`event_parts` turns an event into a sentence made of parts: plain text (`str`), a thing the
-scenario names (`Named`: a profile, a segment or a destination, its shown name and its id) and a
-piece of code (`Code`: a path, a JSON value). What a part looks like is the renderer's business:
+Each event kind's sentence is a template in its entry of `core.events.ACTIONS` ("{profile}
+qualifies for {segment}"); `event_parts` fills it, making a sentence of parts: plain text (`str`),
+a thing the scenario names (`Named`: a profile, a segment or a destination, its shown name and its
+id) and a piece of code (`Code`: a path, a JSON value). What a part looks like is the renderer's business:
 `sentence_text` writes plain text for the terminal (the name, then the id in brackets when they
 differ); the step view writes HTML from the same parts (`course.views.words.sentence_html`), names
 shown and ids on hover. So the CLI, the demo, the report and the notebooks say the same sentence.
@@ -11,11 +12,13 @@ shown and ids on hover. So the CLI, the demo, the report and the notebooks say t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..core.model import Event, Scenario
+from ..core.events import ACTIONS, Event
+from ..core.model import Scenario
 
 NamedKind = Literal["profile", "segment", "destination"]
 
@@ -90,48 +93,58 @@ def _and(items: list[list[Part]]) -> list[Part]:
     return out
 
 
-def _identities(verb: str, value: dict[str, list[str]]) -> list[Part]:
+def _values(value: dict[str, Any]) -> list[Part]:
+    out: list[Part] = []
+    for i, (path, v) in enumerate(value.items()):  # a JSON value may hold commas: ";" parts them
+        if i:
+            out.append("; ")
+        out += [Code(path), " is set to ", Code(json_text(v))]
+    return out
+
+
+def _paths(value: tuple[str, ...]) -> list[Part]:
+    removed = " is removed" if len(value) == 1 else " are removed"
+    return [*_and([[Code(path)] for path in value]), removed]
+
+
+def _identities(value: dict[str, tuple[str, ...]]) -> list[Part]:
     ids: list[list[Part]] = [[Code(ns), " ", Code(str(i))] for ns, values in value.items() for i in values]
     noun = "identity" if len(ids) == 1 else "identities"
-    return [f" {verb} the {noun} ", *_and(ids)]
+    return [f"the {noun} ", *_and(ids)]
+
+
+def _consent(value: str) -> list[Part]:
+    return ["opts out of data use" if value == "out" else "opts in to data use"]
+
+
+# What each placeholder of an action's sentence template (`core.events.Action.sentence`) reads.
+_FILLS: dict[str, Callable[[Event, Names], list[Part]]] = {
+    "profile": lambda e, names: [names.profile(e.profile or "")],
+    "segment": lambda e, names: [names.segment(e.value)],
+    "destination": lambda e, names: [names.destination(e.value)],
+    "values": lambda e, names: _values(e.value),
+    "paths": lambda e, names: _paths(e.value),
+    "identities": lambda e, names: _identities(e.value),
+    "consent": lambda e, names: _consent(e.value),
+}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def event_parts(event: Event, names: Names) -> tuple[Part, ...]:
-    """The event as a sentence of parts, names before ids, values as JSON; an event kind this
-    function does not know still reads as its kind and value (it never raises)."""
-    kind, value = event.kind, event.value
-    who: list[Part] = [names.profile(event.profile)] if event.profile else []
-    out: list[Part]
-    if kind == "qualify":
-        out = [*who, " qualifies for ", names.segment(value)]
-    elif kind == "exit":
-        out = [*who, " exits ", names.segment(value)]
-    elif kind == "set":
-        clauses: list[list[Part]] = [
-            [Code(path), " is set to ", Code(json_text(v))] for path, v in value.items()
-        ]
-        out = [*who, ": "]
-        for i, clause in enumerate(clauses):  # a JSON value may hold commas: ";" parts the clauses
-            if i:
-                out.append("; ")
-            out += clause
-    elif kind == "unset":
-        out = [*who, ": ", *_and([[Code(path)] for path in value])]
-        out.append(" is removed" if len(value) == 1 else " are removed")
-    elif kind in ("add_identity", "remove_identity"):
-        out = [*who, *_identities("gains" if kind == "add_identity" else "loses", value)]
-    elif kind == "consent":
-        out = [*who, " opts out of data use" if value == "out" else " opts in to data use"]
-    elif kind == "evaluate":
-        out = ["The daily segment evaluation runs"]
-    elif kind == "run":
-        out = ["A scheduled run of ", names.destination(value), " starts now"]
-    elif kind == "export_now":
-        out = ["Export file now on ", names.destination(value)]
-    elif kind == "flush":
-        out = ["The buffers of ", names.destination(value), " are flushed: what waits leaves now"]
-    else:
-        out = [*who, f"{' ' if who else ''}{kind} ", Code(json_text(value))]
+    """The event as a sentence of parts, names before ids, values as JSON: its action's template
+    filled. An event kind the table does not know still reads as its kind and value (this never
+    raises)."""
+    action = ACTIONS.get(event.kind)
+    if action is None:
+        who: list[Part] = [names.profile(event.profile)] if event.profile else []
+        return (*who, f"{' ' if who else ''}{event.kind} ", Code(json_text(event.value)))
+    out: list[Part] = []
+    for i, piece in enumerate(_PLACEHOLDER.split(action.sentence)):
+        for part in [piece] if i % 2 == 0 else _FILLS[piece](event, names):
+            if isinstance(part, str) and out and isinstance(out[-1], str):
+                out[-1] += part  # one text part between two names or codes
+            elif part:
+                out.append(part)
     return tuple(out)
 
 

@@ -1,0 +1,436 @@
+"""Event kinds as one table: what each targets, how its value is read, its sentence, its schema.
+
+A scenario file writes an event as a mapping: `at` (optional), `profile` for a profile event, and
+one action key, the event's kind, with its value: `{profile: marty, qualify: delorean-owners}`.
+`ACTIONS` holds one `Action` per kind, and everything that reads events reads it:
+
+- the loader validates each event with the action's pydantic model (`Action.model`), whose readers
+  check the value against the scenario (`Targets`) and word each problem on one line;
+- the JSON Schema of scenario files is generated from the same models (`core.schema`);
+- `text.sentences` fills the action's `sentence` template; `Event.as_dict` writes the value back
+  in the file's form with the action's `written`.
+
+A new kind is one `Action` here (and its name in `EventKind`), plus what it does: its case in
+`state.apply_event` for a profile event, or in the engine, and the rules it affects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, Literal, NamedTuple, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, create_model
+
+from .expectation import Expect, ExpectValue
+from .values import XDM_PATH, Scalar, described, iso, path_problem, read_time
+
+EventKind = Literal[
+    "qualify",
+    "exit",
+    "set",
+    "unset",
+    "add_identity",
+    "remove_identity",
+    "consent",
+    "run",
+    "export_now",
+    "flush",
+    "evaluate",
+]
+Target = Literal["profile", "batch", "streaming", "scenario"]
+"""What an event acts on: one profile; a batch destination; a streaming destination; the whole
+scenario (the daily evaluation)."""
+
+BATCH = frozenset({"batch"})
+STREAMING = frozenset({"streaming-profile", "streaming-segment"})
+
+
+class ValueProblem(ValueError):
+    """Why a value of an event cannot be used; `at` is where inside the value, if deeper."""
+
+    def __init__(self, problem: str, at: tuple[Any, ...] = ()):
+        super().__init__(problem)
+        self.problem, self.at = problem, at
+
+
+class Targets(NamedTuple):
+    """What the events of one scenario may name: its profile and segment ids, its destinations'
+    types by id. The readers get it as pydantic's validation context."""
+
+    profiles: frozenset[str]
+    segments: frozenset[str]
+    destinations: Mapping[str, str]
+
+
+def _targets(info: ValidationInfo) -> Targets:
+    context = info.context
+    if not isinstance(context, Targets):  # a programming error: the loader always passes one
+        raise TypeError("events are validated with the scenario's Targets as context")
+    return context
+
+
+# --- readers: the file's value to the event's, or a ValueProblem -------------------------------
+
+
+def _profile(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem(f"must be a profile id, not {described(value)}")
+    if value not in _targets(info).profiles:
+        raise ValueProblem(f"unknown profile {value!r}")
+    return value
+
+
+def _at(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return read_time(value)
+    except ValueError as err:
+        raise ValueProblem(str(err)) from None
+
+
+def _segment(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, str):
+        raise ValueProblem(f"must be a segment id, not {described(value)}")
+    if value not in _targets(info).segments:
+        raise ValueProblem(f"unknown segment {value!r}")
+    return value
+
+
+def _destination(accepts: frozenset[str], refusal: str) -> Callable[[Any, ValidationInfo], str]:
+    """A reader of a destination id whose type is in `accepts`; `refusal` says why another type
+    will not do (`{id}` is the id given, `{type}` its type)."""
+
+    def read(value: Any, info: ValidationInfo) -> str:
+        if not isinstance(value, str):
+            raise ValueProblem(f"must be a destination id, not {described(value)}")
+        kind = _targets(info).destinations.get(value)
+        if kind is None:
+            raise ValueProblem(f"unknown destination {value!r}")
+        if kind not in accepts:
+            raise ValueProblem(refusal.format(id=repr(value), type=kind))
+        return value
+
+    return read
+
+
+def _path(path: Any, at: tuple[Any, ...]) -> None:
+    problem = path_problem(path)
+    if problem is not None:
+        raise ValueProblem(problem, at)
+
+
+def _values(value: Any) -> dict[str, Scalar]:
+    if not isinstance(value, dict) or not value:
+        raise ValueProblem("must be a non-empty mapping of XDM path to value")
+    for path, v in value.items():
+        _path(path, (path,))
+        if not isinstance(v, str | int | float | bool | None):
+            raise ValueProblem(f"must be a single value, not {described(v)}", (path,))
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueProblem(f"{v} is not a value an export can carry; give a finite number", (path,))
+    return dict(value)
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise ValueProblem("must be a non-empty list of XDM paths")
+    for j, path in enumerate(names):
+        _path(path, (j,))
+    return tuple(names)
+
+
+def _identities(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict) or not value:
+        raise ValueProblem(
+            "must be a non-empty mapping of namespace to id, such as {email: marty@example.com}"
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    for ns, ids in value.items():
+        ids = [ids] if isinstance(ids, str | int) else ids
+        if not isinstance(ns, str) or not isinstance(ids, list) or not ids:
+            raise ValueProblem("must be an id or a non-empty list of ids", (ns,))
+        for j, x in enumerate(ids):  # ids are text; a whole number is taken as its digits
+            if not isinstance(x, str | int) or isinstance(x, bool):
+                raise ValueProblem(f"must be an id (text), not {described(x)}", (ns, j))
+        out[ns] = tuple(str(x) for x in ids)
+    return out
+
+
+def _consent(value: Any) -> str:
+    if value not in ("in", "out"):
+        raise ValueProblem(f"must be in or out, not {value!r}")
+    return str(value)
+
+
+def _nothing(value: Any) -> dict[str, Any]:
+    if value not in (None, {}):
+        raise ValueProblem("takes no settings: write evaluate: {}")
+    return {}
+
+
+# --- writers: the event's value back in the file's form ---------------------------------------
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _listed(value: Any) -> Any:
+    return list(value)
+
+
+def _identities_listed(value: Any) -> Any:
+    return {ns: list(ids) for ns, ids in value.items()}
+
+
+def _empty(value: Any) -> Any:
+    return {}
+
+
+Path = Annotated[str, Field(pattern=XDM_PATH.pattern)]
+Ids = str | list[str]
+
+
+def read(reader: Callable[..., Any], written_as: Any, description: str) -> Any:
+    """A value's annotation: `reader` is its validation (the problems it words are the loader's
+    messages), `written_as` the form a file writes it in (the JSON Schema's)."""
+    return Annotated[
+        Any, PlainValidator(reader, json_schema_input_type=written_as), Field(description=description)
+    ]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One event kind: the key a file writes it with, what it targets, how its value is read
+    (`value`, an annotation made by `read`), its sentence and how its value is written back.
+
+    `sentence` is a template that `text.sentences` fills: `{profile}` (the event's profile),
+    `{segment}` and `{destination}` (the value as one), `{values}`, `{paths}`, `{identities}`
+    and `{consent}` (the value in words). `options` are further keys the event may have, each
+    an annotation made by `read` with a default."""
+
+    kind: EventKind
+    targets: Target
+    value: Any
+    sentence: str
+    written: Callable[[Any], Any] = _same
+    options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def takes_profile(self) -> bool:
+        return self.targets == "profile"
+
+    @property
+    def model(self) -> type[BaseModel]:
+        """The event's pydantic model, in the file's form (`at`, `profile`, the action key)."""
+        return _models()[self.kind]
+
+
+def _batch(kind: str) -> Any:
+    return _destination(BATCH, "{id} is not a batch destination; " + kind + " makes files")
+
+
+ACTIONS: Mapping[EventKind, Action] = {
+    a.kind: a
+    for a in (
+        Action(
+            "qualify",
+            "profile",
+            read(_segment, str, "a segment id: the profile qualifies (status realized)"),
+            "{profile} qualifies for {segment}",
+        ),
+        Action(
+            "exit",
+            "profile",
+            read(_segment, str, "a segment id: the profile exits (status exited)"),
+            "{profile} exits {segment}",
+        ),
+        Action(
+            "set",
+            "profile",
+            read(
+                _values,
+                dict[str, Scalar],
+                "attribute values by dotted XDM path, such as {loyalty.tier: gold}",
+            ),
+            "{profile}: {values}",
+        ),
+        Action(
+            "unset",
+            "profile",
+            read(_paths, Path | list[Path], "dotted XDM paths of the attributes to remove"),
+            "{profile}: {paths}",
+            written=_listed,
+        ),
+        Action(
+            "add_identity",
+            "profile",
+            read(_identities, dict[str, Ids], "ids by namespace, such as {email: marty@example.com}"),
+            "{profile} gains {identities}",
+            written=_identities_listed,
+        ),
+        Action(
+            "remove_identity",
+            "profile",
+            read(_identities, dict[str, Ids], "ids by namespace to remove"),
+            "{profile} loses {identities}",
+            written=_identities_listed,
+        ),
+        Action(
+            "consent",
+            "profile",
+            read(_consent, Literal["in", "out"], "in or out"),
+            "{profile} {consent}",
+        ),
+        Action(
+            "run",
+            "batch",
+            read(_batch("run"), str, "a batch destination id: a scheduled run of each of its segments, now"),
+            "A scheduled run of {destination} starts now",
+        ),
+        Action(
+            "export_now",
+            "batch",
+            read(
+                _batch("export_now"),
+                str,
+                "a batch destination id: Export file now, one full file per segment (B-T5)",
+            ),
+            "Export file now on {destination}",
+        ),
+        Action(
+            "flush",
+            "streaming",
+            read(
+                _destination(STREAMING, "{id} is a batch destination; flush empties a streaming buffer"),
+                str,
+                "a streaming destination id: what waits in its buffers leaves now (M1)",
+            ),
+            "The buffers of {destination} are flushed: what waits leaves now",
+        ),
+        Action(
+            "evaluate",
+            "scenario",
+            read(_nothing, dict[str, Any], "{}: the daily segment evaluation (B-T4)"),
+            "The daily segment evaluation runs",
+            written=_empty,
+        ),
+    )
+}
+if set(ACTIONS) != set(get_args(EventKind)):  # pragma: no cover - caught by the first import
+    raise RuntimeError("every EventKind needs its Action, and every Action its EventKind")
+
+AT = read(_at, datetime | None, "when (ISO 8601, UTC); default: one tick later")
+PROFILE = read(_profile, str, "the profile's id")
+EXPECT = read(
+    _same,  # the loader reads it with the scenario at hand (`io.loader._expect`)
+    dict[str, ExpectValue] | None,
+    "what each destination is expected to do, by destination id (exportkit check)",
+)
+
+
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    """Each action's event model, made once, on first use: `QualifyEvent` and so on."""
+    if not _MODELS:
+        for action in ACTIONS.values():
+            fields: dict[str, Any] = {"at": (AT, None), action.kind: (action.value, ...)}
+            fields.update(action.options)
+            fields["expect"] = (EXPECT, None)
+            if action.takes_profile:
+                fields["profile"] = (PROFILE, ...)
+            name = "".join(part.title() for part in action.kind.split("_")) + "Event"
+            _MODELS[action.kind] = create_model(name, __config__=FROZEN, **fields)
+    return _MODELS
+
+
+KEYS = frozenset({"at", "profile", "expect"})
+"""The keys every event may have besides its action (`profile` only for a profile event)."""
+
+
+def action_of(raw: Any) -> Action:
+    """The action of an event as a file writes it, once its shape is right: a mapping with
+    exactly one action key, a profile when (and only when) the action needs one, and no key that
+    no event takes. A ValueProblem (located inside the event) says what is wrong."""
+    if type(raw) is not dict:
+        raise ValueProblem(
+            f"an event must be a mapping such as {{profile: marty, qualify: seg}}, not {described(raw)}"
+        )
+    action = None
+    for key in raw:
+        found = ACTIONS.get(key)
+        if found is not None:
+            if action is not None:
+                names = " and ".join(repr(a) for a in raw if a in ACTIONS)
+                raise ValueProblem(f"an event needs exactly one action, found {names}")
+            action = found
+        elif key not in KEYS and key not in OPTIONS:
+            raise ValueProblem(
+                f"unknown key {key!r}; an event takes at, profile, expect and one of "
+                f"{', '.join(sorted(ACTIONS))}",
+                (key,),
+            )
+    if action is None:
+        raise ValueProblem("an event needs exactly one action, found none")
+    if action.takes_profile:
+        if "profile" not in raw:
+            raise ValueProblem(f"a {action.kind} event needs a profile")
+    elif "profile" in raw:
+        raise ValueProblem(f"a {action.kind} event does not take a profile", ("profile",))
+    for key in raw:
+        if key in OPTIONS and key not in action.options:
+            raise ValueProblem(f"a {action.kind} event does not take {key}", (key,))
+    return action
+
+
+OPTIONS = frozenset(key for a in ACTIONS.values() for key in a.options)
+
+
+class Event(NamedTuple):
+    """One event on the scenario clock: a profile change, a batch run, a flush or an evaluation.
+
+    `value` holds the action's value as its `Action` reads it: a segment id (qualify, exit), a
+    mapping of attribute values (set), a tuple of paths (unset), a mapping of namespace to ids
+    (add_identity, remove_identity), `in`/`out` (consent), or a destination id (run, export_now,
+    flush). `options` holds the further keys the action takes, when given. Events are made by
+    the loader, which validates them; a tuple keeps a scenario of millions of events light.
+    """
+
+    at: datetime
+    kind: EventKind
+    profile: str | None = None
+    value: Any = None
+    expect: Expect | None = None  # what each destination is expected to do (exportkit check)
+    options: Mapping[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event in the scenario file's own form, with its time."""
+        out: dict[str, Any] = {"at": iso(self.at)}
+        if self.profile is not None:
+            out["profile"] = self.profile
+        action = ACTIONS[self.kind]
+        out[self.kind] = action.written(self.value)
+        if self.options:
+            out.update(self.options)
+        return out
+
+
+__all__ = [
+    "ACTIONS",
+    "Action",
+    "Event",
+    "EventKind",
+    "Target",
+    "Targets",
+    "ValueProblem",
+    "action_of",
+    "read",
+]

@@ -1,0 +1,38 @@
+"""Event kinds as one table (exportkit.core.events): each entry reads its value, fills its
+sentence, has its schema and writes its value back; a loaded event written back loads the same."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exportkit.core.events import ACTIONS
+from exportkit.io.loader import build_scenario
+from exportkit.text.sentences import _FILLS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = sorted((ROOT / "datasets").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("kind", sorted(ACTIONS))
+def test_every_placeholder_of_a_sentence_is_filled(kind):
+    assert set(re.findall(r"\{(\w+)\}", ACTIONS[kind].sentence)) <= set(_FILLS)
+
+
+@pytest.mark.parametrize("kind", sorted(ACTIONS))
+def test_every_kind_has_its_model_in_the_files_form(kind):
+    action = ACTIONS[kind]
+    fields = set(action.model.model_fields)
+    profile = ["profile"] if action.takes_profile else []
+    assert fields == {"at", kind, *action.options, "expect", *profile}
+
+
+@pytest.mark.parametrize("path", DATASETS, ids=[p.stem for p in DATASETS])
+def test_an_event_written_back_loads_as_the_same_event(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scenario = build_scenario(data)
+    again = build_scenario(data | {"events": [e.as_dict() for e in scenario.events]})
+    assert again.events == scenario.events
