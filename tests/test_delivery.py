@@ -170,7 +170,7 @@ def test_cli_exits_1_and_names_the_dead_letter_file_when_every_call_fails(scenar
 BAD_USAGE = [
     ("unknown-destination", "nope=http://127.0.0.1:9/", "unknown destination 'nope'"),
     ("batch-destination", "files=http://127.0.0.1:9/", "'files' is a batch destination"),
-    ("not-http", "http=https://127.0.0.1:9/", "is not an http:// URL"),
+    ("not-http", "http=ftp://127.0.0.1:9/", "is not an http:// or https:// URL"),
     ("no-equals", "http", "--deliver takes DEST=URL"),
 ]
 

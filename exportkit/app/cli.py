@@ -1,6 +1,7 @@
 """The command line: a thin edge around the core.
 
     exportkit run SCENARIO [--json | --summary] [--rules R] [--out DIR] [--deliver DEST=URL]
+                  [--ca-bundle FILE]
     exportkit generate --profiles N --events M [--seed S] OUT
     exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
     exportkit demo [--port N] [--scenario NAME] [--step K]
@@ -42,6 +43,7 @@ from ..io.delivery import (
     dead_letter_problem,
     deliver,
     render_deliveries,
+    tls_context,
 )
 from ..io.files import OutputError, StagedFolder
 from ..io.library import dataset_path
@@ -139,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
         default=BACKOFF,
         metavar="SECONDS",
         help=f"wait before the first retry, doubled after (default {BACKOFF:g} s)",
+    )
+    run.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help="check https:// endpoints' certificates against the PEM certificates in FILE "
+        "instead of the system's store (verification is always on)",
     )
 
     generate = sub.add_parser("generate", help="write a synthetic scenario of any size")
@@ -325,6 +333,7 @@ def _deliver_all(
                     dead_letter=args.dead_letter,
                     backoff=args.retry_wait,
                     run_id=run_id,
+                    ca_bundle=args.ca_bundle,
                 )
             except DeliveryInterrupted as stop:
                 deliveries += stop.deliveries
@@ -363,6 +372,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--retry-wait takes seconds from 0 to {MAX_WAIT:g}, not {args.retry_wait:g}")
     if args.out is not None and not args.out.strip():
         raise UsageError("--out takes a folder name; an empty name would write into the current folder")
+    if args.ca_bundle is not None:
+        try:
+            tls_context(args.ca_bundle)
+        except ValueError as err:
+            raise UsageError(f"--ca-bundle {err}") from None
     if args.summary and args.deliver:
         raise UsageError(
             "--summary counts messages without keeping them, so it cannot --deliver them; "
@@ -560,8 +574,8 @@ def _targets(specs: list[str], scenario: Scenario) -> dict[str, str]:
             raise UsageError(
                 f"--deliver: {dest!r} is a batch destination: it makes files, not HTTP messages (M1)"
             )
-        if not url.startswith("http://"):
-            raise UsageError(f"--deliver: {url!r} is not an http:// URL")
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"--deliver: {url!r} is not an http:// or https:// URL")
         if dest in targets:
             raise UsageError(f"--deliver: {dest!r} is named twice")
         targets[dest] = url

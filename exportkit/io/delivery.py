@@ -9,11 +9,10 @@ to the dead-letter JSON-lines file. Nothing is lost: each message is acknowledge
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import socket
-import threading
+import ssl
 import time
 import urllib.parse
 import uuid
@@ -26,6 +25,7 @@ from ..core.aggregation import Message
 from ..core.model import iso
 from ..core.rules import Reason, reason
 from ..core.words import count
+from .deadline import Cutoff
 
 TIMEOUT = 2.0  # M7: the endpoint must answer within 2 s
 ATTEMPTS = 3  # M7: a failed request is retried twice
@@ -110,6 +110,7 @@ def message_ids(messages: Iterable[Message]) -> list[str]:
 
 
 MAX_REDIRECTS = 3
+SCHEMES = ("http", "https")
 
 
 def post(
@@ -120,6 +121,7 @@ def post(
     timeout: float = TIMEOUT,
     clock: Callable[[], float] = time.monotonic,
     run_id: str = "",
+    tls: ssl.SSLContext | None = None,
 ) -> Attempt:
     """One call to `url`, judged by M7: acknowledged only with a 2xx answer within `timeout`.
 
@@ -127,7 +129,9 @@ def post(
     socket read: a server that trickles one byte a second is cut off at the deadline. A 307 or
     308 redirect is followed with the same POST (at most `MAX_REDIRECTS`); a 301, 302 or 303 is a
     failure, retried and dead-lettered like any other: HTTP clients turn those into a GET without
-    the body, which would be counted as delivered while the body never arrived."""
+    the body, which would be counted as delivered while the body never arrived; a redirect from
+    https:// to http:// is not followed either (the body would leave unencrypted). An `https://`
+    endpoint's certificate is checked with `tls` (default: `tls_context()`, the system's store)."""
     data = json.dumps(list(message.body), ensure_ascii=False, allow_nan=False).encode("utf-8")
     headers = {
         "Content-Type": "application/json",
@@ -146,12 +150,17 @@ def post(
     target = url
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            status, location = _call(target, data, headers, deadline, clock)
+            status, location = _call(target, data, headers, deadline, clock, tls)
             if status in (307, 308) and location:
-                target = urllib.parse.urljoin(target, location)
+                previous, target = target, urllib.parse.urljoin(target, location)
+                if previous.startswith("https:") and not target.startswith("https:"):
+                    error = f"the endpoint redirected ({status}) from https to {target!r}; not followed"
+                    break
                 continue
             break
-        if status is not None and status in (301, 302, 303):
+        if error is not None:
+            pass
+        elif status is not None and status in (301, 302, 303):
             error = (
                 f"the endpoint redirected ({status}); a POST is not re-sent as a GET, so it counts as failed"
             )
@@ -173,45 +182,70 @@ class _Deadline(Exception):
     pass
 
 
+def tls_context(ca_bundle: str | Path | None = None) -> ssl.SSLContext:
+    """How an `https://` endpoint's certificate is checked: against the system's store, or only
+    against the certificates of `ca_bundle` (a PEM file). Verification is always on, host name
+    included; there is no option to turn it off. A bundle that cannot be used is a `ValueError`
+    whose text says why."""
+    try:
+        return ssl.create_default_context(cafile=None if ca_bundle is None else str(ca_bundle))
+    except (OSError, ValueError) as err:  # ssl.SSLError is an OSError
+        why = getattr(err, "strerror", None) or getattr(err, "reason", None) or err
+        raise ValueError(f"{ca_bundle}: not a usable certificate bundle ({why})") from None
+
+
 def _call(
-    url: str, data: bytes, headers: dict[str, str], deadline: float, clock: Callable[[], float]
+    url: str,
+    data: bytes,
+    headers: dict[str, str],
+    deadline: float,
+    clock: Callable[[], float],
+    tls: ssl.SSLContext | None = None,
 ) -> tuple[int, str | None]:
-    """POST `data` and read the whole answer before `deadline`; the status and any Location."""
+    """POST `data` and read the whole answer before `deadline`; the status and any Location.
+
+    One mechanism bounds the call whatever the server does (`Cutoff`): the socket is made here
+    and watched before anything is sent, so the deadline ends a trickled TLS handshake or header,
+    an upload the server stopped reading, and a chunked, sized or close-delimited body that never
+    ends, even after `http.client` hands the socket to the response (`Connection: close`)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme != "http" or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http:// URL")
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http:// or https:// URL")
     remaining = deadline - clock()
     if remaining <= 0:
         raise _Deadline
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=remaining)
-    expired = threading.Event()
-
-    def cut() -> None:  # the deadline passed: end the call wherever it is blocked
-        expired.set()
-        sock = conn.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    timer = threading.Timer(remaining, cut)
-    timer.daemon = True
-    timer.start()
-    try:
-        path = parts.path or "/"
-        conn.request("POST", path + (f"?{parts.query}" if parts.query else ""), body=data, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, response.getheader("Location")
-    except (OSError, http.client.HTTPException):
-        if expired.is_set() or clock() >= deadline:
-            raise _Deadline from None
-        raise
-    finally:
-        timer.cancel()
-        conn.close()
+    https = parts.scheme == "https"
+    host, port = parts.hostname, parts.port or (443 if https else 80)
+    conn = http.client.HTTPConnection(host, port, timeout=remaining)
+    with Cutoff(remaining) as cutoff:
+        try:
+            sock: socket.socket = socket.create_connection((host, port), timeout=remaining)
+            cutoff.watch(sock)
+            if https:
+                sock = (tls or tls_context()).wrap_socket(sock, server_hostname=host)
+            conn.sock = sock  # made and watched here: http.client uses it as it is
+            path = parts.path or "/"
+            conn.request(
+                "POST", path + (f"?{parts.query}" if parts.query else ""), body=data, headers=headers
+            )
+            response = conn.getresponse()
+            response.read()
+            if cutoff.expired:  # a close-delimited body cut short reads as complete
+                raise _Deadline
+            return response.status, response.getheader("Location")
+        except (OSError, http.client.HTTPException):
+            if cutoff.expired or clock() >= deadline:
+                raise _Deadline from None
+            raise
+        finally:
+            conn.close()
 
 
 def _network_error(err: object, timeout: float) -> str:
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return f"the endpoint's certificate was not accepted ({err.verify_message or err.reason})"
+    if isinstance(err, ssl.SSLError):
+        return f"the TLS handshake failed ({err.reason or err})"
     if isinstance(err, TimeoutError):
         return f"no answer within {timeout:g} s (timed out)"
     if isinstance(err, http.client.RemoteDisconnected | ConnectionResetError):
@@ -261,8 +295,12 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
     ids: list[str] | None = None,
     run_id: str | None = None,
+    ca_bundle: str | Path | None = None,
 ) -> list[Delivery]:
     """POST every message to `url` in order, with M7's retries; dead-letter what fails.
+
+    An `https://` endpoint's certificate is verified against the system's store, or against
+    `ca_bundle` only when it is given (`tls_context`).
 
     On Ctrl-C (or the CLI's SIGTERM), the message in flight and every later one go to the
     dead-letter file, marked interrupted, and `DeliveryInterrupted` says what became of each:
@@ -270,13 +308,14 @@ def deliver(
     messages = list(messages)
     ids = ids or message_ids(messages)
     run = run_id or uuid.uuid4().hex
+    tls = tls_context(ca_bundle) if url.startswith("https:") and messages else None
     out: list[Delivery] = []
     for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
         tried: list[Attempt] = []  # the message in flight's attempts so far, kept if interrupted
         try:
             out.append(
                 _deliver_one(
-                    url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried
+                    url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried, tls
                 )
             )
         except KeyboardInterrupt as stop:
@@ -301,13 +340,14 @@ def _deliver_one(
     sleep: Callable[[float], None],
     run_id: str = "",
     tried: list[Attempt] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Delivery:
     """One message, with M7's retries; each attempt is appended to `tried` as it ends."""
     tried = [] if tried is None else tried
     for number in range(1, attempts + 1):
         if number > 1 and backoff > 0:
             sleep(backoff * 2 ** (number - 2))
-        attempt = post(url, message_id, message, number, timeout, run_id=run_id)
+        attempt = post(url, message_id, message, number, timeout, run_id=run_id, tls=tls)
         tried.append(attempt)
         if attempt.ok:
             break
@@ -409,4 +449,5 @@ __all__ = [
     "post",
     "read_dead_letters",
     "render_deliveries",
+    "tls_context",
 ]
