@@ -9,7 +9,7 @@ SCENARIO ?= datasets/delorean.yaml
 PYTEST := $(BIN)/python -m pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format typecheck unit notebooks browser bench app golden clean
+.PHONY: help run test lint format typecheck unit notebooks browser bench app course golden clean
 
 help: ## List the targets with what each one does.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ notebooks: $(STAMP) ## The notebooks alone, under nbval.
 
 browser: $(STAMP) ## The browser test alone: `exportkit demo` in headless Chromium.
 	$(PYTEST) tests/test_browser.py -q
+
+course: $(STAMP) ## The course in JupyterLab, from the top of the repository (so its links to docs/ work).
+	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 app: $(STAMP) ## The explorer as a web page (Voila) on http://127.0.0.1:8866/, until Ctrl-C.
 	$(BIN)/exportkit demo

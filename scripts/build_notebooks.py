@@ -19,13 +19,16 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# The metadata JupyterLab itself writes on save (its kernel's display name, jupytext's filter
+# from jupytext.toml), so opening and saving a notebook changes no tracked file.
+KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+JUPYTEXT = {"notebook_metadata_filter": "-all"}
 
 
 def build(source: Path) -> Path:
     """Write and execute the notebook of `source`; returns its path."""
     nb = jupytext.read(source, fmt="py:percent")
-    nb.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
+    nb.metadata = {"jupytext": JUPYTEXT, "kernelspec": KERNEL, "language_info": {"name": "python"}}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"c{i:02d}"  # stable ids: a rebuild changes only what changed
     NotebookClient(
