@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from exportkit.core.rulesets import RULE_SETS
+from exportkit.core.rulesets import RULE_SETS, settings_of
 from exportkit.core.timeline import timeline
 from exportkit.course.generate import generate_scenario, write_scenario
 from exportkit.io.loader import load_scenario
@@ -38,7 +38,8 @@ def _engine_exports(path: Path) -> int:
     return sum(n for (_, exported, _), n in summary.verdicts.items() if exported)
 
 
-@pytest.mark.parametrize("rules", list(RULE_SETS))
+# The plain loop (bench/) copies the streaming rules up to V5: not C8's restatements (2026).
+@pytest.mark.parametrize("rules", [r for r in RULE_SETS if not settings_of(r).same_value_restatements])
 @pytest.mark.parametrize("seed", [3, 11])
 def test_the_plain_loop_exports_what_the_engine_exports(tmp_path, rules, seed):
     document = generate_scenario(400, 3_000, seed)

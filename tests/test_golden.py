@@ -11,7 +11,7 @@ from exportkit import load_scenario, replay, to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-CASES = [("delorean", "seed"), ("delorean", "current")]
+CASES = [("delorean", "seed"), ("delorean", "current"), ("delorean", "latest")]
 
 
 @pytest.mark.parametrize(("name", "rules"), CASES, ids=[f"{n}.{r}" for n, r in CASES])

@@ -20,15 +20,16 @@ from exportkit.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "export-rules.md"
-SHARED = (
+REFERENCE_2026 = ROOT / "docs" / "export-rules-2026.md"
+SHARED_FOLDER = (
     next(
         (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.exists()),
         ROOT.parent / "shared",
     )
     / "reference"
-    / "export-rules.md"
 )  # beside the checkout, or beside the worktrees
-RULE_ID = r"(?:[ESB]-[TISF]\d+|[AMC]\d+)'?"
+SHARED = SHARED_FOLDER / "export-rules.md"
+RULE_ID = r"(?:[ESB]-[TISF]\d+[a-z]?|[ACGLM]\d+)'?"
 # A rule id anywhere inside a test's string: "E-T1", "[B-I2] ...", "outside 1800-3600 (M5)".
 MENTIONED = re.compile(rf"(?<![\w-])({RULE_ID})(?![\w-])")
 
@@ -90,7 +91,10 @@ def exercised_ids() -> set[str]:
 
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_every_catalogued_rule_exists_in_the_reference(rule):
-    assert f"**{rule}" in REFERENCE.read_text(), f"{rule} is not defined in {REFERENCE.name}"
+    defined = REFERENCE.read_text() + REFERENCE_2026.read_text()
+    assert re.search(rf"\*\*{re.escape(rule)}[*' (]", defined), (
+        f"{rule} is not defined in docs/export-rules*.md"
+    )
 
 
 def test_the_catalogue_the_code_and_the_tests_agree():
@@ -127,29 +131,40 @@ def test_what_counts_as_exercising_a_rule(source, found):
 ADDITIONS = "## 10. Toolkit additions"
 
 
-def _vendored_and_additions() -> tuple[str, str]:
-    text = REFERENCE.read_text()
-    head, marker, tail = text.partition(ADDITIONS)
-    assert marker, f"{REFERENCE.name} has no '{ADDITIONS}' section"
+ADDITIONS_2026 = "## 8. Toolkit additions"
+VENDORED = [(REFERENCE, ADDITIONS, ["A15", "A16", "A17"]), (REFERENCE_2026, ADDITIONS_2026, ["A22"])]
+VENDORED_IDS = ["export-rules", "export-rules-2026"]
+
+
+def _vendored_and_additions(reference: Path = REFERENCE, additions: str = ADDITIONS) -> tuple[str, str]:
+    text = reference.read_text()
+    head, marker, tail = text.partition(additions)
+    assert marker, f"{reference.name} has no '{additions}' section"
     return head, marker + tail
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="no shared/ folder beside the checkout")
-def test_vendored_reference_is_the_shared_one():
+@pytest.mark.parametrize(
+    ("reference", "additions", "added"), VENDORED, ids=["export-rules", "export-rules-2026"]
+)
+def test_vendored_reference_is_the_shared_one(reference, additions, added):
     """The part before the toolkit additions is the shared reference, unchanged (its last line,
     the separator and the comment that marks the boundary aside)."""
-    head, _ = _vendored_and_additions()
-    shared = SHARED.read_text()
+    head, _ = _vendored_and_additions(reference, additions)
+    shared = (SHARED_FOLDER / reference.name).read_text()
     assert head.startswith(shared)
     boundary = [line for line in head[len(shared) :].splitlines() if line.strip()]
     assert boundary[0] == "---" and boundary[1].startswith("<!--") and len(boundary) == 2
 
 
-def test_toolkit_additions_are_separate_and_new():
-    """The additions define ambiguity ids the vendored part does not, each one catalogued."""
-    head, additions = _vendored_and_additions()
-    added = re.findall(r"\*\*(A\d+) ", additions)
-    assert added == ["A15", "A16", "A17"]
+@pytest.mark.parametrize(
+    ("reference", "additions", "added"), VENDORED, ids=["export-rules", "export-rules-2026"]
+)
+def test_toolkit_additions_are_separate_and_new(reference, additions, added):
+    """The additions define ambiguity ids the vendored parts do not, each one catalogued."""
+    _, found = _vendored_and_additions(reference, additions)
+    assert re.findall(r"\*\*(A\d+) ", found) == added
+    vendored = _vendored_and_additions()[0] + _vendored_and_additions(REFERENCE_2026, ADDITIONS_2026)[0]
     for rule in added:
-        assert f"**{rule} " not in head
+        assert f"**{rule} " not in vendored
         assert "toolkit addition" in RULES[rule]

@@ -51,7 +51,7 @@ from ..io.loader import ScenarioError, load_scenario
 from ..io.receiver import FAIL_MODES, Receiver
 from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
-from ..text.ruledoc import RuleText, parse_rule_reference, reference_path, statements
+from ..text.ruledoc import RuleText, load_rule_reference, statements
 from ..text.summary import Summary
 from . import audit, report
 from .output import Output
@@ -495,11 +495,9 @@ def _sink(args: argparse.Namespace, scenario: Scenario, rules: str, selection: S
 
 
 def rule_reference() -> dict[str, list[RuleText]]:
-    """The rule reference's statements (docs/export-rules.md), or none if it is not installed."""
-    try:
-        return parse_rule_reference(reference_path().read_text(encoding="utf-8"))
-    except OSError:
-        return {}
+    """The rule references' statements (docs/export-rules.md and export-rules-2026.md), or none if
+    they are not installed."""
+    return load_rule_reference()
 
 
 def rule_statements() -> dict[str, str]:

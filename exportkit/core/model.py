@@ -171,12 +171,14 @@ def aggregation_problem(aggregation: Aggregation, rules: RuleSet) -> tuple[str, 
     (field, problem), or None. A limit's range depends on the rule set, so the scenario checks it."""
     if aggregation.type != "configurable":
         return None
-    low, high = settings_of(rules).batch_age_range
+    settings = settings_of(rules)
+    low, high = settings.batch_age_range
     age = aggregation.max_batch_age_seconds
     if age is not None and not low <= age <= high:
+        reading = f"; {settings.batch_age_reading}" if settings.batch_age_reading else ""
         return (
             "max_batch_age_seconds",
-            f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5)",
+            f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5){reading}",
         )
     low, high = EVENTS_IN_BATCH_RANGE
     count = aggregation.max_events_in_batch
@@ -208,12 +210,48 @@ class DestinationBase(Frozen):
         return frozenset(self.attributes)
 
 
+class Triggers(Frozen):
+    """C7: the kinds of change that may trigger a streaming dataflow's exports, each on unless
+    switched off (an option of the 2026 documentation: the loader refuses it under older ones)."""
+
+    attributes: StrictBool = True
+    segmentation: StrictBool = True
+    identities: StrictBool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_kinds(cls, data: Any) -> Any:
+        """C7 names three kinds of trigger; any other key is a typo, said as such."""
+        if isinstance(data, dict):
+            for key in data:
+                if key not in TRIGGER_PARTS:
+                    raise ValueError(
+                        f"unknown trigger kind {key!r}; choose attributes, segmentation or identities (C7)"
+                    )
+        return data
+
+    @cached_property
+    def off(self) -> frozenset[str]:
+        """The parts of a change (`Change.parts`) whose triggers are switched off."""
+        return frozenset(part for kind, part in TRIGGER_PARTS.items() if not getattr(self, kind))
+
+
+# C7: each trigger kind, by the part of a change it reads (`Change.parts`).
+TRIGGER_PARTS = {"attributes": "attributes", "segmentation": "segments", "identities": "identities"}
+
+
 class _Streaming(DestinationBase):
     """What both streaming destination types have: a dataflow of mapped segments and an aggregation
     policy."""
 
     segments: Annotated[tuple[str, ...], Field(min_length=1)]
     aggregation: Aggregation | None = None
+    triggers: Triggers | None = None
+
+    @cached_property
+    def triggers_off(self) -> frozenset[str]:
+        """C7: the parts of a change that may not trigger this dataflow (none unless set)."""
+        return self.triggers.off if self.triggers is not None else frozenset()
 
     @property
     def segment_ids(self) -> tuple[str, ...]:
@@ -244,7 +282,7 @@ class StreamingSegmentDestination(_Streaming):
     type: Literal["streaming-segment"]
     identities: tuple[str, ...] = ()
     consent_enforcement: StrictBool = False
-    same_value_overwrite_triggers: StrictBool = False
+    same_value_overwrite_triggers: StrictBool | None = None  # A3; unset: the rule set decides (C8)
     include_unchanged_segments: StrictBool = False
 
     @cached_property
@@ -452,6 +490,7 @@ __all__ = [
     "EVENTS_IN_BATCH_RANGE",
     "HOURLY",
     "NAME",
+    "TRIGGER_PARTS",
     "XDM_PATH",
     "Aggregation",
     "AggregationKey",
@@ -471,6 +510,7 @@ __all__ = [
     "StreamingDestination",
     "StreamingProfileDestination",
     "StreamingSegmentDestination",
+    "Triggers",
     "aggregation_problem",
     "first_duplicate",
     "iso",

@@ -35,6 +35,7 @@ class RuleSetSettings:
     segment_window_seconds: int  # M2 (A14): Facebook's window, a segment destination's default
     segment_window_words: str  # the same, as the documentation says it: "30 min"
     batch_age_range: tuple[int, int]  # M5 (A21): maxBatchAgeInSecs of configurable aggregation
+    batch_age_reading: str = ""  # where the pages disagree on that range, the reading taken
     # The 2026 documentation (export-rules-2026.md); an older version has none of these.
     activation_triggers: bool = False  # C7: a streaming dataflow's `triggers` option
     same_value_restatements: bool = False  # C8: a same-value overwrite triggers segment exports
@@ -90,7 +91,10 @@ _LATEST = RuleSetSettings(
     backfill_documented=True,
     segment_window_seconds=300,
     segment_window_words="300 s",
-    batch_age_range=(301, 3600),  # A21: the aggregation policy page, not the guardrails page
+    batch_age_range=(301, 3600),
+    batch_age_reading=(
+        "the aggregation policy page's range; the guardrails page gives 1800-3600 seconds (A21)"
+    ),
     activation_triggers=True,
     same_value_restatements=True,
     tie_break_by_columns=True,
@@ -144,6 +148,19 @@ def deciding(feature: str) -> tuple[str, ...]:
     return tuple(s.id for s in RULE_SETS.values() if getattr(s, feature))
 
 
+def unavailable(feature: str, what: str, rule: str, rules: RuleSet) -> str | None:
+    """Why a scenario may not use `what` under `rules` (None if it may): one line naming the
+    documentation it comes from and the rule sets that have it."""
+    if getattr(settings_of(rules), feature):
+        return None
+    having = deciding(feature)
+    source = RULE_SETS[having[0]].label if having else "no documentation"
+    return (
+        f"{what} comes from the {source} ({rule}), which the {settings_of(rules).label} does not "
+        f"have; write rules: {choices_text(having)} to use it"
+    )
+
+
 __all__ = [
     "DEFAULT_RULE_SET",
     "RULE_SETS",
@@ -155,4 +172,5 @@ __all__ = [
     "known_rule_set",
     "rule_set_help",
     "settings_of",
+    "unavailable",
 ]

@@ -16,16 +16,17 @@ from functools import partial
 from typing import Any
 
 from .decision import Catalog, Decision, FieldNote
-from .model import StreamingDestination, StreamingSegmentDestination
+from .model import TRIGGER_PARTS, StreamingDestination, StreamingSegmentDestination
 from .payload import enterprise_payload, segment_payload
 from .rules import Reason, reason
-from .rulesets import settings_of
+from .rulesets import RuleSetSettings, settings_of
 from .state import ABSENT, Change, ProfileState
 
 Finding = tuple[bool, Reason]
 """What one trigger rule found: whether it fired, and why (a plain pair: cheap by the million)."""
 Findings = Sequence[Finding]
-TriggerRule = Callable[[StreamingDestination, Change], Findings]
+TriggerRule = Callable[[StreamingDestination, Change, RuleSetSettings], Findings]
+"""A trigger rule reads the destination, the change and the settings of the rule set it runs under."""
 NONE: Findings = ()
 
 
@@ -45,7 +46,7 @@ def _mapped_move(seg: str, old: str | None, new: str) -> str:
     return f"mapped segment {seg}: {_status_move(old, new)}"
 
 
-def enterprise_membership(dest: StreamingDestination, change: Change) -> Findings:
+def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """E-T1: a membership change in a mapped segment triggers; E-T4/A4: an unmapped one does not."""
     if not change.segments:
         return NONE
@@ -62,7 +63,7 @@ def enterprise_membership(dest: StreamingDestination, change: Change) -> Finding
     ]
 
 
-def enterprise_identity(dest: StreamingDestination, change: Change) -> Findings:
+def enterprise_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """E-T2: any identity-map change triggers, in any namespace (E-S2: an added identity alone
     is enough)."""
     return [
@@ -77,7 +78,7 @@ def enterprise_identity(dest: StreamingDestination, change: Change) -> Findings:
     ]
 
 
-def enterprise_attributes(dest: StreamingDestination, change: Change) -> Findings:
+def enterprise_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """E-T3: any update of a mapped attribute triggers, a same-value overwrite too (E-S1)."""
     if not change.attributes:
         return NONE
@@ -100,7 +101,7 @@ def enterprise_attributes(dest: StreamingDestination, change: Change) -> Finding
     return out
 
 
-def enterprise_consent(dest: StreamingDestination, change: Change) -> Findings:
+def enterprise_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """E-S3: consent is not evaluated for enterprise destinations; A13: no event is sent."""
     if change.consent is None:
         return NONE
@@ -113,7 +114,7 @@ def enterprise_consent(dest: StreamingDestination, change: Change) -> Findings:
     )
 
 
-def segment_membership(dest: StreamingDestination, change: Change) -> Findings:
+def segment_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """S-T1: a membership change in a mapped segment triggers; others do not (S-I4)."""
     if not change.segments:
         return NONE
@@ -130,7 +131,7 @@ def _namespace(ns: str, x: str, how: str, mapped: bool) -> str:
     return f"identity {ns}:{x} {how} in a {'mapped' if mapped else 'not mapped'} namespace"
 
 
-def segment_identity(dest: StreamingDestination, change: Change) -> Findings:
+def segment_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """S-T2: an identity added or removed in a mapped namespace triggers; other namespaces do not."""
     if not change.identities:
         return NONE
@@ -148,24 +149,35 @@ def _same_value(path: str, counts: bool) -> str:
     )
 
 
-def segment_attributes(dest: StreamingDestination, change: Change) -> Findings:
-    """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3)."""
+def segment_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
+    """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3),
+    or, unset, where the rule set counts restatements (C8)."""
     if not change.attributes:
         return NONE
     mapped = dest.mapped_attributes
-    counts_same = isinstance(dest, StreamingSegmentDestination) and dest.same_value_overwrite_triggers
+    given = dest.same_value_overwrite_triggers if isinstance(dest, StreamingSegmentDestination) else None
     out: list[Finding] = []
     for path, (old, new) in change.attributes.items():
         if path not in mapped:
             out.append((False, Reason("S-T3", "attribute {} is not mapped", path)))
         elif old == new and old is not ABSENT:
-            out.append((counts_same, reason("A3", _same_value, path, counts_same)))
+            if given is None and settings.same_value_restatements:
+                out.append(_fired("C8", _RESTATED, path, settings.documentation))
+            else:  # A3's option decides; under C8 only when written (A22)
+                rule = "A22" if settings.same_value_restatements else "A3"
+                out.append((bool(given), reason(rule, _same_value, path, bool(given))))
         else:
             out.append((True, Reason("S-T3", "mapped attribute {} updated", path)))
     return out
 
 
-def segment_consent(dest: StreamingDestination, change: Change) -> Findings:
+_RESTATED = (
+    "mapped attribute {} restated with the same value: under {} every update of a mapped "
+    "attribute triggers, a restatement too (C8; same_value_overwrite_triggers: false turns it off)"
+)
+
+
+def segment_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """S-T4: with consent enforcement, an opt-out sends an audience-exited event."""
     if change.consent is None:
         return NONE
@@ -254,19 +266,42 @@ def _held_back(fired: Reason) -> str:
     return f"would trigger ({fired.text}), but the profile is not exported, as said above"
 
 
-def findings_of(dest: StreamingDestination, change: Change) -> Findings:
-    """What the trigger rules of each changed part find, in turn (`Change.parts`)."""
+def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
+    """What the trigger rules of each changed part find, in turn (`Change.parts`); a trigger of a
+    kind the dataflow switched off does not fire, and says so first (C7)."""
     parts = change.parts
     triggers = triggers_for(dest)
-    if len(parts) == 1:
-        return triggers[parts[0]](dest, change)
-    return [finding for part in parts for finding in triggers[part](dest, change)]
+    off = dest.triggers_off
+    if len(parts) == 1 and not off:
+        return triggers[parts[0]](dest, change, settings)
+    found = [(part, finding) for part in parts for finding in triggers[part](dest, change, settings)]
+    if not off:
+        return [finding for _, finding in found]
+    suppressed = [
+        _quiet("C7", _switched_off, TRIGGER_KINDS[part], why, settings.documentation)
+        for part, (hit, why) in found
+        if hit and part in off
+    ]
+    return [*suppressed, *(finding for part, finding in found if not (finding[0] and part in off))]
 
 
-def _withheld(blocked: Reason, dest: StreamingDestination, change: Change) -> tuple[Reason, ...]:
+# C7: the trigger kind (as the `triggers` option names it) of each part of a change.
+TRIGGER_KINDS = {part: kind for kind, part in TRIGGER_PARTS.items()}
+
+
+def _switched_off(kind: str, fired: Reason, documentation: str) -> str:
+    return (
+        f"would trigger ({fired.rule}: {fired.text}), but this dataflow's {kind} triggers are off "
+        f"(triggers: {{{kind}: false}}, C7 in {documentation})"
+    )
+
+
+def _withheld(
+    blocked: Reason, dest: StreamingDestination, change: Change, settings: RuleSetSettings
+) -> tuple[Reason, ...]:
     """Why a profile that may not be exported (A2, S-T4) is not: that first, then each trigger
     that would have fired, then the rest of the findings."""
-    findings = findings_of(dest, change)
+    findings = findings_of(dest, change, settings)
     held_back = [reason(why.rule, _held_back, why) for hit, why in findings if hit]
     return (blocked, *held_back, *[why for hit, why in findings if not hit])
 
@@ -284,11 +319,15 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
     blocked = may_export(dest, change, state)
     if blocked is not None:
         return Decision(
-            dest.id, state.id, False, partial(_withheld, blocked, dest, change), rule=blocked.rule
+            dest.id,
+            state.id,
+            False,
+            partial(_withheld, blocked, dest, change, settings_of(catalog.rules)),
+            rule=blocked.rule,
         )
     fired: list[Reason] = []
     quiet: list[Reason] = []
-    for hit, why in findings_of(dest, change):
+    for hit, why in findings_of(dest, change, settings_of(catalog.rules)):
         (fired if hit else quiet).append(why)
     if not fired:
         return Decision(dest.id, state.id, False, tuple(quiet) or (_nothing_relevant(dest, change),))

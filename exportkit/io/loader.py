@@ -21,11 +21,12 @@ from ..core.model import (
     MAX_TICK_SECONDS,
     Aggregation,
     BatchDestination,
+    Destination,
     Scenario,
     aggregation_problem,
     first_duplicate,
 )
-from ..core.rulesets import RuleSet, UnknownRuleSet, settings_of
+from ..core.rulesets import RuleSet, UnknownRuleSet, settings_of, unavailable
 from ..core.values import LATEST, described, iso, read_time, time_problem
 from .scenario_text import (
     Lines,
@@ -247,6 +248,7 @@ def _cross_check(s: Scenario) -> None:
                 raise _Problem(place, f"unknown segment {seg_id!r}")
         if not isinstance(d, BatchDestination) and d.aggregation is not None:
             _check_aggregation(d.aggregation, ("destinations", i, "aggregation"), s.rules)
+        _check_rule_set_options(d, ("destinations", i), s.rules)
     if s.expect_end:
         target = Target.of(s)
         for destination, expectation in s.expect_end.items():
@@ -305,6 +307,16 @@ def _check_runs_between_events(s: Scenario, periods: list[tuple[int, str]]) -> N
             f"{iso(times[k])}, more than the {limit} allowed between two events; add events in "
             f"between, or write limits: {{runs_between_events: {runs}}} at the top of the scenario",
         )
+
+
+def _check_rule_set_options(d: Destination, loc: tuple[Any, ...], rules: RuleSet) -> None:
+    """An option of a later documentation, used under a rule set that does not have it."""
+    if isinstance(d, BatchDestination):
+        return
+    if d.triggers is not None:
+        problem = unavailable("activation_triggers", "the triggers option", "C7", rules)
+        if problem is not None:
+            raise _Problem((*loc, "triggers"), problem)
 
 
 def _check_aggregation(a: Aggregation, loc: tuple[Any, ...], rules: RuleSet) -> None:

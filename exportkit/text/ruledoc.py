@@ -5,8 +5,8 @@ the summary's "what it says" column.
 with a label (`E-I1 (older)`, `B-T8 (identity), current (V5)`) and indented sub-bullets; section
 9 holds the ambiguities (A1, A2 ...), where the toolkit picks a reading. This module is the one
 parser of that text: each `RuleText` keeps the entry's markdown lines as written, for a page, and
-its plain text, for a terminal. Reading the file is the caller's job (the core reads no files);
-`reference_path()` says where the installed package keeps it.
+its plain text, for a terminal. `docs/export-rules-2026.md` is read the same way, its rules marked
+as those of `latest`; `load_rule_reference()` reads every file the installed package keeps.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.rules import RULES
 from ..core.rulesets import RULE_SETS
 
-_BULLET = re.compile(r"^- \*\*(?P<id>[A-Z]+(?:-[A-Z]+)?\d+'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
+_BULLET = re.compile(r"^- \*\*(?P<id>[A-Z]+(?:-[A-Z]+)?\d+[a-z]?'?)(?P<label>[^*]*)\*\*:?\s*(?P<text>.*)$")
 _TAG = re.compile(r"\s*\[([^\]]+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(])")
 
@@ -34,6 +34,7 @@ class RuleText:
     sources: tuple[str, ...]  # the tags: "PEB V0–V2", "HTTP current" ...
     heading: str = ""  # the label as the bullet writes it: "(current)", "(identity), older (V2–V4)"
     lines: tuple[str, ...] = ()  # the statement's markdown lines, as written, indentation removed
+    scope: str | None = None  # the rule set its file belongs to (None: its label says)
 
     @property
     def ambiguity(self) -> bool:
@@ -60,7 +61,9 @@ class RuleText:
         return " ".join(parts) + scope_text
 
     def rule_set(self) -> str:
-        """Which rule set states it this way (the id of the version its label names), or "both"."""
+        """Which rule set states it this way (its file's, or the version its label names), or "both"."""
+        if self.scope is not None:
+            return self.scope
         label = self.label.lower()
         for settings in RULE_SETS.values():
             if settings.reference_word and settings.reference_word in label:
@@ -72,7 +75,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\*\*|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", text).strip()
 
 
-def parse_rule_reference(markdown: str) -> dict[str, list[RuleText]]:
+def parse_rule_reference(markdown: str, rules: str | None = None) -> dict[str, list[RuleText]]:
     """Every rule bullet of the reference, by id (a few ids have one entry per rule set). An
     entry goes on over its indented lines (blank lines between them too) and ends at the next
     line that is not indented: a heading, a paragraph, another bullet."""
@@ -89,7 +92,7 @@ def parse_rule_reference(markdown: str) -> dict[str, list[RuleText]]:
         label = heading
         if label.startswith("(") and label.endswith(")") and label.count("(") == 1:
             label = label[1:-1]
-        rule = RuleText(current["id"], label, _clean(body), sources, heading, tuple(parts))
+        rule = RuleText(current["id"], label, _clean(body), sources, heading, tuple(parts), rules)
         out.setdefault(rule.id, []).append(rule)
 
     for line in markdown.splitlines():
@@ -107,10 +110,28 @@ def parse_rule_reference(markdown: str) -> dict[str, list[RuleText]]:
     return out
 
 
-def reference_path() -> Path:
-    """Where `docs/export-rules.md` is: shipped with the package as `exportkit.docs` (a checkout
-    maps the top-level `docs/` folder to it)."""
-    return Path(str(files("exportkit.docs"))) / "export-rules.md"
+# The reference files, each with the rule set its rules belong to (None: the file's own labels
+# say it, `older` or `current`). The 2026 file states what `latest` adds to V5.
+REFERENCES: dict[str, str | None] = {"export-rules.md": None, "export-rules-2026.md": "latest"}
+
+
+def reference_path(name: str = "export-rules.md") -> Path:
+    """Where a reference file (`docs/export-rules.md`) is: shipped with the package as
+    `exportkit.docs` (a checkout maps the top-level `docs/` folder to it)."""
+    return Path(str(files("exportkit.docs"))) / name
+
+
+def load_rule_reference() -> dict[str, list[RuleText]]:
+    """Every rule of every reference file that is installed, by id (none if none is)."""
+    out: dict[str, list[RuleText]] = {}
+    for name, rules in REFERENCES.items():
+        try:
+            markdown = reference_path(name).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for rule_id, texts in parse_rule_reference(markdown, rules).items():
+            out.setdefault(rule_id, []).extend(texts)
+    return out
 
 
 def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
@@ -122,4 +143,11 @@ def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
     return out
 
 
-__all__ = ["RuleText", "parse_rule_reference", "reference_path", "statements"]
+__all__ = [
+    "REFERENCES",
+    "RuleText",
+    "load_rule_reference",
+    "parse_rule_reference",
+    "reference_path",
+    "statements",
+]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ...core.rules import RULES
-from ...text.ruledoc import parse_rule_reference, reference_path
+from ...text.ruledoc import RuleText, load_rule_reference, parse_rule_reference
 
 Kind = Literal["documented", "ambiguity"]
 FAMILIES: dict[str, str] = {
@@ -48,8 +48,12 @@ class Statement:
 def parse_rulebook(markdown: str) -> dict[str, Statement]:
     """Every `- **ID**: text` entry of the reference. An id stated twice (B-T8 older and current)
     keeps both texts, each after its label."""
+    return _statements(parse_rule_reference(markdown))
+
+
+def _statements(reference: dict[str, list[RuleText]]) -> dict[str, Statement]:
     out: dict[str, Statement] = {}
-    for rule, entries in parse_rule_reference(markdown).items():
+    for rule, entries in reference.items():
         if len(entries) == 1:
             (entry,) = entries
             out[rule] = Statement(rule, entry.heading, "\n".join(entry.lines))
@@ -62,8 +66,10 @@ def parse_rulebook(markdown: str) -> dict[str, Statement]:
 @lru_cache(maxsize=1)
 def rulebook(path: Path | None = None) -> dict[str, Statement]:
     """The reference's statements; a catalogued rule the file lacks keeps its catalogue title."""
-    path = path or reference_path()
-    found = parse_rulebook(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if path is None:  # every reference the package keeps: export-rules.md and the 2026 one
+        found = _statements(load_rule_reference())
+    else:
+        found = parse_rulebook(path.read_text(encoding="utf-8")) if path.is_file() else {}
     for rule, title in RULES.items():
         found.setdefault(rule, Statement(rule, "", title))
     return found
