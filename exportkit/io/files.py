@@ -20,13 +20,20 @@ and only when all are written are they moved into place, one rename each. A rena
 link named like an output file; it never writes through it to a file elsewhere. If anything
 fails (a value parquet cannot hold, a name too long, a folder named like a file), the staging
 folder is removed and the output folder is left as it was, with one line saying why
-(`OutputError`). Files are staged in the order of the replay: a static name (B-F5) is written
+(`OutputError`): a full disk, a file-size limit or a permission taken away while staging, or a
+rename refused part-way through the move (the files moved in are taken back out, and the ones
+they replaced put back). Two runs aimed at one folder never mix their files: a run holds a lock
+on the folder from its first staged file to the last move, and a second run is refused in one
+line while it does. A staging folder left by a run that was killed is removed by the next run
+that holds the lock. Files are staged in the order of the replay: a static name (B-F5) is written
 again, and the last one stays. Names never repeat otherwise (`filenames.NameBook`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import gzip
 import io
 import json
@@ -62,16 +69,23 @@ class StagedFolder:
     """A run's files, written to a staging folder inside `folder`, moved in by `commit` only.
 
     Use it as a context manager: leaving it by an exception (or without `commit`) removes the
-    staging folder, so nothing of a failed or interrupted run appears in `folder`."""
+    staging folder, so nothing of a failed or interrupted run appears in `folder`. The folder is
+    locked from here to the end of `commit` or `discard`: a second `StagedFolder` on it is an
+    `OutputError` meanwhile."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.names: dict[str, None] = {}  # staged names, in order; a static name once (B-F5)
         self.rewritten = 0  # files that replaced an earlier file of the run (static names, B-F5)
+        self._lock: int | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock = _lock(self.folder)
+            for stale in self.folder.glob(STAGE_PREFIX + "*"):  # a killed run's: we hold the lock
+                shutil.rmtree(stale, ignore_errors=True)
             self.stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.folder))
         except OSError as err:
+            self._unlock()
             raise OutputError(f"{self.folder}: cannot write files ({err.strerror or err})") from None
 
     def __enter__(self) -> StagedFolder:
@@ -95,20 +109,77 @@ class StagedFolder:
         self.names[f.name] = None
 
     def commit(self) -> list[Path]:
-        """Move every staged file into the folder (after checking that each one can go there)."""
+        """Move every staged file into the folder, all or none.
+
+        Each file an output replaces is first kept as a hard link in the staging folder, so a
+        move refused part-way (a permission taken away, a full disk) is undone: the files moved
+        in go, the replaced ones come back."""
         for name in self.names:
             target = self.folder / name
             if target.is_dir() and not target.is_symlink():
                 raise OutputError(f"{target}: is a folder, so the file {name} cannot be written there")
-        out = []
-        for name in self.names:
-            os.replace(self.stage / name, self.folder / name)  # replaces a link, never follows it
-            out.append(self.folder / name)
+        kept = self.stage / ".replaced"
+        moved: list[str] = []
+        try:
+            kept.mkdir()
+            for name in self.names:
+                if os.path.lexists(self.folder / name):
+                    os.link(self.folder / name, kept / name, follow_symlinks=False)
+            for name in self.names:
+                os.replace(self.stage / name, self.folder / name)  # replaces a link, never follows it
+                moved.append(name)
+        except OSError as err:
+            undone = self._undo(moved, kept)
+            self.discard()
+            said = "" if undone else "; some files could not be put back as they were"
+            raise OutputError(
+                f"{self.folder}: cannot move the files in ({err.strerror or err}){said}"
+            ) from None
         self.discard()
-        return out
+        return [self.folder / name for name in self.names]
+
+    def _undo(self, moved: list[str], kept: Path) -> bool:
+        """Take the files moved in back out and put the replaced ones back; False if one failed."""
+        ok = True
+        for name in reversed(moved):
+            try:
+                if os.path.lexists(kept / name):
+                    os.replace(kept / name, self.folder / name)
+                else:
+                    os.unlink(self.folder / name)
+            except OSError:
+                ok = False
+        return ok
 
     def discard(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+        """Remove the staging folder and release the folder's lock."""
+        if getattr(self, "stage", None) is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
+
+
+def _lock(folder: Path) -> int:
+    """An exclusive lock on `folder` itself (nothing is written for it); refused at once if
+    another run holds it."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(
+            f"{folder}: another exportkit run is writing files there; run again when it ends "
+            "(two runs never mix their files in one folder)"
+        ) from None
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        raise
+    return fd
 
 
 def _write_new(path: Path, data: bytes) -> None:
