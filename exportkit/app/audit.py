@@ -10,11 +10,20 @@ stderr and exit status 2. `audit` exits 0 when every record is MATCHED or PENDIN
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances, compare, owners_of, predicted, refusals_of
+from ..core.engine import replay
+from ..core.model import BatchDestination
+from ..course.views.audit_page import audit_html
+from ..io.capture import CaptureError, read_capture
 from ..io.dataflow import DESTINATION_TYPES, ImportProblem, import_dataflow
-from ..io.loader import ScenarioError, parse_scenario
+from ..io.loader import ScenarioError, load_scenario, parse_scenario
+from ..text.findings import audit_json, audit_lines
+from .report import scenario_path
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +43,51 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="the destination type, when the dataflow's connection spec id is not a documented one",
     )
     imp.add_argument("-o", "--out", metavar="FILE", help="the scenario file to write (default: print it)")
+
+    audit = sub.add_parser(
+        "audit",
+        help="compare what a platform sent (a capture) with what the rules predict for a scenario",
+        description="Each captured and each predicted record is MATCHED, MISSING, UNEXPECTED, "
+        "DIFFERENT or PENDING. Exit 0 when only MATCHED and PENDING, 1 otherwise, 2 for bad input.",
+    )
+    audit.add_argument("scenario", help="a scenario file (YAML or JSON), or a name from datasets/")
+    audit.add_argument(
+        "--capture",
+        required=True,
+        metavar="PATH",
+        help="the receiver's log, a JSON file of request bodies, the testing API's output, "
+        "or a folder of batch files",
+    )
+    audit.add_argument(
+        "--destination",
+        metavar="ID",
+        help="audit this destination only; requests that do not name theirs are taken as its",
+    )
+    audit.add_argument(
+        "--until",
+        metavar="TIME",
+        help="the capture's end (ISO 8601; default: the latest time in the capture)",
+    )
+    audit.add_argument(
+        "--latency",
+        type=float,
+        default=LATENCY.total_seconds(),
+        metavar="SECONDS",
+        help=f"how late a record may arrive (M7: {LATENCY.total_seconds():g} s)",
+    )
+    audit.add_argument(
+        "--backfill-latency",
+        type=float,
+        default=BACKFILL_LATENCY.total_seconds(),
+        metavar="SECONDS",
+        help=f"how late a backfill may arrive (E-T6: {BACKFILL_LATENCY.total_seconds():g} s)",
+    )
+    audit.add_argument(
+        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+    )
+    audit.add_argument("--json", action="store_true", help="print the findings as JSON, one per line")
+    audit.add_argument("--html", metavar="FILE", help="also write the audit as one static HTML page")
+    audit.add_argument("-v", "--verbose", action="store_true", help="list the MATCHED records too")
 
 
 def import_main(args: argparse.Namespace) -> int:
@@ -64,4 +118,74 @@ def import_main(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "import_main"]
+class _Bad(Exception):
+    """Bad options: one line, exit 2."""
+
+
+def _options(args: argparse.Namespace) -> tuple[Tolerances, datetime | None]:
+    for name in ("latency", "backfill_latency"):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and 0 <= value <= 7 * 86400):
+            raise _Bad(f"--{name.replace('_', '-')} takes seconds from 0 to a week, not {value:g}")
+    until = None
+    if args.until is not None:
+        try:
+            until = datetime.fromisoformat(args.until.replace("Z", "+00:00"))
+        except ValueError:
+            raise _Bad(
+                f"--until {args.until!r} is not an ISO 8601 time such as 2025-03-06T09:00:00Z"
+            ) from None
+        until = until if until.tzinfo else until.replace(tzinfo=UTC)
+    tolerances = Tolerances(timedelta(seconds=args.latency), timedelta(seconds=args.backfill_latency))
+    return tolerances, until
+
+
+def audit_main(args: argparse.Namespace) -> int:
+    """`exportkit audit`: read the scenario and the capture, compare, report; exit 0, 1 or 2."""
+    try:
+        tolerances, until = _options(args)
+        scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
+        if args.destination is not None and args.destination not in {d.id for d in scenario.destinations}:
+            raise _Bad(
+                f"--destination: no destination {args.destination!r} in {scenario.name}; its "
+                f"destinations are {', '.join(d.id for d in scenario.destinations)}"
+            )
+        capture = read_capture(args.capture, scenario, destination=args.destination)
+    except (ScenarioError, CaptureError, _Bad) as err:
+        print(f"exportkit: {err}", file=sys.stderr)
+        return 2
+    files = capture.kind == "batch files"
+    audited = [
+        d.id
+        for d in scenario.destinations
+        if isinstance(d, BatchDestination) == files and args.destination in (None, d.id)
+    ]
+    scenario_audited = scenario.model_copy(
+        update={"destinations": tuple(d for d in scenario.destinations if d.id in audited)}
+    )
+    result = replay(scenario, args.rules)
+    outcome = compare(
+        scenario_audited,
+        predicted(result, audited),
+        [r for r in capture.records if r.destination in audited],
+        until=until or capture.latest,
+        tolerances=tolerances,
+        refusals=refusals_of(result),
+        owners=owners_of(scenario),
+    )
+    name = str(args.capture)
+    facts = (name, capture.kind, capture.messages, capture.retries)
+    if args.json:
+        sys.stdout.write(audit_json(outcome, *facts))
+    else:
+        sys.stdout.write("\n".join(audit_lines(outcome, *facts, verbose=args.verbose)) + "\n")
+    if args.html is not None:
+        try:
+            Path(args.html).write_text(audit_html(outcome, *facts), encoding="utf-8")
+        except OSError as err:
+            print(f"exportkit: {args.html}: cannot write ({err.strerror or err})", file=sys.stderr)
+            return 2
+    return 0 if outcome.passed else 1
+
+
+__all__ = ["add_parsers", "audit_main", "import_main"]

@@ -228,6 +228,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return report.main(args)
         if args.command == "import":
             return audit.import_main(args)
+        if args.command == "audit":
+            return audit.audit_main(args)
         if args.command == "receive":
             return _receive(args)
         if args.command == "generate":

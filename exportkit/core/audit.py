@@ -1,0 +1,490 @@
+"""The audit: what was captured, record by record, against what the rules predict (pure).
+
+A record is one profile in a message (streaming) or one row of a file (batch). Records are
+matched per destination by identity (identityMap values, or the file's identity or deduplication
+column), audience and status, in any order and any batching:
+
+- MATCHED: predicted and captured, every field equal;
+- DIFFERENT: predicted and captured, some field differs (each path, expected and actual);
+- MISSING: predicted, not captured (the event and the rule that predicted it);
+- PENDING: predicted, not captured, but not yet due: within the documented latency of the
+  capture's end (M7: 10 minutes; a backfill, M8: 1 hour);
+- UNEXPECTED: captured, not predicted (the rule that says no).
+
+A record predicted twice (a same-value overwrite re-exports, E-S1) is expected twice. Retries are
+the reader's business: `exportkit.io.capture` keeps one copy per message id. Nothing here reads a
+file or a clock: the capture's records and its end are arguments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from .engine import Replay
+from .exportfile import ExportFile
+from .filenames import is_static
+from .model import BatchDestination, Event, Scenario, iso
+from .rules import Reason, reason
+
+Outcome = Literal["MATCHED", "MISSING", "UNEXPECTED", "DIFFERENT", "PENDING"]
+OUTCOMES: tuple[Outcome, ...] = ("MISSING", "UNEXPECTED", "DIFFERENT", "PENDING", "MATCHED")
+"""In the order a report shows them: what needs an answer first."""
+PASSING: frozenset[Outcome] = frozenset({"MATCHED", "PENDING"})
+
+LATENCY = timedelta(minutes=10)
+"""M7: 95% of successful messages arrive within 10 minutes."""
+BACKFILL_LATENCY = timedelta(hours=1)
+"""E-T6 (M8): a backfill arrives within about an hour of the mapping."""
+
+Key = tuple[frozenset[str], tuple[tuple[str, str], ...]]
+"""What records are matched by: identities and (audience, status) pairs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One exported profile record: a payload in a message, or a row of a file."""
+
+    destination: str
+    identities: frozenset[str]  # "namespace:id" (or "column:value" for a file's key columns)
+    memberships: tuple[tuple[str, str], ...]  # sorted (audience, status); status "" if unknown
+    fields: dict[str, Any]  # flat path -> value: what DIFFERENT compares
+    at: datetime | None = None  # predicted: when it leaves; captured: when it was sent, if known
+    where: str = ""  # captured: file and line, or file name; predicted: the message or file
+    profile: str | None = None  # predicted: the scenario's profile
+    why: Reason | None = None  # predicted: the rule that predicted it
+    cause: str = ""  # predicted: the event (or activation, or the file's run) behind it
+    backfill: bool = False  # predicted at activation (M8's latency applies)
+
+    @property
+    def key(self) -> Key:
+        return self.identities, self.memberships
+
+    def frozen_fields(self) -> tuple[tuple[str, Any], ...]:
+        return tuple(sorted((k, _hashable(v)) for k, v in self.fields.items()))
+
+    def label(self) -> str:
+        """Who and which audience, for a report line."""
+        who = self.profile or ", ".join(sorted(self.identities)[:2]) or "(no identity)"
+        audiences = ", ".join(f"{s} {st}".strip() for s, st in self.memberships) or "(no audience)"
+        return f"{who}: {audiences}"
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One record's outcome, with what a consultant needs to answer for it."""
+
+    outcome: Outcome
+    destination: str
+    expected: Record | None
+    actual: Record | None
+    rule: str
+    text: str
+    differences: tuple[tuple[str, Any, Any], ...] = ()
+
+    @property
+    def record(self) -> Record:
+        record = self.actual if self.expected is None else self.expected
+        if record is None:  # a finding always has one side
+            raise ValueError("a finding without a record")
+        return record
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as the JSON report writes it (stable keys)."""
+        r = self.record
+        return {
+            "outcome": self.outcome,
+            "destination": self.destination,
+            "profile": r.profile if self.expected is None else self.expected.profile,
+            "identities": sorted(r.identities),
+            "audiences": [{"id": s, "status": st} for s, st in r.memberships],
+            "predicted_at": iso(self.expected.at) if self.expected and self.expected.at else None,
+            "captured_at": iso(self.actual.at) if self.actual and self.actual.at else None,
+            "captured_where": self.actual.where if self.actual else None,
+            "rule": self.rule,
+            "text": self.text,
+            "differences": [{"path": p, "expected": e, "actual": a} for p, e, a in self.differences],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerances:
+    """How long a predicted record may take to arrive before it counts as missing."""
+
+    latency: timedelta = LATENCY
+    backfill: timedelta = BACKFILL_LATENCY
+
+
+@dataclass(slots=True)
+class Audit:
+    """Every finding of an audit, and the capture's end it was judged at."""
+
+    scenario: Scenario
+    findings: list[Finding]
+    until: datetime | None
+    tolerances: Tolerances = field(default_factory=Tolerances)
+
+    def counts(self) -> dict[str, dict[Outcome, int]]:
+        """Per destination, how many records of each outcome (every outcome listed)."""
+        out: dict[str, dict[Outcome, int]] = {
+            d.id: dict.fromkeys(OUTCOMES, 0) for d in self.scenario.destinations
+        }
+        for f in self.findings:
+            out.setdefault(f.destination, dict.fromkeys(OUTCOMES, 0))[f.outcome] += 1
+        return out
+
+    def totals(self) -> dict[Outcome, int]:
+        totals = dict.fromkeys(OUTCOMES, 0)
+        for f in self.findings:
+            totals[f.outcome] += 1
+        return totals
+
+    @property
+    def passed(self) -> bool:
+        """Only MATCHED and PENDING records: the platform did what the documentation says."""
+        return all(f.outcome in PASSING for f in self.findings)
+
+
+# --- what the rules predict --------------------------------------------------------------------
+
+
+def flatten(payload: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A payload's leaves as dotted paths; a list (an identity map's ids) stays one value."""
+    out: dict[str, Any] = {}
+    for k, v in payload.items():
+        path = f"{prefix}{k}"
+        if isinstance(v, dict) and v:
+            out.update(flatten(v, path + "."))
+        elif isinstance(v, list):
+            out[path] = sorted((_hashable(x) for x in v), key=repr)
+        else:
+            out[path] = v
+    return out
+
+
+def payload_record(destination: str, payload: dict[str, Any], **extra: Any) -> Record:
+    """A streaming payload (the documented HTTP API shape) as a record."""
+    identity_map = payload.get("identityMap") or {}
+    identities = frozenset(
+        f"{ns}:{entry.get('id')}"
+        for ns, entries in (identity_map.items() if isinstance(identity_map, dict) else ())
+        for entry in (entries if isinstance(entries, list) else ())
+        if isinstance(entry, dict)
+    )
+    ups = (payload.get("segmentMembership") or {}).get("ups") or {}
+    memberships = tuple(
+        sorted((str(s), str(m.get("status", ""))) for s, m in ups.items() if isinstance(m, dict))
+    )
+    return Record(destination, identities, memberships, flatten(payload), **extra)
+
+
+def cell(value: Any) -> str | None:
+    """A file cell as text, so a CSV's strings and a parquet's numbers compare alike."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def row_record(dest: BatchDestination, segment: str, row: dict[str, Any], **extra: Any) -> Record:
+    """A file row as a record: keyed by its identity or deduplication columns (B-I7, B-I8)."""
+    values = {k: cell(v) for k, v in row.items()}
+    if dest.identity:
+        identities = frozenset({f"{dest.identity}:{values.get(dest.identity)}"})
+    elif dest.dedup_key:
+        heads = [k if "." not in k else k.replace(".", "_") for k in dest.dedup_key]
+        identities = frozenset(f"{h}:{values.get(h)}" for h in heads)
+    else:
+        identities = frozenset()
+    status = values.get("segmentMembership_status") if dest.include_status else ""
+    return Record(dest.id, identities, ((segment, status or ""),), values, **extra)
+
+
+def _event_words(index: int, event: Event) -> str:
+    target = event.profile or ""
+    value = event.value if not isinstance(event.value, dict) else dict(event.value)
+    return f"step {index + 1} at {iso(event.at)}: {target} {event.kind} {value}".replace("  ", " ")
+
+
+def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list[Record]:
+    """Every record the replay sends or writes, with the event and rule behind it."""
+    wanted = set(destinations) if destinations is not None else None
+    origin: dict[int, str] = {}
+    backfills = {id(d) for d in result.activation}
+    for step in result.steps:
+        for d in step.decisions:
+            if d.exported:
+                origin[id(d)] = _event_words(step.index, step.event)
+    out: list[Record] = []
+    for m in result.messages():
+        if wanted is not None and m.destination not in wanted:
+            continue
+        for e in m.entries:
+            cause = origin.get(id(e.decision), "the activation (backfill)")
+            why = e.decision.reasons[0] if e.decision.reasons else m.reasons[0]
+            out.append(
+                payload_record(
+                    m.destination,
+                    e.body,
+                    at=m.sent_at,
+                    where=f"message at {iso(m.sent_at)} ({m.left_on})",
+                    profile=e.profile,
+                    why=why,
+                    cause=cause,
+                    backfill=id(e.decision) in backfills,
+                )
+            )
+    files = [f for s in result.steps for f in s.files]
+    batch = {d.id: d for d in result.scenario.destinations if isinstance(d, BatchDestination)}
+    last = {f.name: i for i, f in enumerate(files)}  # B-F5: a static name keeps the last file
+    for i, f in enumerate(files):
+        dest = batch[f.destination]
+        if (wanted is not None and f.destination not in wanted) or (is_static(dest) and last[f.name] != i):
+            continue
+        out += file_records(dest, f)
+    return out
+
+
+def file_records(dest: BatchDestination, f: ExportFile) -> list[Record]:
+    cause = f"{f.mode} file {f.name} ({f.trigger}) at {iso(f.at)}"
+    return [
+        row_record(
+            dest, f.segment, row, at=f.at, where=f.name, profile=note.profile, why=note.reason, cause=cause
+        )
+        for row, note in zip(f.rows, f.why, strict=True)
+    ]
+
+
+# --- the comparison ----------------------------------------------------------------------------
+
+
+def compare(
+    scenario: Scenario,
+    expected: list[Record],
+    actual: list[Record],
+    *,
+    until: datetime | None = None,
+    tolerances: Tolerances = Tolerances(),
+    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]] | None = None,
+    owners: dict[str, str] | None = None,
+) -> Audit:
+    """Match captured records to predicted ones and judge each (see the module's docstring).
+
+    `until` is the capture's end (None: it covers the whole scenario, nothing is pending);
+    `refusals` the rule that said no, per (destination, profile), and `owners` the profile of
+    each identity, to explain an UNEXPECTED record."""
+    findings: list[Finding] = []
+    by_dest_expected = _group(expected)
+    by_dest_actual = _group(actual)
+    for dest in sorted(set(by_dest_expected) | set(by_dest_actual)):
+        exp_groups = by_dest_expected.get(dest, {})
+        act_groups = by_dest_actual.get(dest, {})
+        for key in sorted(set(exp_groups) | set(act_groups), key=repr):
+            findings += _judge_group(
+                exp_groups.get(key, []),
+                act_groups.get(key, []),
+                until,
+                tolerances,
+                refusals or {},
+                owners or {},
+            )
+    return Audit(scenario, findings, until, tolerances)
+
+
+def _group(records: list[Record]) -> dict[str, dict[Key, list[Record]]]:
+    out: dict[str, dict[Key, list[Record]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        out[r.destination][r.key].append(r)
+    return out
+
+
+def _order(record: Record) -> tuple[bool, str, str]:
+    """Captured records in time order (those without a time last), then by place."""
+    return record.at is None, iso(record.at) if record.at else "", record.where
+
+
+def _judge_group(
+    expected: list[Record],
+    actual: list[Record],
+    until: datetime | None,
+    tolerances: Tolerances,
+    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]],
+    owners: dict[str, str],
+) -> Iterator[Finding]:
+    waiting: dict[tuple[tuple[str, Any], ...], list[Record]] = defaultdict(list)
+    for a in actual:
+        waiting[a.frozen_fields()].append(a)
+    left_expected: list[Record] = []
+    for e in expected:
+        same = waiting.get(e.frozen_fields())
+        if same:
+            a = same.pop(0)
+            why = e.why or reason("M1", "predicted")
+            yield Finding("MATCHED", e.destination, e, a, why.rule, f"{e.cause}: {why.text}")
+        else:
+            left_expected.append(e)
+    left_actual = [a for group in waiting.values() for a in group]
+    left_actual.sort(key=_order)
+    for e, a in zip(left_expected, left_actual, strict=False):
+        diffs = _differences(e.fields, a.fields)
+        rule = _payload_rule(e)
+        yield Finding(
+            "DIFFERENT",
+            e.destination,
+            e,
+            a,
+            rule,
+            f"{len(diffs)} field{'s' if len(diffs) != 1 else ''} differ from the payload the rules "
+            f"build ({e.cause})",
+            diffs,
+        )
+    for e in left_expected[len(left_actual) :]:
+        yield _missing(e, until, tolerances)
+    for a in left_actual[len(left_expected) :]:
+        yield _unexpected(a, len(expected), refusals, owners)
+
+
+def _differences(expected: dict[str, Any], actual: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
+    paths = sorted(set(expected) | set(actual))
+    return tuple(
+        (p, expected.get(p), actual.get(p))
+        for p in paths
+        if _hashable(expected.get(p)) != _hashable(actual.get(p))
+    )
+
+
+def _payload_rule(e: Record) -> str:
+    """The rule that shapes a record's fields: the payload rules (E-I*, S-I*) or the file's (B-I5)."""
+    if e.where.startswith("message"):
+        return "E-I3" if e.why is None or e.why.rule.startswith("E") else "S-I6"
+    return "B-I5"
+
+
+def _missing(e: Record, until: datetime | None, tolerances: Tolerances) -> Finding:
+    why = e.why or reason("M1", "predicted")
+    allowed = tolerances.backfill if e.backfill else tolerances.latency
+    if until is not None and e.at is not None and e.at + allowed > until:
+        rule = "E-T6" if e.backfill else "M7"
+        return Finding(
+            "PENDING",
+            e.destination,
+            e,
+            None,
+            rule,
+            f"predicted at {iso(e.at)}, within {_minutes(allowed)} of the capture's end ({iso(until)}): "
+            f"not yet due ({e.cause}; [{why.rule}] {why.text})",
+        )
+    return Finding("MISSING", e.destination, e, None, why.rule, f"{e.cause}: {why.text}")
+
+
+def _unexpected(
+    a: Record,
+    predicted_count: int,
+    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]],
+    owners: dict[str, str],
+) -> Finding:
+    if predicted_count:
+        text = (
+            f"the rules predict {predicted_count} such record{'s' if predicted_count != 1 else ''}; "
+            "this one is more: exports are incremental, a profile is sent again only for a "
+            "relevant update"
+        )
+        return Finding("UNEXPECTED", a.destination, None, a, "E-T5", text)
+    profile = next((owners[i] for i in sorted(a.identities) if i in owners), None)
+    if profile is None:
+        return Finding(
+            "UNEXPECTED",
+            a.destination,
+            None,
+            a,
+            "A2",
+            "no profile of the scenario has these identities, so the rules export nothing for it",
+        )
+    said = refusals.get((a.destination, profile), [])
+    before = [r for t, r in said if a.at is None or t <= a.at]
+    if said:
+        why = before[-1] if before else said[0][1]
+        return Finding(
+            "UNEXPECTED", a.destination, None, a, why.rule, f"{profile}: the rules say no: {why.text}"
+        )
+    return Finding(
+        "UNEXPECTED",
+        a.destination,
+        None,
+        a,
+        "E-T5",
+        f"{profile}: no event of the scenario exports this record (exports follow relevant updates only)",
+    )
+
+
+def _minutes(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
+
+
+def refusals_of(result: Replay) -> dict[tuple[str, str], list[tuple[datetime, Reason]]]:
+    """Each profile's not-exported decisions per destination, in time order: the rule that says no."""
+    out: dict[tuple[str, str], list[tuple[datetime, Reason]]] = defaultdict(list)
+    for d in result.activation:
+        if not d.exported and d.profile:
+            out[(d.destination, d.profile)].append((result.scenario.start, d.reasons[0]))
+    for step in result.steps:
+        for d in step.decisions:
+            if not d.exported and d.profile:
+                out[(d.destination, d.profile)].append((step.event.at, d.reasons[0]))
+        for f in step.files:
+            for note in f.left_out:
+                out[(f.destination, note.profile)].append((f.at, note.reason))
+    return out
+
+
+def owners_of(scenario: Scenario) -> dict[str, str]:
+    """The profile of each identity a scenario ever gives ("namespace:id" -> profile id)."""
+    out: dict[str, str] = {}
+    for p in scenario.profiles:
+        for ns, ids in p.identities.items():
+            for x in ids:
+                out.setdefault(f"{ns}:{x}", p.id)
+    for e in scenario.events:
+        if e.kind == "add_identity" and e.profile is not None:
+            for ns, ids in e.value.items():
+                for x in [ids] if isinstance(ids, str) else ids:
+                    out.setdefault(f"{ns}:{x}", e.profile)
+    return out
+
+
+__all__ = [
+    "BACKFILL_LATENCY",
+    "LATENCY",
+    "OUTCOMES",
+    "PASSING",
+    "Audit",
+    "Finding",
+    "Key",
+    "Outcome",
+    "Record",
+    "Tolerances",
+    "cell",
+    "compare",
+    "file_records",
+    "flatten",
+    "owners_of",
+    "payload_record",
+    "predicted",
+    "refusals_of",
+    "row_record",
+]

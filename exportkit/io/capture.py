@@ -1,0 +1,398 @@
+"""Read what a platform sent (a capture) as records for the audit: the edge of `core.audit`.
+
+A capture is one of:
+
+- the receiver's log (`exportkit receive --out`): one JSON line per request, with its headers
+  and its body;
+- a JSON file of request bodies: a list (or `{"requests": [...]}`) whose items are each one
+  request's body: a profile object or a list of them (the documented HTTP API payload); JSON
+  lines of bodies are read too;
+- the Destination SDK testing API's output: `results[].httpCalls[].request.body` (a JSON text);
+- a folder of batch files (or one file): CSV, JSON lines or parquet, gzip-compressed or not,
+  split into parts, their names parsed per B-F3 (default) or the destination's template (B-F4)
+  to know the destination, the audience and the time.
+
+A message seen twice with the same message id (a retry, M7) counts once: the id is exportkit's
+`X-Exportkit-Message` header (with its run, `X-Exportkit-Run`) or the testing API's `traceId`.
+Every problem is one `CaptureError` naming the file and the line: `capture.jsonl:812: ...`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..core.audit import Record, payload_record, row_record
+from ..core.filenames import TOKEN, destination_name, extension, safe
+from ..core.model import BatchDestination, Scenario
+from .files import read_back
+from .scenario_text import TextProblem, decode, json_line, read_bytes
+
+FILE_SUFFIXES = (".csv", ".json", ".parquet", ".csv.gz", ".json.gz")
+
+
+class CaptureError(Exception):
+    """A capture that cannot be read: the file, the line when there is one, and why."""
+
+    def __init__(self, source: str, problem: str, line: int | None = None):
+        self.source, self.problem, self.line = source, problem, line
+        super().__init__(f"{source}:{line}: {problem}" if line else f"{source}: {problem}")
+
+
+@dataclass(slots=True)
+class Capture:
+    """The records of a capture, what kind it was, and its latest time (None: no times)."""
+
+    kind: str
+    records: list[Record]
+    latest: datetime | None
+    messages: int  # requests or files read (each retry once)
+    retries: int  # requests left out as repeats of a message id already read
+
+
+def read_capture(path: str | Path, scenario: Scenario, *, destination: str | None = None) -> Capture:
+    """Read the capture at `path` for `scenario`; `destination` names the streaming destination
+    of requests that do not say theirs (a capture from a real endpoint)."""
+    path = Path(path)
+    if destination is not None and destination not in {d.id for d in scenario.destinations}:
+        raise CaptureError(
+            "--destination",
+            f"{destination!r} is not a destination of {scenario.name}: "
+            f"{', '.join(d.id for d in scenario.destinations)}",
+        )
+    if path.is_dir():
+        return _read_files(
+            sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")), scenario
+        )
+    if path.name.endswith(FILE_SUFFIXES[:3] + FILE_SUFFIXES[3:]) and not path.name.endswith(".json"):
+        return _read_files([path], scenario)
+    try:
+        text = decode(read_bytes(path))
+    except TextProblem as err:
+        raise CaptureError(str(path), err.problem, err.line) from None
+    streams = _Streams(scenario, destination, str(path))
+    stripped = text.lstrip()
+    if not stripped:
+        raise CaptureError(str(path), "is empty: nothing was captured")
+    whole = _whole_json(text) if not path.name.endswith(".jsonl") else None
+    if whole is None:
+        return _read_lines(text, streams)
+    data = whole
+    if isinstance(data, dict) and "results" in data:
+        return _read_testing_api(data, text, streams)
+    if isinstance(data, dict) and ("body" in data or "headers" in data):
+        return _read_lines(text, streams)  # a receiver log of one request
+    if isinstance(data, dict) and isinstance(data.get("requests"), list):
+        return _read_bodies(data["requests"], text, ("requests",), streams)
+    if isinstance(data, list):
+        return _read_bodies(data, text, (), streams)
+    if isinstance(data, dict) and _is_payload(data):
+        return _read_bodies([data], text, None, streams)
+    raise CaptureError(
+        str(path),
+        "is JSON, but not a capture exportkit reads: a receiver log, a list of request bodies, "
+        "or the testing API's output (results[].httpCalls[])",
+        1,
+    )
+
+
+def _whole_json(text: str) -> Any:
+    """The document if the whole text is one JSON value, else None (JSON lines, or broken)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _is_payload(value: Any) -> bool:
+    return isinstance(value, dict) and ("identityMap" in value or "segmentMembership" in value)
+
+
+class _Streams:
+    """Streaming records as they are read: destination, retries, latest time."""
+
+    def __init__(self, scenario: Scenario, destination: str | None, source: str):
+        self.scenario, self.source = scenario, source
+        self.ids = {d.id for d in scenario.destinations}
+        streaming = [d.id for d in scenario.destinations if not isinstance(d, BatchDestination)]
+        self.default = destination or (streaming[0] if len(streaming) == 1 else None)
+        self.streaming = streaming
+        self.seen: set[tuple[str, str]] = set()
+        self.records: list[Record] = []
+        self.messages = self.retries = 0
+        self.latest: datetime | None = None
+
+    def destination_of(self, said: str | None, line: int | None) -> str:
+        if said is not None and said in self.ids:
+            return said
+        if self.default is None:
+            raise CaptureError(
+                self.source,
+                "the request does not say its destination and the scenario has "
+                f"{len(self.streaming)} streaming destinations ({', '.join(self.streaming) or 'none'}); "
+                "name it with --destination",
+                line,
+            )
+        return self.default
+
+    def add(
+        self,
+        body: Any,
+        line: int | None,
+        *,
+        destination: str | None = None,
+        message: tuple[str, str] | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        if message is not None and message[1]:
+            if message in self.seen:
+                self.retries += 1
+                return
+            self.seen.add(message)
+        payloads = body if isinstance(body, list) else [body]
+        dest = self.destination_of(destination, line)
+        where = f"{Path(self.source).name}:{line}" if line else Path(self.source).name
+        for i, payload in enumerate(payloads):
+            if not isinstance(payload, dict):
+                raise CaptureError(
+                    self.source,
+                    f"profile {i + 1} of the request is {type(payload).__name__}, not a profile object",
+                    line,
+                )
+            self.records.append(payload_record(dest, payload, at=at, where=where))
+        self.messages += 1
+        if at is not None and (self.latest is None or at > self.latest):
+            self.latest = at
+
+    def capture(self, kind: str) -> Capture:
+        return Capture(kind, self.records, self.latest, self.messages, self.retries)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not isinstance(headers, dict):
+        return None
+    wanted = name.lower()
+    for k, v in headers.items():
+        if str(k).lower() == wanted:
+            return str(v)
+    return None
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _read_lines(text: str, streams: _Streams) -> Capture:
+    """The receiver's log, or JSON lines of bodies: one JSON value per line."""
+    kind = "request bodies (JSON lines)"
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            raise CaptureError(
+                streams.source, f"not a JSON line ({err.args[0].split(':')[0]})", number
+            ) from None
+        if isinstance(record, dict) and "body" in record:
+            kind = "receiver log"
+            body = record["body"]
+            if isinstance(body, str):
+                if not body.strip():
+                    continue  # a request without a body (a GET): nothing was exported
+                raise CaptureError(
+                    streams.source, "the request's body is not JSON: not an export payload", number
+                )
+            headers = record.get("headers")
+            message = (
+                _header(headers, "X-Exportkit-Run") or "",
+                _header(headers, "X-Exportkit-Message") or "",
+            )
+            at = _moment(_header(headers, "X-Exportkit-Sent-At")) or _moment(record.get("time"))
+            streams.add(
+                body, number, destination=_header(headers, "X-Exportkit-Destination"), message=message, at=at
+            )
+        elif isinstance(record, list) or _is_payload(record):
+            streams.add(record, number)
+        else:
+            raise CaptureError(
+                streams.source,
+                "neither a receiver log record (with a body) nor a request body "
+                "(a profile or a list of them)",
+                number,
+            )
+    return streams.capture(kind)
+
+
+def _read_bodies(bodies: list[Any], text: str, at: tuple[Any, ...] | None, streams: _Streams) -> Capture:
+    """A JSON list of request bodies, each a profile object or a list of them."""
+    for i, body in enumerate(bodies):
+        line = json_line(text, (*at, i)) if at is not None else 1
+        if not (isinstance(body, list) or isinstance(body, dict)):
+            raise CaptureError(streams.source, f"request {i + 1} is {type(body).__name__}, not a body", line)
+        streams.add(body, line)
+    return streams.capture("request bodies")
+
+
+def _read_testing_api(data: dict[str, Any], text: str, streams: _Streams) -> Capture:
+    """The destination testing API's output: each results[].httpCalls[].request.body."""
+    results = data["results"]
+    if not isinstance(results, list):
+        raise CaptureError(streams.source, "results must be a list", json_line(text, ("results",)))
+    for i, result in enumerate(results):
+        calls = result.get("httpCalls") if isinstance(result, dict) else None
+        if not isinstance(calls, list):
+            raise CaptureError(
+                streams.source, f"results[{i}] has no httpCalls list", json_line(text, ("results", i))
+            )
+        for j, call in enumerate(calls):
+            loc = ("results", i, "httpCalls", j, "request", "body")
+            line = json_line(text, loc)
+            request = call.get("request") if isinstance(call, dict) else None
+            body = request.get("body") if isinstance(request, dict) else None
+            if isinstance(body, str):
+                try:
+                    body = json.loads(body)
+                except ValueError:
+                    raise CaptureError(
+                        streams.source,
+                        f"results[{i}].httpCalls[{j}].request.body is not JSON: exportkit audits the "
+                        "profiles as exported (a raw template), not a partner's own format",
+                        line,
+                    ) from None
+            if not (isinstance(body, list) or _is_payload(body)):
+                raise CaptureError(
+                    streams.source,
+                    f"results[{i}].httpCalls[{j}].request.body is not a profile or a list of profiles",
+                    line,
+                )
+            trace = str(call.get("traceId") or "")
+            streams.add(body, line, message=("", trace))
+    return streams.capture("testing API output")
+
+
+# --- batch files --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileName:
+    """What a batch file's name says: its destination, audience and time (None: a static name)."""
+
+    destination: BatchDestination
+    segment: str
+    at: datetime | None
+
+
+def name_pattern(dest: BatchDestination, scenario: Scenario) -> re.Pattern[str]:
+    """B-F3/B-F4: the file names `dest` writes, as a pattern with the audience and the time."""
+    segments = [scenario.segment(s) for s in dest.segment_ids]
+    ids = "|".join(re.escape(safe(s.id)) for s in sorted(segments, key=lambda s: -len(s.id)))
+    names = "|".join(re.escape(safe(s.name)) for s in sorted(segments, key=lambda s: -len(s.name)))
+    if dest.file_name is None:
+        body = f"{re.escape(safe(destination_name(dest)))}_segment(?P<seg>{ids})_(?P<compact>\\d{{14}})"
+    else:
+        used: set[str] = set()
+        groups = {
+            "%DESTINATION%": re.escape(safe(destination_name(dest))),
+            "%SEGMENT_ID%": f"(?P<seg>{ids})",
+            "%SEGMENT_NAME%": f"(?P<segname>{names})",
+            "%DESTINATION_INSTANCE_ID%": re.escape(safe(dest.id)),
+            "%DESTINATION_INSTANCE_NAME%": re.escape(safe(destination_name(dest))),
+            "%DATETIME%": "(?P<dt>\\d{8}_\\d{6})",
+            "%TIMESTAMP%": "(?P<ts>\\d{10})",
+        }
+        parts: list[str] = []
+        pos = 0
+        for m in TOKEN.finditer(dest.file_name):
+            parts.append(re.escape(dest.file_name[pos : m.start()]))
+            group = groups[m.group(0)]
+            name = re.match(r"\(\?P<(\w+)>", group)
+            if name and name.group(1) in used:
+                group = f"(?P={name.group(1)})"
+            elif name:
+                used.add(name.group(1))
+            parts.append(group)
+            pos = m.end()
+        parts.append(re.escape(dest.file_name[pos:]))
+        body = "".join(parts)
+    return re.compile(f"{body}(?:-\\d+)?(?:_\\d+)?{re.escape(extension(dest))}")
+
+
+def parse_name(name: str, scenario: Scenario) -> FileName | None:
+    """The destination, audience and time a file name says, or None if no batch destination of
+    the scenario writes such a name."""
+    for dest in scenario.destinations:
+        if not isinstance(dest, BatchDestination):
+            continue
+        m = name_pattern(dest, scenario).fullmatch(name)
+        if m is None:
+            continue
+        found = m.groupdict()
+        by_id = {safe(s): s for s in dest.segment_ids}
+        by_name = {safe(scenario.segment(s).name): s for s in dest.segment_ids}
+        segment = by_id.get(found.get("seg") or "") or by_name.get(found.get("segname") or "")
+        if segment is None:
+            continue
+        at = None
+        if found.get("compact"):
+            at = datetime.strptime(found["compact"], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        elif found.get("dt"):
+            at = datetime.strptime(found["dt"], "%Y%m%d_%H%M%S").replace(tzinfo=UTC)
+        elif found.get("ts"):
+            at = datetime.fromtimestamp(int(found["ts"]), UTC)
+        return FileName(dest, segment, at)
+    return None
+
+
+def _read_files(paths: list[Path], scenario: Scenario) -> Capture:
+    records: list[Record] = []
+    latest: datetime | None = None
+    files = 0
+    for path in paths:
+        if not path.name.endswith(FILE_SUFFIXES):
+            raise CaptureError(str(path), "is not a .csv, .json or .parquet file (optionally .gz)")
+        parsed = parse_name(path.name, scenario)
+        if parsed is None:
+            batch = [d.id for d in scenario.destinations if isinstance(d, BatchDestination)]
+            raise CaptureError(
+                str(path),
+                "is not a file name of the scenario's batch destinations "
+                f"({', '.join(batch) or 'none'}; names per B-F3 or the file_name template, B-F4)",
+            )
+        try:
+            frame = read_back(path)
+        except Exception as err:  # pandas and pyarrow word their own errors
+            raise CaptureError(str(path), f"cannot be read as {parsed.destination.format}: {err}") from None
+        first = 2 if ".csv" in path.name else 1  # a CSV's first row is its header
+        rows: list[dict[str, Any]] = frame.to_dict(orient="records")  # type: ignore[assignment]
+        for i, row in enumerate(rows):
+            records.append(
+                row_record(
+                    parsed.destination, parsed.segment, row, at=parsed.at, where=f"{path.name}:{i + first}"
+                )
+            )
+        files += 1
+        if parsed.at is not None and (latest is None or parsed.at > latest):
+            latest = parsed.at
+    return Capture("batch files", records, latest, files, 0)
+
+
+__all__ = [
+    "FILE_SUFFIXES",
+    "Capture",
+    "CaptureError",
+    "FileName",
+    "name_pattern",
+    "parse_name",
+    "read_capture",
+]

@@ -1,0 +1,115 @@
+"""An audit as people read it: a table of outcomes per destination with totals, then each
+finding that needs an answer, grouped by outcome; and the same findings as a JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..core.audit import OUTCOMES, Audit, Finding
+from ..core.model import iso
+
+MEANING = {
+    "MISSING": "predicted, not captured",
+    "UNEXPECTED": "captured, not predicted",
+    "DIFFERENT": "predicted and captured, fields differ",
+    "PENDING": "predicted, not yet due at the capture's end",
+    "MATCHED": "predicted and captured, every field equal",
+}
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 3600:g} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{seconds / 60:g} min"
+
+
+def heading(audit: Audit, capture: str, kind: str, messages: int, retries: int) -> list[str]:
+    """What was audited against what, and the capture's end with the tolerances."""
+    s = audit.scenario
+    unit = "files" if kind == "batch files" else "requests"
+    again = f", {retries} repeated message ids counted once (M7 retries)" if retries else ""
+    end = (
+        f"the capture ends {iso(audit.until)}"
+        if audit.until
+        else "the capture has no times: nothing is pending"
+    )
+    t = audit.tolerances
+    return [
+        f"Audit of {capture} ({kind}: {messages} {unit}{again}) against {s.name} ({s.rules} rules)",
+        f"{end}; a record is pending within {_minutes(t.latency.total_seconds())} of it (M7), "
+        f"{_minutes(t.backfill.total_seconds())} for a backfill (E-T6)",
+    ]
+
+
+def table(audit: Audit) -> list[str]:
+    """Per destination, the count of each outcome, and the totals."""
+    counts = audit.counts()
+    names = list(counts)
+    width = max([len("destination"), len("total"), *map(len, names)])
+    head = "  ".join(f"{o:>10}" for o in OUTCOMES)
+    lines = [f"{'destination':<{width}}  {head}"]
+    for name in names:
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{counts[name][o]:>10}" for o in OUTCOMES))
+    totals = audit.totals()
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{totals[o]:>10}" for o in OUTCOMES))
+    return lines
+
+
+def finding_lines(f: Finding) -> list[str]:
+    """One finding: who and which audience, when and where, then the rule and the reason."""
+    r = f.record
+    when = []
+    if f.expected is not None and f.expected.at is not None:
+        when.append(f"predicted {iso(f.expected.at)}")
+    if f.actual is not None:
+        when.append(f"captured {f.actual.where}" + (f" at {iso(f.actual.at)}" if f.actual.at else ""))
+    lines = [f"  {f.destination}  {r.label()}  {'; '.join(when)}", f"    [{f.rule}] {f.text}"]
+    for path, expected, actual in f.differences:
+        lines.append(f"      {path}: expected {json.dumps(expected)}, captured {json.dumps(actual)}")
+    return lines
+
+
+def audit_lines(
+    audit: Audit, capture: str, kind: str, messages: int, retries: int, verbose: bool = False
+) -> list[str]:
+    """The whole text report: heading, table, then the findings grouped by outcome."""
+    lines = heading(audit, capture, kind, messages, retries) + [""] + table(audit)
+    for outcome in OUTCOMES:
+        if outcome == "MATCHED" and not verbose:
+            continue
+        mine = [f for f in audit.findings if f.outcome == outcome]
+        if not mine:
+            continue
+        lines += ["", f"{outcome} ({len(mine)}): {MEANING[outcome]}"]
+        for f in mine:
+            lines += finding_lines(f)
+    verdict = (
+        "only MATCHED and PENDING records: the platform did what the documentation says"
+        if audit.passed
+        else "some records need an answer (MISSING, UNEXPECTED or DIFFERENT)"
+    )
+    return [*lines, "", verdict]
+
+
+def audit_json(audit: Audit, capture: str, kind: str, messages: int, retries: int) -> str:
+    """The audit as JSON: a heading object, then `findings`, one finding per line (stable keys)."""
+    head: dict[str, Any] = {
+        "capture": capture,
+        "kind": kind,
+        "messages": messages,
+        "retries": retries,
+        "scenario": audit.scenario.name,
+        "rules": audit.scenario.rules,
+        "until": iso(audit.until) if audit.until else None,
+        "latency_seconds": audit.tolerances.latency.total_seconds(),
+        "backfill_latency_seconds": audit.tolerances.backfill.total_seconds(),
+        "passed": audit.passed,
+        "totals": audit.totals(),
+        "destinations": audit.counts(),
+    }
+    text = json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1]
+    rows = [json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True, default=str) for f in audit.findings]
+    body = ",\n".join(rows)
+    return f'{text}, "findings": [\n{body}\n]}}\n' if rows else f'{text}, "findings": []}}\n'
+
+
+__all__ = ["MEANING", "audit_json", "audit_lines", "finding_lines", "heading", "table"]
