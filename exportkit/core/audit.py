@@ -8,7 +8,7 @@ column), audience and status, in any order and any batching:
 - DIFFERENT: predicted and captured, some field differs (each path, expected and actual);
 - MISSING: predicted, not captured (the event and the rule that predicted it);
 - PENDING: predicted, not captured, but not yet due: within the documented latency of the
-  capture's end (M7: 10 minutes; a backfill, M8: 1 hour);
+  capture's end (M7: 10 minutes; a backfill, E-T6: 1 hour);
 - UNEXPECTED: captured, not predicted (the rule that says no).
 
 A record predicted twice (a same-value overwrite re-exports, E-S1) is expected twice. Retries are
@@ -38,7 +38,7 @@ PASSING: frozenset[Outcome] = frozenset({"MATCHED", "PENDING"})
 LATENCY = timedelta(minutes=10)
 """M7: 95% of successful messages arrive within 10 minutes."""
 BACKFILL_LATENCY = timedelta(hours=1)
-"""E-T6 (M8): a backfill arrives within about an hour of the mapping."""
+"""E-T6: a backfill arrives within about an hour of the mapping."""
 
 Key = tuple[frozenset[str], tuple[tuple[str, str], ...]]
 """What records are matched by: identities and (audience, status) pairs."""
@@ -57,7 +57,7 @@ class Record:
     profile: str | None = None  # predicted: the scenario's profile
     why: Reason | None = None  # predicted: the rule that predicted it
     cause: str = ""  # predicted: the event (or activation, or the file's run) behind it
-    backfill: bool = False  # predicted at activation (M8's latency applies)
+    backfill: bool = False  # predicted at activation (E-T6: an hour to arrive)
 
     @property
     def key(self) -> Key:
