@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances, compare, owners_of, predicted, refusals_of
 from ..core.engine import replay
 from ..core.model import BatchDestination
+from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.audit_page import audit_html
 from ..io.capture import CaptureError, read_capture
 from ..io.dataflow import DESTINATION_TYPES, ImportProblem, import_dataflow
@@ -83,7 +84,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help=f"how late a backfill may arrive (E-T6: {BACKFILL_LATENCY.total_seconds():g} s)",
     )
     audit.add_argument(
-        "--rules", choices=["seed", "current"], help="rule set (default: the scenario's own, else seed)"
+        "--rules",
+        choices=list(RULE_SETS),
+        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
     audit.add_argument("--json", action="store_true", help="print the findings as JSON, one per line")
     audit.add_argument("--html", metavar="FILE", help="also write the audit as one static HTML page")
