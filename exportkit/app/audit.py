@@ -166,7 +166,7 @@ def audit_main(args: argparse.Namespace) -> int:
     scenario_audited = scenario.model_copy(
         update={"destinations": tuple(d for d in scenario.destinations if d.id in audited)}
     )
-    result = replay(scenario, args.rules)
+    result = replay(scenario, args.rules, record_states=False)
     outcome = compare(
         scenario_audited,
         predicted(result, audited),

@@ -18,14 +18,16 @@ file or a clock: the capture's records and its end are arguments.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from .decision import Decision
 from .engine import Replay
-from .exportfile import ExportFile
+from .exportfile import ExportFile, RowNote
 from .filenames import is_static
 from .model import BatchDestination, Event, Scenario, iso
 from .rules import Reason, reason
@@ -51,20 +53,22 @@ class Record:
     destination: str
     identities: frozenset[str]  # "namespace:id" (or "column:value" for a file's key columns)
     memberships: tuple[tuple[str, str], ...]  # sorted (audience, status); status "" if unknown
-    fields: dict[str, Any]  # flat path -> value: what DIFFERENT compares
+    fields: dict[str, Any]  # the payload as sent, or the file's row: what is compared
     at: datetime | None = None  # predicted: when it leaves; captured: when it was sent, if known
     where: str = ""  # captured: file and line, or file name; predicted: the message or file
     profile: str | None = None  # predicted: the scenario's profile
     why: Reason | None = None  # predicted: the rule that predicted it
     cause: str = ""  # predicted: the event (or activation, or the file's run) behind it
     backfill: bool = False  # predicted at activation (E-T6: an hour to arrive)
+    canonical: str = ""  # the fields as one text, for exact matching (made when not given)
+
+    def __post_init__(self) -> None:
+        if not self.canonical:
+            object.__setattr__(self, "canonical", canonical(self.fields))
 
     @property
     def key(self) -> Key:
         return self.identities, self.memberships
-
-    def frozen_fields(self) -> tuple[tuple[str, Any], ...]:
-        return tuple(sorted((k, _hashable(v)) for k, v in self.fields.items()))
 
     def label(self) -> str:
         """Who and which audience, for a report line."""
@@ -73,11 +77,16 @@ class Record:
         return f"{who}: {audiences}"
 
 
+def canonical(value: Any) -> str:
+    """One text per value, whatever the order of its keys: two records match when these agree."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def _hashable(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return tuple(_hashable(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
     return value
 
 
@@ -160,16 +169,21 @@ class Audit:
 
 
 def flatten(payload: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A payload's leaves as dotted paths; a list (an identity map's ids) stays one value."""
+    """A payload's leaves as dotted paths, each value hashable; a list (an identity map's ids)
+    stays one value, in a fixed order, so the order a platform lists them in does not matter."""
     out: dict[str, Any] = {}
     for k, v in payload.items():
         path = f"{prefix}{k}"
         if isinstance(v, dict) and v:
             out.update(flatten(v, path + "."))
         elif isinstance(v, list):
-            out[path] = sorted((_hashable(x) for x in v), key=repr)
+            items = [_hashable(x) for x in v]
+            try:
+                out[path] = tuple(sorted(items))
+            except TypeError:  # values of mixed types: any fixed order will do
+                out[path] = tuple(sorted(items, key=repr))
         else:
-            out[path] = v
+            out[path] = _hashable(v)
     return out
 
 
@@ -186,7 +200,7 @@ def payload_record(destination: str, payload: dict[str, Any], **extra: Any) -> R
     memberships = tuple(
         sorted((str(s), str(m.get("status", ""))) for s, m in ups.items() if isinstance(m, dict))
     )
-    return Record(destination, identities, memberships, flatten(payload), **extra)
+    return Record(destination, identities, memberships, payload, **extra)
 
 
 def cell(value: Any) -> str | None:
@@ -233,6 +247,7 @@ def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list
     for m in result.messages():
         if wanted is not None and m.destination not in wanted:
             continue
+        where = f"message at {iso(m.sent_at)} ({m.left_on})"
         for e in m.entries:
             cause = origin.get(id(e.decision), "the activation (backfill)")
             why = e.decision.reasons[0] if e.decision.reasons else m.reasons[0]
@@ -241,7 +256,7 @@ def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list
                     m.destination,
                     e.body,
                     at=m.sent_at,
-                    where=f"message at {iso(m.sent_at)} ({m.left_on})",
+                    where=where,
                     profile=e.profile,
                     why=why,
                     cause=cause,
@@ -279,7 +294,7 @@ def compare(
     *,
     until: datetime | None = None,
     tolerances: Tolerances = Tolerances(),
-    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]] | None = None,
+    refusals: Refusals | None = None,
     owners: dict[str, str] | None = None,
 ) -> Audit:
     """Match captured records to predicted ones and judge each (see the module's docstring).
@@ -293,7 +308,8 @@ def compare(
     for dest in sorted(set(by_dest_expected) | set(by_dest_actual)):
         exp_groups = by_dest_expected.get(dest, {})
         act_groups = by_dest_actual.get(dest, {})
-        for key in sorted(set(exp_groups) | set(act_groups), key=repr):
+        # predicted groups in the order of the replay, then captured-only ones in capture order
+        for key in [*exp_groups, *(k for k in act_groups if k not in exp_groups)]:
             findings += _judge_group(
                 exp_groups.get(key, []),
                 act_groups.get(key, []),
@@ -322,25 +338,26 @@ def _judge_group(
     actual: list[Record],
     until: datetime | None,
     tolerances: Tolerances,
-    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]],
+    refusals: Refusals,
     owners: dict[str, str],
 ) -> Iterator[Finding]:
-    waiting: dict[tuple[tuple[str, Any], ...], list[Record]] = defaultdict(list)
+    waiting: dict[str, list[Record]] = defaultdict(list)
     for a in actual:
-        waiting[a.frozen_fields()].append(a)
+        waiting[a.canonical].append(a)
     left_expected: list[Record] = []
     for e in expected:
-        same = waiting.get(e.frozen_fields())
+        same = waiting.get(e.canonical)
         if same:
-            a = same.pop(0)
-            why = e.why or reason("M1", "predicted")
-            yield Finding("MATCHED", e.destination, e, a, why.rule, f"{e.cause}: {why.text}")
+            yield _matched(e, same.pop(0))
         else:
             left_expected.append(e)
     left_actual = [a for group in waiting.values() for a in group]
     left_actual.sort(key=_order)
     for e, a in zip(left_expected, left_actual, strict=False):
-        diffs = _differences(e.fields, a.fields)
+        diffs = _differences(flatten(e.fields), flatten(a.fields))
+        if not diffs:  # the same values, listed in another order (identities in an identityMap)
+            yield _matched(e, a)
+            continue
         rule = _payload_rule(e)
         yield Finding(
             "DIFFERENT",
@@ -358,13 +375,14 @@ def _judge_group(
         yield _unexpected(a, len(expected), refusals, owners)
 
 
+def _matched(e: Record, a: Record) -> Finding:
+    rule = e.why.rule if e.why is not None else "M1"
+    return Finding("MATCHED", e.destination, e, a, rule, e.cause)
+
+
 def _differences(expected: dict[str, Any], actual: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
     paths = sorted(set(expected) | set(actual))
-    return tuple(
-        (p, expected.get(p), actual.get(p))
-        for p in paths
-        if _hashable(expected.get(p)) != _hashable(actual.get(p))
-    )
+    return tuple((p, expected.get(p), actual.get(p)) for p in paths if expected.get(p) != actual.get(p))
 
 
 def _payload_rule(e: Record) -> str:
@@ -394,7 +412,7 @@ def _missing(e: Record, until: datetime | None, tolerances: Tolerances) -> Findi
 def _unexpected(
     a: Record,
     predicted_count: int,
-    refusals: dict[tuple[str, str], list[tuple[datetime, Reason]]],
+    refusals: Refusals,
     owners: dict[str, str],
 ) -> Finding:
     if predicted_count:
@@ -417,7 +435,7 @@ def _unexpected(
     said = refusals.get((a.destination, profile), [])
     before = [r for t, r in said if a.at is None or t <= a.at]
     if said:
-        why = before[-1] if before else said[0][1]
+        why = _reason(before[-1] if before else said[0][1])
         return Finding(
             "UNEXPECTED", a.destination, None, a, why.rule, f"{profile}: the rules say no: {why.text}"
         )
@@ -436,20 +454,29 @@ def _minutes(delta: timedelta) -> str:
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
-def refusals_of(result: Replay) -> dict[tuple[str, str], list[tuple[datetime, Reason]]]:
-    """Each profile's not-exported decisions per destination, in time order: the rule that says no."""
-    out: dict[tuple[str, str], list[tuple[datetime, Reason]]] = defaultdict(list)
+Refusals = dict[tuple[str, str], list[tuple[datetime, "Decision | RowNote"]]]
+"""Per (destination, profile), each verdict that did not export it, in time order."""
+
+
+def refusals_of(result: Replay) -> Refusals:
+    """Each profile's not-exported decisions per destination, in time order: the rule that says
+    no (their reasons are read only for the records that need one)."""
+    out: Refusals = defaultdict(list)
     for d in result.activation:
         if not d.exported and d.profile:
-            out[(d.destination, d.profile)].append((result.scenario.start, d.reasons[0]))
+            out[(d.destination, d.profile)].append((result.scenario.start, d))
     for step in result.steps:
         for d in step.decisions:
             if not d.exported and d.profile:
-                out[(d.destination, d.profile)].append((step.event.at, d.reasons[0]))
+                out[(d.destination, d.profile)].append((step.event.at, d))
         for f in step.files:
             for note in f.left_out:
-                out[(f.destination, note.profile)].append((f.at, note.reason))
+                out[(f.destination, note.profile)].append((f.at, note))
     return out
+
+
+def _reason(said: Decision | RowNote) -> Reason:
+    return said.reason if isinstance(said, RowNote) else said.reasons[0]
 
 
 def owners_of(scenario: Scenario) -> dict[str, str]:
@@ -477,6 +504,7 @@ __all__ = [
     "Key",
     "Outcome",
     "Record",
+    "Refusals",
     "Tolerances",
     "cell",
     "compare",
