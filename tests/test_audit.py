@@ -367,3 +367,23 @@ def test_the_comparison_is_pure_and_order_free():
     other = Record("ent", one.identities, one.memberships, {**one.fields, "x": 1})
     result = compare(scenario, [one, one], [one, other], tolerances=Tolerances())
     assert sorted(f.outcome for f in result.findings) == ["DIFFERENT", "MATCHED"]
+
+
+def test_the_readme_names_every_option_of_import_and_audit_and_no_other():
+    import argparse
+    import re
+
+    from exportkit.app.cli import _parser
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Auditing a real dataflow", 1)[1].split("\n## ", 1)[0]
+    (sub,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    options = {
+        o
+        for command in ("import", "audit")
+        for a in sub.choices[command]._actions
+        for o in a.option_strings
+        if o.startswith("--") and o != "--help"
+    }
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", section))
+    assert named == options
