@@ -626,11 +626,17 @@ def _receive(args: argparse.Namespace) -> int:
         f"exportkit receive: listening on {receiver.url}, appending to {args.out}{failing}; Ctrl-C stops",
         flush=True,
     )
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops the receiver as Ctrl-C does
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
         receiver.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         receiver.stop()
     print(f"exportkit receive: stopped after {count(receiver.calls, 'request')}", flush=True)
     return 0
