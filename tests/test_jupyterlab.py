@@ -1,16 +1,19 @@
 """The course as its readers meet it: every notebook opened in a real JupyterLab, in headless
-Chromium, at 1366x768, with the README's command.
+Chromium, at 1366x768, as `make course` starts it.
 
-What it holds: a notebook opens unmodified (no dirty mark: its metadata is what JupyterLab itself
-would write), saving it leaves every file byte for byte as it was (the `.ipynb` and its jupytext
-source in `src/`), and a link in the prose to the rule reference or the datasets opens a file that
-exists. The notebooks are copied with the folders they link to, so the checkout is never touched.
+What it holds: before it runs (untrusted, no kernel state), a notebook shows each widget's still
+(`exportkit.ui.static`), never a widget's repr or "model not found"; it opens unmodified (no dirty
+mark: its metadata is what JupyterLab itself would write); saving it leaves every file byte for
+byte as it was (the `.ipynb` and its jupytext source in `src/`); a link in the prose to the rule
+reference or the datasets opens a file that exists; and run, its widget is live. The notebooks are
+copied with the folders they link to, so the checkout is never touched.
 
 Skipped when Chromium is missing, unless EXPORTKIT_REQUIRE_BROWSER=1 (CI), where that fails.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -38,6 +41,8 @@ NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 COPIED = ("notebooks", "docs", "datasets")  # the course and what its links point at
 START_TIMEOUT = 90  # seconds for JupyterLab to answer
 OPEN_WAIT = 60_000  # ms for a notebook to show
+UNREADABLE = ("children=(", "StepView(", "model not found", "Error displaying widget", "object at 0x")
+STILL = "A still of this widget"
 TAB = ".lm-TabBar-tab.jp-mod-current[data-type='document-title']"  # the open notebook's tab
 
 
@@ -123,6 +128,13 @@ def test_a_notebook_opens_unmodified_and_saving_it_changes_no_file(lab: Lab, chr
                 page.screenshot(path=str(lab.root.parent / f"{notebook}.png"))
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=OPEN_WAIT)
             time.sleep(2)  # the kernel's info arrives and may update the metadata: that is what is checked
+            shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea").all_text_contents()
+            text = "\n".join(shown)
+            for wrong in UNREADABLE:
+                assert wrong not in text, f"{notebook} shows {wrong!r} before it runs"
+            widgets = json.loads((lab.root / "notebooks" / notebook).read_text())
+            if any("NBVAL_IGNORE_OUTPUT" in "".join(c["source"]) for c in widgets["cells"]):
+                assert STILL in text, f"{notebook}: a widget cell shows no still before it runs"
             tab = page.locator(TAB)
             assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), (
                 f"{notebook} is modified on opening"
@@ -143,8 +155,6 @@ def test_a_notebook_opens_unmodified_and_saving_it_changes_no_file(lab: Lab, chr
 def test_the_notebooks_links_open_files_that_exist(lab: Lab):
     """A relative link in a notebook's prose resolves inside the server's root (the README starts
     JupyterLab from the top of the repository), to a file that is there."""
-    import json
-
     links = set()
     for notebook in NOTEBOOKS:
         cells = json.loads((lab.root / "notebooks" / notebook).read_text())["cells"]
@@ -158,3 +168,28 @@ def test_the_notebooks_links_open_files_that_exist(lab: Lab):
             f"{lab.address}/api/contents/{path}?content=0", timeout=10
         ) as answer:  # as a click opens it
             assert answer.status == 200, link
+
+
+def test_a_notebook_run_in_jupyterlab_drives_its_widget(lab: Lab, chromium: str, tmp_path: Path):
+    """Run All in JupyterLab, then the explorer's Next moves the step: the widget is live."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{lab.address}/lab/tree/notebooks/01_streaming_exports.ipynb?reset", timeout=OPEN_WAIT)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
+            page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
+            page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+            explorer = page.locator(".exportkit-explorer").first
+            explorer.wait_for(timeout=OPEN_WAIT)
+            step = "() => document.querySelector('.exportkit-explorer .exportkit-step .widget-readout')"
+            page.wait_for_function(f"{step}?.textContent.trim() === '0'", timeout=OPEN_WAIT)
+            explorer.locator(".exportkit-next").click()
+            page.wait_for_function(f"{step}.textContent.trim() === '1'", timeout=OPEN_WAIT)
+            explorer.locator(".exportkit-view").get_by_text("Step 1 of").first.wait_for(timeout=OPEN_WAIT)
+            page.screenshot(path=str(tmp_path / "01_run.png"))  # kept in pytest's temporary folder
+        finally:
+            browser.close()

@@ -163,9 +163,9 @@ class App:
 
     def show(self) -> None:
         """Display the app."""
-        from IPython.display import display
+        from .static import show
 
-        display(self.widget)
+        show(self.widget, "exportkit explorer")
 
     def _ipython_display_(self) -> None:
         self.show()

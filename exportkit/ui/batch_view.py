@@ -220,6 +220,11 @@ class BatchWeekView:
         """What the controls show, as text: the week's files for the current settings."""
         return week_text(self.mode.value, self.schedule.value, self.status.value)
 
+    def _ipython_display_(self) -> None:
+        from .static import show
+
+        show(self.widget, "A week of batch files")
+
 
 __all__ = [
     "SCHEDULES",

@@ -211,9 +211,9 @@ class WhatIfView:
         )
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from .static import show
 
-        display(self.widget)
+        show(self.widget, "What if: two mappings side by side")
 
 
 __all__ = ["WhatIfView", "css_string", "differences_frame", "matrix_frame", "matrix_styler"]

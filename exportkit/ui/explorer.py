@@ -323,9 +323,9 @@ class Explorer:
         _close_tree(self.widget)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from .static import show
 
-        display(self.widget)
+        show(self.widget, f"Explorer of {self.scenario.name}")
 
 
 def keep_a_segment(view: Any) -> tuple[str, ...]:

@@ -120,9 +120,9 @@ class QuizView:
         self.next.disabled = self.quiz.index == len(self.quiz.items) - 1
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from .static import show
 
-        display(self.widget)
+        show(self.widget, "Quiz")
 
 
 __all__ = ["QuizView"]

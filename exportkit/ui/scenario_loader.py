@@ -63,9 +63,9 @@ class ScenarioLoader:
             self.load(item["name"], bytes(item["content"]))
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from .static import show
 
-        display(self.widget)
+        show(self.widget, "Scenario loader")
 
 
 __all__ = ["ScenarioLoader"]

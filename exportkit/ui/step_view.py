@@ -14,6 +14,7 @@ Every step comes from the kernel: one source, one answer per click.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
@@ -37,8 +38,16 @@ class StepView(anywidget.AnyWidget):
     sync_address = traitlets.Bool(False).tag(sync=True)
     _framed: Replay | None = None  # the replay whose frame the page holds
 
-    def __repr__(self) -> str:  # the text a notebook shows where widgets do not render
-        return f"StepView(step {self.step}): open the notebook in Jupyter to see the step view"
+    def __repr__(self) -> str:
+        return f"StepView(step {self.step})"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[Any, Any], dict[Any, Any]] | None:
+        """The widget, with its still beside it for renderers without a kernel (`static.show`)."""
+        from .static import NOTE, static_html
+
+        data, metadata = super()._repr_mimebundle_(**kwargs) or ({}, {})
+        still = {"text/html": NOTE + static_html(self), "text/plain": f"Step view, step {self.step}"}
+        return {**data, **still}, metadata
 
     def show(self, result: Replay, step: int, focus: str | None = None, profile: str | None = None) -> None:
         """Show step `step` of `result`: the frame is built again only for another replay."""

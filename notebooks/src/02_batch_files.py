@@ -66,7 +66,7 @@ with tempfile.TemporaryDirectory() as folder:
 # NBVAL_IGNORE_OUTPUT
 side_folder = tempfile.TemporaryDirectory(prefix="exportkit-batch-")  # removed with the kernel
 view = BatchWeekView(folder=side_folder.name)
-view.widget
+view
 
 # %% [markdown]
 # The same controls, set from Python: full files after evaluation, status not mapped.
