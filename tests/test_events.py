@@ -36,3 +36,10 @@ def test_an_event_written_back_loads_as_the_same_event(path):
     scenario = build_scenario(data)
     again = build_scenario(data | {"events": [e.as_dict() for e in scenario.events]})
     assert again.events == scenario.events
+
+
+def test_the_readmes_scenario_reference_shows_every_event_kind():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Scenario files", 1)[1].split("\n## ", 1)[0]
+    missing = [kind for kind in ACTIONS if f"{{{kind}:" not in section and f", {kind}:" not in section]
+    assert missing == []

@@ -26,9 +26,14 @@ def visible(parts) -> str:
 
 
 def event(raw: dict, data: dict = DELOREAN) -> tuple[Event, Names]:
-    """`raw` as the loader makes it, in the DeLorean scenario (or `data`), with its names."""
-    scenario = build_scenario(data | {"events": [raw]})
-    return scenario.events[0], Names.of(scenario)
+    """`raw` as the loader makes it, in the DeLorean scenario (or `data`), with its names; an
+    `enable` comes after the `disable` it needs, under the rule set that has both."""
+    events = [{"disable": raw["enable"]}, raw] if "enable" in raw else [raw]
+    scenario = build_scenario(data | {"events": events})
+    return scenario.events[-1], Names.of(scenario)
+
+
+LATEST = DELOREAN | {"rules": "latest"}  # the rule set that has every event kind
 
 
 # (event as a scenario writes it, the terminal's line)
@@ -87,6 +92,20 @@ EVENTS = [
         "The buffers of Advertising network (adnet) are flushed: what waits leaves now",
         id="flush",
     ),
+    pytest.param(
+        {"activate_now": "adnet"},
+        "Activate now on Advertising network (adnet) for every mapped segment",
+        id="activate_now",
+    ),
+    pytest.param(
+        {"activate_now": "adnet", "segments": ["delorean-owners"]},
+        "Activate now on Advertising network (adnet) for Customer with DeLorean Cars (delorean-owners)",
+        id="activate_now-chosen-segments",
+    ),
+    pytest.param({"disable": "s3"}, "The dataflow to Amazon S3 (s3) is disabled", id="disable"),
+    pytest.param(
+        {"enable": "adnet"}, "The dataflow to Advertising network (adnet) is enabled again", id="enable"
+    ),
 ]
 
 
@@ -97,7 +116,7 @@ def test_the_table_covers_every_event_kind():
 
 @pytest.mark.parametrize(("raw", "text"), EVENTS)
 def test_the_terminal_and_the_view_say_the_same_sentence(raw, text):
-    ev, names = event(raw)
+    ev, names = event(raw, LATEST)
     parts = event_parts(ev, names)
     assert event_text(ev, names) == sentence_text(parts) == text
     html = event_html(ev, names)

@@ -12,7 +12,7 @@ was. It also keeps the snapshot of the last segment evaluation, which Export fil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -74,6 +74,10 @@ class BatchLedger:
         self.rules = catalog.rules
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values() for s in d.segments}
         self.names = NameBook()  # no two files of the replay share a name (B-F3, B-F5)
+        # L1, A20: the disabled dataflows (the engine's, by destination id: since when), and the
+        # decisions of the runs skipped meanwhile, until the engine takes them into its step.
+        self.disabled: Mapping[str, datetime] = {}
+        self.skipped: list[Decision] = []
         self.order = {pid: i for i, pid in enumerate(states)}  # the scenario's order of profiles
         self.take_snapshot(catalog.activated_at)
 
@@ -146,7 +150,11 @@ class BatchLedger:
     def run_segment(
         self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: FileTrigger
     ) -> list[ExportFile]:
-        """One scheduled file of one segment (B-T2); it resets the segment's baseline."""
+        """One scheduled file of one segment (B-T2); it resets the segment's baseline. While the
+        dataflow is disabled the run is skipped and the baseline kept (L1, A20)."""
+        if dest.id in self.disabled:
+            self._skip(dest, f"the {trigger} run of {bs.id} at {iso(at)}")
+            return []
         ledger = self.ledgers[(dest.id, bs.id)]
         why_run = self._trigger_reason(dest, bs, trigger)
         if bs.mode == "full":
@@ -166,6 +174,9 @@ class BatchLedger:
     def export_now(self, dest_id: str, at: datetime) -> list[ExportFile]:
         """B-T5: Export file now: one full file per segment, from the snapshot (B-I9)."""
         dest = self.destinations[dest_id]
+        if dest.id in self.disabled:
+            self._skip(dest, f"Export file now at {iso(at)}")
+            return []
         files: list[ExportFile] = []
         for bs in dest.segments:
             reasons = [
@@ -401,6 +412,14 @@ class BatchLedger:
                 )
             )
         return files
+
+    def _skip(self, dest: BatchDestination, what: str) -> None:
+        since = iso(self.disabled[dest.id])
+        text = (
+            f"{what} is skipped: the dataflow to {dest.id} was disabled at {since}; the next incremental "
+            "file after it is enabled holds every membership change since the last file written (A20)"
+        )
+        self.skipped.append(Decision(dest.id, "", False, (reason("L1", text),), verdict="skipped"))
 
     def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: FileTrigger) -> Reason:
         if trigger == "after_evaluation":

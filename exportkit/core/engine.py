@@ -9,6 +9,7 @@ from typing import Any
 
 from .aggregation import BufferState, Message, Outbox
 from .batchrun import BatchLedger
+from .dataflows import Dataflows
 from .decision import Catalog, Decision
 from .exportfile import ExportFile
 from .model import (
@@ -24,6 +25,9 @@ from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
 from .waiting import NextFile, next_files
 from .words import count
+
+DATAFLOW_EVENTS = frozenset({"activate_now", "disable", "enable"})
+"""The events that act on a destination's dataflow rather than on a profile or a file (S-T7, L1)."""
 
 
 @dataclass(slots=True)
@@ -124,6 +128,8 @@ class Replayer:
             activate(d, state, self.catalog) for d in self.streaming for state in self.states.values()
         ]
         self.ledger = BatchLedger(self.batch, self.states, self.catalog)
+        self.dataflows = Dataflows(self.catalog)  # S-T7, L1: Activate now, disabled dataflows
+        self.ledger.disabled = self.dataflows.disabled
         # Profiles that may hold a realized membership: the only ones an evaluation changes.
         self.realized = {
             pid
@@ -146,8 +152,15 @@ class Replayer:
         due = self.outbox.advance(at)
         self.clock = at
         if event.profile is not None:
-            return self._profile_step(index, event, due_files, due)
-        return self._destination_step(index, event, due_files, due)
+            made = self._profile_step(index, event, due_files, due)
+        elif event.kind in DATAFLOW_EVENTS:
+            made = self._dataflow_step(index, event, due_files, due)
+        else:
+            made = self._destination_step(index, event, due_files, due)
+        if self.ledger.skipped:  # L1, A20: the batch runs a disabled dataflow skipped
+            made.decisions += self.ledger.skipped
+            self.ledger.skipped = []
+        return made
 
     def finish(self) -> End:
         """The end of the scenario: everything left in the buffers leaves now (M1)."""
@@ -167,8 +180,9 @@ class Replayer:
         catalog = self.catalog
         decisions: list[Decision] = []
         sent: list[Decision] = []  # the exports: they wait in the buffers (M1-M6)
+        held = self.dataflows.held  # L1: a disabled dataflow exports nothing
         for d in self.streaming:
-            decision = decide(d, change, state, catalog)
+            decision = held(d.id, state.id) or decide(d, change, state, catalog)
             decisions.append(decision)
             if decision.exported:
                 sent.append(decision)
@@ -269,6 +283,46 @@ class Replayer:
             changes,
             decisions,
             files=due_files + files,
+            messages=due + messages,
+            files_due=len(due_files),
+            messages_due=len(due),
+        )
+
+    def _dataflow_step(
+        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
+    ) -> Step:
+        """S-T7, L1: Activate now, disable or enable: the target destination's decisions (and the
+        exports Activate now sends), and for every other destination a line saying it is not
+        concerned."""
+        target, at = event.value, event.at
+        messages: list[Message] = []
+        if event.kind == "activate_now":
+            dest = self.scenario.destination(target)
+            if not isinstance(dest, StreamingSegmentDestination):  # the loader refuses the others
+                raise ValueError(f"activate_now on {target}, not a streaming segment destination")
+            segments = (event.options or {}).get("segments")
+            made = self.dataflows.activate_now(dest, segments, at, self.states)
+            sent = [d for d in made if d.exported]
+            if sent:
+                messages = self.outbox.add(at, sent)
+        elif event.kind == "disable":
+            made = [self.dataflows.disable(target, at)]
+        else:
+            made = [self.dataflows.enable(target, at)]
+        decisions: list[Decision] = []
+        for d in (*self.streaming, *self.batch):
+            if d.id == target:
+                decisions += made
+                continue
+            rule = {"streaming-profile": "E-T5", "streaming-segment": "S-T5"}.get(d.type, "B-T2")
+            text = f"{event.kind} concerns {target} only and updates no profile: nothing to export here"
+            decisions.append(Decision(d.id, "", False, (reason(rule, text),)))
+        return Step(
+            index,
+            event,
+            [],
+            decisions,
+            files=due_files,
             messages=due + messages,
             files_due=len(due_files),
             messages_due=len(due),

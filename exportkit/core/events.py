@@ -22,9 +22,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
 
 from .expectation import Expect, ExpectValue
+from .rulesets import choices_text, deciding, settings_of
 from .values import XDM_PATH, Scalar, described, iso, path_problem, read_time
 
 EventKind = Literal[
@@ -39,13 +48,17 @@ EventKind = Literal[
     "export_now",
     "flush",
     "evaluate",
+    "activate_now",
+    "disable",
+    "enable",
 ]
-Target = Literal["profile", "batch", "streaming", "scenario"]
-"""What an event acts on: one profile; a batch destination; a streaming destination; the whole
-scenario (the daily evaluation)."""
+Target = Literal["profile", "batch", "streaming", "streaming-segment", "destination", "scenario"]
+"""What an event acts on: one profile; a batch destination; a streaming destination; a streaming
+segment destination; a destination of any type; the whole scenario (the daily evaluation)."""
 
 BATCH = frozenset({"batch"})
 STREAMING = frozenset({"streaming-profile", "streaming-segment"})
+ANY = frozenset({"batch", *STREAMING})
 
 
 class ValueProblem(ValueError):
@@ -63,6 +76,8 @@ class Targets(NamedTuple):
     profiles: frozenset[str]
     segments: frozenset[str]
     destinations: Mapping[str, str]
+    mapped: Mapping[str, tuple[str, ...]]  # each destination's mapped segments
+    rules: str  # the rule set: some kinds come from one documentation version
 
 
 def _targets(info: ValidationInfo) -> Targets:
@@ -100,21 +115,73 @@ def _segment(value: Any, info: ValidationInfo) -> str:
     return value
 
 
-def _destination(accepts: frozenset[str], refusal: str) -> Callable[[Any, ValidationInfo], str]:
+def _destination(
+    accepts: frozenset[str], refusal: str | Mapping[str, str], since: tuple[str, str] | None = None
+) -> Callable[[Any, ValidationInfo], str]:
     """A reader of a destination id whose type is in `accepts`; `refusal` says why another type
-    will not do (`{id}` is the id given, `{type}` its type)."""
+    will not do (`{id}` is the id given, `{type}` its type), one text or one per type. `since`
+    names the rule-set setting (`core.rulesets`) that brings the kind and the rule it cites: an
+    older rule set refuses it."""
 
     def read(value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueProblem(f"must be a destination id, not {described(value)}")
-        kind = _targets(info).destinations.get(value)
+        targets = _targets(info)
+        kind = targets.destinations.get(value)
         if kind is None:
             raise ValueProblem(f"unknown destination {value!r}")
         if kind not in accepts:
-            raise ValueProblem(refusal.format(id=repr(value), type=kind))
+            text = refusal if isinstance(refusal, str) else refusal[kind]
+            raise ValueProblem(text.format(id=repr(value), type=kind))
+        if since is not None:
+            _needs(since, targets.rules, info.field_name or "")
         return value
 
     return read
+
+
+def _needs(since: tuple[str, str], rules: str, kind: str) -> None:
+    """The rule set `rules` has the setting `since[0]`, or a ValueProblem names the documentation
+    the kind comes from and the rule sets that have it."""
+    setting, rule = since
+    if not getattr(settings_of(rules), setting):
+        have = deciding(setting)
+        raise ValueProblem(
+            f"{kind} comes from {settings_of(have[0]).documentation} ({rule}); the {rules} rules do "
+            f"not have it: write rules: {choices_text(have)}"
+        )
+
+
+def _segment_list(value: Any, info: ValidationInfo) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise ValueProblem("must be a non-empty list of segment ids, such as [s1, s2]")
+    known = _targets(info).segments
+    for j, seg in enumerate(names):
+        if not isinstance(seg, str):
+            raise ValueProblem(f"must be a segment id, not {described(seg)}", (j,))
+        if seg not in known:
+            raise ValueProblem(f"unknown segment {seg!r}", (j,))
+        if seg in names[:j]:
+            raise ValueProblem(f"segment {seg!r} is listed twice", (j,))
+    return tuple(names)
+
+
+def _segments_mapped(event: Any, info: ValidationInfo) -> Any:
+    """S-T7: Activate now resends audiences mapped to the destination's dataflow."""
+    segments = getattr(event, "segments", None) or ()
+    destination = getattr(event, "activate_now", "")
+    mapped = _targets(info).mapped.get(destination, ())
+    for j, seg in enumerate(segments):
+        if seg not in mapped:
+            raise ValueProblem(
+                f"segment {seg!r} is not mapped to {destination!r}; Activate now resends mapped "
+                f"audiences ({', '.join(mapped)}) (S-T7)",
+                ("segments", j),
+            )
+    return event
 
 
 def _path(path: Any, at: tuple[Any, ...]) -> None:
@@ -211,8 +278,9 @@ class Action:
 
     `sentence` is a template that `text.sentences` fills: `{profile}` (the event's profile),
     `{segment}` and `{destination}` (the value as one), `{values}`, `{paths}`, `{identities}`
-    and `{consent}` (the value in words). `options` are further keys the event may have, each
-    an annotation made by `read` with a default."""
+    and `{consent}` (the value in words), `{audiences}` (the `segments` option). `options` are
+    further keys the event may have, each an annotation made by `read` with a default; `check`
+    validates the event whole (its value against its options)."""
 
     kind: EventKind
     targets: Target
@@ -220,6 +288,7 @@ class Action:
     sentence: str
     written: Callable[[Any], Any] = _same
     options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    check: Callable[[Any, ValidationInfo], Any] | None = None  # the whole event, once read
 
     @property
     def takes_profile(self) -> bool:
@@ -320,6 +389,57 @@ ACTIONS: Mapping[EventKind, Action] = {
             "The daily segment evaluation runs",
             written=_empty,
         ),
+        Action(
+            "activate_now",
+            "streaming-segment",
+            read(
+                _destination(
+                    frozenset({"streaming-segment"}),
+                    {
+                        "batch": "{id} is a batch destination; Activate now resends audiences to "
+                        "streaming segment destinations: for a file now, use export_now (B-T5)",
+                        "streaming-profile": "{id} is a streaming-profile destination; Activate now "
+                        "resends audiences to streaming segment destinations only (S-T7)",
+                    },
+                    since=("activate_now", "S-T7"),
+                ),
+                str,
+                "a streaming segment destination id: Activate now, every current member of each "
+                "audience resent (S-T7)",
+            ),
+            "Activate now on {destination} for {audiences}",
+            options={
+                "segments": (
+                    read(
+                        _segment_list,
+                        str | list[str] | None,
+                        "the audiences to resend (default: every mapped segment)",
+                    ),
+                    None,
+                )
+            },
+            check=_segments_mapped,
+        ),
+        Action(
+            "disable",
+            "destination",
+            read(
+                _destination(ANY, "", since=("paused_dataflows", "L1")),
+                str,
+                "a destination id: its dataflow is disabled and exports nothing until enabled (L1)",
+            ),
+            "The dataflow to {destination} is disabled",
+        ),
+        Action(
+            "enable",
+            "destination",
+            read(
+                _destination(ANY, "", since=("paused_dataflows", "L1")),
+                str,
+                "a destination id: its disabled dataflow is enabled again (L1, A20)",
+            ),
+            "The dataflow to {destination} is enabled again",
+        ),
     )
 }
 if set(ACTIONS) != set(get_args(EventKind)):  # pragma: no cover - caught by the first import
@@ -348,7 +468,10 @@ def _models() -> dict[str, type[BaseModel]]:
             if action.takes_profile:
                 fields["profile"] = (PROFILE, ...)
             name = "".join(part.title() for part in action.kind.split("_")) + "Event"
-            _MODELS[action.kind] = create_model(name, __config__=FROZEN, **fields)
+            checks: dict[str, Any] = {}
+            if action.check is not None:
+                checks["_check"] = model_validator(mode="after")(action.check)
+            _MODELS[action.kind] = create_model(name, __config__=FROZEN, __validators__=checks, **fields)
     return _MODELS
 
 
@@ -382,13 +505,18 @@ def action_of(raw: Any) -> Action:
         raise ValueProblem("an event needs exactly one action, found none")
     if action.takes_profile:
         if "profile" not in raw:
-            raise ValueProblem(f"a {action.kind} event needs a profile")
+            raise ValueProblem(f"{_an(action.kind)} event needs a profile")
     elif "profile" in raw:
-        raise ValueProblem(f"a {action.kind} event does not take a profile", ("profile",))
+        raise ValueProblem(f"{_an(action.kind)} event does not take a profile", ("profile",))
     for key in raw:
         if key in OPTIONS and key not in action.options:
-            raise ValueProblem(f"a {action.kind} event does not take {key}", (key,))
+            raise ValueProblem(f"{_an(action.kind)} event does not take {key}", (key,))
     return action
+
+
+def _an(kind: str) -> str:
+    """The kind with its article: "a qualify", "an exit"."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 OPTIONS = frozenset(key for a in ACTIONS.values() for key in a.options)
@@ -400,8 +528,9 @@ class Event(NamedTuple):
     `value` holds the action's value as its `Action` reads it: a segment id (qualify, exit), a
     mapping of attribute values (set), a tuple of paths (unset), a mapping of namespace to ids
     (add_identity, remove_identity), `in`/`out` (consent), or a destination id (run, export_now,
-    flush). `options` holds the further keys the action takes, when given. Events are made by
-    the loader, which validates them; a tuple keeps a scenario of millions of events light.
+    flush, activate_now, disable, enable). `options` holds the further keys the action takes,
+    when given. Events are made by the loader, which validates them; a tuple keeps a scenario of
+    millions of events light.
     """
 
     at: datetime
@@ -419,7 +548,7 @@ class Event(NamedTuple):
         action = ACTIONS[self.kind]
         out[self.kind] = action.written(self.value)
         if self.options:
-            out.update(self.options)
+            out.update({k: list(v) if isinstance(v, tuple) else v for k, v in self.options.items()})
         return out
 
 

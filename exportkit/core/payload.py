@@ -210,8 +210,10 @@ def segment_payload(
     catalog: Catalog,
     activation: bool = False,
     opt_out: bool = False,
+    resend: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
-    """S-I1 to S-I6 (and S-T4 for an opt-out): the export to a streaming segment destination."""
+    """S-I1 to S-I6 (and S-T4 for an opt-out): the export to a streaming segment destination;
+    `resend`: the audiences Activate now resends (S-T7)."""
     notes: list[FieldNote] = []
     payload = _attributes(dest.attributes, state, "S-I6", notes)
     rules = catalog.rules
@@ -237,6 +239,10 @@ def segment_payload(
             )
         elif opt_out:
             notes.append(FieldNote(field, False, reason("S-T4", f"held as {m.status}: no exit to send")))
+        elif seg in resend and m.status in ACTIVE:
+            ups[seg] = _entry(state, seg, rules)
+            text = f"Activate now resends it with its current status, {m.status} (S-T7, A18)"
+            notes.append(FieldNote(field, True, reason("S-T7", text)))
         elif seg in change.segments or (activation and m.status in ACTIVE):
             ups[seg] = _entry(state, seg, rules)
             text = (

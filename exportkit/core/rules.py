@@ -29,6 +29,8 @@ RULES: dict[str, str] = {
     "A15": "scheduled full files hold the population and values at export time (toolkit addition)",
     "A16": "qualified and exited between two incremental files: one exited row (toolkit addition)",
     "A17": "the last mapped identity removed: the export leaves with an empty identityMap (toolkit addition)",
+    "A18": "Activate now sends every current member with its current status, no exited profile",
+    "A20": "a paused dataflow: streaming does not catch up; batch skips runs, the next file holds all",
     "A21": "configurable window: the aggregation policy page's 301-3600 s, not the guardrails page's",
     "A22": "under latest, a written same_value_overwrite_triggers still decides (toolkit addition)",
     "B-F1": "file format and compression",
@@ -72,6 +74,7 @@ RULES: dict[str, str] = {
     "E-T4": "unmapped attributes and segments do not trigger",
     "E-T5": "exports are incremental: only profiles with a relevant update",
     "E-T6": "backfill: activation exports profiles that qualified before",
+    "L1": "a disabled dataflow exports nothing until it is enabled again",
     "M1": "microbatching applies to streaming destinations only",
     "M2": "configurable aggregation: a call at the count or the window, whichever first",
     "M3": "best effort: at most max users per call, sent as soon as possible",
@@ -91,6 +94,7 @@ RULES: dict[str, str] = {
     "S-T4": "consent opt-out sends an audience-exited event",
     "S-T5": "exports are incremental: only profiles with a relevant update",
     "S-T6": "backfill: activation exports profiles that qualified before",
+    "S-T7": "Activate now resends every current member; 24 h after mapping, once per 24 h per audience",
 }
 
 

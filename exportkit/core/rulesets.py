@@ -44,6 +44,8 @@ class RuleSetSettings:
     export_now_refusals: bool = False  # B-T5b: Export file now refused when the page says so
     files_per_merge_policy: bool = False  # B-T2b: `files_per: merge_policy`
     limit_warnings: bool = False  # G1: a scenario past a documented limit gets a warning
+    activate_now: bool = False  # S-T7: the activate_now event (Activate now)
+    paused_dataflows: bool = False  # L1: the disable and enable events
 
     @property
     def title(self) -> str:
@@ -102,6 +104,8 @@ _LATEST = RuleSetSettings(
     export_now_refusals=True,
     files_per_merge_policy=True,
     limit_warnings=True,
+    activate_now=True,
+    paused_dataflows=True,
 )
 
 RULE_SETS: dict[str, RuleSetSettings] = {s.id: s for s in (_SEED, _CURRENT, _LATEST)}

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..core.events import Event, Targets, ValueProblem, action_of
+from ..core.events import ACTIONS, Event, Targets, ValueProblem, action_of
 from ..core.expectation import Expectation, Target, end_problem, expectation_problem
 from ..core.model import (
     HOURLY,
@@ -167,7 +167,11 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
         frozenset(x.id for x in s.profiles),
         frozenset(x.id for x in s.segments),
         {d.id: d.type for d in s.destinations},
+        {d.id: d.segment_ids for d in s.destinations},
+        s.rules,
     )
+    disabled: dict[str, int] = {}  # L1: the destinations disabled so far, by the event that did it
+    models = {kind: action.model for kind, action in ACTIONS.items()}
     tick = timedelta(seconds=s.tick_seconds)
     out: list[Event] = []
     append = out.append
@@ -175,11 +179,11 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
     for i, raw in enumerate(raws):
         try:
             action = action_of(raw)
-            event = action.model.model_validate(raw, context=targets)
+            event = models[action.kind].model_validate(raw, context=targets)
         except ValueProblem as problem:
             raise _Problem(("events", i, *problem.at), problem.problem) from None
         except ValidationError as err:
-            raise _event_problem(err, ("events", i), action.kind) from None
+            raise _event_problem(err, ("events", i)) from None
         kind = action.kind
         at: datetime | None = event.at  # type: ignore[attr-defined]
         if at is None:
@@ -193,8 +197,11 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
                 f"{iso(at)} is before {what} ({iso(previous)}); events must be in time order",
             )
         options = {key: getattr(event, key) for key in action.options if key in raw} or None
+        value = getattr(event, kind)
+        if kind == "disable" or kind == "enable":
+            _check_pause(kind, value, disabled, i)
         expect = _expect(raw["expect"], ("events", i, "expect"), s) if "expect" in raw else None
-        append(Event(at, kind, raw.get("profile"), getattr(event, kind), expect, options))
+        append(Event(at, kind, raw.get("profile"), value, expect, options))
         previous = at
     return out
 
@@ -218,16 +225,27 @@ def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectatio
     return expect
 
 
-def _event_problem(err: ValidationError, loc: tuple[Any, ...], kind: str) -> _Problem:
+def _check_pause(kind: str, destination: str, disabled: dict[str, int], i: int) -> None:
+    """L1: a dataflow is disabled only while enabled, and enabled only while disabled."""
+    if kind == "disable":
+        if destination in disabled:
+            raise _Problem(
+                ("events", i, kind),
+                f"{destination!r} is disabled already (events[{disabled[destination]}]); enable it first",
+            )
+        disabled[destination] = i
+    elif disabled.pop(destination, None) is None:
+        raise _Problem(("events", i, kind), f"{destination!r} is not disabled; there is nothing to enable")
+
+
+def _event_problem(err: ValidationError, loc: tuple[Any, ...]) -> _Problem:
     """The first problem pydantic found in an event, located and worded as the loader words it."""
     first = err.errors()[0]
     where = loc + tuple(first["loc"])
     problem = first.get("ctx", {}).get("error")
     if isinstance(problem, ValueProblem):
         return _Problem(where + problem.at, problem.problem)
-    if first["type"] == "extra_forbidden":
-        return _Problem(where, f"a {kind} event does not take {first['loc'][-1]}")
-    return _Problem(where, _message(first))
+    return _Problem(where, _message(first))  # action_of leaves no other key to refuse
 
 
 def _cross_check(s: Scenario) -> None:

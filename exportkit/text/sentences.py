@@ -117,6 +117,13 @@ def _consent(value: str) -> list[Part]:
     return ["opts out of data use" if value == "out" else "opts in to data use"]
 
 
+def _audiences(event: Event, names: Names) -> list[Part]:
+    segments = (event.options or {}).get("segments")
+    if not segments:
+        return ["every mapped segment"]
+    return _and([[names.segment(seg)] for seg in segments])
+
+
 # What each placeholder of an action's sentence template (`core.events.Action.sentence`) reads.
 _FILLS: dict[str, Callable[[Event, Names], list[Part]]] = {
     "profile": lambda e, names: [names.profile(e.profile or "")],
@@ -126,6 +133,7 @@ _FILLS: dict[str, Callable[[Event, Names], list[Part]]] = {
     "paths": lambda e, names: _paths(e.value),
     "identities": lambda e, names: _identities(e.value),
     "consent": lambda e, names: _consent(e.value),
+    "audiences": lambda e, names: _audiences(e, names),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -1,0 +1,183 @@
+"""A dataflow on demand and over its life (the 2026 documentation): Activate now resends audiences
+to a streaming segment destination (S-T7, A18); a disabled dataflow exports nothing until it is
+enabled again (L1, A20).
+
+`Dataflows` holds what these events leave behind: when each audience last ran Activate now, and
+which dataflows are disabled since when. The engine asks it for the decisions of these events and
+whether a destination is disabled; the batch ledger reads the same `disabled` mapping to skip the
+runs that fall due during a pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from functools import partial
+
+from .decision import Catalog, Decision
+from .model import StreamingSegmentDestination
+from .payload import segment_payload
+from .rules import Reason, reason
+from .rulesets import settings_of
+from .state import Change, ProfileState
+from .streaming import consent_hold
+from .values import iso
+from .words import count
+
+ACTIVATE_NOW_WAIT = timedelta(hours=24)
+"""S-T7: Activate now runs at least 24 hours after the audience was mapped, and at most once per
+audience in any rolling 24 hours."""
+
+
+class Dataflows:
+    """The state of each dataflow that Activate now and disable/enable events change."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.settings = settings_of(catalog.rules)
+        self.disabled: dict[str, datetime] = {}  # L1: destination id -> disabled since
+        self.last_run: dict[tuple[str, str], datetime] = {}  # S-T7: (destination, segment) -> time
+
+    # --- L1, A20: disabled dataflows -----------------------------------------------------------
+
+    def held(self, destination: str, profile: str) -> Decision | None:
+        """L1: a disabled streaming dataflow's decision on a profile event (A20: no catching up
+        later), or None while it is enabled."""
+        since = self.disabled.get(destination)
+        if since is None:
+            return None
+        return Decision(destination, profile, False, (_disabled(destination, since),))
+
+    def disable(self, destination: str, at: datetime) -> Decision:
+        """L1: from now, the dataflow to `destination` exports nothing until it is enabled again."""
+        if not self.settings.paused_dataflows:
+            return _not_in_rules("disable", "L1", destination, self.catalog.rules)
+        self.disabled[destination] = at
+        text = (
+            f"the dataflow to {destination} is disabled: it exports nothing until it is enabled again; "
+            "a streaming destination does not catch up later, a batch destination skips the runs that "
+            "fall due meanwhile (A20)"
+        )
+        return Decision(destination, "", False, (reason("L1", text),), verdict="disabled")
+
+    def enable(self, destination: str, at: datetime) -> Decision:
+        """L1, A20: the dataflow exports again, from its next change or run; nothing is caught up."""
+        if not self.settings.paused_dataflows:
+            return _not_in_rules("enable", "L1", destination, self.catalog.rules)
+        since = self.disabled.pop(destination)
+        text = (
+            f"the dataflow to {destination}, disabled at {iso(since)}, is enabled again: the next "
+            "triggering change exports as usual, and the next incremental file holds every membership "
+            "change since the last file written (A20)"
+        )
+        return Decision(destination, "", False, (reason("L1", text),), verdict="enabled")
+
+    # --- S-T7, A18: Activate now -----------------------------------------------------------------
+
+    def activate_now(
+        self,
+        dest: StreamingSegmentDestination,
+        segments: Iterable[str] | None,
+        at: datetime,
+        states: Mapping[str, ProfileState],
+    ) -> list[Decision]:
+        """S-T7: each audience that may run now resends every current member (A18: with its
+        current status, and no exited profile); each other audience is refused, saying when it
+        may run. The first decision is the destination's; one per profile sent follows."""
+        if not self.settings.activate_now:
+            return [_not_in_rules("activate_now", "S-T7", dest.id, self.catalog.rules)]
+        since = self.disabled.get(dest.id)
+        if since is not None:
+            return [Decision(dest.id, "", False, (_disabled(dest.id, since),), verdict="refused")]
+        asked = tuple(segments) if segments is not None else dest.segments
+        refused: list[Reason] = []
+        running: list[str] = []
+        for seg in asked:
+            why = self._refusal(dest.id, seg, at)
+            if why is None:
+                running.append(seg)
+                self.last_run[(dest.id, seg)] = at
+            else:
+                refused.append(why)
+        sent: list[Decision] = []
+        exited = 0
+        for state in states.values():
+            held = frozenset(seg for seg in running if state.holds(seg))
+            if not held:
+                exited += any(seg in state.segments for seg in running)
+                continue
+            blocked = consent_hold(dest, state)
+            if blocked is not None:
+                sent.append(Decision(dest.id, state.id, False, (blocked,)))
+                continue
+            sent.append(
+                Decision(
+                    dest.id,
+                    state.id,
+                    True,
+                    (reason("S-T7", _member, dest.id, state, sorted(held)), _A18),
+                    build=partial(segment_payload, dest, state, Change(), self.catalog, resend=held),
+                )
+            )
+        reasons = refused[:]
+        if running:
+            n = sum(d.exported for d in sent)
+            reasons.insert(
+                0,
+                reason(
+                    "S-T7",
+                    f"Activate now: {', '.join(running)} resent in full, {count(n, 'profile')}, one "
+                    f"streaming job per audience; {count(exited, 'exited profile')} not sent (A18)",
+                ),
+            )
+        verdict = f"resent {count(sum(d.exported for d in sent), 'profile')}" if running else "refused"
+        return [Decision(dest.id, "", False, tuple(reasons), verdict=verdict), *sent]
+
+    def _refusal(self, destination: str, segment: str, at: datetime) -> Reason | None:
+        """S-T7: why Activate now may not run for `segment` at `at` (with the time it may), or None."""
+        mapped = self.catalog.activated_at
+        if at < mapped + ACTIVATE_NOW_WAIT:
+            return reason(
+                "S-T7",
+                f"Activate now refused for {segment}: it was mapped at {iso(mapped)}, less than 24 hours "
+                f"ago; it may run from {iso(mapped + ACTIVATE_NOW_WAIT)}",
+            )
+        last = self.last_run.get((destination, segment))
+        if last is not None and at < last + ACTIVATE_NOW_WAIT:
+            return reason(
+                "S-T7",
+                f"Activate now refused for {segment}: it last ran at {iso(last)}, less than 24 hours "
+                "ago (one run per audience in any 24 hours); it may run from "
+                f"{iso(last + ACTIVATE_NOW_WAIT)}",
+            )
+        return None
+
+
+_A18 = Reason(
+    "A18",
+    "the toolkit's reading of 'full membership': every profile that holds the audience now, with its "
+    "current status; no exited profile",
+)
+
+
+def _member(destination: str, state: ProfileState, held: list[str]) -> str:
+    statuses = ", ".join(f"{seg} ({state.segments[seg].status})" for seg in held)
+    return f"Activate now on {destination}: {state.id} holds {statuses}; resent whether it changed or not"
+
+
+def _disabled(destination: str, since: datetime) -> Reason:
+    return reason(
+        "L1",
+        f"the dataflow to {destination} was disabled at {iso(since)}: nothing is exported until it is "
+        "enabled again, and this change is not caught up then (A20)",
+    )
+
+
+def _not_in_rules(kind: str, rule: str, destination: str, rules: str) -> Decision:
+    """An event of the 2026 documentation replayed under an older rule set: it does nothing."""
+    settings = settings_of(rules)
+    text = f"{kind} comes from the 2026 documentation ({rule}); {settings.documentation} has no such event"
+    return Decision(destination, "", False, (reason(rule, text),), verdict="not run")
+
+
+__all__ = ["ACTIVATE_NOW_WAIT", "Dataflows"]
