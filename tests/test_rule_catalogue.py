@@ -132,7 +132,10 @@ ADDITIONS = "## 10. Toolkit additions"
 
 
 ADDITIONS_2026 = "## 8. Toolkit additions"
-VENDORED = [(REFERENCE, ADDITIONS, ["A15", "A16", "A17"]), (REFERENCE_2026, ADDITIONS_2026, ["A22"])]
+VENDORED = [
+    (REFERENCE, ADDITIONS, ["A15", "A16", "A17"]),
+    (REFERENCE_2026, ADDITIONS_2026, ["A22", "A23", "A24"]),
+]
 VENDORED_IDS = ["export-rules", "export-rules-2026"]
 
 

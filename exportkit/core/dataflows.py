@@ -56,7 +56,7 @@ class Dataflows:
         text = (
             f"the dataflow to {destination} is disabled: it exports nothing until it is enabled again; "
             "a streaming destination does not catch up later, a batch destination skips the runs that "
-            "fall due meanwhile (A20)"
+            "fall due meanwhile (A20); exports already waiting in a buffer still leave (A24)"
         )
         return Decision(destination, "", False, (reason("L1", text),), verdict="disabled")
 
@@ -127,7 +127,8 @@ class Dataflows:
                 reason(
                     "S-T7",
                     f"Activate now: {', '.join(running)} resent in full, {count(n, 'profile')}, one "
-                    f"streaming job per audience; {count(exited, 'exited profile')} not sent (A18)",
+                    f"streaming job per audience; {count(exited, 'exited profile')} not sent (A18); "
+                    "the exports wait in the buffers like any other (A23)",
                 ),
             )
         verdict = f"resent {count(sum(d.exported for d in sent), 'profile')}" if running else "refused"

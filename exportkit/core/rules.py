@@ -33,6 +33,8 @@ RULES: dict[str, str] = {
     "A20": "a paused dataflow: streaming does not catch up; batch skips runs, the next file holds all",
     "A21": "configurable window: the aggregation policy page's 301-3600 s, not the guardrails page's",
     "A22": "under latest, a written same_value_overwrite_triggers still decides (toolkit addition)",
+    "A23": "Activate now's exports wait in the buffers; none while disabled (toolkit addition)",
+    "A24": "a pause lets waiting exports leave; a run due at enable is skipped (toolkit addition)",
     "B-F1": "file format and compression",
     "B-F2": "a file is split at the maximum row count",
     "B-F3": "default file name",
