@@ -302,3 +302,26 @@ def test_a_misuse_exits_2_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"exportkit: {path}:") and "events[0].activate_now: 's3' is a batch" in err
     assert err.count("\n") == 1
+
+
+# --- the explorer and the comparison change destinations: the events still replay ---------------
+
+
+def test_activate_now_on_a_destination_remapped_to_another_type_is_refused():
+    from exportkit import remap
+
+    s = build_scenario(scenario([{"at": at(48), "activate_now": "adnet"}], p1="realized"))
+    step = replay(remap(s, "adnet", "streaming-profile", ["S1"], [])).steps[0]
+    head = next(d for d in step.decisions if d.destination == "adnet")
+    assert (head.verdict, head.rule) == ("refused", "S-T7")
+    assert "adnet is a streaming-profile destination" in head.reasons[0].text
+
+
+def test_every_type_leaves_out_the_dataflow_events_of_the_destinations_it_replaces():
+    from exportkit import every_type
+
+    events = [*PAUSE[:3], {"at": at(48), "activate_now": "adnet"}]
+    s = build_scenario(scenario(events, p1="realized"))
+    derived = every_type(s)
+    assert [e.kind for e in derived.events] == []
+    assert replay(derived).steps == []

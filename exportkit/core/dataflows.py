@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from .decision import Catalog, Decision
-from .model import StreamingSegmentDestination
+from .model import AnyDestination, StreamingSegmentDestination
 from .payload import segment_payload
 from .rules import Reason, reason
 from .rulesets import settings_of
@@ -93,7 +93,7 @@ class Dataflows:
         refused: list[Reason] = []
         running: list[str] = []
         for seg in asked:
-            why = self._refusal(dest.id, seg, at)
+            why = self._refusal(dest, seg, at)
             if why is None:
                 running.append(seg)
                 self.last_run[(dest.id, seg)] = at
@@ -134,8 +134,11 @@ class Dataflows:
         verdict = f"resent {count(sum(d.exported for d in sent), 'profile')}" if running else "refused"
         return [Decision(dest.id, "", False, tuple(reasons), verdict=verdict), *sent]
 
-    def _refusal(self, destination: str, segment: str, at: datetime) -> Reason | None:
+    def _refusal(self, dest: StreamingSegmentDestination, segment: str, at: datetime) -> Reason | None:
         """S-T7: why Activate now may not run for `segment` at `at` (with the time it may), or None."""
+        destination = dest.id
+        if segment not in dest.mapped_segments:  # the loader refuses it; a remapped destination can
+            return reason("S-T7", f"Activate now refused for {segment}: it is not mapped to {destination}")
         mapped = self.catalog.activated_at
         if at < mapped + ACTIVATE_NOW_WAIT:
             return reason(
@@ -174,6 +177,16 @@ def _disabled(destination: str, since: datetime) -> Reason:
     )
 
 
+def refused_elsewhere(dest: AnyDestination) -> Decision:
+    """S-T7: Activate now on a destination that is not a streaming segment destination (the
+    loader refuses it in a file; the explorer can remap a destination to another type)."""
+    text = (
+        f"Activate now resends audiences to streaming segment destinations only; {dest.id} is a "
+        f"{dest.type} destination"
+    )
+    return Decision(dest.id, "", False, (reason("S-T7", text),), verdict="refused")
+
+
 def _not_in_rules(kind: str, rule: str, destination: str, rules: str) -> Decision:
     """An event of the 2026 documentation replayed under an older rule set: it does nothing."""
     settings = settings_of(rules)
@@ -181,4 +194,4 @@ def _not_in_rules(kind: str, rule: str, destination: str, rules: str) -> Decisio
     return Decision(destination, "", False, (reason(rule, text),), verdict="not run")
 
 
-__all__ = ["ACTIVATE_NOW_WAIT", "Dataflows"]
+__all__ = ["ACTIVATE_NOW_WAIT", "Dataflows", "refused_elsewhere"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from .aggregation import BufferState, Message, Outbox
 from .batchrun import BatchLedger
-from .dataflows import Dataflows
+from .dataflows import Dataflows, refused_elsewhere
 from .decision import Catalog, Decision
 from .exportfile import ExportFile
 from .model import (
@@ -298,10 +298,11 @@ class Replayer:
         messages: list[Message] = []
         if event.kind == "activate_now":
             dest = self.scenario.destination(target)
-            if not isinstance(dest, StreamingSegmentDestination):  # the loader refuses the others
-                raise ValueError(f"activate_now on {target}, not a streaming segment destination")
-            segments = (event.options or {}).get("segments")
-            made = self.dataflows.activate_now(dest, segments, at, self.states)
+            if isinstance(dest, StreamingSegmentDestination):
+                segments = (event.options or {}).get("segments")
+                made = self.dataflows.activate_now(dest, segments, at, self.states)
+            else:  # the loader refuses it; a remapped destination (the explorer) can be another type
+                made = [refused_elsewhere(dest)]
             sent = [d for d in made if d.exported]
             if sent:
                 messages = self.outbox.add(at, sent)

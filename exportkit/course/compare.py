@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core.decision import Decision
 from ..core.engine import Replay
+from ..core.events import ACTIONS
 from ..core.model import (
     BatchDestination,
     BatchSegment,
@@ -75,8 +76,8 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
     ids = {d.id for d in derived}
     events = tuple(
         e
-        for e in scenario.events  # runs and flushes of the replaced destinations
-        if e.kind not in ("run", "export_now", "flush") or e.value in ids
+        for e in scenario.events  # not the events of the replaced destinations (runs, flushes, ...)
+        if ACTIONS[e.kind].targets in ("profile", "scenario") or e.value in ids
     )
     return scenario.model_copy(update={"destinations": tuple(derived), "events": events})
 
