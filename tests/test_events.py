@@ -3,13 +3,16 @@ sentence, has its schema and writes its value back; a loaded event written back 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from exportkit import ScenarioError, parse_scenario
 from exportkit.core.events import ACTIONS
+from exportkit.core.values import iso
 from exportkit.io.loader import build_scenario
 from exportkit.text.sentences import _FILLS
 
@@ -43,3 +46,29 @@ def test_the_readmes_scenario_reference_shows_every_event_kind():
     section = readme.split("## Scenario files", 1)[1].split("\n## ", 1)[0]
     missing = [kind for kind in ACTIONS if f"{{{kind}:" not in section and f", {kind}:" not in section]
     assert missing == []
+
+
+def test_a_new_kind_is_one_entry_for_the_loader_the_schema_the_sentences_and_as_dict(monkeypatch):
+    """A throwaway kind, added as one entry: read, described by the schema, said in words and
+    written back (what it does would be its case in the engine)."""
+    from exportkit.core import events
+    from exportkit.core.schema import scenario_schema
+    from exportkit.text.sentences import Names, event_text
+
+    entry = events.Action(
+        "rename",  # a kind EventKind does not list yet
+        "streaming",
+        events.read(events._destination(events.STREAMING, "{id} is a batch destination"), str, "an id"),
+        "{destination} is renamed",
+    )
+    monkeypatch.setitem(events.ACTIONS, "rename", entry)
+    monkeypatch.setattr(events, "_MODELS", {})
+    data = yaml.safe_load((ROOT / "datasets" / "delorean.yaml").read_text(encoding="utf-8"))
+    scenario = build_scenario(data | {"events": [{"rename": "adnet"}]})
+    event = scenario.events[0]
+    assert event_text(event, Names.of(scenario)) == "Advertising network (adnet) is renamed"
+    assert event.as_dict() == {"at": iso(event.at), "rename": "adnet"}
+    assert "RenameEvent" in scenario_schema()["$defs"]
+    text = json.dumps(data | {"events": [{"rename": "s3"}]}, default=str)
+    with pytest.raises(ScenarioError, match=r"events\[0\]\.rename: 's3' is a batch destination"):
+        parse_scenario(text, json_text=True)
