@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from exportkit.core.schema import scenario_schema, schema_text
+from exportkit.io.loader import build_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "docs" / "scenario.schema.json"
@@ -70,6 +71,10 @@ def test_the_readme_example_is_valid():
         (lambda d: d["destinations"].append({"id": "x", "type": "fax", "segments": ["a"]}), "unknown type"),
         (lambda d: d["profiles"][0].update(segments={"a": "gone"}), "unknown status"),
         (lambda d: d.pop("events"), "events are required"),
+        (lambda d: d["events"].append({"profile": "marty", "set": {}}), "set needs a value"),
+        (lambda d: d["events"].append({"profile": "marty", "unset": []}), "unset needs a path"),
+        (lambda d: d["events"].append({"profile": "marty", "add_identity": {}}), "an identity needed"),
+        (lambda d: d["events"].append({"evaluate": {"deep": True}}), "evaluate takes no settings"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -77,3 +82,19 @@ def test_the_schema_refuses_what_the_loader_refuses(change, why):
     data = yaml.safe_load((ROOT / "datasets" / "delorean.yaml").read_text(encoding="utf-8"))
     change(data)
     assert problems(data), why
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"evaluate": None},
+        {"profile": "marty", "add_identity": {"phone": 5550100}},
+        {"profile": "marty", "remove_identity": {"ecid": [11111, "22222"]}},
+    ],
+    ids=["evaluate-empty", "id-as-a-number", "ids-as-numbers-and-text"],
+)
+def test_the_schema_accepts_what_the_loader_accepts(event):
+    data = yaml.safe_load((ROOT / "datasets" / "delorean.yaml").read_text(encoding="utf-8"))
+    data["events"].append(event)
+    assert problems(data) == []
+    build_scenario(data)  # the loader reads it too

@@ -260,7 +260,11 @@ def _empty(value: Any) -> Any:
 
 
 Path = Annotated[str, Field(pattern=XDM_PATH.pattern)]
-Ids = str | list[str]
+Id = str | int  # a whole number is taken as its digits
+Ids = Id | Annotated[list[Id], Field(min_length=1)]
+Values = Annotated[dict[str, Scalar], Field(min_length=1)]
+IdsByNamespace = Annotated[dict[str, Ids], Field(min_length=1)]
+Nothing = Annotated[dict[str, Any], Field(max_length=0)] | None
 
 
 def read(reader: Callable[..., Any], written_as: Any, description: str) -> Any:
@@ -324,7 +328,7 @@ ACTIONS: Mapping[EventKind, Action] = {
             "profile",
             read(
                 _values,
-                dict[str, Scalar],
+                Values,
                 "attribute values by dotted XDM path, such as {loyalty.tier: gold}",
             ),
             "{profile}: {values}",
@@ -332,21 +336,25 @@ ACTIONS: Mapping[EventKind, Action] = {
         Action(
             "unset",
             "profile",
-            read(_paths, Path | list[Path], "dotted XDM paths of the attributes to remove"),
+            read(
+                _paths,
+                Path | Annotated[list[Path], Field(min_length=1)],
+                "dotted XDM paths of the attributes to remove",
+            ),
             "{profile}: {paths}",
             written=_listed,
         ),
         Action(
             "add_identity",
             "profile",
-            read(_identities, dict[str, Ids], "ids by namespace, such as {email: marty@example.com}"),
+            read(_identities, IdsByNamespace, "ids by namespace, such as {email: marty@example.com}"),
             "{profile} gains {identities}",
             written=_identities_listed,
         ),
         Action(
             "remove_identity",
             "profile",
-            read(_identities, dict[str, Ids], "ids by namespace to remove"),
+            read(_identities, IdsByNamespace, "ids by namespace to remove"),
             "{profile} loses {identities}",
             written=_identities_listed,
         ),
@@ -385,7 +393,7 @@ ACTIONS: Mapping[EventKind, Action] = {
         Action(
             "evaluate",
             "scenario",
-            read(_nothing, dict[str, Any], "{}: the daily segment evaluation (B-T4)"),
+            read(_nothing, Nothing, "{}: the daily segment evaluation (B-T4)"),
             "The daily segment evaluation runs",
             written=_empty,
         ),
