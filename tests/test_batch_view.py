@@ -6,7 +6,7 @@ import pytest
 
 from exportkit.ui.batch_view import (
     BatchWeekView,
-    file_styler,
+    file_html,
     file_table,
     folder_listing,
     previous_files,
@@ -36,8 +36,8 @@ def test_file_table_marks_new_and_exited_rows():
     changes = [file_table(f, p)["change"].tolist() for f, p in zip(files, previous, strict=True)]
     assert changes[0] == ["new", "new", "new"]  # the first file: everyone is new
     assert ["exited"] in changes
-    html = file_styler(files[0], uuid="t").to_html()
-    assert "#d8f5d0" in html and 'id="T_t' in html
+    html = file_html(files[0]).data
+    assert "background-color: #d8f5d0'" in html and "<style" not in html
 
 
 def test_written_files_are_listed_relative_to_the_folder(tmp_path):

@@ -4,15 +4,15 @@ that imports ipywidgets (the core never imports this package). Needs the `notebo
 from .app import App, from_query_string
 from .batch_view import (
     BatchWeekView,
+    file_html,
     folder_listing,
     previous_files,
     replay_week,
-    show_file,
     week_files,
     week_text,
     write_week,
 )
-from .compare_view import WhatIfView, differences_frame, matrix_styler
+from .compare_view import WhatIfView, differences_frame, matrix_html
 from .explorer import Explorer
 from .microbatching import describe_messages, live_delivery, messages_of, plot_buffers
 from .quiz_view import QuizView
@@ -29,15 +29,15 @@ __all__ = [
     "WhatIfView",
     "describe_messages",
     "differences_frame",
+    "file_html",
     "folder_listing",
     "from_query_string",
     "live_delivery",
-    "matrix_styler",
+    "matrix_html",
     "messages_of",
     "plot_buffers",
     "previous_files",
     "replay_week",
-    "show_file",
     "week_files",
     "week_text",
     "write_week",

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from IPython.display import HTML
 
 from ..core.engine import Replay, replay
 from ..core.exportfile import ExportFile
@@ -20,6 +21,7 @@ from ..core.words import count
 from ..io.files import read_back, write_files
 from ..io.library import DATASETS
 from ..io.loader import ScenarioError, parse_scenario
+from .table_html import html_table
 
 SEGMENT = "delorean-owners"  # the week's one segment
 MODES = ("incremental", "full")
@@ -78,20 +80,12 @@ def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFram
     return pd.DataFrame(records, columns=[*f.columns, "profile", "change", "why"])
 
 
-def file_styler(f: ExportFile, previous: ExportFile | None = None, uuid: str = "batch"):
-    """`file_table` with new rows in green and exited rows in red (fixed uuid: stable HTML)."""
+def file_html(f: ExportFile, previous: ExportFile | None = None) -> HTML:
+    """`file_table` with new rows in green and exited rows in red."""
     table = file_table(f, previous)
-
-    def colour(row: pd.Series) -> list[str]:
-        shade = {"new": NEW_COLOUR, "exited": EXITED_COLOUR}.get(row["change"], "")
-        return [shade] * len(row)
-
-    return (
-        table.style.apply(colour, axis=1)
-        .set_uuid(uuid)
-        .hide(axis="index")
-        .set_caption(f"{f.name} ({f.mode}, {f.trigger})")
-    )
+    shade = [{"new": NEW_COLOUR, "exited": EXITED_COLOUR}.get(change, "") for change in table["change"]]
+    styles = pd.DataFrame([[s] * len(table.columns) for s in shade], index=table.index, columns=table.columns)
+    return html_table(table, styles, caption=f"{f.name} ({f.mode}, {f.trigger})", index=False)
 
 
 def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
@@ -145,13 +139,6 @@ def write_week(result: Replay, folder: str | Path) -> list[str]:
     return [p.name for p in write_files(week_files(result), folder)]
 
 
-def show_file(f: ExportFile, previous: ExportFile | None = None, uuid: str = "batch"):
-    """`file_styler` as notebook HTML (its text form is stable, unlike a Styler's repr)."""
-    from IPython.display import HTML
-
-    return HTML(file_styler(f, previous, uuid).to_html())
-
-
 def _text_output(text: str) -> dict[str, str]:
     return {"output_type": "stream", "name": "stdout", "text": text}
 
@@ -203,7 +190,7 @@ class BatchWeekView:
             self.table.outputs = (_text_output(f"refused: {self.error}\n"),)
         elif self.files:
             i = self.step.value
-            html = file_styler(self.files[i], previous_files(self.files)[i]).to_html()
+            html = file_html(self.files[i], previous_files(self.files)[i]).data
             self.table.outputs = (
                 {
                     "output_type": "display_data",
@@ -229,13 +216,12 @@ class BatchWeekView:
 __all__ = [
     "SCHEDULES",
     "BatchWeekView",
-    "file_styler",
+    "file_html",
     "file_table",
     "file_text",
     "folder_listing",
     "previous_files",
     "replay_week",
-    "show_file",
     "week_files",
     "week_text",
     "write_week",

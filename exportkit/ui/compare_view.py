@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import html
 from itertools import pairwise
-from typing import Any, cast
 
 import ipywidgets as w
 import pandas as pd
+from IPython.display import HTML
 
 from ..core.engine import Replay, replay
 from ..core.model import Scenario, StreamingSegmentDestination
@@ -16,6 +16,7 @@ from ..core.rulesets import RULE_SETS, settings_of
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
 from .explorer import REPORT_STYLE, WIDE, CheckList, keep_a_segment
+from .table_html import html_table
 
 EXPORTED = "background-color: #dcfce7"
 NOT_EXPORTED = "color: #6b7280"
@@ -26,14 +27,6 @@ EVENT = "text-align: left; white-space: normal; min-width: 16em; max-width: 36em
 
 # Each documentation version against the one before it: the rules modes of the comparison.
 RULE_SET_PAIRS = list(pairwise(RULE_SETS.values()))
-
-
-def css_string(text: str) -> str:
-    """`text` inside a CSS string, as pandas writes a tooltip (`content: "..."` in a `<style>`):
-    a quote or backslash escaped, a line break as `\\A` (shown, with `white-space: pre-wrap`), and
-    `<` as `\\3C` so no text can close the `<style>` element."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    return out.replace("\n", "\\A ").replace("<", "\\3C ")
 
 
 def matrix_frame(
@@ -56,41 +49,22 @@ def matrix_frame(
     return verdicts, reasons, [r["divergent"] for r in rows]
 
 
-def matrix_styler(
-    result: Replay, uuid: str = "matrix", steps: range | None = None, destinations: list[str] | None = None
-) -> Any:
-    """A Styler: green where exported, blue where a file was made, amber rows where the
-    destinations diverge, and every cell's reasons as its tooltip."""
+def matrix_html(result: Replay, steps: range | None = None, destinations: list[str] | None = None) -> HTML:
+    """The matrix as a table: green where exported, blue where a file was made, amber rows where
+    the destinations diverge, and every cell's reasons as its tooltip."""
     verdicts, reasons, divergent = matrix_frame(result, steps, destinations)
-
-    def colours(frame: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for key, value in frame.stack().items():
-            step, col = cast(tuple[Any, str], key)
-            if col == "event":
-                out.loc[step, col] = DIVERGENT if divergent[frame.index.get_loc(step)] else ""
-            elif value.startswith("file"):
-                out.loc[step, col] = FILE
+    styles = pd.DataFrame("", index=verdicts.index, columns=verdicts.columns)
+    for i, step in enumerate(verdicts.index):
+        styles.loc[step, "event"] = EVENT + ("; " + DIVERGENT if divergent[i] else "")
+        for col in verdicts.columns[1:]:
+            value = verdicts.loc[step, col]
+            if value.startswith("file"):
+                styles.loc[step, col] = FILE
             elif value.startswith("exported"):
-                out.loc[step, col] = EXPORTED
+                styles.loc[step, col] = EXPORTED
             elif value:
-                out.loc[step, col] = NOT_EXPORTED
-        return out
-
-    return (
-        verdicts.style.set_uuid(uuid)
-        .format(escape="html")  # names come from the scenario file: shown as text, never as markup
-        .apply(colours, axis=None)
-        .set_table_styles({"event": [{"selector": "td", "props": EVENT}]}, overwrite=False)
-        .set_tooltips(
-            reasons.map(css_string),
-            # Below the cell and anchored at its right edge, wrapping at 32em: the tooltip stays
-            # inside the table, so a notebook's output area never clips it.
-            props="visibility: hidden; position: absolute; z-index: 10; top: 100%; right: 0; "
-            "background: #111827; color: white; padding: 6px; white-space: pre-wrap; "
-            "font-size: 11px; width: max-content; max-width: 32em; text-align: left",
-        )
-    )
+                styles.loc[step, col] = NOT_EXPORTED
+    return html_table(verdicts, styles, reasons)
 
 
 def differences_frame(differences: list[Difference], label_a: str, label_b: str) -> pd.DataFrame:
@@ -216,4 +190,4 @@ class WhatIfView:
         show(self.widget, "What if: two mappings side by side")
 
 
-__all__ = ["WhatIfView", "css_string", "differences_frame", "matrix_frame", "matrix_styler"]
+__all__ = ["WhatIfView", "differences_frame", "matrix_frame", "matrix_html"]

@@ -33,10 +33,10 @@
 
 # %%
 from exportkit import load_scenario, replay
-from exportkit.ui import matrix_styler
+from exportkit.ui import matrix_html
 
 result = replay(load_scenario("../datasets/delorean.yaml"))  # paths are relative to this notebook
-matrix_styler(result, uuid="start", steps=range(1, 8), destinations=["http-api", "adnet"])
+matrix_html(result, steps=range(1, 8), destinations=["http-api", "adnet"])
 
 # %% [markdown]
 # Read it row by row. Step 3 writes `loyalty.tier` with the value it already had: the enterprise

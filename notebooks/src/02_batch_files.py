@@ -7,7 +7,7 @@
 import tempfile
 
 from exportkit.ui import (
-    BatchWeekView, folder_listing, previous_files, replay_week, show_file, week_files,
+    BatchWeekView, file_html, folder_listing, previous_files, replay_week, week_files,
     week_text, write_week,
 )
 
@@ -37,7 +37,7 @@ print(week_text(MODE, SCHEDULE, INCLUDE_STATUS))
 # %%
 result = replay_week(MODE, SCHEDULE, INCLUDE_STATUS)
 files = week_files(result)
-show_file(files[1], previous_files(files)[1], uuid="second-file")
+file_html(files[1], previous_files(files)[1])
 
 # %% [markdown]
 # And the file where doc's exit shows up (with the status mapped, as an `exited` row):
@@ -45,7 +45,7 @@ show_file(files[1], previous_files(files)[1], uuid="second-file")
 # %%
 exits = [i for i, f in enumerate(files)
          if any(r.get("segmentMembership_status") == "exited" for r in f.rows)]
-show_file(files[exits[0]], previous_files(files)[exits[0]], uuid="first-exit")
+file_html(files[exits[0]], previous_files(files)[exits[0]])
 
 # %% [markdown]
 # ## The files on disk

@@ -13,14 +13,14 @@
 
 # %%
 from exportkit import every_type, load_scenario, matrix_text, replay, step_cells_text
-from exportkit.ui import matrix_styler
+from exportkit.ui import matrix_html
 
 SCENARIO = "../datasets/delorean.yaml"
 result = replay(every_type(load_scenario(SCENARIO), "http-api"))
 print(", ".join(f"{d.id} ({d.type})" for d in result.scenario.destinations))
 
 # %%
-matrix_styler(result, uuid="side-by-side")
+matrix_html(result)
 
 # %% [markdown]
 # The same matrix as text (a `*` marks a divergent step):
