@@ -117,7 +117,8 @@ def test_scoring_counts_each_question_once(result):
     feedback = quiz.answer(set(quiz.current.choices) - quiz.current.answer)
     assert not feedback.correct
     assert feedback.lines[0].startswith("Not quite: you said ")
-    assert feedback.lines[-1] == "Score: 1 of 2 answered (4 questions)"
+    assert quiz.score_text == "Score: 1 of 2 answered (4 questions)"
+    assert not any(line.startswith("Score:") for line in feedback.lines), "the view shows the score once"
 
 
 def test_bad_answers_are_refused(result):
@@ -157,6 +158,22 @@ def test_view_checks_and_scores():
     view.check.click()
     assert "Not quite: you said nothing." in view.text
     assert view.score.value == "Score: 1 of 2 answered (4 questions)"
+    assert view.text.count("Score:") == 1 and "Score:" not in view.feedback.value
+
+
+def test_running_the_quiz_notebook_leaves_the_learners_quiz_unanswered(monkeypatch):
+    """Run All in 05 answers two questions to show how, on a copy: the quiz the learner sees is
+    still on its first question, unanswered."""
+    import jupytext
+
+    notebooks = DELOREAN.parent.parent / "notebooks"
+    monkeypatch.chdir(notebooks)  # the notebook's paths are relative to its folder
+    namespace: dict = {}
+    for cell in jupytext.read(notebooks / "src" / "05_quiz.py").cells:
+        if cell.cell_type == "code":
+            exec(cell.source, namespace)
+    learner = namespace["quiz"]
+    assert learner.quiz.index == 0 and not learner.quiz.answered and learner.feedback.value == ""
 
 
 def test_view_stops_at_the_last_question():

@@ -193,7 +193,7 @@ class Quiz:
         self.asked += 1
         said = ", ".join(c for c in q.choices if c in chosen) or "nothing"
         head = f"{'Right' if correct else 'Not quite'}: you said {said}."
-        feedback = Feedback(correct, (head, *q.reveal(), self.score_text))
+        feedback = Feedback(correct, (head, *q.reveal()))  # the score is shown once, beside it
         self.answered[self.index] = feedback
         return feedback
 

@@ -88,14 +88,14 @@ class QuizView:
 
     @property
     def text(self) -> str:
-        """The question, and the feedback once checked, as plain text."""
+        """The question, the feedback once checked, and the score, as plain text (the page)."""
         out = f"Question {self.quiz.index + 1} of {len(self.quiz.items)}\n{self.question.prompt}"
         if self.question.kind == "fields":
             ticked = self.selected()
             out += "\n" + "\n".join(f"  [{'x' if c in ticked else ' '}] {c}" for c in self.question.choices)
         if self._feedback is not None:
             out += "\n" + self._feedback.text
-        return out
+        return out + "\n" + self.quiz.score_text
 
     def _show(self, q: Question) -> None:
         answered = self.quiz.answered.get(self.quiz.index)

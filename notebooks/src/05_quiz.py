@@ -27,13 +27,15 @@ quiz
 # %% [markdown]
 # ## Two questions answered from code
 #
-# The cells below press the same buttons as you would. The first question is about Biff, whose tier
-# is mapped on the HTTP API. A tempting prediction is *yes*: a mapped attribute changed.
+# The cells below press the same buttons as you would, on a second copy of the quiz (`demo`), so
+# yours above stays unanswered. The first question is about Biff, whose tier is mapped on the HTTP
+# API. A tempting prediction is *yes*: a mapped attribute changed.
 
 # %%
-quiz.select("yes")
-quiz.check.click()
-print(quiz.text)
+demo = QuizView(SCENARIO, seed=SEED, count=QUESTIONS)  # the same questions, not displayed
+demo.select("yes")
+demo.check.click()
+print(demo.text)
 
 # %% [markdown]
 # Wrong: Biff holds none of the destination's mapped segments, so nothing about him is exported
@@ -42,10 +44,10 @@ print(quiz.text)
 # the one mapped attribute among the choices.
 
 # %%
-quiz.next.click()
-quiz.select(["person.name.firstName"])
-quiz.check.click()
-print(quiz.text)
+demo.next.click()
+demo.select(["person.name.firstName"])
+demo.check.click()
+print(demo.text)
 
 # %% [markdown]
 # Right: his last name and email address are not mapped on the advertising destination (`S-I6`),
