@@ -4,6 +4,7 @@
                   [--ca-bundle FILE]
     exportkit generate --profiles N --events M [--seed S] OUT
     exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
+                      [--status CODE]
     exportkit demo [--port N] [--scenario NAME] [--step K]
 
 Bad input gets one line naming the file, the place and the problem, and exit status 2; a run
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..core.aggregation import Message
+from ..core.aggregation import Message, policy_for
 from ..core.engine import Step
 from ..core.exportfile import ExportFile
 from ..core.model import BatchDestination, Scenario
@@ -48,7 +49,8 @@ from ..io.delivery import (
 from ..io.files import OutputError, StagedFolder
 from ..io.library import dataset_path
 from ..io.loader import ScenarioError, load_scenario
-from ..io.receiver import FAIL_MODES, Receiver
+from ..io.receiver import FAIL_MODES, Receiver, status_problem
+from ..io.retries import RetryPolicy, retry_policy
 from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
 from ..text.ruledoc import RuleText, load_rule_reference, statements
@@ -140,7 +142,8 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=BACKOFF,
         metavar="SECONDS",
-        help=f"wait before the first retry, doubled after (default {BACKOFF:g} s)",
+        help=f"wait before the first retry, doubled after (default {BACKOFF:g} s); under M9 (rule set "
+        "latest) it stands for the platform's first wait, later ones in proportion",
     )
     run.add_argument(
         "--ca-bundle",
@@ -174,7 +177,15 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-mode",
         choices=FAIL_MODES,
         default="status",
-        help="status: answer 500; delay: answer late; drop: close the connection without an answer",
+        help="status: answer 500 (or --status); delay: answer late; drop: close the connection "
+        "without an answer",
+    )
+    receive.add_argument(
+        "--status",
+        type=int,
+        default=500,
+        metavar="CODE",
+        help="the status a failing call is answered with under --fail-mode status (default 500; 200-599)",
     )
     receive.add_argument(
         "--delay",
@@ -295,7 +306,7 @@ def _run(args: argparse.Namespace) -> int:
                     outgoing += [m for m in _messages_of(entry) if m.destination in targets]
                 sink.write(entry)
         written = stage.commit() if stage is not None else []
-    deliveries = _deliver_all(outgoing, targets, args) if targets else []
+    deliveries = _deliver_all(outgoing, targets, _retry_policies(targets, scenario, rules, args), args)
     sink.finish(deliveries, args.dead_letter if targets else None)
     if out is not None:
         _report_written(made, written, out)
@@ -310,8 +321,24 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retry_policies(
+    targets: dict[str, str], scenario: Scenario, rules: str, args: argparse.Namespace
+) -> dict[str, RetryPolicy]:
+    """Each target's retries: M7, or M9 by its aggregation where the rule set says so."""
+    policies = {}
+    for dest in targets:
+        destination = scenario.destination(dest)
+        assert not isinstance(destination, BatchDestination)  # _targets refused batch ones
+        kind = policy_for(destination, rules).type
+        policies[dest] = retry_policy(kind, rules, backoff=args.retry_wait, attempts=ATTEMPTS)
+    return policies
+
+
 def _deliver_all(
-    outgoing: list[Message], targets: dict[str, str], args: argparse.Namespace
+    outgoing: list[Message],
+    targets: dict[str, str],
+    policies: dict[str, RetryPolicy],
+    args: argparse.Namespace,
 ) -> list[Delivery]:
     """Deliver every target's messages; on SIGINT or SIGTERM, dead-letter what is left (M7),
     say how many in one line and exit 130 or 143 (`Interrupted`)."""
@@ -336,6 +363,7 @@ def _deliver_all(
                     backoff=args.retry_wait,
                     run_id=run_id,
                     ca_bundle=args.ca_bundle,
+                    policy=policies[dest],
                 )
             except DeliveryInterrupted as stop:
                 deliveries += stop.deliveries
@@ -606,6 +634,8 @@ def _receive(args: argparse.Namespace) -> int:
         raise UsageError("--fail-first, --delay and --port cannot be negative (and a port is at most 65535)")
     if not (math.isfinite(args.delay) and args.delay <= MAX_WAIT):
         raise UsageError(f"--delay takes seconds from 0 to {MAX_WAIT:g}, not {args.delay:g}")
+    if (problem := status_problem(args.status)) is not None:
+        raise UsageError(problem)
     if Path(args.out).is_dir() or not args.out.strip():
         raise UsageError(f"--out {args.out!r}: give a file to record to, not a folder")
     try:
@@ -615,12 +645,16 @@ def _receive(args: argparse.Namespace) -> int:
             fail_first=args.fail_first,
             fail_mode=args.fail_mode,
             delay=args.delay,
+            status=args.status,
             log=lambda line: print(line, flush=True),
         )
     except OSError as err:
         raise UsageError(f"cannot listen on port {args.port}: {err.strerror or err}") from None
     failing = (
-        f"; failing the first {count(args.fail_first, 'call')} by {args.fail_mode}" if args.fail_first else ""
+        f"; failing the first {count(args.fail_first, 'call')} by {args.fail_mode}"
+        + (f" {args.status}" if args.fail_mode == "status" else "")
+        if args.fail_first
+        else ""
     )
     print(
         f"exportkit receive: listening on {receiver.url}, appending to {args.out}{failing}; Ctrl-C stops",

@@ -46,6 +46,7 @@ class RuleSetSettings:
     limit_warnings: bool = False  # G1: a scenario past a documented limit gets a warning
     activate_now: bool = False  # S-T7: the activate_now event (Activate now)
     paused_dataflows: bool = False  # L1: the disable and enable events
+    retries_by_answer: bool = False  # M9 (A19): the answer decides whether a call is retried
 
     @property
     def title(self) -> str:
@@ -106,6 +107,7 @@ _LATEST = RuleSetSettings(
     limit_warnings=True,
     activate_now=True,
     paused_dataflows=True,
+    retries_by_answer=True,
 )
 
 RULE_SETS: dict[str, RuleSetSettings] = {s.id: s for s in (_SEED, _CURRENT, _LATEST)}

@@ -18,6 +18,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..core.model import iso
 from ..core.rules import Reason, reason
 from ..core.words import count
 from .deadline import Cutoff
+from .retries import RetryPolicy, m7_policy, retry_policy
 
 TIMEOUT = 2.0  # M7: the endpoint must answer within 2 s
 ATTEMPTS = 3  # M7: a failed request is retried twice
@@ -296,9 +298,12 @@ def deliver(
     ids: list[str] | None = None,
     run_id: str | None = None,
     ca_bundle: str | Path | None = None,
+    policy: RetryPolicy | None = None,
 ) -> list[Delivery]:
-    """POST every message to `url` in order, with M7's retries; dead-letter what fails.
+    """POST every message to `url` in order, with its retries; dead-letter what fails.
 
+    `policy` says which failures are retried and after how long (`retry_policy`: M9 under the
+    2026 pages); without one, M7: every failure, `attempts` calls, `backoff` doubled between them.
     An `https://` endpoint's certificate is verified against the system's store, or against
     `ca_bundle` only when it is given (`tls_context`).
 
@@ -309,107 +314,155 @@ def deliver(
     ids = ids or message_ids(messages)
     run = run_id or uuid.uuid4().hex
     tls = tls_context(ca_bundle) if url.startswith("https:") and messages else None
+    policy = policy or m7_policy(backoff=backoff, attempts=attempts)
+    if attempts == 0:  # nothing is tried: a run interrupted earlier dead-letters these whole
+        return [_interrupted(i, m, url, (), dead_letter, run) for i, m in zip(ids, messages, strict=True)]
     out: list[Delivery] = []
     for k, (message_id, message) in enumerate(zip(ids, messages, strict=True)):
         tried: list[Attempt] = []  # the message in flight's attempts so far, kept if interrupted
+        call = _Call(url, message_id, message, timeout, run, tls)
         try:
-            out.append(
-                _deliver_one(
-                    url, message_id, message, timeout, attempts, dead_letter, backoff, sleep, run, tried, tls
-                )
-            )
+            out.append(_deliver_one(call, policy, dead_letter, sleep, tried))
         except KeyboardInterrupt as stop:
             import signal
 
             number = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
             for j, (late_id, late) in enumerate(zip(ids[k:], messages[k:], strict=True)):
                 history = tuple(tried) if j == 0 else ()
-                out.append(_dead_letter(late_id, late, url, history, dead_letter, run, "interrupted"))
+                out.append(_interrupted(late_id, late, url, history, dead_letter, run))
             raise DeliveryInterrupted(out, int(number)) from None
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    url: str
+    message_id: str
+    message: Message
+    timeout: float
+    run_id: str
+    tls: ssl.SSLContext | None
+
+
 def _deliver_one(
-    url: str,
-    message_id: str,
-    message: Message,
-    timeout: float,
-    attempts: int,
+    call: _Call,
+    policy: RetryPolicy,
     dead_letter: str | Path,
-    backoff: float,
     sleep: Callable[[float], None],
-    run_id: str = "",
-    tried: list[Attempt] | None = None,
-    tls: ssl.SSLContext | None = None,
+    tried: list[Attempt],
 ) -> Delivery:
-    """One message, with M7's retries; each attempt is appended to `tried` as it ends."""
-    tried = [] if tried is None else tried
-    for number in range(1, attempts + 1):
-        if number > 1 and backoff > 0:
-            sleep(backoff * 2 ** (number - 2))
-        attempt = post(url, message_id, message, number, timeout, run_id=run_id, tls=tls)
-        tried.append(attempt)
-        if attempt.ok:
-            break
-    return _outcome(message_id, message, url, tuple(tried), attempts, dead_letter, run_id)
-
-
-def _outcome(
-    message_id: str,
-    message: Message,
-    url: str,
-    tried: tuple[Attempt, ...],
-    attempts: int,
-    dead_letter: str | Path,
-    run_id: str = "",
-) -> Delivery:
-    if not tried:  # never attempted: the run was interrupted first
-        return _dead_letter(message_id, message, url, tried, dead_letter, run_id, "interrupted")
-    last = tried[-1]
-    if last.ok:
-        retried = (
-            f" after {count(len(tried) - 1, 'failed attempt')}, retried as M7 says" if len(tried) > 1 else ""
+    """One message, with its policy's retries; each attempt is appended to `tried` as it ends."""
+    reasons: list[Reason] = []
+    for number in range(1, policy.attempts + 1):
+        if number > 1:
+            wait = policy.waits[number - 2]
+            if policy.platform_waits is not None:
+                reasons.append(_platform_retry(call.message, policy, number))
+            if wait > 0:
+                sleep(wait)
+        attempt = post(
+            call.url, call.message_id, call.message, number, call.timeout, run_id=call.run_id, tls=call.tls
         )
-        why = reason("M7", f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
-        return Delivery(message_id, message, url, tried, None, (why,))
-    return _dead_letter(
-        message_id, message, url, tried, dead_letter, run_id, "failed every attempt", attempts
+        tried.append(attempt)
+        if attempt.ok or not policy.retries(attempt.status):
+            break
+    return _outcome(call, tuple(tried), policy, dead_letter, reasons)
+
+
+def _platform_retry(message: Message, policy: RetryPolicy, number: int) -> Reason:
+    """A19: when the platform would make retry `number - 1`, on the scenario clock."""
+    assert policy.platform_waits is not None
+    documented = policy.platform_waits[number - 2]
+    at = message.sent_at + timedelta(seconds=sum(policy.platform_waits[: number - 1]))
+    since = "the failed call" if number == 2 else "the first retry"
+    if documented >= 600:
+        said = f"about {documented / 60:g} minutes later"
+    else:
+        said = f"{documented:g} s after {since}"
+    return reason(
+        "A19",
+        f"{policy.name} retries {said}: the platform would call again at {iso(at)} on the "
+        f"scenario clock; this run waited {policy.waits[number - 2]:g} s",
     )
 
 
-def _dead_letter(
+def _outcome(
+    call: _Call,
+    tried: tuple[Attempt, ...],
+    policy: RetryPolicy,
+    dead_letter: str | Path,
+    reasons: list[Reason],
+) -> Delivery:
+    last, attempts = tried[-1], policy.attempts
+    if last.ok:
+        retried = (
+            f" after {count(len(tried) - 1, 'failed attempt')}, retried as {policy.rule} says"
+            if len(tried) > 1
+            else ""
+        )
+        why = reason(policy.rule, f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
+        return Delivery(call.message_id, call.message, call.url, tried, None, (*reasons, why))
+    path = Path(dead_letter)
+    if not policy.retries(last.status):
+        cause = f"not retried ({policy.rule})"
+        why = reason(
+            policy.rule,
+            f"the endpoint answered {last.status}, which {policy.name} does not retry (it retries "
+            f"{policy.retried_text()}"
+            + (", and not 500 itself: A19" if policy.retried_above == 500 else "")
+            + f"): the whole message is written at once to the dead-letter file {path}",
+        )
+    else:
+        cause = "failed every attempt"
+        dropped = " (the platform drops the activation then)" if policy.rule == "M9" else ""
+        why = reason(
+            policy.rule,
+            f"failed all {attempts} attempts (the first and {attempts - 1} retries){dropped}: "
+            f"the whole message is written to the dead-letter file {path}",
+        )
+    _append(call.message_id, call.message, call.url, tried, path, call.run_id, cause)
+    return Delivery(call.message_id, call.message, call.url, tried, str(path), (*reasons, why))
+
+
+def _interrupted(
     message_id: str,
     message: Message,
     url: str,
     tried: tuple[Attempt, ...],
     dead_letter: str | Path,
     run_id: str,
-    cause: str,
-    attempts: int = ATTEMPTS,
 ) -> Delivery:
-    """Append the whole message to the dead-letter file, with the run and its attempt history."""
+    path = Path(dead_letter)
+    _append(message_id, message, url, tried, path, run_id, "interrupted")
+    text = (
+        f"delivery was interrupted before this message was acknowledged: the whole message is "
+        f"written to the dead-letter file {path} (it may have arrived: run {run_id} says which call)"
+    )
+    return Delivery(message_id, message, url, tried, str(path), (reason("M7", text),))
+
+
+def _append(
+    message_id: str,
+    message: Message,
+    url: str,
+    tried: tuple[Attempt, ...],
+    path: Path,
+    run_id: str,
+    cause: str,
+) -> None:
+    """Append the whole message to the dead-letter file, with the run, the last answer's status
+    and the attempt history."""
     record = {
         "run_id": run_id,
         "message_id": message_id,
         "url": url,
         "cause": cause,
+        "status": tried[-1].status if tried else None,
         "attempts": [a.as_dict() for a in tried],
         "message": message.as_dict(),
     }
-    path = Path(dead_letter)
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
-    if cause == "interrupted":
-        text = (
-            f"delivery was interrupted before this message was acknowledged: the whole message is "
-            f"written to the dead-letter file {path} (it may have arrived: run {run_id} says which call)"
-        )
-    else:
-        text = (
-            f"failed all {attempts} attempts (the first and {attempts - 1} "
-            f"retries): the whole message is written to the dead-letter file {path}"
-        )
-    return Delivery(message_id, message, url, tried, str(path), (reason("M7", text),))
 
 
 def render_deliveries(deliveries: list[Delivery], durations: bool = True) -> list[str]:
@@ -449,5 +502,6 @@ __all__ = [
     "post",
     "read_dead_letters",
     "render_deliveries",
+    "retry_policy",
     "tls_context",
 ]

@@ -13,8 +13,9 @@ within limits (`LINE_LIMIT`, `HEADER_LIMIT`, `BODY_LIMIT`; answered 400, 431 or 
 and within `DEADLINE` seconds however slowly it comes (`Cutoff`); at most `CONNECTIONS` at once.
 Each request becomes one JSON line: call number, time, method, path,
 headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
-in one of three ways: `status` answers 500, `delay` answers only after `delay` seconds (longer
-than the client's timeout), `drop` closes the connection without an answer.
+in one of three ways: `status` answers 500 (or the `status` given), `delay` answers only after
+`delay` seconds (longer than the client's timeout), `drop` closes the connection without an
+answer.
 """
 
 from __future__ import annotations
@@ -200,14 +201,18 @@ class Receiver:
         log: Callable[[str], None] | None = None,
         keep: int = KEEP,
         deadline: float = DEADLINE,
+        status: int = 500,
     ):
         if fail_mode not in FAIL_MODES:
             raise ValueError(f"fail_mode must be one of {', '.join(FAIL_MODES)}, not {fail_mode!r}")
+        if (problem := status_problem(status)) is not None:
+            raise ValueError(problem)
         if fail_first < 0:
             raise ValueError("fail_first cannot be negative")
         self.out = Path(out) if out is not None else None
         self.fail_first, self.fail_mode, self.delay = fail_first, fail_mode, delay
         self.log, self.deadline = log, deadline
+        self.fail_status = status
         self._lock = threading.Lock()
         self._calls = 0
         self._failed = 0  # failing answers given so far (refused requests are not among them)
@@ -333,7 +338,7 @@ class Receiver:
                 mode = self.fail_mode
             if not refused:
                 record["answer"] = {
-                    "status": {"status": 500},
+                    "status": {"status": self.fail_status},
                     "drop": {"dropped": True},
                     "delay": {"status": 200, "delayed_seconds": self.delay},
                 }.get(mode or "", {"status": 200})
@@ -362,6 +367,14 @@ def _write_all(fd: int, data: bytes) -> None:
     """One write() for the whole line (a regular file takes it whole); the rest if it did not."""
     while data:
         data = data[os.write(fd, data) :]
+
+
+def status_problem(status: int) -> str | None:
+    """Why `status` cannot be a failing call's answer (None if it can): any final status,
+    200-599 (a 1xx is not an answer: the client waits for the one after it)."""
+    if not 200 <= status <= 599:
+        return f"--status takes an HTTP status from 200 to 599, not {status}"
+    return None
 
 
 def describe_request(record: dict[str, Any]) -> str:
@@ -399,4 +412,4 @@ def read_requests(path: str | Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-__all__ = ["FAIL_MODES", "Receiver", "describe_request", "read_requests"]
+__all__ = ["FAIL_MODES", "Receiver", "describe_request", "read_requests", "status_problem"]
