@@ -15,7 +15,18 @@ from exportkit.core.state import Change, ProfileState
 from exportkit.core.streaming import decide
 from exportkit.io.loader import ScenarioError, parse_scenario
 
-from .factories import T0, decision_of, make_enterprise, make_scenario, make_social
+from .factories import (
+    T0,
+    at,
+    decision_of,
+    files_of,
+    make_batch,
+    make_batch_profile,
+    make_enterprise,
+    make_scenario,
+    make_social,
+    run_scenario,
+)
 
 OLDER = [r for r in RULE_SETS if not settings_of(r).activation_triggers]
 
@@ -210,3 +221,93 @@ def test_misuse_under_latest_is_one_located_line(option, problem):
 def test_the_triggers_option_is_accepted_under_latest():
     scenario = parse_scenario(YAML.format(rules="latest", option="triggers: {attributes: false}"))
     assert scenario.destinations[0].triggers_off == {"attributes"}
+
+
+# --- Batch files: B-I7b (worked cases 48, 49) and B-T5b ------------------------------------------
+
+JOHN = {"person.name.firstName": "John", "personalEmail.address": "test1@test.com"}
+DEDUP = make_batch(
+    attributes=["person.name.firstName", "person.name.lastName", "personalEmail.address"],
+    dedup_key=["personalEmail.address"],
+)
+
+
+def _john(pid: str, last: str, **overrides: Any) -> dict[str, Any]:
+    return make_batch_profile(pid, attributes={**JOHN, "person.name.lastName": last}, **overrides)
+
+
+SAME_TIME = [
+    _john("a", "Morris", segments={"s1": "existing"}),
+    _john("b", "Doe", segments={"s1": "existing"}),
+]
+LATER_IDENTITY = [_john("a", "Morris"), _john("b", "Doe")]
+CASE_49 = [
+    {"profile": "b", "qualify": "s1", "at": at(1)},
+    {"profile": "a", "qualify": "s1", "at": at(2)},
+    {"profile": "b", "add_identity": {"ecid": "b2"}, "at": at(3)},
+    {"run": "s3", "at": at(4)},
+]
+
+# (id, profiles, events, rule set, the profile kept, the rule that left the other out)
+DEDUPLICATION = [
+    ("case 48 latest", SAME_TIME, [{"run": "s3"}], "latest", "b", "B-I7b"),
+    ("case 48 current: first profile id", SAME_TIME, [{"run": "s3"}], "current", "a", "B-I7"),
+    ("case 49 latest", LATER_IDENTITY, CASE_49, "latest", "b", "B-I7b"),
+    ("case 49 current: latest qualifier", LATER_IDENTITY, CASE_49, "current", "a", "B-I7"),
+]
+
+
+@pytest.mark.parametrize(
+    ("profiles", "events", "rules", "kept", "rule"),
+    [c[1:] for c in DEDUPLICATION],
+    ids=[c[0] for c in DEDUPLICATION],
+)
+def test_b_i7b_deduplication_ties(profiles, events, rules, kept, rule):
+    (f,) = files_of(run_scenario(profiles, events, [DEDUP], rules))
+    assert f.profiles == (kept,)
+    (left,) = f.left_out
+    assert left.reason.rule == rule
+
+
+def test_b_i7b_says_why_in_words():
+    (f,) = files_of(run_scenario(SAME_TIME, [{"run": "s3"}], [DEDUP], "latest"))
+    assert f.left_out[0].reason.text == (
+        "lost the deduplication on personalEmail.address=test1@test.com to b, at the same reference "
+        "timestamp (2025-03-03T09:00:00Z): the other columns, compared in lexicographic order, put "
+        "b's (John, Doe) first"
+    )
+    (f,) = files_of(run_scenario(LATER_IDENTITY, CASE_49, [DEDUP], "latest"))
+    assert "whose reference timestamp is later (2025-03-03T12:00:00Z)" in f.left_out[0].reason.text
+
+
+ONCE_TOMORROW = make_batch(segments=[{"id": "s1", "mode": "full", "schedule": {"once": at(30)}}])
+
+# B-T5b: (id, destination, when, rule set, a file made?, deciding rule)
+EXPORT_NOW = [
+    ("30 min after adding", make_batch(), at(0.5), "latest", False, "B-T5b"),
+    ("30 min after adding, current", make_batch(), at(0.5), "current", True, "B-T5"),
+    ("2 h after adding", make_batch(), at(2), "latest", True, "B-T5"),
+    ("once, another day (A25)", ONCE_TOMORROW, at(2), "latest", False, "B-T5b"),
+    ("once, its own day", ONCE_TOMORROW, at(29), "latest", True, "B-T5"),
+]
+
+
+@pytest.mark.parametrize(
+    ("dest", "when", "rules", "made", "rule"), [c[1:] for c in EXPORT_NOW], ids=[c[0] for c in EXPORT_NOW]
+)
+def test_b_t5b_export_file_now_refusals(dest, when, rules, made, rule):
+    profiles = [make_batch_profile("p", segments={"s1": "existing"})]
+    result = run_scenario(profiles, [{"export_now": "s3", "at": when}], [dest], rules)
+    d = decision_of(result.steps[0], "s3")
+    assert (d.exported, d.rule) == (made, rule)
+    assert bool([f for f in files_of(result) if f.trigger == "export_now"]) is made
+
+
+def test_b_t5b_a_refusal_says_when_it_may_run():
+    profiles = [make_batch_profile("p", segments={"s1": "existing"})]
+    result = run_scenario(profiles, [{"export_now": "s3", "at": at(0.5)}], [make_batch()], "latest")
+    (why,) = decision_of(result.steps[0], "s3").reasons
+    assert why.text == (
+        "Export file now refused for s1: less than 1 h after the segment was added "
+        "(2025-03-03T09:00:00Z); it may run from 2025-03-03T10:00:00Z"
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
@@ -391,17 +391,44 @@ def key_values(dest: BatchDestination, line: Line) -> set[str]:
     return {", ".join(f"{p}={v}" for p, v in zip(key, values, strict=True))}
 
 
+def reference_time(state: ProfileState, segment: str) -> datetime:
+    """B-I7b: the reference timestamp of a row, the last update of its membership in `segment`
+    or of the profile's identity graph, whichever is later."""
+    qualified = state.segments[segment].last_qualification_time
+    updated = state.identities_updated
+    return updated if updated is not None and updated > qualified else qualified
+
+
+def other_columns(dest: BatchDestination, line: Line) -> tuple[tuple[bool, str], ...]:
+    """B-I7b: the row's other selected columns (simple values only, the key's left out), in
+    column order, compared as text; an absent value sorts last."""
+    key = set(dedup_key(dest))
+    values = line.candidate.state.attributes
+    simple = (str, int, float, bool)
+    return tuple(
+        (values.get(path) is None, str(values.get(path)))
+        for path in dest.attributes
+        if path not in key and (values.get(path) is None or isinstance(values.get(path), simple))
+    )
+
+
 def deduplicate(
-    dest: BatchDestination, segment: str, lines: list[Line]
+    dest: BatchDestination, segment: str, lines: list[Line], tie_break_by_columns: bool = False
 ) -> tuple[list[Line], list[tuple[str, Reason]]]:
     """B-I7: at most one row per key value; the profile that qualified most recently wins
     (latest lastQualificationTime), ties going to the first profile id. An exit is not a
-    qualification: an exited row never wins over a member's row, whatever its time."""
+    qualification: an exited row never wins over a member's row, whatever its time. B-I7b (with
+    `tie_break_by_columns`): the latest reference timestamp wins (`reference_time`), and ties go
+    to the row whose other columns come first in lexicographic order."""
 
-    def rank(line: Line) -> tuple[bool, float, str]:
-        m = line.candidate.state.segments[segment]
+    def rank(line: Line) -> tuple[Any, ...]:
+        state = line.candidate.state
         exited = line.candidate.status == "exited"
-        return (exited, -m.last_qualification_time.timestamp(), line.candidate.state.id)
+        if tie_break_by_columns:
+            when = reference_time(state, segment).timestamp()
+            return (exited, -when, other_columns(dest, line), state.id)
+        m = state.segments[segment]
+        return (exited, -m.last_qualification_time.timestamp(), state.id)
 
     if not dedup_key(dest):  # no key: every row stays, in its order
         return lines, []
@@ -413,7 +440,11 @@ def deduplicate(
         taken = sorted(v for v in values if v in winners)
         if taken:
             winner = winners[taken[0]]
-            lost.append((line.candidate.state.id, reason("B-I7", _lost, taken[0], winner, line, segment)))
+            if tie_break_by_columns:
+                why = reason("B-I7b", _lost_by_reference, taken[0], winner, line, segment, dest)
+            else:
+                why = reason("B-I7", _lost, taken[0], winner, line, segment)
+            lost.append((line.candidate.state.id, why))
             continue
         for v in values:
             winners[v] = line
@@ -439,6 +470,25 @@ def _lost(key: str, winner: Line, loser: Line, segment: str) -> str:
     )
     how = "at the same time, and ties go to the first profile id" if same else "more recently"
     return f"{head}, who qualified {how} ({when})"
+
+
+def _lost_by_reference(key: str, winner: Line, loser: Line, segment: str, dest: BatchDestination) -> str:
+    """B-I7b: why a row lost the deduplication under the 2026 documentation."""
+    won, lost = winner.candidate, loser.candidate
+    head = f"lost the deduplication on {key} to {won.state.id}"
+    if won.status != "exited" and lost.status == "exited":
+        return f"{head}, who is still a member: an exit is not a qualification"
+    when = reference_time(won.state, segment)
+    if when != reference_time(lost.state, segment):
+        return (
+            f"{head}, whose reference timestamp is later ({iso(when)}): the last update of its "
+            f"membership in {segment} or of its identity graph"
+        )
+    shown = [v for missing, v in other_columns(dest, winner) if not missing]
+    return (
+        f"{head}, at the same reference timestamp ({iso(when)}): the other columns, compared in "
+        f"lexicographic order, put {won.state.id}'s ({', '.join(shown) or 'none'}) first"
+    )
 
 
 def row_of(dest: BatchDestination, line: Line, heads: tuple[str, ...] | None = None) -> dict[str, object]:
@@ -471,6 +521,8 @@ __all__ = [
     "missing_mandatory",
     "not_qualifying_reason",
     "notes",
+    "other_columns",
     "qualifies_for_incremental",
+    "reference_time",
     "row_of",
 ]

@@ -40,6 +40,7 @@ from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
 from .payload import shown_status
 from .rules import Reason, reason
+from .rulesets import settings_of
 from .schedule import due_times, runs_after_evaluation
 from .state import Change, ProfileState
 
@@ -80,6 +81,7 @@ class BatchLedger:
         self.skipped: list[Decision] = []
         self.order = {pid: i for i, pid in enumerate(states)}  # the scenario's order of profiles
         self.take_snapshot(catalog.activated_at)
+        self.refusals: list[Reason] = []  # B-T5b: the segments the last Export file now refused
 
     def take_snapshot(self, at: datetime) -> None:
         """B-I9: the population and values Export file now uses, as of the last evaluation."""
@@ -178,7 +180,13 @@ class BatchLedger:
             self._skip(dest, f"Export file now at {iso(at)}")
             return []
         files: list[ExportFile] = []
+        refuses = settings_of(self.rules).export_now_refusals
+        self.refusals = []
         for bs in dest.segments:
+            refusal = export_now_refusal(bs, at, self.catalog.activated_at) if refuses else None
+            if refusal is not None:
+                self.refusals.append(refusal)
+                continue
             reasons = [
                 reason(
                     "B-T5",
@@ -358,7 +366,7 @@ class BatchLedger:
                 left.append(RowNote(c.state.id, expanded))
             else:
                 lines += expanded
-        kept, lost = deduplicate(dest, bs.id, lines)
+        kept, lost = deduplicate(dest, bs.id, lines, settings_of(self.rules).tie_break_by_columns)
         left += [RowNote(pid, r) for pid, r in lost]
         heads = columns(dest)
         rows: list[dict[str, object]] = []
@@ -466,8 +474,37 @@ class BatchLedger:
                     ("Export file now: one full file per segment, listed above; the schedule is unchanged"),
                 )
             payload = {"files": made} if made else None
-            out.append(Decision(dest.id, "", bool(made), (reason(rule, text),), payload))
+            whys: tuple[Reason, ...] = (reason(rule, text),)
+            if kind == "export_now" and dest.id == target and self.refusals:  # B-T5b
+                whys = (*self.refusals, *whys) if made else tuple(self.refusals)
+            out.append(Decision(dest.id, "", bool(made), whys, payload))
         return out
+
+
+def export_now_refusal(bs: BatchSegment, at: datetime, added_at: datetime) -> Reason | None:
+    """B-T5b: why the 2026 documentation refuses Export file now for a segment at `at`, or None.
+    A25: the toolkit's runs take no time, so no other run of the segment is ever going on, and
+    a segment without a schedule (runs given as events) counts as scheduled every day."""
+    ready = added_at + EXPORT_NOW_WAIT
+    if at < ready:
+        return reason(
+            "B-T5b",
+            "Export file now refused for {}: less than 1 h after the segment was added ({}); it may "
+            "run from {}",
+            bs.id,
+            iso(added_at),
+            iso(ready),
+        )
+    once = bs.schedule.once if bs.schedule is not None else None
+    if once is not None and once.date() != at.date():
+        return reason(
+            "B-T5b",
+            "Export file now refused for {}: its schedule (once, {}) does not cover {} (A25)",
+            bs.id,
+            iso(once),
+            at.date().isoformat(),
+        )
+    return None
 
 
 def _unaffected(dest: BatchDestination, state: ProfileState) -> str:

@@ -35,6 +35,7 @@ class ProfileState(NamedTuple):
     segments: dict[str, Membership]
     consent: str = "in"
     active: frozenset[str] = frozenset()  # the segments held as realized or existing
+    identities_updated: datetime | None = None  # B-I7b: the identity graph's last change
 
     @classmethod
     def from_profile(cls, profile: Profile, at: datetime, keep_realized: bool = False) -> ProfileState:
@@ -148,6 +149,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
         state.consent,
     )
     active = state.active
+    identities_updated = state.identities_updated
     if kind == "qualify":
         m = segments.get(value)
         if m is not None and m.status in ACTIVE:
@@ -195,6 +197,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
                     found.append((ns, x, "added"))
             identities[ns] = held
         change = Change(identities=found, notes=notes)
+        identities_updated = at if found else identities_updated
     elif kind == "remove_identity":
         identities = dict(identities)
         found = []
@@ -212,6 +215,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             else:
                 identities.pop(ns, None)
         change = Change(identities=found, notes=notes)
+        identities_updated = at if found else identities_updated
     elif kind == "consent":
         if consent == value:
             change = Change(notes=[f"consent is already {value}"])
@@ -220,7 +224,8 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             consent = value
     else:  # pragma: no cover - the loader lets only profile actions reach here
         raise ValueError(f"{kind} is not a profile event")
-    return ProfileState(state.id, identities, attributes, segments, consent, active), change
+    after = ProfileState(state.id, identities, attributes, segments, consent, active, identities_updated)
+    return after, change
 
 
 def evaluate(
@@ -246,9 +251,7 @@ def evaluate(
                 moved[seg] = moved.get(seg, 0) + 1
         if segments is None:
             continue
-        states[pid] = ProfileState(
-            state.id, state.identities, state.attributes, segments, state.consent, state.active
-        )
+        states[pid] = state._replace(segments=segments)
     return moved
 
 
