@@ -113,8 +113,12 @@ def make_destination(**overrides: Any) -> BatchDestination:
     return BatchDestination.model_validate(make_batch(**overrides))
 
 
-def make_state(pid: str = "p", at: datetime = T0, **overrides: Any) -> ProfileState:
-    return ProfileState.from_profile(Profile.model_validate(make_batch_profile(pid, **overrides)), at)
+def make_state(
+    pid: str = "p", at: datetime = T0, keep_realized: bool = False, **overrides: Any
+) -> ProfileState:
+    """A profile's state as a replay starts it (`keep_realized`: A7, as the current rule set does)."""
+    profile = Profile.model_validate(make_batch_profile(pid, **overrides))
+    return ProfileState.from_profile(profile, at, keep_realized)
 
 
 def make_candidate(state: ProfileState, status: str = "realized") -> Candidate:

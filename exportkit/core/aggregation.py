@@ -27,7 +27,7 @@ from .model import (
     StreamingSegmentDestination,
     iso,
 )
-from .rules import Reason, RuleSet, reason
+from .rules import Reason, RuleSet, cited, reason
 from .rulesets import settings_of
 from .words import count
 
@@ -282,7 +282,7 @@ class Message(NamedTuple):
             f"  message to {self.destination}{group} at {iso(self.sent_at)}: {size}, "
             f"left on {self.left_on}: {names}"
         ]
-        lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
+        lines += [f"    {cited(r)}" for r in self.reasons]
         if self.left is not None:
             lines.append(f"    {self.left.render()}")
         return lines
@@ -325,12 +325,15 @@ def count_reached(buffer: Buffer) -> Reason | None:
     )
 
 
-def _best_effort_text(n: int, oldest: datetime, max_count: int) -> str:
-    exports = "the export" if n == 1 else f"the {n} exports"
-    return (
-        f"best effort sends as soon as it can: {exports} of {iso(oldest)} "
-        f"{'leaves' if n == 1 else 'leave'} without waiting to fill a request of {max_count} "
-        "(max_users_per_request)"
+def _best_effort(n: int, oldest: datetime, max_count: int) -> Reason:
+    """M3: what waits leaves without filling a request."""
+    rest = "without waiting to fill a request of {} (max_users_per_request)"
+    if n == 1:
+        return Reason(
+            "M3", "best effort sends as soon as it can: the export of {} leaves " + rest, oldest, max_count
+        )
+    return Reason(
+        "M3", "best effort sends as soon as it can: the {} exports of {} leave " + rest, n, oldest, max_count
     )
 
 
@@ -347,7 +350,7 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
     if p.type == "best_effort":
         if oldest >= now:
             return None
-        return oldest, Reason("M3", _best_effort_text, n, oldest, p.max_count)
+        return oldest, _best_effort(n, oldest, p.max_count)
     deadline = oldest + p.window
     if deadline > now:
         return None
@@ -458,7 +461,7 @@ class Outbox:
             if spread:
                 reasons += (
                     Reason(
-                        "S-I2", "{}: the export is spread over several calls, one per group", _Names(spread)
+                        "S-I2", "{}: the export is spread over several calls, one per group", _names(spread)
                     ),
                 )
         return Message(
@@ -471,18 +474,6 @@ class Outbox:
             buffer.group,
             buffer.state(at),
         )
-
-
-class _Names:
-    """Profile ids, written as a short list when a reason's text is read."""
-
-    __slots__ = ("profiles",)
-
-    def __init__(self, profiles: list[str]) -> None:
-        self.profiles = profiles
-
-    def __str__(self) -> str:
-        return _names(self.profiles)
 
 
 def _names(profiles: list[str]) -> str:

@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from .model import BatchDestination, BatchSegment, iso
-from .payload import shown_status
+from .model import BatchDestination, BatchSegment
 from .rules import Reason, RuleSet, reason
 from .rulesets import settings_of
 from .state import Change, ProfileState
@@ -54,17 +53,6 @@ class Note(NamedTuple):
 Noter = Callable[[BatchDestination, BatchSegment, Change, ProfileState, RuleSet], Note | None]
 
 
-class _Move(NamedTuple):
-    """A membership move, written when a reason's text is read."""
-
-    segment: str
-    old: str | None
-    new: str
-
-    def __str__(self) -> str:
-        return f"{self.segment}: {self.old or 'null'} -> {self.new}"
-
-
 def membership_note(
     dest: BatchDestination, bs: BatchSegment, change: Change, state: ProfileState, rules: RuleSet
 ) -> Note | None:
@@ -79,8 +67,10 @@ def membership_note(
             "membership",
             reason(
                 "A13",
-                "{}, but the profile has opted out: it is in no file until it opts in",
-                _Move(seg, old, new),
+                "{}: {} -> {}, but the profile has opted out: it is in no file until it opts in",
+                seg,
+                old,
+                new,
             ),
         )
     if bs.mode == "full":
@@ -89,24 +79,30 @@ def membership_note(
                 "membership",
                 reason(
                     "B-I2",
-                    "{}: left out of the next full file, which never holds exited profiles",
-                    _Move(seg, old, new),
+                    "{}: {} -> {}: left out of the next full file, which never holds exited profiles",
+                    seg,
+                    old,
+                    new,
                 ),
             )
-        return Note("membership", reason("B-I1", "{}: picked up by the next full file", _Move(seg, old, new)))
+        return Note(
+            "membership", reason("B-I1", "{}: {} -> {}: picked up by the next full file", seg, old, new)
+        )
     if new != "exited":
         return Note(
             "membership",
-            reason("B-T6", "{}: noted for the next incremental file of {}", _Move(seg, old, new), seg),
+            reason("B-T6", "{}: {} -> {}: noted for the next incremental file of {}", seg, old, new, seg),
         )
     if dest.include_status:
         return Note(
             "membership",
             reason(
                 "B-I4",
-                "{}: noted for the next incremental file of {}, as a row with status exited "
+                "{}: {} -> {}: noted for the next incremental file of {}, as a row with status exited "
                 "(segmentMembership.status is mapped)",
-                _Move(seg, old, new),
+                seg,
+                old,
+                new,
                 seg,
             ),
         )
@@ -114,9 +110,11 @@ def membership_note(
         "membership",
         reason(
             "B-I4",
-            "{}: segmentMembership.status is not mapped, so the next incremental file of {} "
+            "{}: {} -> {}: segmentMembership.status is not mapped, so the next incremental file of {} "
             "leaves the exit out (A5)",
-            _Move(seg, old, new),
+            seg,
+            old,
+            new,
             seg,
         ),
     )
@@ -283,11 +281,11 @@ def incremental_entry(
                 "B-T6",
                 "membership in {} changed since the last file (now {})",
                 segment,
-                shown_status(m.status, rules),
+                m.status,
             )
         else:
             why = reason("B-T8", "identity change: qualifies under {} (A6)", settings_of(rules).documentation)
-        return Candidate(state, shown_status(m.status, rules), why)
+        return Candidate(state, m.status, why)
     if history == "in no file":
         return reason(
             "A13",
@@ -327,17 +325,13 @@ def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: s
     if m is None or is_active(state, segment):
         return None
     if m.status == "exited":
-        return Reason(exited_rule, _exited_at, segment, m.last_qualification_time, text)
+        return Reason(exited_rule, "exited {} at {}: " + text, segment, m.last_qualification_time)
     return Reason("A13", "member of {} ({}) but opted out: in no file", segment, m.status)
 
 
-def _exited_at(segment: str, at: datetime, text: str) -> str:
-    return f"exited {segment} at {iso(at)}: {text}"
-
-
-def full_entry(state: ProfileState, segment: str, rules: RuleSet, why: Reason) -> Candidate:
+def full_entry(state: ProfileState, segment: str, why: Reason) -> Candidate:
     """B-I1: an active member's row in a full (or first incremental) file."""
-    return Candidate(state, shown_status(state.segments[segment].status, rules), why)
+    return Candidate(state, state.segments[segment].status, why)
 
 
 # --- Rows: mandatory attributes, identity columns, deduplication ------------------------------
@@ -441,9 +435,9 @@ def deduplicate(
         if taken:
             winner = winners[taken[0]]
             if tie_break_by_columns:
-                why = reason("B-I7b", _lost_by_reference, taken[0], winner, line, segment, dest)
+                why = _lost_by_reference(taken[0], winner, line, segment, dest)
             else:
-                why = reason("B-I7", _lost, taken[0], winner, line, segment)
+                why = _lost(taken[0], winner, line, segment)
             lost.append((line.candidate.state.id, why))
             continue
         for v in values:
@@ -452,43 +446,46 @@ def deduplicate(
     return sorted(kept, key=lambda ln: ln.order), lost
 
 
-def _lost(key: str, winner: Line, loser: Line, segment: str) -> str:
+def _lost(key: str, winner: Line, loser: Line, segment: str) -> Reason:
     """B-I7: why a row lost the deduplication, in the terms of its winner."""
     won, lost = winner.candidate, loser.candidate
-    when = iso(won.state.segments[segment].last_qualification_time)
-    head = f"lost the deduplication on {key} to {won.state.id}"
+    when = won.state.segments[segment].last_qualification_time
+    head = "lost the deduplication on {} to {}"
     if won.status != "exited" and lost.status == "exited":
-        return f"{head}, who qualified at {when} and is still a member: an exit is not a qualification"
-    if won.status == "exited":
-        return (
-            f"{head}: both rows are exits, and B-I7 ranks qualifications only; the later exit "
-            f"({when}) is kept, ties going to the first profile id"
+        template = head + ", who qualified at {} and is still a member: an exit is not a qualification"
+    elif won.status == "exited":
+        template = (
+            head + ": both rows are exits, and B-I7 ranks qualifications only; the later exit "
+            "({}) is kept, ties going to the first profile id"
         )
-    same = (
-        won.state.segments[segment].last_qualification_time
-        == lost.state.segments[segment].last_qualification_time
-    )
-    how = "at the same time, and ties go to the first profile id" if same else "more recently"
-    return f"{head}, who qualified {how} ({when})"
+    elif when == lost.state.segments[segment].last_qualification_time:
+        template = head + ", who qualified at the same time, and ties go to the first profile id ({})"
+    else:
+        template = head + ", who qualified more recently ({})"
+    return reason("B-I7", template, key, won.state.id, when)
 
 
-def _lost_by_reference(key: str, winner: Line, loser: Line, segment: str, dest: BatchDestination) -> str:
+def _lost_by_reference(key: str, winner: Line, loser: Line, segment: str, dest: BatchDestination) -> Reason:
     """B-I7b: why a row lost the deduplication under the 2026 documentation."""
     won, lost = winner.candidate, loser.candidate
-    head = f"lost the deduplication on {key} to {won.state.id}"
+    head = "lost the deduplication on {} to {}"
     if won.status != "exited" and lost.status == "exited":
-        return f"{head}, who is still a member: an exit is not a qualification"
+        return reason(
+            "B-I7b", head + ", who is still a member: an exit is not a qualification", key, won.state.id
+        )
     when = reference_time(won.state, segment)
     if when != reference_time(lost.state, segment):
-        return (
-            f"{head}, whose reference timestamp is later ({iso(when)}): the last update of its "
-            f"membership in {segment} or of its identity graph"
+        template = (
+            head + ", whose reference timestamp is later ({}): the last update of its membership in {} or "
+            "of its identity graph"
         )
+        return reason("B-I7b", template, key, won.state.id, when, segment)
     shown = [v for missing, v in other_columns(dest, winner) if not missing]
-    return (
-        f"{head}, at the same reference timestamp ({iso(when)}): the other columns, compared in "
-        f"lexicographic order, put {won.state.id}'s ({', '.join(shown) or 'none'}) first"
+    template = (
+        head + ", at the same reference timestamp ({}): the other columns, compared in lexicographic "
+        "order, put {}'s ({}) first"
     )
+    return reason("B-I7b", template, key, won.state.id, when, won.state.id, ", ".join(shown) or "none")
 
 
 def row_of(dest: BatchDestination, line: Line, heads: tuple[str, ...] | None = None) -> dict[str, object]:

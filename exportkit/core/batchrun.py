@@ -38,7 +38,6 @@ from .decision import Catalog, Decision
 from .exportfile import ExportFile, FileTrigger, Mode, RowNote
 from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, iso
-from .payload import shown_status
 from .rules import Reason, reason
 from .rulesets import settings_of
 from .schedule import due_times, runs_after_evaluation
@@ -115,7 +114,7 @@ class BatchLedger:
                 for note in made:
                     reasons.append(note.reason)
         if not reasons:
-            reasons.append(reason("B-T2", _unaffected, dest, state))
+            reasons.append(_unaffected(dest, state))
         return Decision(dest.id, state.id, False, tuple(reasons), verdict="noted" if noted else None)
 
     # --- runs ------------------------------------------------------------------------------
@@ -241,14 +240,14 @@ class BatchLedger:
         for pid in self._members(seg):
             state = states[pid]
             if is_active(state, seg):
-                status = shown_status(state.segments[seg].status, self.rules)
+                status = state.segments[seg].status
                 if not snapshot:
                     why = Reason("B-I1", _FULL_MEMBER, seg, status)
                 elif is_active(self.states[pid], seg):
                     why = Reason("B-I9", _SNAPSHOT_MEMBER, seg, status)
                 else:
                     why = Reason("B-I9", _SNAPSHOT_MEMBER + _NO_LONGER, seg, status)
-                candidates.append(full_entry(state, seg, self.rules, why))
+                candidates.append(full_entry(state, seg, why))
                 continue
             out = inactive_reason(state, seg, "B-I2", "full files never hold exited profiles")
             if out is not None:
@@ -280,12 +279,11 @@ class BatchLedger:
         for pid in self._members(seg):
             state = self.states[pid]
             if is_active(state, seg):
-                status = shown_status(state.segments[seg].status, self.rules)
+                status = state.segments[seg].status
                 candidates.append(
                     full_entry(
                         state,
                         seg,
-                        self.rules,
                         reason(
                             "B-I3",
                             f"active member of {seg} ({status}): the first incremental file "
@@ -507,15 +505,21 @@ def export_now_refusal(bs: BatchSegment, at: datetime, added_at: datetime) -> Re
     return None
 
 
-def _unaffected(dest: BatchDestination, state: ProfileState) -> str:
+def _unaffected(dest: BatchDestination, state: ProfileState) -> Reason:
     """B-T2: why a profile event concerns no file of the destination."""
     segs = ", ".join(s.id for s in dest.segments)
     if any(s.id in state.segments for s in dest.segments):
-        return (
-            f"nothing in this event concerns the files of {segs}: files are made "
-            "per segment, and none of them is affected"
+        return reason(
+            "B-T2",
+            "nothing in this event concerns the files of {}: files are made per segment, and none of "
+            "them is affected",
+            segs,
         )
-    return f"not a member of {segs}: files are made per segment, so no file of this destination is affected"
+    return reason(
+        "B-T2",
+        "not a member of {}: files are made per segment, so no file of this destination is affected",
+        segs,
+    )
 
 
 def _full_reasons(bs: BatchSegment) -> list[Reason]:

@@ -115,7 +115,7 @@ class Dataflows:
                     dest.id,
                     state.id,
                     True,
-                    (reason("S-T7", _member, dest.id, state, sorted(held)), _A18),
+                    (_member(dest.id, state, sorted(held)), _A18),
                     build=partial(segment_payload, dest, state, Change(), self.catalog, resend=held),
                 )
             )
@@ -164,9 +164,15 @@ _A18 = Reason(
 )
 
 
-def _member(destination: str, state: ProfileState, held: list[str]) -> str:
+def _member(destination: str, state: ProfileState, held: list[str]) -> Reason:
     statuses = ", ".join(f"{seg} ({state.segments[seg].status})" for seg in held)
-    return f"Activate now on {destination}: {state.id} holds {statuses}; resent whether it changed or not"
+    return reason(
+        "S-T7",
+        "Activate now on {}: {} holds {}; resent whether it changed or not",
+        destination,
+        state.id,
+        statuses,
+    )
 
 
 def _disabled(destination: str, since: datetime) -> Reason:

@@ -28,38 +28,32 @@ Made = tuple[dict[str, Any] | None, tuple[FieldNote, ...]]  # a payload and its 
 class Decision:
     """One destination's verdict on one profile at one moment: exported or not, and why.
 
-    The reasons are made with the verdict, by the same rule functions (their text is formatted
-    only when read). The deciding rule (`rule`) is the first reason's. A rule function that has
-    already named its deciding rule may hand over the rest as `reasons=later`, a function that
-    lists them when first read, with that `rule`: the verdict and its rule are decided in one
-    pass, the list of every finding is assembled only for a reader. An exported decision carries
-    its payload and the reason for each field; both may be built only when first asked for
-    (`build`), from the immutable state of the decision's moment.
+    The reasons are made with the verdict, by the same rule functions, as values (their text is
+    formatted only when read); the deciding rule (`rule`) is the first reason's. An exported
+    decision carries its payload and the reason for each field; both may be built only when first
+    asked for (`build`), from the immutable state of the decision's moment.
     """
 
-    __slots__ = ("_made", "_reasons", "_verdict", "destination", "exported", "profile", "rule")
+    __slots__ = ("_made", "_verdict", "destination", "exported", "profile", "reasons", "rule")
 
     def __init__(
         self,
         destination: str,
         profile: str,
         exported: bool,
-        reasons: tuple[Reason, ...] | Callable[[], tuple[Reason, ...]],
+        reasons: tuple[Reason, ...],
         payload: dict[str, Any] | None = None,
         fields: tuple[FieldNote, ...] = (),
         build: Callable[[], tuple[dict[str, Any], tuple[FieldNote, ...]]] | None = None,
         verdict: str | None = None,
-        rule: str | None = None,
     ):
-        if rule is None:
-            if not reasons:
-                raise ValueError("a decision needs at least one reason")
-            rule = reasons[0].rule  # type: ignore[index]  # the deciding rule: the first reason's
+        if not reasons:
+            raise ValueError("a decision needs at least one reason")
         self.destination = destination
         self.profile = profile
         self.exported = exported
-        self._reasons = reasons
-        self.rule: str = rule
+        self.reasons = reasons  # every reason, the deciding one first
+        self.rule: str = reasons[0].rule
         # the payload and its field notes, or the function that builds them when first read
         self._made: Made | Callable[[], Made] | None = build
         if payload is not None or fields:
@@ -74,16 +68,6 @@ class Decision:
         if self._verdict is not None:
             return self._verdict
         return "EXPORTED" if self.exported else "not exported"
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        """Every reason, the deciding one first (listed when first read, if handed over later)."""
-        made = self._reasons
-        if not isinstance(made, tuple):
-            made = self._reasons = made()
-            if not made or made[0].rule != self.rule:
-                raise ValueError(f"the reasons of a {self.rule} decision must start with {self.rule}")
-        return made
 
     def _materialize(self) -> Made:
         made = self._made

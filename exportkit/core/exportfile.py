@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from .model import iso
-from .rules import Reason
+from .rules import Reason, cited
 
 Mode = Literal["full", "incremental"]
 FileTrigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
@@ -72,13 +72,13 @@ class ExportFile:
             f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
             f"{self.segment}, {count}, at {iso(self.at)})"
         ]
-        lines += [f"{indent}  [{r.rule}] {r.text}" for r in self.reasons]
+        lines += [f"{indent}  {cited(r)}" for r in self.reasons]
         lines.append(f"{indent}  columns: {', '.join(self.columns)}")
         for row, note in zip(self.rows, self.why, strict=True):
             values = ", ".join(show_value(row[c]) for c in self.columns)
-            lines.append(f"{indent}    + {note.profile}: {values}  [{note.reason.rule}] {note.reason.text}")
+            lines.append(f"{indent}    + {note.profile}: {values}  {cited(note.reason)}")
         for note in self.left_out:
-            lines.append(f"{indent}    - {note.profile}  [{note.reason.rule}] {note.reason.text}")
+            lines.append(f"{indent}    - {note.profile}  {cited(note.reason)}")
         return lines
 
 

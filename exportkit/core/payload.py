@@ -10,7 +10,7 @@ from typing import Any
 
 from .decision import Catalog, FieldNote
 from .model import ACTIVE, StreamingProfileDestination, StreamingSegmentDestination, iso
-from .rules import RuleSet, reason
+from .rules import reason
 from .rulesets import settings_of
 from .state import Change, ProfileState
 
@@ -26,11 +26,6 @@ def nest(attributes: dict[str, Any]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[leaf] = value
     return out
-
-
-def shown_status(status: str, rules: RuleSet) -> str:
-    """A7: a rule set that keeps `realized` shows it where older docs say `existing`."""
-    return "realized" if status == "existing" and settings_of(rules).keep_realized else status
 
 
 def _attributes(
@@ -60,10 +55,10 @@ def _attributes(
     return nest(present)
 
 
-def _entry(state: ProfileState, segment: str, rules: RuleSet, status: str | None = None) -> dict[str, Any]:
+def _entry(state: ProfileState, segment: str, status: str | None = None) -> dict[str, Any]:
     m = state.segments[segment]
     return {
-        "status": shown_status(status or m.status, rules),
+        "status": status or m.status,
         "lastQualificationTime": iso(m.last_qualification_time),
     }
 
@@ -84,7 +79,7 @@ def enterprise_payload(
     settings = settings_of(rules)
     if settings.enterprise_segments == "all":
         for seg in state.segments:
-            ups[seg] = _entry(state, seg, rules)
+            ups[seg] = _entry(state, seg)
             where = "mapped" if seg in mapped else "not mapped"
             notes.append(
                 FieldNote(
@@ -107,7 +102,7 @@ def enterprise_payload(
             policy = catalog.segments[seg].merge_policy
             # E-I1': one rule, one note per segment; the branches only choose what the note says.
             if seg in chosen:
-                ups[seg] = _entry(state, seg, rules)
+                ups[seg] = _entry(state, seg)
                 included = True
                 if seg in change.segments:
                     text = "mapped segment whose status changed now"
@@ -127,7 +122,7 @@ def enterprise_payload(
                 included = False
                 text = f"unmapped segment the profile does not hold ({state.segments[seg].status})"
             elif policy in policies:
-                ups[seg] = _entry(state, seg, rules)
+                ups[seg] = _entry(state, seg)
                 included = True
                 text = f"unmapped, but shares merge policy {policy!r} with a mapped segment in this export"
             else:
@@ -216,7 +211,6 @@ def segment_payload(
     `resend`: the audiences Activate now resends (S-T7)."""
     notes: list[FieldNote] = []
     payload = _attributes(dest.attributes, state, "S-I6", notes)
-    rules = catalog.rules
     ups: dict[str, Any] = {}
     mapped = set(dest.segments)
     for seg in dest.segments:
@@ -225,7 +219,7 @@ def segment_payload(
         if m is None:
             continue
         if opt_out and m.status in ACTIVE:
-            ups[seg] = _entry(state, seg, rules, status="exited")
+            ups[seg] = _entry(state, seg, status="exited")
             notes.append(
                 FieldNote(
                     field,
@@ -240,11 +234,11 @@ def segment_payload(
         elif opt_out:
             notes.append(FieldNote(field, False, reason("S-T4", f"held as {m.status}: no exit to send")))
         elif seg in resend and m.status in ACTIVE:
-            ups[seg] = _entry(state, seg, rules)
+            ups[seg] = _entry(state, seg)
             text = f"Activate now resends it with its current status, {m.status} (S-T7, A18)"
             notes.append(FieldNote(field, True, reason("S-T7", text)))
         elif seg in change.segments or (activation and m.status in ACTIVE):
-            ups[seg] = _entry(state, seg, rules)
+            ups[seg] = _entry(state, seg)
             text = (
                 "backfill: held before the mapping"
                 if activation
@@ -252,14 +246,14 @@ def segment_payload(
             )
             notes.append(FieldNote(field, True, reason("S-I1", text)))
         elif dest.include_unchanged_segments:
-            ups[seg] = _entry(state, seg, rules)
+            ups[seg] = _entry(state, seg)
             notes.append(
                 FieldNote(
                     field,
                     True,
                     reason(
                         "S-I3",
-                        f"unchanged mapped segment held as {shown_status(m.status, rules)}; "
+                        f"unchanged mapped segment held as {m.status}; "
                         "include_unchanged_segments is on (A12)",
                     ),
                 )
@@ -319,4 +313,4 @@ def segment_payload(
     return payload, tuple(notes)
 
 
-__all__ = ["enterprise_payload", "nest", "segment_payload", "shown_status"]
+__all__ = ["enterprise_payload", "nest", "segment_payload"]

@@ -6,8 +6,7 @@ each one exists there and is cited by at least one test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from datetime import datetime
 
 from .rulesets import RULE_SETS, RuleSet
 
@@ -105,30 +104,34 @@ RULES: dict[str, str] = {
 }
 
 
-class Reason:
-    """One line of explanation, tied to the rule it comes from.
+Value = str | int | float | datetime | None
+"""What a reason names: a segment, an attribute, a namespace, a status, a count or a time."""
 
-    A rule function decides and names its rule in the same pass; the text is only formatted when
-    someone reads it (`text`), so a replay of millions of events pays for a rule id and a tuple of
-    arguments, not for sentences nobody reads. `template` is a `str.format` pattern, or a function
-    of the arguments for the sentences that need a little logic.
+
+class Reason:
+    """One line of explanation: the rule it comes from and the values it names.
+
+    `template` is a `str.format` pattern with one `{}` per value; the text is made when someone
+    reads it (`text`), so a replay of millions of events pays for a rule id and a tuple of values,
+    not for sentences nobody reads. A rule that words its finding differently in different cases
+    chooses the template when it decides. Values are shown as the timeline shows them: a time in
+    ISO form, an absent value as null.
     """
 
-    __slots__ = ("args", "rule", "template")
+    __slots__ = ("rule", "template", "values")
 
-    def __init__(self, rule: str, template: str | Callable[..., str], *args: Any) -> None:
+    def __init__(self, rule: str, template: str, *values: Value) -> None:
         if rule not in RULES:  # the catalogue is enforced where it is used
             raise KeyError(f"unknown rule id {rule!r}")
         self.rule = rule
         self.template = template
-        self.args = args
+        self.values = values
 
     @property
     def text(self) -> str:
-        template, args = self.template, self.args
-        if not isinstance(template, str):
-            return template(*args)
-        return template.format(*args) if args else template
+        if not self.values:
+            return self.template
+        return self.template.format(*map(shown, self.values))
 
     def __str__(self) -> str:
         return self.text
@@ -148,9 +151,23 @@ class Reason:
         return {"rule": self.rule, "text": self.text}
 
 
+def shown(value: Value) -> str | int | float:
+    """A reason's value as its text shows it: a time in ISO form, an absent value as null."""
+    if isinstance(value, datetime):
+        from .model import iso  # here, not above: the model depends on this module
+
+        return iso(value)
+    return "null" if value is None else value
+
+
+def cited(r: Reason) -> str:
+    """A reason as one line of text: `[rule] text`."""
+    return f"[{r.rule}] {r.text}"
+
+
 reason = Reason
-"""Make a `Reason`: `reason(rule, template, *args)`; an unknown rule id cannot be cited, and the
-arguments fill `template` only when the text is read."""
+"""Make a `Reason`: `reason(rule, template, *values)`; an unknown rule id cannot be cited, and the
+values fill `template` only when the text is read."""
 
 
-__all__ = ["RULES", "RULE_SETS", "Reason", "RuleSet", "reason"]
+__all__ = ["RULES", "RULE_SETS", "Reason", "RuleSet", "Value", "cited", "reason", "shown"]

@@ -3,7 +3,7 @@
 One small function per rule; a destination type's rules are listed by the part of a change each
 reads (`ENTERPRISE_TRIGGERS`, `SEGMENT_TRIGGERS`), and a change is put only to the rules of its
 non-empty parts. Each decides and names its rule in the same pass: it returns findings, each a
-`Reason` (rule id and arguments, its text formatted only when read) and whether the rule fired. A
+`Reason` (rule id and the values it names, its text formatted only when read) and whether the rule fired. A
 profile is exported when it may be (`may_export`: A2, and S-T4 for opted-out profiles) and at
 least one trigger fired. `decide` and `activate` are the only verdicts: the replay and its
 explanation are the same code.
@@ -18,7 +18,7 @@ from typing import Any
 from .decision import Catalog, Decision, FieldNote
 from .model import TRIGGER_PARTS, StreamingDestination, StreamingSegmentDestination
 from .payload import enterprise_payload, segment_payload
-from .rules import Reason, reason
+from .rules import Reason, Value, reason
 from .rulesets import RuleSetSettings, settings_of
 from .state import ABSENT, Change, ProfileState
 
@@ -30,20 +30,20 @@ TriggerRule = Callable[[StreamingDestination, Change, RuleSetSettings], Findings
 NONE: Findings = ()
 
 
-def _fired(rule: str, template: str | Callable[..., str], *args: Any) -> Finding:
-    return (True, Reason(rule, template, *args))
+def _fired(rule: str, template: str, *values: Value) -> Finding:
+    return (True, Reason(rule, template, *values))
 
 
-def _quiet(rule: str, template: str | Callable[..., str], *args: Any) -> Finding:
-    return (False, Reason(rule, template, *args))
+def _quiet(rule: str, template: str, *values: Value) -> Finding:
+    return (False, Reason(rule, template, *values))
 
 
-def _status_move(old: str | None, new: str) -> str:
-    return f"{old or 'null'} -> {new}" + (" (A1: 'exiting' in the docs)" if new == "exited" else "")
+MAPPED_MOVE = "mapped segment {}: {} -> {}"
+MAPPED_EXIT = MAPPED_MOVE + " (A1: 'exiting' in the docs)"
 
 
-def _mapped_move(seg: str, old: str | None, new: str) -> str:
-    return f"mapped segment {seg}: {_status_move(old, new)}"
+def _mapped_move(rule: str, seg: str, old: str | None, new: str) -> Finding:
+    return (True, Reason(rule, MAPPED_EXIT if new == "exited" else MAPPED_MOVE, seg, old, new))
 
 
 def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
@@ -52,7 +52,7 @@ def enterprise_membership(dest: StreamingDestination, change: Change, settings: 
         return NONE
     mapped = dest.mapped_segments
     return [
-        (True, Reason("E-T1", _mapped_move, seg, old, new))
+        _mapped_move("E-T1", seg, old, new)
         if seg in mapped
         else _quiet(
             "E-T4",
@@ -120,15 +120,15 @@ def segment_membership(dest: StreamingDestination, change: Change, settings: Rul
         return NONE
     mapped = dest.mapped_segments
     return [
-        (True, Reason("S-T1", _mapped_move, seg, old, new))
+        _mapped_move("S-T1", seg, old, new)
         if seg in mapped
         else (False, Reason("S-T1", "segment {} changed but is not mapped on this destination", seg))
         for seg, (old, new) in change.segments.items()
     ]
 
 
-def _namespace(ns: str, x: str, how: str, mapped: bool) -> str:
-    return f"identity {ns}:{x} {how} in a {'mapped' if mapped else 'not mapped'} namespace"
+IN_MAPPED_NAMESPACE = "identity {}:{} {} in a mapped namespace"
+IN_UNMAPPED_NAMESPACE = "identity {}:{} {} in a not mapped namespace"
 
 
 def segment_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
@@ -137,16 +137,17 @@ def segment_identity(dest: StreamingDestination, change: Change, settings: RuleS
         return NONE
     mapped = dest.mapped_identities if isinstance(dest, StreamingSegmentDestination) else frozenset()
     return [
-        (ns in mapped, reason("S-T2", _namespace, ns, x, how, ns in mapped))
+        (True, reason("S-T2", IN_MAPPED_NAMESPACE, ns, x, how))
+        if ns in mapped
+        else (False, reason("S-T2", IN_UNMAPPED_NAMESPACE, ns, x, how))
         for ns, x, how in change.identities
     ]
 
 
-def _same_value(path: str, counts: bool) -> str:
-    return (
-        f"mapped attribute {path} overwritten with the same value; this destination "
-        f"{'counts' if counts else 'does not count'} that as an update (same_value_overwrite_triggers)"
-    )
+SAME_VALUE = (
+    "mapped attribute {} overwritten with the same value; this destination {} that as an update "
+    "(same_value_overwrite_triggers)"
+)
 
 
 def segment_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
@@ -165,7 +166,8 @@ def segment_attributes(dest: StreamingDestination, change: Change, settings: Rul
                 out.append(_fired("C8", _RESTATED, path, settings.documentation))
             else:  # A3's option decides; under C8 only when written (A22)
                 rule = "A22" if settings.same_value_restatements else "A3"
-                out.append((bool(given), reason(rule, _same_value, path, bool(given))))
+                counts = "counts" if given else "does not count"
+                out.append((bool(given), reason(rule, SAME_VALUE, path, counts)))
         else:
             out.append((True, Reason("S-T3", "mapped attribute {} updated", path)))
     return out
@@ -262,8 +264,10 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState) 
     return _NO_MAPPED_SEGMENT
 
 
-def _held_back(fired: Reason) -> str:
-    return f"would trigger ({fired.text}), but the profile is not exported, as said above"
+def _held_back(fired: Reason) -> Reason:
+    """A trigger that fired for a profile that may not be exported: said as what it would do."""
+    template = f"would trigger ({fired.template}), but the profile is not exported, as said above"
+    return Reason(fired.rule, template, *fired.values)
 
 
 def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
@@ -278,7 +282,7 @@ def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSet
     if not off:
         return [finding for _, finding in found]
     suppressed = [
-        _quiet("C7", _switched_off, TRIGGER_KINDS[part], why, settings.documentation)
+        _switched_off(TRIGGER_KINDS[part], why, settings.documentation)
         for part, (hit, why) in found
         if hit and part in off
     ]
@@ -289,11 +293,13 @@ def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSet
 TRIGGER_KINDS = {part: kind for kind, part in TRIGGER_PARTS.items()}
 
 
-def _switched_off(kind: str, fired: Reason, documentation: str) -> str:
-    return (
-        f"would trigger ({fired.rule}: {fired.text}), but this dataflow's {kind} triggers are off "
-        f"(triggers: {{{kind}: false}}, C7 in {documentation})"
+def _switched_off(kind: str, fired: Reason, documentation: str) -> Finding:
+    """C7: a trigger that fired, of a kind this dataflow has switched off."""
+    template = (
+        "would trigger ({}: " + fired.template + "), but this dataflow's {} triggers are off "
+        "(triggers: {{{}: false}}, C7 in {})"
     )
+    return _quiet("C7", template, fired.rule, *fired.values, kind, kind, documentation)
 
 
 def _withheld(
@@ -302,7 +308,7 @@ def _withheld(
     """Why a profile that may not be exported (A2, S-T4) is not: that first, then each trigger
     that would have fired, then the rest of the findings."""
     findings = findings_of(dest, change, settings)
-    held_back = [reason(why.rule, _held_back, why) for hit, why in findings if hit]
+    held_back = [_held_back(why) for hit, why in findings if hit]
     return (blocked, *held_back, *[why for hit, why in findings if not hit])
 
 
@@ -312,18 +318,13 @@ def decide(dest: StreamingDestination, change: Change, state: ProfileState, cata
     when first read.
 
     A profile that may not be exported (A2, S-T4) is decided by that rule alone: the triggers
-    cannot change the verdict, so what they would have found is worked out when the reasons are
-    first read (from the same immutable destination and change)."""
+    cannot change the verdict, and follow it as what they would have done."""
     if not change.parts:
         return Decision(dest.id, state.id, False, (_nothing_relevant(dest, change),))
     blocked = may_export(dest, change, state)
     if blocked is not None:
         return Decision(
-            dest.id,
-            state.id,
-            False,
-            partial(_withheld, blocked, dest, change, settings_of(catalog.rules)),
-            rule=blocked.rule,
+            dest.id, state.id, False, _withheld(blocked, dest, change, settings_of(catalog.rules))
         )
     fired: list[Reason] = []
     quiet: list[Reason] = []
@@ -371,10 +372,15 @@ def build_payload(
     return segment_payload(dest, state, change, catalog, activation, opt_out)
 
 
-def _backfill(dest: StreamingDestination, state: ProfileState) -> str:
+def _backfill(rule: str, dest: StreamingDestination, state: ProfileState) -> Reason:
     held = [seg for seg in dest.segments if state.holds(seg)]
     statuses = ", ".join(state.segments[s].status for s in held)
-    return f"backfill at activation: holds mapped {', '.join(held)} ({statuses}) from before the mapping"
+    return Reason(
+        rule,
+        "backfill at activation: holds mapped {} ({}) from before the mapping",
+        ", ".join(held),
+        statuses,
+    )
 
 
 _NOTHING_TO_BACKFILL = {
@@ -395,7 +401,7 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
     held = consent_hold(dest, state, activation=True)
     if held is not None:
         return Decision(dest.id, state.id, False, (held,))
-    reasons = [reason(rule, _backfill, dest, state)]
+    reasons = [_backfill(rule, dest, state)]
     settings = settings_of(catalog.rules)
     if not settings.backfill_documented:
         reasons.append(reason("A11", _BACKFILL_UNDOCUMENTED, settings.documentation))
