@@ -239,3 +239,28 @@ def test_receive_stops_at_once_with_a_half_open_client_and_appends_on_restart(tm
     assert process.returncode == 0, err
     assert "stopped after" in rest and "Traceback" not in err
     assert out.read_text().startswith('{"call": 1, "earlier": true}\n')
+
+
+def test_a_dead_letter_file_that_cannot_grow_stops_the_run_in_one_line(tmp_path):
+    """A file-size limit (or a full disk) reached on the dead-letter file: one line that says which
+    messages are neither acknowledged nor recorded, exit 2, and no torn line in the file."""
+    import resource
+
+    dead = tmp_path / "dead.jsonl"
+    dead.write_text('{"earlier": true}\n')
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    process = subprocess.run(
+        [
+            sys.executable, "-m", "exportkit", "run", "microbatching", "--no-payload", "--no-progress",
+            "--deliver", "http-api=http://127.0.0.1:9/", "--dead-letter", str(dead),
+            "--retry-wait", "0", "--timeout", "0.5",
+        ],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60, preexec_fn=limit,
+    )  # fmt: skip
+    assert process.returncode == 2, process.stderr
+    assert "Traceback" not in process.stderr and process.stderr.count("\n") == 1, process.stderr
+    assert "the dead-letter file cannot be written (File too large): message http-api-1" in process.stderr
+    assert dead.read_text() == '{"earlier": true}\n'

@@ -38,6 +38,7 @@ from ..io.delivery import (
     ATTEMPTS,
     BACKOFF,
     TIMEOUT,
+    DeadLetterError,
     Delivery,
     DeliveryInterrupted,
     Terminated,
@@ -255,6 +256,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 2
     except OutputError as err:
         print(f"exportkit: {err}; no file was written", file=sys.stderr)
+        return 2
+    except DeadLetterError as err:
+        print(f"exportkit: {err}", file=sys.stderr)
         return 2
     except Interrupted as stop:
         print(f"exportkit: {stop}", file=sys.stderr)

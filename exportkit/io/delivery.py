@@ -9,8 +9,11 @@ to the dead-letter JSON-lines file. Nothing is lost: each message is acknowledge
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import http.client
 import json
+import os
 import socket
 import ssl
 import time
@@ -461,8 +464,33 @@ def _append(
         "attempts": [a.as_dict() for a in tried],
         "message": message.as_dict(),
     }
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+    line = (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise DeadLetterError(path, message_id, err) from None
+    try:
+        size = os.fstat(fd).st_size
+        written = os.write(fd, line)  # one call: the line is whole, or taken back below
+        if written < len(line):  # a full disk or a file-size limit part-way
+            raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)  # no torn line: the file is as it was
+        raise DeadLetterError(path, message_id, err) from None
+    finally:
+        os.close(fd)
+
+
+class DeadLetterError(Exception):
+    """The dead-letter file could not take a message: the run stops, and says which message and
+    every later one is neither acknowledged nor recorded."""
+
+    def __init__(self, path: Path, message_id: str, err: OSError):
+        super().__init__(
+            f"{path}: the dead-letter file cannot be written ({err.strerror or err}): message "
+            f"{message_id} and every later one are neither acknowledged nor recorded"
+        )
 
 
 def render_deliveries(deliveries: list[Delivery], durations: bool = True) -> list[str]:
@@ -493,6 +521,7 @@ __all__ = [
     "ATTEMPTS",
     "TIMEOUT",
     "Attempt",
+    "DeadLetterError",
     "Delivery",
     "DeliveryInterrupted",
     "Terminated",
