@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import unquote
 
 import pytest
 
@@ -325,3 +326,62 @@ def test_closing_a_tab_frees_its_kernel(browser, demo_server, how):
             assert culled() == before, "shut down by the page's call, not culled"
     finally:
         context.close()
+
+
+def open_options(page) -> None:
+    """Unfold the mapping and options of the destination."""
+    page.click(".exportkit-mapping .jupyter-widget-Collapse-header")
+    page.wait_for_selector(".exportkit-options", state="visible")
+
+
+def test_the_destination_is_the_scenarios_and_every_option_is_offered_and_linked(page, demo, browser, shots):
+    """microbatching's advertising destination keeps its aggregation key (four messages, not "no
+    aggregation given"); its type's options are all there, and a link holds the one changed."""
+    open_view(page, demo, "scenario=microbatching&destination=adnet&step=2", 2, "microbatching")
+    assert "no aggregation given" not in text_of(page, ".exportkit-app")
+    open_options(page)
+    for option in ("consent-enforcement", "same-value-overwrite-triggers", "include-unchanged-segments"):
+        assert page.locator(f".exportkit-option-{option}").count() == 1, option
+    assert page.locator(".exportkit-option-aggregation select").input_value() == "configurable"
+    page.screenshot(path=str(shots / "options-adnet.png"))
+    page.check(".exportkit-option-consent-enforcement input")
+    page.wait_for_function("location.search.includes('options=')", timeout=1000 + STEP_WAIT)
+    link = page.url
+    assert "consent_enforcement" in unquote(link)
+    shown = page.inner_text(".ek-step")
+    other = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    try:
+        other.goto(link, timeout=WAIT)
+        other.wait_for_selector(LIVE + " " + step_selector(2, "microbatching"), timeout=WAIT)
+        assert other.inner_text(".ek-step") == shown
+        open_options(other)
+        assert other.is_checked(".exportkit-option-consent-enforcement input")
+        other.screenshot(path=str(shots / "options-from-link.png"))
+    finally:
+        leave(other)
+        other.context.close()
+
+
+def test_a_batch_step_shows_batch_cards(page, demo, shots):
+    """Export file now: the batch card is headed by the files written; no "0 fields sent", no
+    payload to a nameless profile; messages from earlier exports are said as such."""
+    open_view(page, demo, "scenario=delorean&destination=s3&step=20", 20)
+    text = page.inner_text(".ek-step")
+    assert "0 fields sent" not in text and "Payloads" not in text
+    assert "2 FILES WRITTEN" in page.inner_text('.ek-card[data-destination="s3"]')
+    assert "Messages leaving now" not in text and "Sent before this event" in text
+    page.screenshot(path=str(shots / "export-file-now-step20.png"), full_page=True)
+
+
+def test_a_scenario_file_opens_in_the_page_and_a_broken_one_says_where(page, demo, shots):
+    open_view(page, demo, "scenario=delorean&step=0", 0)
+    broken = b"name: x\nsegments: []\nprofiles: []\ndestinations: []\nevents: 3\n"
+    upload = ".exportkit-upload input[type=file]"
+    page.set_input_files(upload, files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken}])
+    page.wait_for_selector(".exportkit-notice:has-text('broken.yaml:5: events')")
+    page.screenshot(path=str(shots / "upload-broken.png"))
+    mine = dataset_path("backfill").read_bytes()
+    page.set_input_files(upload, files=[{"name": "mine.yaml", "mimeType": "text/yaml", "buffer": mine}])
+    page.wait_for_selector(step_selector(0, load_scenario(dataset_path("backfill")).name))
+    assert page.locator(".exportkit-scenario select").input_value() == "mine"
+    page.screenshot(path=str(shots / "upload-mine.png"))

@@ -53,7 +53,7 @@ def test_the_demo_notebook_reads_the_link_after_its_setup():
     import nbformat
 
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
-    setup = next(i for i, c in enumerate(cells) if "App(sync_address=True)" in c)
+    setup = next(i for i, c in enumerate(cells) if "App(sync_address=True" in c)
     link = next(i for i, c in enumerate(cells) if "get_query_string()" in c and "follow(" in c)
     assert setup < link
     assert "app.show()" in cells[link]
@@ -107,3 +107,20 @@ def test_free_port_is_free():
 def test_demo_refuses_bad_options(argv, message, capsys):
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(message)
+
+
+def test_demo_refuses_a_broken_scenario_file_with_its_located_problem(tmp_path, capsys):
+    broken = tmp_path / "mine.yaml"
+    broken.write_text("name: x\nsegments: []\nprofiles: []\ndestinations: []\nevents: 3\n")
+    assert main(["demo", str(broken)]) == 2
+    assert capsys.readouterr().err.startswith(f"exportkit demo: {broken}:5: events: must be a list")
+
+
+def test_the_demo_notebook_opens_the_file_the_demo_was_started_with():
+    """`exportkit demo FILE` hands the file to Voila's kernels in SCENARIO_FILE_ENV."""
+    import nbformat
+
+    from exportkit.app.demo import SCENARIO_FILE_ENV
+
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    assert any(f'scenario_file=os.environ.get("{SCENARIO_FILE_ENV}")' in c for c in cells)

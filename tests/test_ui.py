@@ -125,14 +125,15 @@ def test_refuses_a_scenario_without_destinations():
         Explorer(nothing)
 
 
-def test_a_batch_destination_shows_its_files_as_the_scenario_defines_them(explorer):
+def test_a_batch_destination_shows_its_files_and_offers_its_options(explorer):
     explorer.destination.value = "s3"
     assert explorer.type.value == "batch"
     assert [value for _, value in explorer.type.options] == ["batch"]  # only what applies
     assert "notebook 03 compares" in explorer.type_note.value  # and why, in place
-    assert explorer.segments.disabled and explorer.attributes.disabled
+    assert explorer.segments.disabled  # its files per segment are options
+    assert explorer.changes == {}
     assert "a batch destination sends nothing at activation" in explorer.text
-    result = explorer._cache.get("s3", "batch", (), (), (), "seed")
+    result = explorer._cache.get("s3", {}, "seed")
     first = next(i for i, s in enumerate(result.steps) if s.files) + 1
     explorer.step.value = first
     assert " s3 file Amazon_S3_segment" in explorer.text

@@ -5,7 +5,7 @@
     exportkit generate --profiles N --events M [--seed S] OUT
     exportkit receive [--port N] [--out FILE] [--fail-first K --fail-mode status|delay|drop]
                       [--status CODE]
-    exportkit demo [--port N] [--scenario NAME] [--step K]
+    exportkit demo [--port N] [--scenario NAME] [--step K] [SCENARIO]
 
 Bad input gets one line naming the file, the place and the problem, and exit status 2; a run
 with messages left in the dead-letter file exits 1.
@@ -208,6 +208,12 @@ def _parser() -> argparse.ArgumentParser:
         "--scenario", default="delorean", help="a scenario name from datasets/ (default delorean)"
     )
     demo.add_argument("--step", type=int, help="the step the printed address opens at")
+    demo.add_argument(
+        "file",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a scenario file of your own: the page opens it (and offers the datasets beside it)",
+    )
 
     rules = sub.add_parser(
         "rules",
@@ -690,6 +696,15 @@ def _demo(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port} is not a port number (0-65535)")
     if args.step is not None and args.step < 0:
         raise UsageError(f"--step {args.step}: steps count from 0 (the activation)")
+    if args.file is not None:
+        from ..io.loader import ScenarioError, load_scenario
+
+        try:
+            load_scenario(args.file)
+        except ScenarioError as err:
+            print(f"exportkit demo: {err}", file=sys.stderr)
+            return 2
+        return demo.serve(args.port, args.scenario, args.step, scenario_file=Path(args.file))
     return demo.serve(args.port, args.scenario, args.step)
 
 

@@ -36,6 +36,8 @@ FRONT_END = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-m
 FILL_DELAY = 10.0  # seconds after a visitor takes a warm kernel before a new one starts
 # Seconds a kernel with no page connected may stay idle before it is stopped (the browser test
 # shortens it with EXPORTKIT_DEMO_CULL_AFTER to watch a dead tab's kernel go).
+# The scenario file `exportkit demo FILE` opens: the demo notebook reads its path from here.
+SCENARIO_FILE_ENV = "EXPORTKIT_DEMO_SCENARIO"
 CULL_AFTER = int(os.environ.get("EXPORTKIT_DEMO_CULL_AFTER", "300"))
 
 
@@ -131,8 +133,10 @@ def serve(
     scenario: str = DEFAULT_SCENARIO,
     step: int | None = None,
     out: TextIO = sys.stdout,
+    scenario_file: Path | None = None,
 ) -> int:
-    """Run Voila until interrupted (Ctrl-C or SIGTERM); returns the exit status."""
+    """Run Voila until interrupted (Ctrl-C or SIGTERM); returns the exit status. With
+    `scenario_file`, the page opens that file (its kernels read it from `SCENARIO_FILE_ENV`)."""
     if not NOTEBOOK.is_file():
         print(f"exportkit demo: {NOTEBOOK} is missing", file=sys.stderr)
         return 2
@@ -145,7 +149,10 @@ def serve(
         return 2
     port = port or free_port()
     trust(NOTEBOOK)
-    process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent)
+    env = dict(os.environ)
+    if scenario_file is not None:
+        env[SCENARIO_FILE_ENV] = str(Path(scenario_file).resolve())
+    process = subprocess.Popen(voila_command(port), cwd=NOTEBOOK.parent, env=env)
     # Ctrl-C and SIGTERM both stop Voila and its kernels cleanly, even when SIGINT was ignored
     # at start (a background job of a non-interactive shell inherits it ignored).
     previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -157,7 +164,8 @@ def serve(
             )
             return 1
         print(
-            f"exportkit demo: open {address(port, scenario, step)} (scenario {scenario})",
+            f"exportkit demo: open {address(port, DEFAULT_SCENARIO if scenario_file else scenario, step)}"
+            f" (scenario {scenario_file or scenario})",
             file=out,
             flush=True,
         )
@@ -203,6 +211,7 @@ __all__ = [
     "FRONT_END",
     "NOTEBOOK",
     "POOL_SIZE",
+    "SCENARIO_FILE_ENV",
     "address",
     "free_port",
     "serve",

@@ -7,10 +7,12 @@ raises: what it cannot use becomes a one-line notice the page shows, and the def
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from ..core.model import Scenario
@@ -48,10 +50,12 @@ class DemoRequest:
     notices: tuple[str, ...] = ()
     profile: str | None = None
     rules: str | None = None
+    changes: dict[str, Any] | None = None  # the destination's options the reader changed
 
 
 def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARIO) -> DemoRequest:
-    """Read `scenario`, `step`, `destination`, `profile` and `rules` from a query string; other
+    """Read `scenario`, `step`, `destination`, `profile`, `rules` and `options` (the destination's
+    changed fields, as JSON) from a query string; other
     keys (Voila's own `voila-theme` …) are left alone. The step's upper bound, the destination and
     the profile are checked by the app, which knows the scenario."""
     params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
@@ -78,7 +82,16 @@ def parse_query(query: str, names: Sequence[str], default: str = DEFAULT_SCENARI
     if rules is not None and rules not in RULE_SETS:
         notices.append(f"Rules {rules!r} are not {choices_text()}. Showing the scenario's own rules.")
         rules = None
-    return DemoRequest(scenario, step, destination or None, tuple(notices), profile or None, rules)
+    changes = None
+    if "options" in params:
+        try:
+            changes = json.loads(params["options"][-1])
+        except ValueError:
+            changes = None
+        if not isinstance(changes, dict):
+            notices.append("The link's options are not readable. Showing the destination's own options.")
+            changes = None
+    return DemoRequest(scenario, step, destination or None, tuple(notices), profile or None, rules, changes)
 
 
 def load_upload(name: str, content: bytes | str) -> Scenario | str:

@@ -12,6 +12,7 @@ can drive the controls and read it.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,19 @@ import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 
-from ..core.model import Scenario, StreamingSegmentDestination
+from ..core.model import AnyDestination, Scenario, StreamingSegmentDestination
 from ..core.rulesets import RULE_SETS
-from ..course.explore import ReplayCache, attribute_paths, namespaces, step_report
+from ..course.explore import (
+    ReplayCache,
+    attribute_paths,
+    change_destination,
+    mapping_changes,
+    namespaces,
+    step_report,
+)
 from ..io.loader import load_scenario
 from ..text.sentences import Names
+from .options import OptionsForm, option_changes
 from .step_view import StepView
 
 # Monospace, compact and wrapped: the plain-text views (the quiz) use it.
@@ -173,21 +182,28 @@ class Explorer:
             w.link((self.profile, "value"), (self.view, "profile")),
         )
         self.view.observe(self._clicked, names="step")
+        self.options = OptionsForm()
+        self.options.on_change(self.refresh)
+        self.changes: dict[str, Any] = {}  # what the reader changed in the destination
         self.mapping = w.Accordion(
             [
                 w.VBox(
                     [
                         w.HBox([self.type, self.type_note]),
                         w.HBox([self.segments, self.attributes, self.identities]),
+                        w.HTML("<b>Options of this type</b>"),
+                        self.options.widget,
                     ]
                 )
             ],
             selected_index=None,
-            titles=("Mapping of this destination: type, segments, attributes, namespaces (click to change)",),
+            titles=("Mapping and options of this destination (click to change)",),
         )
         self.mapping.add_class("exportkit-mapping")
         self._quiet = False
+        self._link_note = ""
         self._load(first.id)
+        self.type.observe(self._retyped, names="value")
         for control in (self.type, self.segments, self.attributes, self.identities, self.rules, self.step):
             control.observe(lambda _: self.refresh(), names="value")
         self.profile.observe(lambda _: self.refresh(), names="value")
@@ -206,16 +222,24 @@ class Explorer:
         self.widget.add_class("exportkit-explorer")
         self.refresh()
 
-    def _load(self, destination: str) -> None:
-        d = self.scenario.destination(destination)
+    def _load(self, destination: str, changes: dict[str, Any] | None = None) -> None:
+        """Show `destination` as the scenario defines it, with `changes` (a link's) applied."""
+        base = self.scenario.destination(destination)
+        d: AnyDestination = base
+        note = ""
+        if changes:
+            try:
+                d = change_destination(self.scenario, destination, changes).destination(destination)
+            except (ValueError, KeyError) as err:
+                note = f"The link's options cannot apply to {destination}: {err}"
         was_quiet, self._quiet = self._quiet, True  # one replay for the new mapping, not one per control
         try:
             batch = d.type == "batch"
             self.type.options = [("Batch (files)", "batch")] if batch else STREAMING
             self.type.value = d.type
             self.type_note.value = (
-                "<span style='color:#57606a'>A batch destination keeps its files as the scenario "
-                "defines them; notebook 03 compares the three types side by side.</span>"
+                "<span style='color:#57606a'>A batch destination makes files; notebook 03 compares "
+                "the three types side by side.</span>"
                 if batch
                 else ""
             )
@@ -223,9 +247,20 @@ class Explorer:
             self.attributes.value = tuple(a for a in d.attributes if a in self.attributes.options)
             self.identities.value = d.identities if isinstance(d, StreamingSegmentDestination) else ()
             self._last_segments = self.segments.value
+            self.options.load(d)
         finally:
             self._quiet = was_quiet
+        self._link_note = note
         self.refresh()
+
+    def _retyped(self, change: dict[str, Any]) -> None:
+        """Another streaming type: its options, with the values the destination has for them."""
+        if not self._quiet and change["new"]:
+            was_quiet, self._quiet = self._quiet, True
+            try:
+                self.options.load(self.scenario.destination(self.destination.value), change["new"])
+            finally:
+                self._quiet = was_quiet
 
     def show(
         self,
@@ -233,9 +268,10 @@ class Explorer:
         step: int = 0,
         profile: str | None = None,
         rules: str | None = None,
+        changes: dict[str, Any] | None = None,
     ) -> None:
-        """Open this view as a link asks (a destination's mapping as the scenario defines it, the
-        step, the profile, the rule set), with one replay and one rendering, not one per control."""
+        """Open this view as a link asks (a destination as the scenario defines it with the link's
+        `changes`, the step, the profile, the rule set), with one replay and one rendering."""
         self._quiet = True
         try:
             self.rules.value = rules or self.scenario.rules
@@ -245,8 +281,7 @@ class Explorer:
                 destination = self.destination.options[0][1]
             if self.destination.value != destination:
                 self.destination.value = destination  # reloads the mapping (quietly)
-            else:
-                self._load(destination)
+            self._load(destination, changes)
         finally:
             self._quiet = False
         self.refresh()
@@ -270,6 +305,8 @@ class Explorer:
             out["rules"] = self.rules.value
         if self.profile.value:
             out["profile"] = self.profile.value
+        if self.changes:
+            out["options"] = json.dumps(self.changes, separators=(",", ":"))
         return out
 
     def refresh(self) -> None:
@@ -288,15 +325,27 @@ class Explorer:
         self._last_segments = self.segments.value
         batch = self.type.value == "batch"
         self.identities.disabled = self.type.value != "streaming-segment"
-        self.segments.disabled = self.attributes.disabled = batch
-        result = self._cache.get(
-            self.destination.value,
+        self.segments.disabled = batch  # a batch destination's segments are its files (the options)
+        destination = self.destination.value
+        base = self.scenario.destination(destination)
+        changes = mapping_changes(
+            self.scenario,
+            destination,
             self.type.value,
-            self.segments.value,
+            base.segment_ids if batch else self.segments.value,
             self.attributes.value,
             self.identities.value,
-            self.rules.value,
         )
+        changes.update(option_changes(base, self.type.value, self.options.values()))
+        try:
+            result = self._cache.get(destination, changes, self.rules.value)
+            self.changes = changes
+        except ValueError as err:  # the reader's change makes no valid destination: say why
+            note = f"{note} This change is not a valid destination: {err}".strip()
+            result = getattr(self, "result", None) or self._cache.get(destination, {}, self.rules.value)
+        if self._link_note:
+            note = f"{self._link_note} {note}".strip()
+            self._link_note = ""
         self.result = result
         self.message.value = f"<div class='ek-notice'>{html.escape(note)}</div>" if note else ""
         self.notice = note

@@ -7,11 +7,14 @@
 # NBVAL_IGNORE_OUTPUT
 # Built before any visitor arrives (Voila's preheated kernels): the imports, a replay and a first
 # rendering are already done when a page opens.
+import os
+
 from voila.utils import get_query_string
 
 from exportkit.ui import App
 
-app = App(sync_address=True)
+# `exportkit demo FILE` opens the reader's own scenario file (its path in this variable).
+app = App(sync_address=True, scenario_file=os.environ.get("EXPORTKIT_DEMO_SCENARIO"))
 
 # %%
 # NBVAL_IGNORE_OUTPUT

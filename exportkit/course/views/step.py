@@ -8,6 +8,7 @@ that leave, what waits in each buffer, files written with their rows).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -29,6 +30,15 @@ TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine 
     "flush": "the buffer was flushed",
     "end": "the scenario ended: what waited leaves",
 }
+
+
+def platform_time(m: Message) -> datetime:
+    """When the platform would have sent a message that the end of the scenario flushed: when its
+    oldest export has waited the window (a configurable policy, M2/M5), or at once (best effort)."""
+    oldest = min((e.at for e in m.entries), default=m.sent_at)
+    if m.left is not None and m.left.policy.type == "configurable":
+        return oldest + m.left.policy.window
+    return oldest
 
 
 def lookup(payload: dict[str, Any] | None, path: str) -> tuple[bool, Any]:
@@ -85,7 +95,7 @@ def payloads_html(decisions: list[Decision], names: Names) -> str:
         f'<div class="ek-payload"><h4>Payload to {named_html(names.destination(d.destination))} for '
         f"{named_html(names.profile(d.profile))}</h4>{payload_html(d)}</div>"
         for d in decisions
-        if d.exported
+        if d.exported and d.profile
     ]
     return '<div class="ek-section"><h3>Payloads</h3>' + "".join(blocks) + "</div>" if blocks else ""
 
@@ -101,9 +111,26 @@ def _reasons(d: Decision) -> str:
 def _badge_for(what: str, files: list[ExportFile], messages: list[Message]) -> str:
     if what == "file":
         return badge("file", f"{len(files)} file{'s' if len(files) != 1 else ''} written")
-    if what == "sent":
+    if what == "sent":  # only an event that sends, whose messages are the card's own
         return badge("sent", f"{len(messages)} message{'s' if len(messages) != 1 else ''} sent")
     return badge(what)
+
+
+def verdict(decisions: list[Decision], files: list[ExportFile], own: list[Message]) -> str:
+    """A card's headline: what the step's event decided for this destination (exported, noted for
+    a file, not exported), or, for an event that decides about no profile (a file run, Export file
+    now, a flush), the files it wrote or the messages it sent (`own`). Messages that fell due on
+    their buffer's clock carry earlier exports: they are said under the headline, never as it."""
+    about = [d for d in decisions if d.profile]
+    if any(d.exported for d in about):
+        return "exported"
+    if any(d.verdict == "noted" for d in about):
+        return "noted"
+    if not about and files:
+        return "file"
+    if not about and own:
+        return "sent"
+    return "none"
 
 
 def card_html(
@@ -115,7 +142,6 @@ def card_html(
     focus: bool = False,
 ) -> str:
     """One destination's card at one step."""
-    what = outcome(result, index, destination)
     if index == 0:
         files: list[ExportFile] = []
         messages = [m for m in result.activation_messages if m.destination == destination]
@@ -124,10 +150,15 @@ def card_html(
         files = [f for f in step.files if f.destination == destination]
         messages = [m for m in step.messages if m.destination == destination]
     kind = result.scenario.destination(destination).type
+    if index:
+        own = [m for m in own_messages(result.steps[index - 1]) if m.destination == destination]
+        what = verdict(decisions, files, own)
+    else:
+        own, what = messages, outcome(result, index, destination)
     head = (
         f'<div class="ek-card-head">{named_html(names.destination(destination))}'
         f'<span class="ek-type">{escape(TYPE_LABELS.get(kind, kind))}</span>'
-        f"{_badge_for(what, files, messages)}</div>"
+        f"{_badge_for(what, files, own)}</div>"
     )
     body: list[str] = []
     if index == 0:
@@ -135,7 +166,7 @@ def card_html(
     else:
         for d in decisions:
             body.append(_reasons(d))
-            if d.exported:
+            if d.exported and d.profile and kind != "batch":
                 body.append(
                     f'<div class="ek-muted">{count(sum(n.included for n in d.fields), "field")} sent, '
                     f"{sum(not n.included for n in d.fields)} left out: see the payload below</div>"
@@ -145,8 +176,8 @@ def card_html(
         extra.append(messages_note(messages, own_messages(result.steps[index - 1])))
     elif messages and what != "sent":
         extra.append(f"{count(len(messages), 'message')} left a buffer at this step (see Delivery)")
-    if files and what == "file":
-        extra.append(", ".join(code(f.name) for f in files) + " (rows under Delivery)")
+    if files:
+        extra.append(", ".join(code(f.name) for f in files) + " written (rows under Delivery)")
     if extra:
         body.append('<div class="ek-muted">' + "; ".join(extra) + "</div>")
     cls = f"ek-card {what}" + (" focus" if focus else "")
@@ -245,13 +276,18 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
 def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     unique = list(dict.fromkeys(m.profiles))
     who = ", ".join(named_html(names.profile(p)) for p in unique)
-    why = TRIGGER_WORDS["end"] if at_end else TRIGGER_WORDS[m.trigger]
+    why = escape(TRIGGER_WORDS[m.trigger])
+    if at_end:
+        why = (
+            f"the scenario ends at {when_html(m.sent_at)}, so the toolkit sends what waited; the "
+            f"platform would send it at {when_html(platform_time(m))}"
+        )
     size = len(json.dumps(list(m.body), ensure_ascii=False).encode())
     group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
     reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
     return (
         f"<li>✉ to {named_html(names.destination(m.destination))}{group} at {when_html(m.sent_at)}: "
-        f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why now:</b> {escape(why)}."
+        f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why then:</b> {why}."
         f'<ul class="ek-more">{reasons}</ul></li>'
     )
 
@@ -318,9 +354,20 @@ def delivery_html(result: Replay, index: int, names: Names) -> str:
         messages, buffers, files = step.messages, step.buffers, step.files
     end = result.end.messages if (result.end and index == step_count(result)) else []
     parts = []
-    if messages:
+    own = own_messages(result.steps[index - 1]) if index else messages
+    mine = {id(m) for m in own}
+    earlier = [m for m in messages if id(m) not in mine]
+    if earlier:
         parts.append(
-            "<h4>Messages leaving now</h4><ul>" + "".join(message_html(m, names) for m in messages) + "</ul>"
+            "<h4>Sent before this event, from earlier exports (on their buffer's own clock)</h4><ul>"
+            + "".join(message_html(m, names) for m in earlier)
+            + "</ul>"
+        )
+    if own:
+        parts.append(
+            "<h4>Messages leaving now, because of this event</h4><ul>"
+            + "".join(message_html(m, names) for m in own)
+            + "</ul>"
         )
     if buffers:
         waiting = "".join(buffer_html(b, names) for b in buffers)
@@ -329,7 +376,7 @@ def delivery_html(result: Replay, index: int, names: Names) -> str:
         parts.append("<h4>Files written</h4>" + "".join(file_html(f, names) for f in files))
     if end:
         parts.append(
-            "<h4>At the end of the scenario</h4><ul>"
+            "<h4>At the end of the scenario: what still waited</h4><ul>"
             + "".join(message_html(m, names, at_end=True) for m in end)
             + "</ul>"
         )

@@ -1,0 +1,89 @@
+"""A step's cards and its Delivery say what happened, as what it is (issue 26, item 3). Each test
+fails on the main of 2026-12-07 (before the cards' headline became the verdict)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import unescape
+
+import pytest
+
+from exportkit.core.engine import Replay, replay
+from exportkit.core.timeline import own_messages
+from exportkit.course.views.step import card_html, delivery_html, step_html
+from exportkit.io.library import dataset_names, dataset_path
+from exportkit.io.loader import load_scenario
+from exportkit.text.sentences import Names
+
+
+@cache
+def run(name: str) -> Replay:
+    return replay(load_scenario(dataset_path(name)))
+
+
+def text_of(html: str) -> str:
+    return re.sub(r" ([,.;])", r"\1", " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()))
+
+
+def headline(result: Replay, index: int, destination: str) -> str:
+    step = result.steps[index - 1]
+    decisions = [d for d in step.decisions if d.destination == destination]
+    card = card_html(result, index, destination, decisions, Names.of(result.scenario))
+    return re.search(r'class="ek-badge ([a-z]+)">([^<]*)<', card).group(2)
+
+
+def test_a_card_whose_event_exports_nothing_is_headed_not_exported_though_messages_leave():
+    """delorean step 4: an unmapped attribute changes; HTTP API's buffer sends an earlier export."""
+    result = run("delorean")
+    step = result.steps[3]
+    assert any(m.destination == "http-api" for m in step.messages)
+    assert not any(m.destination == "http-api" for m in own_messages(step))
+    assert headline(result, 4, "http-api") == "NOT EXPORTED"
+    assert "from earlier exports" in text_of(step_html(result, 4))
+
+
+@pytest.mark.parametrize("name", dataset_names())
+def test_every_cards_headline_is_its_verdict(name):
+    """Exported when the event exported the profile, never 'messages sent' for another export's."""
+    result = run(name)
+    for index, step in enumerate(result.steps, start=1):
+        for d in result.scenario.destinations:
+            decisions = [x for x in step.decisions if x.destination == d.id and x.profile]
+            shown = headline(result, index, d.id)
+            if any(x.exported for x in decisions):
+                assert shown == "EXPORTED", (index, d.id)
+            elif decisions:
+                assert shown in ("NOT EXPORTED", "NOTED FOR A FILE"), (index, d.id, shown)
+
+
+def test_export_file_now_shows_a_batch_card_and_no_empty_payload():
+    """newsletter_files step 9 and delorean step 20: Export file now writes files; there is no
+    profile, no fields and no payload to anyone."""
+    for name, index in (("newsletter_files", 9), ("delorean", 20)):
+        result = run(name)
+        assert result.steps[index - 1].event.kind == "export_now"
+        text = text_of(step_html(result, index))
+        assert "0 fields sent" not in text and "left out: see the payload" not in text
+        assert not re.search(r"Payload to [^.]* for (Payloads|Delivery|$)", text)
+        assert "Payloads" not in text
+        batch = next(d.id for d in result.scenario.destinations if d.type == "batch")
+        assert headline(result, index, batch).endswith("WRITTEN")
+
+
+def test_messages_from_earlier_exports_are_not_listed_as_leaving_now():
+    """A message that fell due at 09:30 on a later step is 'sent before this event', with its time."""
+    result = run("delorean")
+    index = next(i for i, s in enumerate(result.steps, start=1) if s.messages and not own_messages(s))
+    text = text_of(delivery_html(result, index, Names.of(result.scenario)))
+    assert "Messages leaving now" not in text
+    assert "Sent before this event, from earlier exports" in text
+
+
+def test_the_end_of_the_scenario_says_when_the_platform_would_send():
+    """streaming_media: the end flushes the advertising buffer at 18:11; the platform would send
+    when its oldest export (18:00) has waited 1800 s, at 18:30."""
+    result = run("streaming_media")
+    text = text_of(delivery_html(result, len(result.steps), Names.of(result.scenario)))
+    assert "the scenario ends at 2 Jun 2025, 18:11 UTC, so the toolkit sends what waited" in text
+    assert "the platform would send it at 2 Jun 2025, 18:30 UTC" in text
