@@ -376,12 +376,17 @@ def test_a_batch_step_shows_batch_cards(page, demo, shots):
 def test_a_scenario_file_opens_in_the_page_and_a_broken_one_says_where(page, demo, shots):
     open_view(page, demo, "scenario=delorean&step=0", 0)
     broken = b"name: x\nsegments: []\nprofiles: []\ndestinations: []\nevents: 3\n"
-    upload = ".exportkit-upload input[type=file]"
-    page.set_input_files(upload, files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken}])
+
+    def upload(name: str, content: bytes) -> None:
+        with page.expect_file_chooser() as chooser:
+            page.click(".exportkit-upload")
+        chooser.value.set_files(files=[{"name": name, "mimeType": "text/yaml", "buffer": content}])
+
+    upload("broken.yaml", broken)
     page.wait_for_selector(".exportkit-notice:has-text('broken.yaml:5: events')")
     page.screenshot(path=str(shots / "upload-broken.png"))
     mine = dataset_path("backfill").read_bytes()
-    page.set_input_files(upload, files=[{"name": "mine.yaml", "mimeType": "text/yaml", "buffer": mine}])
+    upload("mine.yaml", mine)
     page.wait_for_selector(step_selector(0, load_scenario(dataset_path("backfill")).name))
     assert page.locator(".exportkit-scenario select").input_value() == "mine"
     page.screenshot(path=str(shots / "upload-mine.png"))
