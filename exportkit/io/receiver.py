@@ -8,11 +8,11 @@
         receiver.requests  # what arrived, in order, and what each was answered
 
 The log file is appended to (a restart keeps the earlier recording); memory keeps counts and the
-latest `KEEP` requests only. It holds against hostile clients: one request per connection, read
-within limits (`LINE_LIMIT`, `HEADER_LIMIT`, `BODY_LIMIT`; answered 400, 431 or 413, and logged)
-and within `DEADLINE` seconds however slowly it comes (`Cutoff`); at most `CONNECTIONS` at once.
-Each request becomes one JSON line: call number, time, method, path,
-headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
+latest `KEEP` requests only (and `KEEP_BYTES` of their bodies). It holds against hostile
+clients: one request per connection, read within limits (`LINE_LIMIT`, `HEADER_LIMIT`,
+`BODY_LIMIT`; answered 400, 431 or 413, and logged) and within `DEADLINE` seconds however slowly
+it comes (`Cutoff`); at most `CONNECTIONS` at once. Each request becomes one JSON line: call
+number, time, method, path, headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
 in one of three ways: `status` answers 500 (or the `status` given), `delay` answers only after
 `delay` seconds (longer than the client's timeout), `drop` closes the connection without an
 answer.
@@ -43,6 +43,8 @@ FailMode = Literal["status", "delay", "drop"]
 FAIL_MODES: tuple[FailMode, ...] = ("status", "delay", "drop")
 HOST = "127.0.0.1"
 KEEP = 1000
+KEEP_BYTES = 64 * 1024 * 1024
+"""Body bytes kept in memory at most (the latest requests' bodies), whatever their number."""
 """Requests kept in memory (the latest); the log file records every one, so memory stays bounded."""
 
 
@@ -200,6 +202,7 @@ class Receiver:
         delay: float = 2.5,
         log: Callable[[str], None] | None = None,
         keep: int = KEEP,
+        keep_bytes: int = KEEP_BYTES,
         deadline: float = DEADLINE,
         status: int = 500,
     ):
@@ -216,7 +219,9 @@ class Receiver:
         self._lock = threading.Lock()
         self._calls = 0
         self._failed = 0  # failing answers given so far (refused requests are not among them)
-        self._requests: deque[dict[str, Any]] = deque(maxlen=keep)
+        self._keep, self._keep_bytes = keep, keep_bytes
+        self._requests: deque[tuple[dict[str, Any], int]] = deque()  # each with its body's size
+        self._kept_bytes = 0
         self._file: int | None = None  # a descriptor opened for appending: one write() per line
         self._thread: threading.Thread | None = None
         self._server = _Server((HOST, port), _Handler)
@@ -232,9 +237,10 @@ class Receiver:
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """The most recent requests (at most `keep`), in call order; the log file has them all."""
+        """The most recent requests (at most `keep`, and `keep_bytes` of bodies), in call order;
+        the log file has them all."""
         with self._lock:
-            return list(self._requests)
+            return [record for record, _ in self._requests]
 
     @property
     def calls(self) -> int:
@@ -298,7 +304,7 @@ class Receiver:
             "answer": {},
         }
         # Numbered and recorded before it is answered, so the file is in call order.
-        call, mode = self._record(record)
+        call, mode = self._record(record, size=len(raw))
         answer = record["answer"]
         if mode == "drop":
             return
@@ -327,7 +333,18 @@ class Receiver:
         if answer:
             request.send(refused.status, {"error": refused.why})
 
-    def _record(self, record: dict[str, Any], refused: bool = False) -> tuple[int, FailMode | None]:
+    def _keep_record(self, record: dict[str, Any], size: int) -> None:
+        """Keep `record` in memory, letting the oldest go past `keep` requests or `keep_bytes`."""
+        self._requests.append((record, size))
+        self._kept_bytes += size
+        while len(self._requests) > self._keep or (
+            self._kept_bytes > self._keep_bytes and len(self._requests) > 1
+        ):
+            self._kept_bytes -= self._requests.popleft()[1]
+
+    def _record(
+        self, record: dict[str, Any], refused: bool = False, size: int = 0
+    ) -> tuple[int, FailMode | None]:
         """Number the call, choose its answer, and write it down."""
         with self._lock:
             self._calls += 1
@@ -342,7 +359,7 @@ class Receiver:
                     "drop": {"dropped": True},
                     "delay": {"status": 200, "delayed_seconds": self.delay},
                 }.get(mode or "", {"status": 200})
-            self._requests.append(record)
+            self._keep_record(record, size)
             if self._file is not None:
                 _write_all(self._file, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         if self.log is not None:
