@@ -144,3 +144,15 @@ def test_receive_stops_cleanly_on_sigterm(tmp_path):
             process.kill()
     assert process.returncode == 0 and "Traceback" not in stderr, stderr
     assert "stopped after 1 request" in stdout
+
+
+def test_memory_keeps_the_latest_bodies_within_a_byte_budget_while_the_log_has_every_one(tmp_path):
+    out = tmp_path / "r.jsonl"
+    body = b"[" + b'"x",' * 200 + b'"x"]'  # about 800 bytes
+    with Receiver(out, keep_bytes=2000) as receiver:
+        for _ in range(5):
+            request = urllib.request.Request(receiver.url, data=body, method="POST")
+            with urllib.request.urlopen(request, timeout=3) as response:
+                assert response.status == 200
+    assert [r["call"] for r in receiver.requests] == [4, 5]  # 2 x 800 bytes fit in 2000
+    assert len(read_requests(out)) == 5 and receiver.calls == 5

@@ -12,10 +12,10 @@ latest `KEEP` requests only (and `KEEP_BYTES` of their bodies). It holds against
 clients: one request per connection, read within limits (`LINE_LIMIT`, `HEADER_LIMIT`,
 `BODY_LIMIT`; answered 400, 431 or 413, and logged) and within `DEADLINE` seconds however slowly
 it comes (`Cutoff`); at most `CONNECTIONS` at once. Each request becomes one JSON line: call
-number, time, method, path, headers, body (parsed as JSON when it is JSON) and the answer. The first `fail_first` calls fail
-in one of three ways: `status` answers 500 (or the `status` given), `delay` answers only after
-`delay` seconds (longer than the client's timeout), `drop` closes the connection without an
-answer.
+number, time, method, path, headers, body (parsed as JSON when it is JSON) and the answer. The
+first `fail_first` calls fail in one of three ways: `status` answers 500 (or the `status`
+given), `delay` answers only after `delay` seconds (longer than the client's timeout), `drop`
+closes the connection without an answer.
 """
 
 from __future__ import annotations
