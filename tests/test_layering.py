@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "exportkit"
-LAYERS = ("core", "text", "course", "io", "app", "ui")
+LAYERS = ("core", "text", "course", "io", "check", "app", "ui")
 # Which layers each layer may import (itself included). The top-level `exportkit/__init__.py`
 # gathers the public names and is not a layer.
 ALLOWED = {
@@ -20,7 +20,8 @@ ALLOWED = {
     "text": {"core", "text"},
     "course": {"core", "text", "io", "course"},
     "io": {"core", "text", "io"},
-    "app": {"core", "text", "course", "io", "app"},
+    "check": {"core", "text", "io", "check"},
+    "app": {"core", "text", "course", "io", "check", "app"},
     "ui": {"core", "text", "course", "io", "ui"},
 }
 CORE_THIRD_PARTY = {"pydantic", "pydantic_core"}

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..check import cli as check_cli
 from ..core.aggregation import Message, policy_for
 from ..core.engine import Step
 from ..core.exportfile import ExportFile
@@ -230,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
     report.add_parser(sub)
     audit.add_parsers(sub)
+    check_cli.add_parser(sub)
     return parser
 
 
@@ -244,6 +246,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _demo(args)
         if args.command == "report":
             return report.main(args)
+        if args.command == "check":
+            return check_cli.main(args)
         if args.command == "import":
             return audit.import_main(args)
         if args.command == "audit":

@@ -1,0 +1,15 @@
+"""Pin a dataflow's behaviour: expectations in scenario files, `exportkit check`, a pytest plugin."""
+
+from .compare import Mismatch, Outcome, check_replay
+from .report import FileCheck, failure_text
+from .source import ScenarioFile, scenario_paths
+
+__all__ = [
+    "FileCheck",
+    "Mismatch",
+    "Outcome",
+    "ScenarioFile",
+    "check_replay",
+    "failure_text",
+    "scenario_paths",
+]

@@ -1,0 +1,158 @@
+"""A failed expectation in a few readable lines, and the JSON of a whole check.
+
+    datasets/delorean.yaml:47: step 3, adnet (Advertising network): FAILED
+      event     Marty McFly (marty): loyalty.tier is set to "platinum" (2025-03-03T09:03:00Z)
+      expected  verdict exported
+      actual    verdict not exported
+      decided   [A3] a same-value overwrite is not a change for this destination ...
+
+The lines are styled (`text.styled.Line`): plain in a pipe, coloured on a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.model import iso
+from ..text.sentences import Names, event_text
+from .compare import Outcome
+from .source import ScenarioFile
+
+Span = tuple[str, str]
+Line = list[Span]
+"""A line as (text, style) spans; styles name what a span is (`exported`, `rule`), `COLOURS` how a
+terminal shows it."""
+COLOURS = {
+    "heading": "bold",
+    "event": "bold",
+    "exported": "green",
+    "not-exported": "bold red",
+    "destination": "blue",
+    "rule": "dim",
+    "detail": "dim",
+}
+LABEL = 10  # the width of the labels: event, expected, actual, decided
+
+
+@dataclass(slots=True)
+class FileCheck:
+    """One file's outcomes, or the one line that says why it could not be checked."""
+
+    path: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each outcome's expectation
+    events: list[str] = field(default_factory=list)  # each outcome's event in words
+    error: str | None = None
+
+    @classmethod
+    def of(cls, source: ScenarioFile) -> FileCheck:
+        outcomes = source.outcomes()
+        names = Names.of(source.scenario)
+        events = []
+        for o in outcomes:
+            if o.step == 0:
+                events.append(
+                    f"the end of the scenario ({iso(source.replay.end.at)})" if source.replay.end else ""
+                )
+            else:
+                event = source.scenario.events[o.step - 1]
+                events.append(f"{event_text(event, names)} ({iso(event.at)})")
+        return cls(str(source.path), outcomes, [source.outcome_line(o) for o in outcomes], events)
+
+    @property
+    def failed(self) -> list[int]:
+        return [i for i, o in enumerate(self.outcomes) if not o.passed]
+
+
+def where(outcome: Outcome, names: dict[str, str] | None = None) -> str:
+    """`step 3, adnet`, or `the end, s3`."""
+    at = "the end" if outcome.step == 0 else f"step {outcome.step}"
+    return f"{at}, {outcome.destination}"
+
+
+def failure_lines(check: FileCheck, i: int) -> list[Line]:
+    """The failure of outcome `i` of `check`: where, the event, expected, actual, decided."""
+    o = check.outcomes[i]
+    lines: list[Line] = [
+        [
+            (f"{check.path}:{check.lines[i]}: ", "heading"),
+            (where(o), "destination"),
+            (": FAILED", "not-exported"),
+        ],
+        _row("event", [(check.events[i], "event")]),
+    ]
+    for m in o.mismatches:
+        lines.append(_row("expected", [(f"{m.what}: ", "detail"), (m.expected, "exported")]))
+        lines.append(_row("actual", [(f"{m.what}: ", "detail"), (m.actual, "not-exported")]))
+    for n, r in enumerate(o.reasons[:3]):
+        lines.append(_row("decided" if n == 0 else "", [(f"[{r.rule}] ", "rule"), (r.text, "")]))
+    return lines
+
+
+def failure_text(check: FileCheck, i: int) -> str:
+    """`failure_lines` as plain text."""
+    return "\n".join("".join(part for part, _ in line) for line in failure_lines(check, i))
+
+
+def _row(label: str, parts: Line) -> Line:
+    return [("  " + label.ljust(LABEL), "detail"), *parts]
+
+
+def summary_line(checks: Sequence[FileCheck]) -> Line:
+    """`2 files, 41 expectations: 40 hold, 1 failed` (and files that could not be checked)."""
+    total = sum(len(c.outcomes) for c in checks)
+    failed = sum(len(c.failed) for c in checks)
+    bad = sum(1 for c in checks if c.error)
+    files = f"{len(checks)} file{'' if len(checks) == 1 else 's'}"
+    text = f"{files}, {total} expectation{'' if total == 1 else 's'}: {total - failed} hold"
+    line: Line = [(text, "exported" if not failed and not bad else "heading")]
+    if failed:
+        line.append((f", {failed} failed", "not-exported"))
+    if bad:
+        line.append((f", {bad} could not be read (exit status 2)", "not-exported"))
+    return line
+
+
+def check_json(checks: Sequence[FileCheck]) -> dict[str, Any]:
+    """The whole check as one JSON document (`exportkit check --json`)."""
+    files = []
+    for c in checks:
+        entry: dict[str, Any] = {"path": c.path}
+        if c.error is not None:
+            entry["error"] = c.error
+        entry["expectations"] = [
+            {
+                "line": c.lines[i],
+                "step": o.step or None,
+                "destination": o.destination,
+                "name": o.name,
+                "event": c.events[i],
+                "passed": o.passed,
+                "mismatches": [m.as_dict() for m in o.mismatches],
+                "reasons": [r.as_dict() for r in o.reasons],
+            }
+            for i, o in enumerate(c.outcomes)
+        ]
+        files.append(entry)
+    total = sum(len(c.outcomes) for c in checks)
+    failed = sum(len(c.failed) for c in checks)
+    return {
+        "files": files,
+        "expectations": total,
+        "failed": failed,
+        "unreadable": sum(1 for c in checks if c.error),
+    }
+
+
+__all__ = [
+    "COLOURS",
+    "FileCheck",
+    "Line",
+    "check_json",
+    "failure_lines",
+    "failure_text",
+    "summary_line",
+    "where",
+]
