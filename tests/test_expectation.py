@@ -121,8 +121,8 @@ BAD = [
     ("a bad payload path", "adnet: {payload: {lacks: ['a..b']}}", "events[0].expect.adnet.payload.lacks[0]",
      "'a..b' is not a payload path such as segmentMembership.ups.delorean-owners.status"),
     ("exported on a batch destination", "s3: exported", "events[0].expect.s3.verdict",
-     "a batch destination does not export at an event: it notes the profile for its next incremental "
-     "file (noted) or not (not exported); expect its files with files:"),
+     "a batch destination does not export at a profile event: it notes the profile for its next "
+     "incremental file (noted) or not (not exported); expect its files with files:"),
     ("noted on a streaming destination", "adnet: noted", "events[0].expect.adnet.verdict",
      "noted is a batch destination's verdict; adnet is streaming-segment"),
     ("a payload on a batch destination", "s3: {payload: {has: [a]}}", "events[0].expect.s3.payload",

@@ -211,17 +211,20 @@ class Target:
 Problem = tuple[tuple[Any, ...], str]
 
 
-def expectation_problem(destination: str, e: Expectation, target: Target) -> Problem | None:
+def expectation_problem(
+    destination: str, e: Expectation, target: Target, *, profile_event: bool = True
+) -> Problem | None:
     """The first thing `e` names that the scenario does not have, or that `destination`'s type
-    cannot do, as (place under the destination's key, problem); None when it fits."""
+    cannot do at a profile event (or at a run, Export file now or evaluation), as (place under
+    the destination's key, problem); None when it fits."""
     kind = target.types.get(destination)
     if kind is None:
         return (), f"unknown destination {destination!r}; the scenario has {_listed(target.types)}"
     batch = kind == "batch"
-    if e.verdict == "exported" and batch:
+    if e.verdict == "exported" and batch and profile_event:
         return ("verdict",), (
-            "a batch destination does not export at an event: it notes the profile for its next "
-            "incremental file (noted) or not (not exported); expect its files with files:"
+            "a batch destination does not export at a profile event: it notes the profile for its "
+            "next incremental file (noted) or not (not exported); expect its files with files:"
         )
     if e.verdict == "noted" and not batch:
         return ("verdict",), f"noted is a batch destination's verdict; {destination} is {kind}"

@@ -200,13 +200,15 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
         value = getattr(event, kind)
         if kind == "disable" or kind == "enable":
             _check_pause(kind, value, disabled, i)
-        expect = _expect(raw["expect"], ("events", i, "expect"), s) if "expect" in raw else None
+        expect = (
+            _expect(raw["expect"], ("events", i, "expect"), s, "profile" in raw) if "expect" in raw else None
+        )
         append(Event(at, kind, raw.get("profile"), value, expect, options))
         previous = at
     return out
 
 
-def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectation]:
+def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario, profile_event: bool) -> dict[str, Expectation]:
     """An event's `expect:`, its shape checked, then what it names against the scenario."""
     if type(raw) is not dict or not raw:
         raise _Problem(loc, "must be a mapping of destination id to what it is expected to do")
@@ -218,7 +220,7 @@ def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario) -> dict[str, Expectatio
         except ValidationError as err:
             first = err.errors()[0]
             raise _Problem((*loc, destination, *first["loc"]), _message(first)) from None
-        problem = expectation_problem(destination, expectation, target)
+        problem = expectation_problem(destination, expectation, target, profile_event=profile_event)
         if problem is not None:
             raise _Problem((*loc, destination, *problem[0]), problem[1])
         expect[destination] = expectation
