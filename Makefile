@@ -26,6 +26,7 @@ run: $(STAMP) ## Replay the bundled DeLorean scenario and explain every decision
 	$(BIN)/exportkit run $(SCENARIO)
 
 test: lint ## Everything: format check, lint, mypy, unit and property tests, notebooks (nbval), browser test.
+	$(BIN)/exportkit check datasets/
 	$(PYTEST) tests notebooks --nbval
 
 lint: $(STAMP) ## The formatter's check, ruff's lint and mypy (strict for exportkit/core).

@@ -238,3 +238,43 @@ def test_payload_paths_follow_keys_that_hold_dots(path, value):
         "segmentMembership": {"ups": {"city.dallas": {"status": "realized"}}},
     }
     assert payload_value(payload, path) == value
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_bundled_datasets_hold_their_expectations(capsys):
+    assert main(["check", str(ROOT / "datasets")]) == 0
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.endswith("hold") and "failed" not in summary
+
+
+def test_a_changed_mapping_fails_a_named_expectation(tmp_path, capsys):
+    """The reference's case 7: a same-value overwrite is not an update for adnet (A3); a mapping
+    that counts it fails the expectation that pins it, by name."""
+    text = (ROOT / "datasets" / "delorean.yaml").read_text(encoding="utf-8")
+    changed = text.replace(
+        "    consent_enforcement: true\n",
+        "    consent_enforcement: true\n    same_value_overwrite_triggers: true\n",
+    )
+    assert changed != text
+    path = tmp_path / "delorean.yaml"
+    path.write_text(changed, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "step 3, adnet: FAILED" in out
+    assert "  expected  verdict: not exported\n  actual    verdict: exported\n" in out
+
+
+def test_the_nbval_sanitizer_file_replaces_only_what_varies():
+    import configparser
+    import re
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "exportkit" / "check" / "nbval_sanitize.cfg", encoding="utf-8")
+    text = (
+        "run 3f2b6c1e-9d4a-4e5b-8c7d-0123456789ab at 2025-03-03T09:01:00Z on 127.0.0.1:8123, 0.25 s elapsed"
+    )
+    for section in parser.sections():
+        text = re.sub(parser[section]["regex"], parser[section]["replace"], text)
+    assert text == "run <UUID> at 2025-03-03T09:01:00Z on 127.0.0.1:<PORT>, <DURATION>"

@@ -15,6 +15,7 @@ from typing import TextIO
 from ..io.loader import ScenarioError
 from .report import COLOURS, FileCheck, Line, check_json, failure_lines, summary_line
 from .source import ScenarioFile, scenario_paths
+from .update import REVIEW, Mode, update_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files, or folders of them")
     check.add_argument("--json", action="store_true", help="one JSON document instead of text")
+    check.add_argument(
+        "--update",
+        choices=("create", "fix"),
+        help="first write expectations from the replay, in place (YAML, comments kept): create fills "
+        "what is missing, fix rewrites what fails; review the diff",
+    )
 
 
 def check_paths(paths: list[str]) -> list[FileCheck]:
@@ -48,6 +55,10 @@ def status(checks: list[FileCheck]) -> int:
 def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    if args.update:
+        status_ = _update(args.paths, args.update, out, err)
+        if status_:
+            return status_
     checks = check_paths(args.paths)
     if not checks:
         print(f"exportkit: no scenario file under {', '.join(args.paths)}", file=err)
@@ -66,6 +77,23 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     lines.append(summary_line(checks))
     write_lines(lines, out)
     return status(checks)
+
+
+def _update(paths: list[str], mode: Mode, out: TextIO, err: TextIO) -> int:
+    """Write the expectations of every file first; 2 when a file cannot be read or written."""
+    changes: list[str] = []
+    for path in scenario_paths(paths):
+        try:
+            changes += update_file(path, mode)
+        except ScenarioError as problem:
+            print(f"exportkit: {problem}", file=err)
+            return 2
+        except OSError as problem:
+            print(f"exportkit: {path}: cannot be written ({problem.strerror or problem})", file=err)
+            return 2
+    out.write("".join(f"{line}\n" for line in changes))
+    out.write(f"{REVIEW}\n\n" if changes else "Nothing to update.\n\n")
+    return 0
 
 
 def write_lines(lines: list[Line], out: TextIO) -> None:
