@@ -38,7 +38,8 @@ def test_an_event_written_back_loads_as_the_same_event(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     scenario = build_scenario(data)
     again = build_scenario(data | {"events": [e.as_dict() for e in scenario.events]})
-    assert again.events == scenario.events
+    # expectations are not the event: the JSON document and its golden files do not show them
+    assert again.events == tuple(e._replace(expect=None) for e in scenario.events)
 
 
 def test_the_readmes_scenario_reference_shows_every_event_kind():

@@ -39,7 +39,7 @@ VALID = DELOREAN.read_text(encoding="utf-8")
         pytest.param(
             "doc.yaml",
             VALID.replace("profile: doc, exit", "profile: emmett, exit"),
-            "doc.yaml:82: events[10].profile: unknown profile 'emmett'",
+            "doc.yaml:93: events[10].profile: unknown profile 'emmett'",
             id="unknown-profile",
         ),
         pytest.param("bin.yaml", b"\xff\xfe", "bin.yaml:1: is UTF-16 text; save it as UTF-8", id="utf-16"),

@@ -56,7 +56,7 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     out = out or sys.stdout
     err = err or sys.stderr
     if args.update:
-        status_ = _update(args.paths, args.update, out, err)
+        status_ = _update(args.paths, args.update, err if args.json else out, err)  # JSON stays one document
         if status_:
             return status_
     checks = check_paths(args.paths)

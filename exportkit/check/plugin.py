@@ -182,3 +182,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
     else:
         terminalreporter.write_line("Nothing to change.")
+
+
+__all__ = [
+    "DEFAULT_PATTERN",
+    "ExpectationFailed",
+    "ExpectationItem",
+    "ScenarioTests",
+    "matches",
+    "pytest_addoption",
+    "pytest_collect_file",
+    "pytest_terminal_summary",
+]

@@ -115,6 +115,22 @@ def summary_line(checks: Sequence[FileCheck]) -> Line:
     return line
 
 
+def report_text(checks: Sequence[FileCheck]) -> str:
+    """Every failure, then the summary line, as plain text (what `exportkit check` prints in a pipe)."""
+    lines: list[Line] = []
+    for c in checks:
+        for i in c.failed:
+            lines += [*failure_lines(c, i), []]
+    lines.append(summary_line(checks))
+    return "".join("".join(part for part, _ in line) + "\n" for line in lines)
+
+
+def check_text(text: str, name: str = "scenario.yaml") -> str:
+    """Check a scenario given as text: `report_text` of its one file (bad input raises the
+    loader's `ScenarioError`)."""
+    return report_text([FileCheck.of(ScenarioFile.from_text(text, name))])
+
+
 def check_json(checks: Sequence[FileCheck]) -> dict[str, Any]:
     """The whole check as one JSON document (`exportkit check --json`)."""
     files = []

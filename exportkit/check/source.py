@@ -42,6 +42,12 @@ class ScenarioFile:
         scenario = parse_scenario(text, str(path), json_text=path.suffix.lower() == ".json")
         return cls(path, text, scenario)
 
+    @classmethod
+    def from_text(cls, text: str, name: str = "scenario.yaml") -> ScenarioFile:
+        """A scenario given as text (a notebook, an upload), named `name` in what is printed."""
+        path = Path(name)
+        return cls(path, text, parse_scenario(text, name, json_text=path.suffix.lower() == ".json"))
+
     @property
     def is_json(self) -> bool:
         return self.path.suffix.lower() == ".json"
