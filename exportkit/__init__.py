@@ -1,5 +1,6 @@
 """exportkit: when does a customer data platform export a profile, and what is in the export?"""
 
+from .check import check_text
 from .core.aggregation import Message
 from .core.decision import Catalog, Decision, FieldNote
 from .core.engine import Replay, Replayer, Step, replay
@@ -48,6 +49,7 @@ __all__ = [
     "StreamingProfileDestination",
     "StreamingSegmentDestination",
     "Summary",
+    "check_text",
     "compare",
     "compare_text",
     "deliver",

@@ -44,6 +44,7 @@ EXPORTKIT = [
     "StreamingProfileDestination",
     "StreamingSegmentDestination",
     "Summary",
+    "check_text",
     "compare",
     "compare_text",
     "deliver",

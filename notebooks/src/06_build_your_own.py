@@ -59,4 +59,50 @@ print("\n".join(line for line in loader.text.splitlines()
                 if line.startswith("Step") or "webhook zoe" in line or "[E-T1]" in line))
 
 # %% [markdown]
+# ## Pin it: expectations CI can hold
+#
+# Once a dataflow does what you want, write it down next to the event: `expect:` says, for each
+# destination, the verdict, the rule that decides it and what the payload holds. `exportkit check`
+# (and `pytest --exportkit`, one test per expectation) replays the file and compares. Here Zoe's
+# qualification is pinned: the advertising destination exports her, with her email.
+
+# %%
+from exportkit import check_text
+
+PINNED = """\
+name: pinned
+segments:
+  - {id: vip-customers, name: VIP customers}
+profiles:
+  - {id: zoe, identities: {email: [zoe@example.com], phone: ["+15550100"]}}
+destinations:
+  - {id: ads, type: streaming-segment, segments: [vip-customers], identities: [email]}
+events:
+  - profile: zoe
+    qualify: vip-customers
+    expect:
+      ads:
+        verdict: exported
+        rule: S-T1
+        payload: {has: [identityMap.email]}
+"""
+print(check_text(PINNED, "pinned.scenario.yaml"))
+
+# %% [markdown]
+# Now someone changes the mapping: the destination maps the phone namespace instead of email. The
+# export still happens, so a timeline would look fine at a glance; the expectation fails, and says
+# where, what was expected, what happened and which rule decided.
+
+# %%
+BROKEN = PINNED.replace("identities: [email]}", "identities: [phone]}")
+print(check_text(BROKEN, "pinned.scenario.yaml"))
+
+# %% [markdown]
+# Map email again (or, if the change was meant, update the expectation:
+# `exportkit check --update fix` rewrites what fails and keeps your comments) and it holds:
+
+# %%
+print(check_text(BROKEN.replace("identities: [phone]}", "identities: [phone, email]}"), "pinned.scenario.yaml"))
+
+# %% [markdown]
 # Next: **`07_microbatching.ipynb`**: how streaming exports are grouped into calls.
