@@ -64,21 +64,6 @@ CLICK = """async (n) => {
 }"""
 
 
-# From a change of destination in the page to the address that holds it (issue 26: within 1 s).
-ADDRESS = """async (value) => {
-  const select = document.querySelector('.exportkit-explorer select');
-  const t0 = performance.now();
-  select.value = select.options[[...select.options].findIndex((o) => o.textContent.includes(value))].value;
-  select.dispatchEvent(new Event('change', {bubbles: true}));
-  return await new Promise((resolve) => {
-    const wanted = () => new URLSearchParams(location.search).get('destination');
-    const start = wanted();
-    const poll = () => (wanted() !== start ? resolve(performance.now() - t0) : requestAnimationFrame(poll));
-    poll();
-  });
-}"""
-
-
 # In the page: when the linked step is first there (from the navigation's start), and how long the
 # first timeline click took in the browser (from the input event's own time stamp to the new step
 # in the DOM, and to the end of the frame that paints it). Playwright's figures add its own checks
@@ -176,7 +161,7 @@ def main() -> int:
                 if context is not returning:
                     context.close()
             clicks = [page.evaluate(CLICK, 1 + k % 30) for k in range(args.clicks)]
-            moves = [page.evaluate(ADDRESS, ("Advertising", "HTTP API")[k % 2]) for k in range(10)]
+            moves = [address_after_change(page, k) for k in range(10)]
             page.close(run_before_unload=True)
             started = time.monotonic()
             while kernels(server.pid) > POOL_SIZE and time.monotonic() - started < CULL_AFTER + 60:
@@ -223,6 +208,18 @@ def main() -> int:
         print(f"  {n}  {label}")
     print(f"machine load (1 min average) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
+
+
+def address_after_change(page, k: int) -> float:
+    """Milliseconds from a change of destination (Playwright's select) to the address holding it
+    (issue 26: within 1 s); Playwright's own polling is included, so this is an upper bound."""
+    label, wanted = (("Advertising network", "adnet"), ("HTTP API", "http-api"))[k % 2]
+    started = time.perf_counter()
+    page.select_option(".exportkit-explorer select >> nth=0", label=label)
+    page.wait_for_function(
+        f"new URLSearchParams(location.search).get('destination') === '{wanted}'", polling=10
+    )
+    return (time.perf_counter() - started) * 1000
 
 
 def page_times(page, base: str, step: int) -> tuple[float, ...]:

@@ -71,7 +71,7 @@ def test_the_wheel_installs_and_runs_a_bundled_scenario_by_name(tmp_path):
     assert "exportkit/notebooks/demo.ipynb" in listed and "exportkit/datasets/delorean.yaml" in listed
     assert "exportkit/docs/export-rules.md" in listed
     # The front-end files: the views' style sheet, the step view's module and its style sheet.
-    for name in ("course/views/views.css", "ui/step_view.js", "ui/step_view.css"):
+    for name in ("course/views/views.css", "course/views/report.css", "ui/step_view.js", "ui/step_view.css"):
         assert f"exportkit/{name}" in listed
     read = "from exportkit.ui.step_view import StepView as V; print(str(V._esm)[:40], str(V._css)[:40])"
     shown = _run(python, "-c", read, cwd=tmp_path).stdout

@@ -4,6 +4,7 @@ plus step) and the self-contained report of `exportkit report`."""
 from __future__ import annotations
 
 from html import escape
+from importlib.resources import files
 
 from ...core.engine import Replay
 from ...core.rulesets import RULE_SETS
@@ -125,6 +126,8 @@ def profile_html(result: Replay, profile: str) -> str:
 
 
 SLOT = '<div class="ek-slot"></div>'
+# The report's own page style (report.css, shipped beside this module as package data).
+REPORT_CSS = (files(__package__) / "report.css").read_text(encoding="utf-8")
 
 
 def explorer_frame(result: Replay, current: int | None = None) -> str:
@@ -162,9 +165,7 @@ def report_html(result: Replay) -> str:
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>exportkit report: {escape(s.name)}</title>{style()}"
-        "<style>body{margin:16px}.ek-report-step{border-top:2px solid #d0d7de;margin-top:14px}"
-        ".ek{margin:auto}</style></head><body>"
+        f"<title>exportkit report: {escape(s.name)}</title>{style()}<style>{REPORT_CSS}</style></head><body>"
         f'<div class="ek" id="top"><h2>Scenario {escape(s.name)}</h2>'
         f"<p>{escape(s.description)}</p><p>{ruleset_label(result.rules)} · {n} events</p>"
         f"{legend_html()}{timeline_html(result)}"
