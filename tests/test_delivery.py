@@ -34,8 +34,8 @@ def acknowledged_ids(receiver: Receiver) -> list[str]:
 
 
 def test_every_message_is_acknowledged_by_a_healthy_receiver(messages, tmp_path):
-    with Receiver(tmp_path / "received.jsonl") as receiver:
-        deliveries = deliver(messages, receiver.url, dead_letter=tmp_path / "dead.jsonl", **FAST)
+    with Receiver(tmp_path / "received.jsonl") as receiver:  # M7's 2 s: a busy machine is not a fault
+        deliveries = deliver(messages, receiver.url, dead_letter=tmp_path / "dead.jsonl", backoff=0)
     assert [d.delivered for d in deliveries] == [True, True, True]
     assert [len(d.attempts) for d in deliveries] == [1, 1, 1]
     assert acknowledged_ids(receiver) == ["http-api-1", "http-api-2", "http-api-3"]
