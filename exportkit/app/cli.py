@@ -29,6 +29,7 @@ from ..check import cli as check_cli
 from ..core.aggregation import Message, policy_for
 from ..core.engine import Step
 from ..core.exportfile import ExportFile
+from ..core.guardrails import warnings
 from ..core.model import BatchDestination, Scenario
 from ..core.rules import RULES
 from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
@@ -295,6 +296,8 @@ def _run(args: argparse.Namespace) -> int:
     with loading(path, sys.stderr, enabled=not args.no_progress):
         scenario = load_scenario(path, rules=args.rules)
     _check_selection(selection, scenario)
+    for warning in warnings(scenario, args.rules):  # G1, B-I7c: said, never refused
+        print(f"exportkit: warning: {path}: {warning}", file=sys.stderr)
     targets = _targets(args.deliver, scenario)
     out = Path(args.out) if args.out is not None else None
     if out is not None:

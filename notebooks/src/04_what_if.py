@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 04 · What if? Two mappings, or two rule sets, compared by their effect
+# # 04 · What if? Two mappings, or the rule sets, compared by their effect
 #
 # A diff of two configuration files tells you what changed in the *text*. exportkit tells you what
 # changes in the *exports*: which steps, profiles, payload fields and file rows differ, and the
@@ -30,6 +30,17 @@ differences_frame(seed_vs_current, "seed", "current").groupby(["destination", "w
 
 # %%
 print(compare_text([d for d in seed_vs_current if d.step == 1], "seed", "current"))
+
+# %% [markdown]
+# ## The 2026 documentation
+#
+# `latest` follows V5 plus the 2026 pages (`docs/export-rules-2026.md`). On this scenario one rule
+# tells it from `current`: a mapped attribute restated with the value it already had now triggers
+# the advertising destination too (C8; A3 said no).
+
+# %%
+current_vs_latest = compare(replay(scenario, "current"), replay(scenario, "latest"))
+print(compare_text([d for d in current_vs_latest if d.what == "verdict"], "current", "latest"))
 
 # %% [markdown]
 # ## Two mappings
@@ -71,10 +82,13 @@ print("\n".join(line for line in view.text.splitlines() if "verdict" in line or 
                 or "step 19" in line or line.startswith("  ")))
 
 # %% [markdown]
-# And the two versions of the documentation, for the same destination (`adnet`) only:
+# And each version of the documentation against the one before it, for the same destination
+# (`adnet`) only:
 
 # %%
 view.mode.value = "seed:current"
+print(view.text.splitlines()[0])
+view.mode.value = "current:latest"
 print(view.text.splitlines()[0])
 
 # %% [markdown]

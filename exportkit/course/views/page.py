@@ -15,7 +15,7 @@ from .step import step_html
 from .timeline import legend_html, step_count, timeline_html
 from .words import TYPE_LABELS, event_html, named_html, when_html
 
-EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "A": "A7"}
+EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "G": "G1", "A": "A7"}
 
 
 def glossary_html() -> str:

@@ -24,6 +24,7 @@ FAMILIES: dict[str, str] = {
     "S": "streaming segment destinations (advertising, social): audiences",
     "B": "batch destinations: full and incremental files on a schedule",
     "M": "microbatching: how streaming exports wait in a buffer and leave as messages",
+    "G": "guardrails: the documented limits of dataflows (2026 documentation)",
     "A": "the toolkit's reading where the documentation is silent or contradicts itself",
 }
 
