@@ -153,7 +153,7 @@ def run_scenario(
 
 
 def files_of(result: Replay) -> list[ExportFile]:
-    return [f for step in result.steps for f in step.files]
+    return result.files()
 
 
 def at(hours: float) -> str:

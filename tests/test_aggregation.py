@@ -130,7 +130,10 @@ def test_m2_partial_batch_leaves_when_the_oldest_export_has_waited_the_window():
     (message,) = all_messages(result)
     first = result.steps[0].event.at
     assert (message.sent_at - first).total_seconds() == 1800
-    assert message in result.steps[-1].messages  # listed on the quiet event, before its exports
+    # an entry of its own at its time, after the burst's last step and before the quiet event
+    (due,) = result.clock[len(result.steps) - 1]
+    assert due.messages == [message] and due.at == message.sent_at
+    assert message not in result.steps[-1].messages
     assert "waited 1800 s" in message.reasons[1].text
 
 
@@ -161,8 +164,10 @@ def test_m3_activation_backfill_leaves_at_the_start_when_full():
     result = replay(make_scenario([{"at": "2025-01-01T09:05:00Z", "flush": "http"}], [dest], profiles))
     assert shape(result.activation_messages) == [(10, "count"), (10, "count")]
     assert all(m.sent_at == result.scenario.start for m in result.activation_messages)
-    (rest,) = result.steps[0].messages
+    (due,) = result.clock[0]  # after the activation, before the flush event: at its own time
+    (rest,) = due.messages
     assert (len(rest.profiles), rest.trigger, rest.sent_at) == (5, "best_effort", result.scenario.start)
+    assert due.at == result.scenario.start and result.steps[0].messages == []
 
 
 def test_m2_age_departure_at_the_event_time_leaves_before_the_event_exports():
@@ -171,7 +176,10 @@ def test_m2_age_departure_at_the_event_time_leaves_before_the_event_exports():
         {"at": "2025-01-01T09:31:00Z", "profile": "p2", "qualify": "s1"},
     ]
     result = replay(make_scenario(events))
-    (message,) = result.steps[1].messages
+    (due,) = result.clock[1]
+    (message,) = due.messages
+    assert result.timeline.index(due) < result.timeline.index(result.steps[1])  # before the event
+    assert result.steps[1].messages == []
     assert (message.profiles, message.trigger) == (("p1",), "age")
     assert message.sent_at == at("2025-01-01T09:31:00Z")
     assert [m.profiles for m in result.end.messages] == [("p2",)]
@@ -249,8 +257,9 @@ def test_s_i2_one_export_spread_over_several_calls():
     }
     profiles = [{"id": "p1", "segments": {"s1": "existing", "s2": "existing", "s3": "existing"}}]
     result = replay(make_scenario([{"profile": "p1", "set": {"loyalty.tier": "gold"}}], [dest], profiles))
-    messages = result.end.messages  # the backfill's two calls left on step 1
-    assert [m.group for m in result.steps[0].messages] == ["segment s1", "segment s2"]
+    messages = result.end.messages  # the backfill's two calls left before step 1
+    assert [m.group for d in result.clock[0] for m in d.messages] == ["segment s1", "segment s2"]
+    assert result.steps[0].messages == []
     assert [m.group for m in messages] == ["segment s1", "segment s2"]
     assert [list(m.body[0]["segmentMembership"]["ups"]) for m in messages] == [["s1"], ["s2"]]
     for m in messages:
@@ -519,7 +528,9 @@ def test_a_message_says_why_it_left_in_the_policy_s_words_and_lists_each_profile
     dest = make_destination(id="http", type="streaming-profile", segments=["s1", "s2"], identities=None)
     del dest["identities"]
     result = replay(make_scenario(events, [dest]))
-    (message,) = result.steps[2].messages
+    (due,) = result.clock[2]  # after step 2's export, before step 3
+    (message,) = due.messages
+    assert result.steps[2].messages == []
     assert (message.trigger, message.left_on) == ("best_effort", "best effort")
     assert message.render()[0].endswith("2 exports of 1 profile, left on best effort: p1")
     (end,) = result.end.messages

@@ -387,3 +387,16 @@ def test_the_readme_names_every_option_of_import_and_audit_and_no_other():
     }
     named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", section))
     assert named == options
+
+
+def test_the_prediction_holds_the_files_the_clock_makes_between_events():
+    """A scheduled file is a timeline entry of its own (B-T3), not part of a step: the prediction
+    reads every file of the replay, the 17:00 ones included."""
+    from exportkit import load_scenario, replay
+    from exportkit.core.audit import predicted
+
+    result = replay(load_scenario(Path(__file__).resolve().parent.parent / "datasets" / "delorean.yaml"))
+    records = predicted(result, ["s3"])
+    made = {f.name for f in result.files() if f.rows}
+    assert {r.where for r in records} == made
+    assert any(f.trigger == "scheduled" for f in result.files() if f.name in made)

@@ -10,7 +10,6 @@ from html import unescape
 import pytest
 
 from exportkit.core.engine import Replay, replay
-from exportkit.core.timeline import own_messages
 from exportkit.course.views.step import card_html, delivery_html, step_html
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
@@ -34,13 +33,16 @@ def headline(result: Replay, index: int, destination: str) -> str:
 
 
 def test_a_card_whose_event_exports_nothing_is_headed_not_exported_though_messages_leave():
-    """delorean step 4: an unmapped attribute changes; HTTP API's buffer sends an earlier export."""
+    """delorean step 15: HTTP API exports, and its buffer sends that export on its own clock after
+    the event (best effort): the headline is the verdict, the message is said under it, at its
+    time; step 16 exports nothing and its event sends nothing."""
     result = run("delorean")
-    step = result.steps[3]
-    assert any(m.destination == "http-api" for m in step.messages)
-    assert not any(m.destination == "http-api" for m in own_messages(step))
-    assert headline(result, 4, "http-api") == "NOT EXPORTED"
-    assert "from earlier exports" in text_of(step_html(result, 4))
+    assert not any(m.destination == "http-api" for m in result.steps[14].messages)
+    assert any(m.destination == "http-api" for m in result.later(15)[1])
+    assert headline(result, 15, "http-api") == "EXPORTED"
+    assert "later, on its own clock (best effort at" in text_of(step_html(result, 15))
+    assert headline(result, 16, "http-api") == "NOT EXPORTED"
+    assert not any(m.destination == "http-api" for m in result.made(16)[1])
 
 
 @pytest.mark.parametrize("name", dataset_names())
@@ -72,12 +74,15 @@ def test_export_file_now_shows_a_batch_card_and_no_empty_payload():
 
 
 def test_messages_from_earlier_exports_are_not_listed_as_leaving_now():
-    """A message that fell due at 09:30 on a later step is 'sent before this event', with its time."""
+    """A message that falls due on its buffer's clock after a step's event is listed after it, at
+    its time, never as leaving now, on this step or on the next event's."""
     result = run("delorean")
-    index = next(i for i, s in enumerate(result.steps, start=1) if s.messages and not own_messages(s))
+    index = next(i for i, s in enumerate(result.steps, start=1) if result.later(i)[1] and not s.messages)
     text = text_of(delivery_html(result, index, Names.of(result.scenario)))
     assert "Messages leaving now" not in text
-    assert "Sent before this event, from earlier exports" in text
+    assert "Later, on the clock, before the next event" in text
+    message = next(m for m in result.later(index)[1])
+    assert message not in result.steps[index].messages  # nor on the next event's step
 
 
 def test_the_end_of_the_scenario_says_when_the_platform_would_send():

@@ -158,11 +158,14 @@ def test_json_has_one_step_per_event_and_the_contract_keys():
     doc = json.loads(ok("run", DELOREAN, "--json", "--rules", "current"))
     assert list(doc) == ["scenario", "rules", "selection", "activation", "steps", "end"]
     assert doc["rules"] == "current"
-    assert [s["step"] for s in doc["steps"]] == list(range(1, 32))
-    step = doc["steps"][0]
+    steps = [s for s in doc["steps"] if "event" in s]
+    assert [s["step"] for s in steps] == list(range(1, 32))
+    step = steps[0]
     assert list(step) == [
-        "step", "meanwhile", "at", "event", "changes", "exports", "skipped", "files", "messages", "buffers",
+        "step", "at", "event", "changes", "exports", "skipped", "files", "messages", "buffers",
     ]  # fmt: skip
+    clock = [s for s in doc["steps"] if "event" not in s]
+    assert clock and all(list(c) == ["at", "files", "messages"] for c in clock)
     export = step["exports"][0]
     assert set(export) >= {"destination", "profile", "payload", "reasons"}
     assert set(export["payload"]) >= {"segmentMembership", "identityMap"}
@@ -172,22 +175,22 @@ def test_json_has_one_step_per_event_and_the_contract_keys():
 def test_json_honours_the_filters():
     doc = json.loads(ok("run", DELOREAN, "--json", "--profile", "marty", "--destination", "adnet"))
     assert doc["selection"] == {"profile": "marty", "destination": "adnet", "steps": None}
-    decisions = [d for s in doc["steps"] for d in s["exports"] + s["skipped"]]
+    decisions = [d for s in doc["steps"] if "event" in s for d in s["exports"] + s["skipped"]]
     assert decisions and {(d["profile"], d["destination"]) for d in decisions} == {("marty", "adnet")}
-    messages = [m for s in doc["steps"] for b in s["meanwhile"] for m in b["messages"]]
+    messages = [m for s in doc["steps"] if "event" not in s for m in s["messages"]]
     assert messages and all("marty" in m["profiles"] and m["destination"] == "adnet" for m in messages)
     ranged = json.loads(ok("run", DELOREAN, "--json", "--steps", "3-8"))
-    assert [s["step"] for s in ranged["steps"]] == [3, 4, 5, 6, 7, 8]
+    assert [s["step"] for s in ranged["steps"] if "event" in s] == [3, 4, 5, 6, 7, 8]
+    # what the clock made before each of them, from after step 2 to before step 8
+    clock = [s["at"] for s in ranged["steps"] if "event" not in s]
+    assert clock and ranged["steps"][0]["at"] == "2025-03-03T09:02:00Z" == clock[0]
     assert ranged["activation"]["exports"] == []
 
 
 def test_json_lists_files_and_messages_at_their_own_time():
     doc = json.loads(ok("run", DELOREAN, "--json"))
     times = []
-    for s in doc["steps"]:
-        for block in s["meanwhile"]:
-            assert block["at"] <= s["at"]
-            times += [block["at"]] * (len(block["files"]) + len(block["messages"]))
+    for s in doc["steps"]:  # the events' steps and, between them, the clock's entries
         times += [s["at"]] * (len(s["files"]) + len(s["messages"]))
         for m in s["messages"]:
             assert m["sent_at"] == s["at"]
@@ -196,8 +199,14 @@ def test_json_lists_files_and_messages_at_their_own_time():
                 s["at"][:10].replace("-", "") + s["at"][11:19].replace(":", "") + ".csv"
             )
     assert times == sorted(times)
-    step22 = doc["steps"][21]  # Biff qualifies the next morning: the 17:00 files came before
-    assert [b["at"] for b in step22["meanwhile"]] == ["2025-03-03T16:30:00Z", "2025-03-03T17:00:00Z"]
+    at22 = next(i for i, s in enumerate(doc["steps"]) if s.get("step") == 22)
+    before = doc["steps"][at22 - 2 : at22]  # Biff qualifies the next morning: the 17:00 files came before
+    assert [(b["at"], "event" in b) for b in before] == [
+        ("2025-03-03T16:30:00Z", False),
+        ("2025-03-03T17:00:00Z", False),
+    ]
+    assert [f["mode"] for f in before[1]["files"]] == ["incremental", "full"]
+    assert doc["steps"][at22 - 3]["step"] == 21
 
 
 # --- the end of a run ---------------------------------------------------------------------

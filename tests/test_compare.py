@@ -104,9 +104,13 @@ def test_batch_cells_show_files_and_what_waits_for_them():
     )
     _, rows = matrix(replay(scenario))
     first, second = rows[1]["cells"], rows[2]["cells"]
-    assert first["batch-incremental"].verdict == "no file now · B-T6"
-    assert second["batch-incremental"].verdict.startswith("file: ")
-    assert second["batch-full"].verdict.startswith("file: ")
+    # step 1's row runs from its event (10:00) to the next (18:00): the change is noted for the
+    # next file (B-T6), and the 17:00 files are written, at their own time, in the same row
+    assert first["batch-incremental"].verdict.startswith("file: ")
+    assert "[B-T6]" in first["batch-incremental"].reasons
+    assert first["batch-full"].verdict.startswith("file: ")
+    assert second["batch-incremental"].verdict == "no file now · B-T7"  # after the file: noted for the next
+    assert not second["batch-full"].verdict.startswith("file: ")
 
 
 def test_files_pair_by_run_and_compare_every_identity_row():

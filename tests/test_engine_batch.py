@@ -15,15 +15,19 @@ MEMBER = {"segments": {"s1": "existing"}}
 
 
 def test_scheduled_runs_fire_on_the_clock_before_the_event():
-    """B-T3: the 17:00 file is listed on the next event's step, made before its change."""
+    """B-T3: the 17:00 file is an entry of its own at 17:00, between the two events, made before
+    the next event's change."""
     events = [
         {"at": at(1), "profile": "q", "qualify": "s1"},  # 10:00, before 17:00
         {"at": at(30), "profile": "r", "qualify": "s1"},
     ]  # next day 15:00
     profiles = [make_batch_profile("p", **MEMBER), make_batch_profile("q"), make_batch_profile("r")]
     result = run_scenario(profiles, events, [DAILY])
-    assert result.steps[0].files == []
-    (f,) = result.steps[1].files
+    assert result.steps[0].files == [] and result.steps[1].files == []
+    (due,) = result.clock[1]  # after step 1, before step 2
+    (f,) = due.files
+    assert due.after == 1 and due.at == f.at
+    assert result.timeline.index(due) == result.timeline.index(result.steps[1]) - 1
     assert f.trigger == "scheduled" and f.name.endswith("20250303170000.csv")
     assert f.profiles == ("p", "q")  # r qualifies after 17:00: not in it
     assert (f.reasons[0].rule, f.reasons[0].text) == ("B-T3", "scheduled daily at 17:00 UTC")
@@ -32,9 +36,12 @@ def test_scheduled_runs_fire_on_the_clock_before_the_event():
 def test_several_scheduled_times_between_two_events_fire_in_order():
     dest = make_batch(segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "6h"}}])
     result = run_scenario([make_batch_profile("p", **MEMBER)], [{"at": at(20), "run": "s3"}], [dest])
-    names = [f.name[-18:-4] for f in result.steps[0].files]
+    names = [f.name[-18:-4] for f in result.files()]
     assert names == ["20250303120000", "20250303180000", "20250304000000", "20250304050000"]
-    assert [f.trigger for f in result.steps[0].files] == ["scheduled"] * 3 + ["run"]
+    assert [f.trigger for f in result.files()] == ["scheduled"] * 3 + ["run"]
+    assert [[f.trigger for f in d.files] for d in result.clock[0]] == [["scheduled"]] * 3  # one per time
+    assert [d.at for d in result.clock[0]] == [f.at for f in result.files()[:3]]
+    assert [f.trigger for f in result.steps[0].files] == ["run"]
 
 
 def test_no_schedule_fires_after_the_last_event():

@@ -151,7 +151,7 @@ def test_a_renamed_file_says_why_with_its_naming_rule(tmp_path, template, rule, 
     )
     path = tmp_path / "s.yaml"
     path.write_text(text)
-    files = [f for step in replay(load_scenario(path)).steps for f in step.files]
+    files = replay(load_scenario(path)).files()
     renamed = files[2]
     assert renamed.name == second
     why = [r for r in renamed.reasons if "already named" in r.text]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay, to_json
-from exportkit.core.engine import Step
-from exportkit.core.timeline import Selection, timeline
+from exportkit.core.engine import Step, timeline
+from exportkit.core.selection import Selection
 from exportkit.text.render import JsonWriter, replay_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +50,13 @@ def _documented(name: str) -> list[str]:
 
 def test_the_documented_keys_are_the_keys():
     doc = replay_document(replay(load_scenario(ROOT / "datasets" / "delorean.yaml")))
-    steps = doc["steps"]
-    assert list(steps[0]) == _documented("step")
-    files = [f for s in steps for f in s["files"]]
+    steps = [s for s in doc["steps"] if "event" in s]
+    clock = [s for s in doc["steps"] if "event" not in s]
+    assert steps and all(list(s) == _documented("step") for s in steps)
+    assert clock and all(list(c) == _documented("clock") for c in clock)
+    files = [f for s in doc["steps"] for f in s["files"]]
     assert files and all(list(f) == _documented("file") for f in files)
-    messages = [m for s in steps for b in s["meanwhile"] for m in b["messages"]]
+    messages = [m for c in clock for m in c["messages"]]
     assert messages and all(list(m) == _documented("message") for m in messages)
     nxt = doc["end"]["next_files"]
     assert nxt and all(list(n) == _documented("next file") for n in nxt)
@@ -69,11 +71,9 @@ def test_every_entry_is_in_time_order():
         doc = replay_document(replay(load_scenario(path)))
         times = [doc["activation"]["at"]]
         for s in doc["steps"]:
-            for block in s["meanwhile"]:
-                times.append(block["at"])
-                times += [m["sent_at"] for m in block["messages"]]
             times.append(s["at"])
             times += [m["sent_at"] for m in s["messages"]]
+            assert all(m["sent_at"] == s["at"] for m in s["messages"]), path.stem  # at its own time
         times.append(doc["end"]["at"])
         assert times == sorted(times), path.stem
 

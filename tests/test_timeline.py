@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from exportkit import load_scenario, replay
-from exportkit.core.engine import End, Step
-from exportkit.core.timeline import Meanwhile, Opening, Selection, entries, item_time, parse_steps, timeline
+from exportkit.core.engine import Due, End, Opening, Step, timeline
+from exportkit.core.selection import Selection, parse_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 DELOREAN = load_scenario(ROOT / "datasets" / "delorean.yaml")
@@ -18,22 +18,15 @@ DELOREAN = load_scenario(ROOT / "datasets" / "delorean.yaml")
 def shape(entry):
     if isinstance(entry, Opening):
         return ("opening", len(entry.decisions), len(entry.messages))
-    if isinstance(entry, Meanwhile):
-        return ("meanwhile", entry.before, [item_time(i) for i in entry.items])
+    if isinstance(entry, Due):
+        return ("due", entry.after, entry.at, len(entry.files), len(entry.messages))
     if isinstance(entry, Step):
-        return (
-            "step",
-            entry.index,
-            len(entry.files),
-            len(entry.messages),
-            entry.files_due,
-            entry.messages_due,
-        )
+        return ("step", entry.index, len(entry.files), len(entry.messages))
     return ("end", entry.at, len(entry.messages), [n.as_dict() for n in entry.next_files])
 
 
 def test_streamed_entries_are_those_of_a_finished_replay():
-    assert [shape(e) for e in timeline(DELOREAN)] == [shape(e) for e in entries(replay(DELOREAN))]
+    assert [shape(e) for e in timeline(DELOREAN)] == [shape(e) for e in replay(DELOREAN).timeline]
 
 
 @pytest.mark.parametrize("name", ["delorean", "microbatching", "streaming_media"])
@@ -56,13 +49,27 @@ def test_entries_are_in_time_order_and_end_with_the_end():
     items = list(timeline(DELOREAN))
     assert isinstance(items[0], Opening) and isinstance(items[-1], End)
     for entry in items[1:-1]:
-        if isinstance(entry, Meanwhile):
-            times += [item_time(i) for i in entry.items]
-        else:
-            times.append(entry.event.at)
+        times.append(entry.at)
+        times += [f.at for f in entry.files] + [m.sent_at for m in entry.messages]
     assert times == sorted(times)
-    blocks = [e for e in items if isinstance(e, Meanwhile)]
-    assert any(item_time(i).hour == 17 for b in blocks for i in b.items)  # the 17:00 files, on their own
+    dues = [e for e in items if isinstance(e, Due)]
+    assert all(f.at == d.at for d in dues for f in d.files)
+    assert all(m.sent_at == d.at for d in dues for m in d.messages)
+    assert any(f.at.hour == 17 for d in dues for f in d.files)  # the 17:00 files, on their own
+    for step in (e for e in items if isinstance(e, Step)):  # a step holds only what its event made
+        assert all(f.at == step.at for f in step.files)
+        assert all(m.sent_at == step.at for m in step.messages)
+
+
+def test_a_finished_replay_is_its_timeline():
+    result = replay(DELOREAN)
+    assert result.steps == [e for e in result.timeline if isinstance(e, Step)]
+    assert result.messages() == [m for e in result.timeline for m in e.messages]
+    assert result.files() == [f for e in result.timeline for f in e.files]
+    # each clock entry is filed after the step before it, and `made` is that step's column
+    assert [d for dues in result.clock for d in dues] == [e for e in result.timeline if isinstance(e, Due)]
+    files, _ = result.made(21)  # step 21, then the 17:00 files before step 22's event
+    assert [f.at.hour for f in files] == [17, 17]
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,8 @@ def test_a_batch_only_scenario_can_be_explored():
     explorer = Explorer(DELOREAN.parent / "newsletter_files.yaml")
     assert explorer.destination.value == "mailer"
     explorer.step.value = 1
+    assert "mailer file Email_Platform_newsletter" not in explorer.text  # made before step 1's event
+    explorer.step.value = 0  # the 06:00 and 07:00 files: after the activation, at their own time
     assert "mailer file Email_Platform_newsletter" in explorer.text
 
 

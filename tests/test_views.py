@@ -157,7 +157,8 @@ def test_the_delorean_first_step_speaks_in_names_with_ids_on_hover():
     ("name", "step", "destination", "expected"),
     [
         pytest.param("delorean", 1, "http-api", "exported", id="exported"),
-        pytest.param("delorean", 4, "http-api", "sent", id="message-of-an-earlier-export"),
+        pytest.param("delorean", 3, "http-api", "exported", id="exported-then-sent-on-the-clock"),
+        pytest.param("delorean", 4, "http-api", "none", id="step-3-s-message-is-not-on-step-4"),
         pytest.param("delorean", 1, "s3", "noted", id="noted-for-incremental-file"),
         pytest.param("delorean", 20, "s3", "file", id="export-file-now"),
         pytest.param("delorean", 9, "adnet", "none", id="not-exported"),
@@ -177,18 +178,28 @@ def test_the_timeline_has_a_cell_per_step_and_destination_and_marks_the_current_
 
 
 def test_a_file_written_and_a_change_noted_at_one_step_show_both():
-    """Step 22 of delorean: Amazon S3 writes its scheduled file, and Biff's qualification is noted
-    for the file after it. The cell's colour is the file; its title says both; Biff's story says
-    his change was noted (and, as before, that the file written carries him)."""
+    """Step 29 of delorean: Doc's qualification at 16:00 is noted for the next file, and at 17:00,
+    before the next event, Amazon S3 writes its scheduled files. The cell's colour is the file;
+    its title says both; Doc's story says his change was noted."""
     result = run("delorean")
-    assert outcomes(result, 22, "s3") == ["file", "noted"] and outcome(result, 22, "s3") == "file"
+    assert outcomes(result, 29, "s3") == ["file", "noted"] and outcome(result, 29, "s3") == "file"
     html = timeline_html(result)
     assert (
-        'class="ek-cell file" href="#step-22" data-step="22" '
-        'title="Step 22: Amazon S3: file written, noted for a file"' in html
+        'class="ek-cell file" href="#step-29" data-step="29" '
+        'title="Step 29: Amazon S3: file written, noted for a file"' in html
     )
-    row = next(r for r in profile_html(result, "biff").split("<tr ") if r.startswith('data-step="22"'))
+    row = next(r for r in profile_html(result, "doc").split("<tr ") if r.startswith('data-step="29"'))
     assert 'class="ek-badge noted"' in row  # it said NOT EXPORTED: the cell's colour was the file
+
+
+def test_a_scheduled_file_is_on_the_step_it_follows_not_on_the_next_event_s():
+    """The 17:00 files of day 1 fall due after step 21 (16:30) and before step 22 (08:00 the
+    next day): step 21's column and card show them, at 17:00; step 22's do not."""
+    result = run("delorean")
+    assert outcomes(result, 21, "s3") == ["file"] and outcomes(result, 22, "s3") == ["noted"]
+    card21 = text_of(step_html(result, 21, focus="s3"))
+    assert "Later, on the clock, before the next event" in card21 and "17:00" in card21
+    assert "Files written" not in text_of(step_html(result, 22))
 
 
 def test_the_microbatching_flush_step_lists_the_messages_it_sends():
@@ -198,7 +209,7 @@ def test_the_microbatching_flush_step_lists_the_messages_it_sends():
     text = text_of(step_html(result, last))
     assert "Messages leaving now" in text
     assert "the buffer was flushed" in text
-    assert "1 MESSAGE SENT" in text  # the flush's own; the others left before it, from earlier exports
+    assert "1 MESSAGE SENT" in text  # the flush's own: the 09:32 one left on step 6's clock
 
 
 def test_the_profile_view_lists_every_event_of_the_profile():
@@ -253,7 +264,7 @@ def test_every_message_trigger_has_its_words():
     from exportkit.course.views.step import TRIGGER_WORDS
 
     assert set(TRIGGER_WORDS) == set(get_args(SendTrigger))
-    text = text_of(step_html(run("microbatching"), 1))
+    text = text_of(step_html(run("microbatching"), 0))  # the 09:00 message, after the activation
     assert "best effort: sent as soon as possible" in text and "best_effort" not in text
 
 
@@ -261,29 +272,26 @@ def test_every_message_trigger_has_its_words():
     ("step", "destination", "says"),
     [
         pytest.param(3, "http-api", ["1 message because of this event (count reached)"], id="count-reached"),
+        pytest.param(7, "adnet", ["1 message because of this event (flush)"], id="flush"),
         pytest.param(
-            7,
+            6,
             "adnet",
-            [
-                "1 message because of this event (flush)",
-                "1 message on its own clock, from earlier exports (window age at 3 Mar 2025, 09:32 UTC)",
-            ],
-            id="flush-beside-window-age",
+            ["1 message later, on its own clock (window age at 3 Mar 2025, 09:32 UTC)"],
+            id="window-age-after-the-event",
         ),
         pytest.param(
-            7,
+            6,
             "http-api",
-            ["1 message on its own clock, from earlier exports (best effort at 3 Mar 2025, 09:31 UTC)"],
-            id="flush-of-another-destination",
+            ["1 message later, on its own clock (best effort at 3 Mar 2025, 09:31 UTC)"],
+            id="best-effort-after-the-event",
         ),
     ],
 )
 def test_a_card_says_which_messages_left_because_of_the_event_and_which_on_their_own_clock(
     step, destination, says
 ):
-    """At the microbatching flush step the advertising card's badge counts 2 messages while M1
-    says 1 leaves now: the other fell due on the buffer's own clock before the flush. The card
-    says so, and the HTTP API's card says why it sent one though the flush is not its own."""
+    """A card tells the messages its event sent (the flush's, M1; a count reached) from those
+    that left on their buffer's own clock after it, before the next event, with why and when."""
     result = run("microbatching")
     cards = re.findall(
         r'<div class="ek-card [^"]*" data-destination="([^"]+)">(.*?)</div></div>', step_html(result, step)

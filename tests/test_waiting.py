@@ -84,7 +84,7 @@ def test_next_file_of_each_segment(case, events, segments, rule, profiles, due):
         assert "no schedule" in nxt.reason.text
 
 
-def test_files_due_before_an_event_are_counted_apart_from_the_events_own():
+def test_files_due_before_an_event_are_entries_apart_from_the_events_own():
     segments = [{"id": "s1", "mode": "incremental", "schedule": DAILY}]
     result = run_scenario(
         [make_profile("p")],
@@ -92,5 +92,7 @@ def test_files_due_before_an_event_are_counted_apart_from_the_events_own():
         [make_batch(segments=segments)],
     )
     last = result.steps[-1]
-    assert len(last.files) == 2 and last.files_due == 1
-    assert [f.trigger for f in last.files] == ["scheduled", "run"]
+    (due,) = result.clock[1]  # after step 1, before step 2's run
+    assert [f.trigger for f in due.files] == ["scheduled"] and due.at == due.files[0].at
+    assert [f.trigger for f in last.files] == ["run"]
+    assert [f.trigger for f in result.files()] == ["scheduled", "run"]

@@ -27,14 +27,13 @@ from typing import Any
 
 from ..check import cli as check_cli
 from ..core.aggregation import Message, policy_for
-from ..core.engine import Step
-from ..core.exportfile import ExportFile
+from ..core.engine import Entry, Step, timeline
 from ..core.guardrails import warnings
 from ..core.model import BatchDestination, Scenario
 from ..core.rules import RULES
 from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..core.schema import schema_text
-from ..core.timeline import Entry, Meanwhile, Selection, own_files, own_messages, parse_steps, timeline
+from ..core.selection import Selection, parse_steps
 from ..core.words import count
 from ..io.delivery import (
     ATTEMPTS,
@@ -311,16 +310,16 @@ def _run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
         stage = stack.enter_context(StagedFolder(out)) if out is not None else None
         with Progress(len(scenario.events), sys.stderr, enabled=not args.no_progress) as progress:
-            # the one replay driver (core/timeline.py); a summary reads no buffer's fill
+            # the one replay driver (core/engine.py); a summary reads no buffer's fill
             for entry in timeline(scenario, rules, record_buffers=not args.summary):
                 if isinstance(entry, Step):
                     progress.advance()
                 if stage is not None:
-                    for f in _files_of(entry):
+                    for f in entry.files:
                         stage.add(f)
                         made += 1
                 if targets:
-                    outgoing += [m for m in _messages_of(entry) if m.destination in targets]
+                    outgoing += [m for m in entry.messages if m.destination in targets]
                 sink.write(entry)
         written = stage.commit() if stage is not None else []
     deliveries = _deliver_all(outgoing, targets, _retry_policies(targets, scenario, rules, args), args)
@@ -431,22 +430,6 @@ def _check_options(args: argparse.Namespace) -> None:
         )
     if args.json and args.verbose:
         raise UsageError("--verbose is for the text timeline; the JSON document always holds everything")
-
-
-def _files_of(entry: Entry) -> list[ExportFile]:
-    if isinstance(entry, Step):
-        return own_files(entry)
-    if isinstance(entry, Meanwhile):
-        return [i for i in entry.items if isinstance(i, ExportFile)]
-    return []
-
-
-def _messages_of(entry: Entry) -> list[Message]:
-    if isinstance(entry, Step):
-        return own_messages(entry)
-    if isinstance(entry, Meanwhile):
-        return [i for i in entry.items if isinstance(i, Message)]
-    return entry.messages
 
 
 def _selection(args: argparse.Namespace) -> Selection:

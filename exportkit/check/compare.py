@@ -53,14 +53,17 @@ class Outcome:
         return f"{'end' if self.step == 0 else f'step-{self.step}'}::{self.destination}"
 
 
-def step_files(step: Step, destination: str) -> list[ExportFile]:
-    """The files `destination` wrote at this step, or on the clock before it (B-T3)."""
-    return [f for f in step.files if f.destination == destination]
+def step_files(replay: Replay, step: Step, destination: str) -> list[ExportFile]:
+    """The files `destination` wrote at this step, or on the clock before it (B-T3): an event's
+    `expect:` holds what fell due since the previous event (the timeline's entries before the step)."""
+    before, _ = replay.later(step.index)
+    return [f for f in [*before, *step.files] if f.destination == destination]
 
 
-def step_messages(step: Step, destination: str) -> list[Message]:
+def step_messages(replay: Replay, step: Step, destination: str) -> list[Message]:
     """The messages `destination` sent at this step, or on the clock before it (M2, M3)."""
-    return [m for m in step.messages if m.destination == destination]
+    _, before = replay.later(step.index)
+    return [m for m in [*before, *step.messages] if m.destination == destination]
 
 
 def decision_of(step: Step, destination: str) -> Decision | None:
@@ -87,7 +90,7 @@ def check_replay(replay: Replay) -> list[Outcome]:
         expect = step.event.expect
         if expect:
             for destination, expectation in expect.items():
-                out.append(check_step(step, destination, expectation))
+                out.append(check_step(replay, step, destination, expectation))
     end = replay.scenario.expect_end
     if end:
         for destination, at_end in end.items():
@@ -95,7 +98,7 @@ def check_replay(replay: Replay) -> list[Outcome]:
     return out
 
 
-def check_step(step: Step, destination: str, e: Expectation) -> Outcome:
+def check_step(replay: Replay, step: Step, destination: str, e: Expectation) -> Outcome:
     """One destination's expectation at one step."""
     found: list[Mismatch] = []
     decision = decision_of(step, destination)
@@ -111,11 +114,11 @@ def check_step(step: Step, destination: str, e: Expectation) -> Outcome:
     if e.payload is not None:
         payload = decision.payload if decision is not None and decision.exported else None
         found += _payload(e.payload, payload)
-    files = step_files(step, destination)
+    files = step_files(replay, step, destination)
     actual["files"] = [file_expectation(f) for f in files]
     if e.files is not None:
         found += _files(e.files, files)
-    messages = step_messages(step, destination)
+    messages = step_messages(replay, step, destination)
     actual["messages"] = message_form(messages, e.messages)
     if e.messages is not None:
         found += _messages(e.messages, messages)

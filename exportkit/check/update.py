@@ -97,7 +97,7 @@ def _create(source: ScenarioFile, doc: Any) -> list[str]:
             if decision is None:
                 continue
             entry: Any = verdict_word(decision)
-            files = step_files(step, d.id)
+            files = step_files(source.replay, step, d.id)
             if files:
                 entry = _flow({"verdict": entry, "files": [file_expectation(f) for f in files]})
             if expect is None:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from .decision import Decision
-from .engine import Replay
+from .engine import Replay, Step
 from .exportfile import ExportFile, RowNote
 from .filenames import is_static
 from .model import BatchDestination, Event, Scenario, iso
@@ -263,7 +263,7 @@ def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list
                     backfill=id(e.decision) in backfills,
                 )
             )
-    files = [f for s in result.steps for f in s.files]
+    files = result.files()  # the events' and the clock's, in time order
     batch = {d.id: d for d in result.scenario.destinations if isinstance(d, BatchDestination)}
     last = {f.name: i for i, f in enumerate(files)}  # B-F5: a static name keeps the last file
     for i, f in enumerate(files):
@@ -465,11 +465,12 @@ def refusals_of(result: Replay) -> Refusals:
     for d in result.activation:
         if not d.exported and d.profile:
             out[(d.destination, d.profile)].append((result.scenario.start, d))
-    for step in result.steps:
-        for d in step.decisions:
-            if not d.exported and d.profile:
-                out[(d.destination, d.profile)].append((step.event.at, d))
-        for f in step.files:
+    for entry in result.timeline[1:]:  # the steps and the clock's entries, in time order
+        if isinstance(entry, Step):
+            for d in entry.decisions:
+                if not d.exported and d.profile:
+                    out[(d.destination, d.profile)].append((entry.at, d))
+        for f in entry.files:
             for note in f.left_out:
                 out[(f.destination, note.profile)].append((f.at, note))
     return out

@@ -1,4 +1,14 @@
-"""The replay: activation, then every event in order, each decided for every destination."""
+"""The replay as one timeline, in time order: the activation, what the clock makes between events,
+each event's step, and the end.
+
+The engine yields `Entry` values: an `Opening` (the activation backfill, E-T6/S-T6), a `Due` for
+each instant at which the clock made something between two events (scheduled files, B-T3; messages
+that left on age, M2/M3), a `Step` per event holding only what that event caused, and the `End`
+(what was left in the buffers leaves, M1, and what each batch segment waits for). Every entry has
+its `at`, `files` and `messages`, so a reader that only collects files or messages needs no case
+per entry. `Replayer` yields them one at a time and keeps none (the CLI writes as the replay goes);
+`replay` keeps the whole list.
+"""
 
 from __future__ import annotations
 
@@ -31,8 +41,31 @@ DATAFLOW_EVENTS = frozenset({"activate_now", "disable", "enable"})
 
 
 @dataclass(slots=True)
+class Opening:
+    """The activation: the streaming destinations backfill (E-T6, S-T6) and send what is full.
+    A batch destination makes no file at activation (B-I3): `files` stays empty."""
+
+    at: datetime
+    decisions: list[Decision]
+    messages: list[Message]
+    files: list[ExportFile] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Due:
+    """What the clock made at `at`, between two events: scheduled files (B-T3), then messages that
+    left on age (M2, M3). `after` is the number of the step before it (0: the activation)."""
+
+    at: datetime
+    after: int
+    files: list[ExportFile]
+    messages: list[Message]
+
+
+@dataclass(slots=True)
 class Step:
-    """What happened at one event: the changes and each destination's decision."""
+    """What one event caused: the changes, each destination's decision, and the files and
+    messages the event itself made (what fell due on the clock before it is a `Due`)."""
 
     index: int
     event: Event
@@ -43,10 +76,10 @@ class Step:
     files: list[ExportFile] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     buffers: list[BufferState] = field(default_factory=list)
-    # how many of `files` and `messages`, at the front, fell due on the clock before the event
-    # (B-T3, M2/M3): the timeline shows them at their own time, before the event
-    files_due: int = 0
-    messages_due: int = 0
+
+    @property
+    def at(self) -> datetime:
+        return self.event.at
 
     @property
     def changes(self) -> list[str]:
@@ -65,42 +98,108 @@ class Step:
 
 
 @dataclass(slots=True)
-class Replay:
-    """A whole replay: the activation backfill and one step per event."""
-
-    scenario: Scenario
-    rules: RuleSet
-    activation: list[Decision]
-    steps: list[Step]
-    activation_messages: list[Message] = field(default_factory=list)
-    end: End | None = None
-
-    def messages(self) -> list[Message]:
-        """Every streaming message, in the order they leave: activation, steps, end (M1)."""
-        steps = [m for s in self.steps for m in s.messages]
-        return self.activation_messages + steps + (self.end.messages if self.end else [])
-
-
-@dataclass(slots=True)
 class End:
-    """The end of the scenario: what was left in the streaming buffers leaves (M1)."""
+    """The end of the scenario: what was left in the streaming buffers leaves (M1). A batch
+    segment's next file is not made (`next_files` says what each waits for): `files` stays empty."""
 
     at: datetime
     messages: list[Message]
-    next_files: list[NextFile] = field(default_factory=list)  # what each batch segment waits for
+    next_files: list[NextFile] = field(default_factory=list)
+    files: list[ExportFile] = field(default_factory=list)
+
+
+Entry = Opening | Due | Step | End
+"""One entry of the timeline; entries come in time order."""
+
+
+@dataclass(slots=True)
+class Replay:
+    """A whole replay: its timeline, in time order, from the `Opening` to the `End`."""
+
+    scenario: Scenario
+    rules: RuleSet
+    timeline: list[Entry]
+    steps: list[Step] = field(init=False)  # the events' steps: `steps[0]` is step 1
+    # the clock's entries after each step and before the next: `clock[0]` after the activation
+    clock: list[list[Due]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.steps = [e for e in self.timeline if isinstance(e, Step)]
+        self.clock = [[] for _ in range(len(self.steps) + 1)]
+        for e in self.timeline:
+            if isinstance(e, Due):
+                self.clock[e.after].append(e)
+
+    @property
+    def opening(self) -> Opening:
+        first = self.timeline[0]
+        assert isinstance(first, Opening)  # the engine's first entry, always
+        return first
+
+    def step_entry(self, number: int) -> Opening | Step:
+        """Step `number`: 0 is the activation's `Opening`, 1..N the events' steps."""
+        return self.opening if number == 0 else self.steps[number - 1]
+
+    def later(self, number: int) -> tuple[list[ExportFile], list[Message]]:
+        """The files and messages the clock made after step `number` (0: the activation) and
+        before the next event, in time order."""
+        dues = self.clock[number]
+        return [f for d in dues for f in d.files], [m for d in dues for m in d.messages]
+
+    def made(self, number: int) -> tuple[list[ExportFile], list[Message]]:
+        """The files and messages from step `number` to the next event: those its event made,
+        then those the clock made after it, in time order (a view's column for the step)."""
+        entry = self.step_entry(number)
+        files, messages = self.later(number)
+        return [*entry.files, *files], [*entry.messages, *messages]
+
+    @property
+    def activation(self) -> list[Decision]:
+        return self.opening.decisions
+
+    @property
+    def activation_messages(self) -> list[Message]:
+        return self.opening.messages
+
+    @property
+    def end(self) -> End:
+        last = self.timeline[-1]
+        assert isinstance(last, End)  # the engine's last entry, always
+        return last
+
+    def messages(self) -> list[Message]:
+        """Every streaming message, in the order they leave (M1)."""
+        return [m for e in self.timeline for m in e.messages]
+
+    def files(self) -> list[ExportFile]:
+        """Every batch file, in the order they are made."""
+        return [f for e in self.timeline for f in e.files]
 
 
 def replay(scenario: Scenario, rules: RuleSet | None = None, record_states: bool = True) -> Replay:
     """Replay `scenario` under `rules` (default: the scenario's own rule set)."""
     stream = Replayer(scenario, rules, record_states)
-    steps = list(stream)
-    return Replay(
-        scenario, stream.rules, stream.activation, steps, stream.activation_messages, stream.finish()
-    )
+    return Replay(scenario, stream.rules, list(stream))
+
+
+def timeline(
+    scenario: Scenario,
+    rules: RuleSet | None = None,
+    *,
+    record_states: bool = False,
+    record_buffers: bool = True,
+) -> Iterator[Entry]:
+    """Replay `scenario` and yield its entries in time order, keeping none of them, so the text,
+    the JSON document and the summary are written as the replay goes, in memory that follows the
+    profiles, not the events (a reader that only counts passes `record_buffers=False`: the steps
+    then leave their `buffers` empty)."""
+    yield from Replayer(scenario, rules, record_states, record_buffers)
 
 
 class Replayer:
-    """Iterate over the steps of a scenario, one event at a time (the engine's state machine)."""
+    """The timeline of a scenario, one entry at a time (the engine's state machine). Iterate
+    it once: it yields the `Opening`, then for each event any `Due` entries and its `Step`, then
+    the `End`, and keeps none of them."""
 
     def __init__(
         self,
@@ -140,23 +239,41 @@ class Replayer:
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
         self.activation_messages = self.outbox.add(self.clock, self.activation)
 
-    def __iter__(self) -> Iterator[Step]:
+    def __iter__(self) -> Iterator[Entry]:
+        opening = Opening(self.scenario.start, self.activation, self.activation_messages)
+        # Handed over, not kept: once the opening is read, the backfill's decisions (one per
+        # profile and streaming destination, with their payloads) are freed, not kept to the end.
+        self.activation, self.activation_messages = [], []
+        yield opening
+        del opening
         for index, event in enumerate(self.scenario.events):
+            yield from self.due(index, event.at)
             yield self.step(index, event)
+        yield self.finish()
+
+    def due(self, after: int, until: datetime) -> list[Due]:
+        """What the clock makes after the previous event and up to `until`, one `Due` per instant
+        in time order: scheduled files (B-T3), then the messages that leave on age (M2, M3)."""
+        files = self.ledger.due(self.clock, until)
+        messages = self.outbox.advance(until)
+        self.clock = until
+        if not (files or messages):
+            return []
+        out: dict[datetime, Due] = {}
+        for f in files:
+            out.setdefault(f.at, Due(f.at, after, [], [])).files.append(f)
+        for m in messages:
+            out.setdefault(m.sent_at, Due(m.sent_at, after, [], [])).messages.append(m)
+        return sorted(out.values(), key=lambda d: d.at)
 
     def step(self, index: int, event: Event) -> Step:
-        # B-T3: scheduled files due since the previous event come first, made before the event;
-        # so do the messages the clock sends before this event (M2, M3).
-        at = event.at
-        due_files = self.ledger.due(self.clock, at)
-        due = self.outbox.advance(at)
-        self.clock = at
+        """What `event` causes, after what fell due before it (`due`, called first)."""
         if event.profile is not None:
-            made = self._profile_step(index, event, due_files, due)
+            made = self._profile_step(index, event)
         elif event.kind in DATAFLOW_EVENTS:
-            made = self._dataflow_step(index, event, due_files, due)
+            made = self._dataflow_step(index, event)
         else:
-            made = self._destination_step(index, event, due_files, due)
+            made = self._destination_step(index, event)
         if self.ledger.skipped:  # L1, A20: the batch runs a disabled dataflow skipped
             made.decisions += self.ledger.skipped
             self.ledger.skipped = []
@@ -166,9 +283,7 @@ class Replayer:
         """The end of the scenario: everything left in the buffers leaves now (M1)."""
         return End(self.clock, self.outbox.close(self.clock), next_files(self.ledger, self.clock))
 
-    def _profile_step(
-        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
-    ) -> Step:
+    def _profile_step(self, index: int, event: Event) -> Step:
         if event.profile is None:  # the loader gives every profile event its profile
             raise ValueError(f"a {event.kind} event without a profile")
         states = self.states
@@ -188,30 +303,17 @@ class Replayer:
                 sent.append(decision)
         for b in self.batch:
             decisions.append(self.ledger.note(b, change, state, previous))
-        messages, buffers = due, []
+        messages: list[Message] = []
+        buffers: list[BufferState] = []
         if sent:
             at = event.at
-            messages = due + self.outbox.add(at, sent)
+            messages = self.outbox.add(at, sent)
             if self.record_buffers:
                 buffers = self.outbox.fill(at, [d.destination for d in sent])
         before, after = (previous.as_dict(), state.as_dict()) if self.record_states else (None, None)
-        return Step(
-            index,
-            event,
-            change,
-            decisions,
-            before,
-            after,
-            due_files,
-            messages,
-            buffers,
-            len(due_files),
-            len(due),
-        )
+        return Step(index, event, change, decisions, before, after, [], messages, buffers)
 
-    def _destination_step(
-        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
-    ) -> Step:
+    def _destination_step(self, index: int, event: Event) -> Step:
         changes: list[str] = []
         files: list[ExportFile] = []
         messages: list[Message] = []
@@ -277,20 +379,9 @@ class Replayer:
         target = None if event.kind == "evaluate" else event.value
         decisions += self.ledger.event_decisions(event.kind, target, files)
         # A destination event exports no profile to a streaming destination: nothing joins a buffer.
-        return Step(
-            index,
-            event,
-            changes,
-            decisions,
-            files=due_files + files,
-            messages=due + messages,
-            files_due=len(due_files),
-            messages_due=len(due),
-        )
+        return Step(index, event, changes, decisions, files=files, messages=messages)
 
-    def _dataflow_step(
-        self, index: int, event: Event, due_files: list[ExportFile], due: list[Message]
-    ) -> Step:
+    def _dataflow_step(self, index: int, event: Event) -> Step:
         """S-T7, L1: Activate now, disable or enable: the target destination's decisions (and the
         exports Activate now sends), and for every other destination a line saying it is not
         concerned."""
@@ -318,16 +409,7 @@ class Replayer:
             rule = {"streaming-profile": "E-T5", "streaming-segment": "S-T5"}.get(d.type, "B-T2")
             text = f"{event.kind} concerns {target} only and updates no profile: nothing to export here"
             decisions.append(Decision(d.id, "", False, (reason(rule, text),)))
-        return Step(
-            index,
-            event,
-            [],
-            decisions,
-            files=due_files,
-            messages=due + messages,
-            files_due=len(due_files),
-            messages_due=len(due),
-        )
+        return Step(index, event, [], decisions, messages=messages)
 
     @staticmethod
     def _flushed(destination: str, messages: list[Message]) -> Decision:
@@ -347,4 +429,4 @@ class Replayer:
         return Decision(destination, "", False, (reason("M1", text),), verdict=verdict)
 
 
-__all__ = ["End", "Replay", "Replayer", "Step", "replay"]
+__all__ = ["Due", "End", "Entry", "Opening", "Replay", "Replayer", "Step", "replay", "timeline"]

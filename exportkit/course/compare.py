@@ -128,10 +128,11 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     kinds = {d.id: "batch" if d.type == "batch" else "streaming" for d in result.scenario.destinations}
     ids = list(kinds)
     rows = []
+    first_files = result.made(0)[0]  # made on the clock before the first event
     activation = {
         i: _cell([d for d in result.activation if d.destination == i and d.exported], [], kinds[i])
         if kinds[i] == "streaming"
-        else Cell("", "", False, "batch")
+        else _cell([], [f for f in first_files if f.destination == i], "batch")
         for i in ids
     }
     rows.append(
@@ -147,7 +148,7 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
         cells = {
             i: _cell(
                 [d for d in step.decisions if d.destination == i],
-                [f for f in step.files if f.destination == i],
+                [f for f in result.made(step.index + 1)[0] if f.destination == i],
                 kinds[i],
             )
             for i in ids
@@ -384,9 +385,10 @@ def compare(a: Replay, b: Replay) -> list[Difference]:
     if len(a.steps) != len(b.steps):
         raise ValueError("compare replays of the same events")
     out = _compare_decisions(0, a.activation, b.activation)
+    out += _compare_files(0, a.made(0)[0], b.made(0)[0])
     for sa, sb in zip(a.steps, b.steps, strict=True):
         out += _compare_decisions(sa.index + 1, sa.decisions, sb.decisions)
-        out += _compare_files(sa.index + 1, sa.files, sb.files)
+        out += _compare_files(sa.index + 1, a.made(sa.index + 1)[0], b.made(sb.index + 1)[0])
     return out
 
 

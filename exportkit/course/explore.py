@@ -194,11 +194,11 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
                 f"  {destination}: a batch destination sends nothing at activation; "
                 "its first scheduled file holds the whole population [B-I3]"
             )
-        return "\n".join(lines)
+        return "\n".join(lines + _later(result, index, destination))
     step: Step = result.steps[index - 1]
     event = event_text(step.event, Names.of(result.scenario))
     lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: {event}"]
-    for f in step.files:  # files due on the clock come before the event (B-T3)
+    for f in step.files:
         if destination in (None, f.destination):
             lines += f.render()
     lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
@@ -206,7 +206,15 @@ def step_report(result: Replay, index: int, destination: str | None = None) -> s
     for d in step.decisions:
         if destination in (None, d.destination):
             lines += render_decision(d)
-    return "\n".join(lines)
+    return "\n".join(lines + _later(result, index, destination))
+
+
+def _later(result: Replay, index: int, destination: str | None) -> list[str]:
+    """The files the clock makes after step `index` and before the next event, at their own
+    time (B-T3)."""
+    return [
+        line for f in result.later(index)[0] if destination in (None, f.destination) for line in f.render()
+    ]
 
 
 __all__ = [

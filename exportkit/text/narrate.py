@@ -16,11 +16,11 @@ from typing import Any
 
 from ..core.aggregation import Message
 from ..core.decision import Decision
-from ..core.engine import End, Replay, Step
+from ..core.engine import Due, End, Entry, Opening, Replay, Step
 from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
 from ..core.rules import RULES, Reason
-from ..core.timeline import Entry, Meanwhile, Opening, Selection, entries, item_time, own_files, own_messages
+from ..core.selection import Selection
 from ..core.words import count
 from .ruledoc import RuleText
 from .sentences import Names, event_text
@@ -99,9 +99,9 @@ def step_heading(step: Step, names: Names) -> str:
 
 
 def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
-    """Step `number` of a replay (1 is the first event) as the verbose text of earlier versions:
-    the event in words, then every file and message of the step, including those that fell due
-    before its event (the timeline shows those at their time)."""
+    """Step `number` of a replay (1 is the first event) as verbose text: the event in words, then
+    what it caused (what the clock made between events is not the step's: the timeline shows it
+    at its own time)."""
     if not 1 <= number <= len(result.steps):
         raise ValueError(
             f"step {number}: the replay has steps 1 to {len(result.steps)} "
@@ -162,8 +162,8 @@ class Narrator:
         """The lines of one entry, wrapped; [] when the selection leaves nothing of it."""
         if isinstance(entry, Opening):
             return self._wrap(self._opening(entry))
-        if isinstance(entry, Meanwhile):
-            return self._wrap(self._meanwhile(entry))
+        if isinstance(entry, Due):
+            return self._wrap(self._due(entry))
         if isinstance(entry, Step):
             return self._wrap(self._step(entry))
         return self._wrap(self._end(entry))
@@ -217,22 +217,19 @@ class Narrator:
         self._last_at = o.at
         return out
 
-    def _meanwhile(self, block: Meanwhile) -> list[Line | tuple[Line, int]]:
-        sel = self.selection
-        if not sel.in_range(block.before + 1):
+    def _due(self, due: Due) -> list[Line | tuple[Line, int]]:
+        kept = self.selection.due(due)
+        if kept is None:
             return []
         out: list[Line | tuple[Line, int]] = []
-        at = None
-        for item in sel.items(block.items):
-            when = item_time(item)
-            if when != at:
-                at = when
-                if when != self._last_at:  # at the previous event's time, it reads as part of it
-                    out += [[("", "")], [("Meanwhile", "heading"), (f" at {iso(when)}", "time"), (":", "")]]
-                    self._after_block = True
-            out += self._file(item) if isinstance(item, ExportFile) else self._message(item)
-        if at is not None:
-            self._last_at = at
+        if kept.at != self._last_at:  # at the previous event's time, it reads as part of it
+            out += [[("", "")], [("Meanwhile", "heading"), (f" at {iso(kept.at)}", "time"), (":", "")]]
+            self._after_block = True
+        for f in kept.files:
+            out += self._file(f)
+        for m in kept.messages:
+            out += self._message(m)
+        self._last_at = kept.at
         return out
 
     def _step(self, step: Step) -> list[Line | tuple[Line, int]]:
@@ -250,7 +247,7 @@ class Narrator:
         self._after_block = False
         if self.verbose:
             out += self._text([f"  changed: {c}" for c in step.changes] or ["  changed: nothing"], "detail")
-        for f in sel.files(own_files(step)):
+        for f in sel.files(step.files):
             out += self._file(f)
         decisions = sel.decisions(step.decisions, others=True)
         if not self.verbose and step.event.profile is None and step.event.kind != "evaluate":
@@ -258,7 +255,7 @@ class Narrator:
             decisions = [d for d in decisions if d.destination == step.event.value]
         for d in decisions:
             out += self._text(render_decision(d, self.payload)) if self.verbose else [self._decision(d)]
-        for m in sel.messages(own_messages(step)):
+        for m in sel.messages(step.messages):
             out += self._message(m)
         if self.verbose:
             buffers = [b for b in step.buffers if sel.destination in (None, b.destination)]
@@ -373,7 +370,7 @@ def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = Tru
     """The timeline of a finished replay as plain text (verbose by default: every reason)."""
     narrator = Narrator(result.scenario, result.rules, width=width, verbose=verbose, payload=payload)
     lines = narrator.header()
-    for entry in entries(result):
+    for entry in result.timeline:
         lines += narrator.lines(entry)
     return "\n".join(plain(line) for line in lines) + "\n"
 

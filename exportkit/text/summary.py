@@ -13,11 +13,9 @@ from operator import attrgetter
 from typing import Any
 
 from ..core.decision import Decision
-from ..core.engine import End, Step
-from ..core.exportfile import ExportFile
+from ..core.engine import Entry, Opening, Step
 from ..core.model import Scenario
 from ..core.rules import RULES
-from ..core.timeline import Entry, Meanwhile, Opening, own_files, own_messages
 
 Verdicts = Counter[tuple[str, bool, str]]  # (destination, exported, deciding rule) -> decisions
 
@@ -45,31 +43,14 @@ class Summary:
         return cls(kinds={d.id: d.type for d in scenario.destinations})
 
     def add(self, entry: Entry) -> None:
-        """Count one timeline entry."""
+        """Count one timeline entry: its decisions, files and messages."""
         if isinstance(entry, Step):
-            self.add_step(entry)
-        elif isinstance(entry, Meanwhile):
-            for item in entry.items:
-                if isinstance(item, ExportFile):
-                    self.add_files([item])
-                else:
-                    self.add_messages([item])
+            self.events += 1
+            _count(self.verdicts, entry.decisions)
         elif isinstance(entry, Opening):
             _count(self.activation, entry.decisions)
-            self.add_messages(entry.messages)
-        elif isinstance(entry, End):
-            self.add_messages(entry.messages)
-
-    def add_decisions(self, decisions: list[Decision]) -> None:
-        _count(self.verdicts, decisions)
-
-    def add_step(self, step: Step) -> None:
-        """A step's decisions and what its event made (files and messages due before the event
-        are counted from their `Meanwhile` entry)."""
-        self.events += 1
-        _count(self.verdicts, step.decisions)
-        self.add_files(own_files(step))
-        self.add_messages(own_messages(step))
+        self.add_files(entry.files)
+        self.add_messages(entry.messages)
 
     def add_files(self, files: list[Any]) -> None:
         for f in files:

@@ -58,7 +58,7 @@ def replay_week(
 
 
 def week_files(result: Replay) -> list[ExportFile]:
-    return [f for step in result.steps for f in step.files]
+    return result.files()
 
 
 def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFrame:

@@ -68,12 +68,13 @@ print(step_cells_text(result, 5))
 print(step_cells_text(result, 13))
 
 # %% [markdown]
-# **Step 25**, the daily evaluation: streaming destinations ignore it, but the clock passed 17:00
-# before it, so both batch destinations made their daily files: the full file with the whole
-# population (B-I1), the incremental one with only what changed (B-T6).
+# **Step 24**, Marty leaves a segment that neither stream maps; then, before the next event (the
+# daily evaluation), the clock passes 17:00 and both batch destinations make their daily files. A
+# step's row runs until the next event, so the files are in this row, at 17:00: the full file
+# with the whole population (B-I1), the incremental one with only what changed (B-T6).
 
 # %%
-print(step_cells_text(result, 25))
+print(step_cells_text(result, 24))
 
 # %% [markdown]
 # Next: `04_what_if.ipynb` compares two mappings, or two versions of the documentation, by what they

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from importlib.resources import files
 
-from ...core.engine import Replay
+from ...core.engine import Opening, Replay, Step
 from ...core.rulesets import RULE_SETS
 from ...text.sentences import Names
 from .parts import OUTCOMES, badge, chip, ruleset_label, style
@@ -53,15 +53,17 @@ _TYPE_NOTES = {
 
 
 def profile_steps(result: Replay, profile: str) -> list[int]:
-    """The steps that concern `profile`: its events, and files or messages that carry it."""
+    """The steps that concern `profile`: its events, and files or messages that carry it, made by
+    the event or on the clock before the next one."""
     out = []
-    if any(d.profile == profile and d.exported for d in result.activation):
-        out.append(0)
-    for i, s in enumerate(result.steps, start=1):
+    for i in range(step_count(result) + 1):
+        entry = result.step_entry(i)
+        files, messages = result.made(i)
         if (
-            s.event.profile == profile
-            or any(profile in f.profiles for f in s.files)
-            or any(profile in m.profiles for m in s.messages)
+            (isinstance(entry, Opening) and any(d.profile == profile and d.exported for d in entry.decisions))
+            or (isinstance(entry, Step) and entry.event.profile == profile)
+            or any(profile in f.profiles for f in files)
+            or any(profile in m.profiles for m in messages)
         ):
             out.append(i)
     return out
@@ -71,11 +73,7 @@ def _profile_cell(result: Replay, index: int, dest: str, profile: str, decisions
     """What `dest` did with `profile` at step `index`: its own verdict, or the message or file
     that carried it."""
     mine = [x for x in decisions if x.destination == dest and x.profile == profile]
-    if index == 0:
-        messages, files = result.activation_messages, []
-    else:
-        step = result.steps[index - 1]
-        messages, files = step.messages, step.files
+    files, messages = result.made(index)
     out = []
     if mine:
         d = mine[0]

@@ -14,9 +14,8 @@ from typing import Any
 
 from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
-from ...core.engine import Replay
+from ...core.engine import Replay, Step
 from ...core.exportfile import ExportFile, show_value
-from ...core.timeline import own_messages
 from ...core.words import count
 from ...text.sentences import Names, json_text
 from .parts import badge, chip, reason_html, ruleset_label
@@ -142,23 +141,23 @@ def card_html(
     focus: bool = False,
 ) -> str:
     """One destination's card at one step."""
-    if index == 0:
-        files: list[ExportFile] = []
-        messages = [m for m in result.activation_messages if m.destination == destination]
-    else:
-        step = result.steps[index - 1]
-        files = [f for f in step.files if f.destination == destination]
-        messages = [m for m in step.messages if m.destination == destination]
+    entry = result.step_entry(index)
+    later_files, later_messages = result.later(index)
+    own = [m for m in entry.messages if m.destination == destination]
+    later = [m for m in later_messages if m.destination == destination]
+    own_files = [f for f in entry.files if f.destination == destination]
+    files = own_files + [f for f in later_files if f.destination == destination]
     kind = result.scenario.destination(destination).type
-    if index:
-        own = [m for m in own_messages(result.steps[index - 1]) if m.destination == destination]
-        what = verdict(decisions, files, own)
+    if index:  # the headline is what the event did; what the clock made after it is said below
+        what = verdict(decisions, own_files, own)
+        shown_files, shown_messages = own_files, own
     else:
-        own, what = messages, outcome(result, index, destination)
+        what = outcome(result, index, destination)
+        shown_files, shown_messages = files, own + later
     head = (
         f'<div class="ek-card-head">{named_html(names.destination(destination))}'
         f'<span class="ek-type">{escape(TYPE_LABELS.get(kind, kind))}</span>'
-        f"{_badge_for(what, files, own)}</div>"
+        f"{_badge_for(what, shown_files, shown_messages)}</div>"
     )
     body: list[str] = []
     if index == 0:
@@ -172,10 +171,10 @@ def card_html(
                     f"{sum(not n.included for n in d.fields)} left out: see the payload below</div>"
                 )
     extra = []
-    if messages and index > 0:
-        extra.append(messages_note(messages, own_messages(result.steps[index - 1])))
-    elif messages and what != "sent":
-        extra.append(f"{count(len(messages), 'message')} left a buffer at this step (see Delivery)")
+    if index == 0 and own and what != "sent":
+        extra.append(f"{count(len(own), 'message')} left a buffer at this step (see Delivery)")
+    if note := messages_note(own if index else [], later):
+        extra.append(note)
     if files:
         extra.append(", ".join(code(f.name) for f in files) + " written (rows under Delivery)")
     if extra:
@@ -184,23 +183,20 @@ def card_html(
     return f'<div class="{cls}" data-destination="{escape(destination)}">{head}{"".join(body)}</div>'
 
 
-def messages_note(messages: list[Message], own: list[Message]) -> str:
-    """One line for a card: which of a destination's messages at a step left because of the
-    event (`own`: the step's own messages, `core.timeline.own_messages`: a flush, or a count limit
-    the event's export reached) and which on their buffer's own clock before it (window age, best
-    effort), with why and when, so "2 messages sent" beside a reason that names one adds up."""
+def messages_note(own: list[Message], later: list[Message]) -> str:
+    """One line for a card: which of a destination's messages left because of the step's event
+    (`own`: a flush, or a count limit the event's export reached) and which on their buffer's
+    own clock after it, before the next event (`later`: window age, best effort), with why and
+    when, so "2 messages sent" beside a reason that names one adds up. "" when there are none."""
     parts = []
-    mine = {id(m) for m in own}
-    now = [m for m in messages if id(m) in mine]
-    earlier = [m for m in messages if id(m) not in mine]
-    if now:
-        why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in now))
-        parts.append(f"{count(len(now), 'message')} because of this event ({why})")
-    if earlier:
-        why = ", ".join(dict.fromkeys(f"{SEND_WORDS[m.trigger]} at {when_html(m.sent_at)}" for m in earlier))
-        its = "its" if len(earlier) == 1 else "their"
-        parts.append(f"{count(len(earlier), 'message')} on {its} own clock, from earlier exports ({why})")
-    return "; ".join(parts) + ": see Delivery"
+    if own:
+        why = ", ".join(dict.fromkeys(SEND_WORDS[m.trigger] for m in own))
+        parts.append(f"{count(len(own), 'message')} because of this event ({why})")
+    if later:
+        why = ", ".join(dict.fromkeys(f"{SEND_WORDS[m.trigger]} at {when_html(m.sent_at)}" for m in later))
+        its = "its" if len(later) == 1 else "their"
+        parts.append(f"{count(len(later), 'message')} later, on {its} own clock ({why})")
+    return "; ".join(parts) + ": see Delivery" if parts else ""
 
 
 def _activation_body(destination: str, decisions: list[Decision], names: Names, kind: str) -> str:
@@ -347,33 +343,29 @@ def file_html(f: ExportFile, names: Names) -> str:
 
 
 def delivery_html(result: Replay, index: int, names: Names) -> str:
-    if index == 0:
-        messages, buffers, files = result.activation_messages, [], []
-    else:
-        step = result.steps[index - 1]
-        messages, buffers, files = step.messages, step.buffers, step.files
-    end = result.end.messages if (result.end and index == step_count(result)) else []
+    """What leaves at step `index`: messages and files the event made, what waits in the buffers,
+    then what the clock makes before the next event, at its own time."""
+    entry = result.step_entry(index)
+    messages, files = entry.messages, entry.files
+    buffers = entry.buffers if isinstance(entry, Step) else []
+    later_files, later_messages = result.later(index)
+    end = result.end.messages if index == step_count(result) else []
     parts = []
-    own = own_messages(result.steps[index - 1]) if index else messages
-    mine = {id(m) for m in own}
-    earlier = [m for m in messages if id(m) not in mine]
-    if earlier:
-        parts.append(
-            "<h4>Sent before this event, from earlier exports (on their buffer's own clock)</h4><ul>"
-            + "".join(message_html(m, names) for m in earlier)
-            + "</ul>"
-        )
-    if own:
-        parts.append(
-            "<h4>Messages leaving now, because of this event</h4><ul>"
-            + "".join(message_html(m, names) for m in own)
-            + "</ul>"
-        )
+    if messages:
+        now = "Messages leaving now, because of this event" if index else "Messages leaving now"
+        parts.append(f"<h4>{now}</h4><ul>" + "".join(message_html(m, names) for m in messages) + "</ul>")
     if buffers:
         waiting = "".join(buffer_html(b, names) for b in buffers)
         parts.append(f"<h4>Waiting in the buffers</h4><ul>{waiting}</ul>")
     if files:
         parts.append("<h4>Files written</h4>" + "".join(file_html(f, names) for f in files))
+    if later_messages or later_files:
+        later = "".join(message_html(m, names) for m in later_messages)
+        parts.append(
+            "<h4>Later, on the clock, before the next event</h4>"
+            + (f"<ul>{later}</ul>" if later else "")
+            + "".join(file_html(f, names) for f in later_files)
+        )
     if end:
         parts.append(
             "<h4>At the end of the scenario: what still waited</h4><ul>"

@@ -1,5 +1,9 @@
 """The timeline strip: steps by destinations, each cell coloured by what the destination did.
 
+A step's column spans the time from its event to the next one: it shows what the event caused,
+then what the clock made before the next event (a scheduled file, a message that left on age), at
+its own time, never on the next event's step.
+
 Cells are links (`#step-N`) carrying `data-step`: the static report follows the link, the widget
 catches the click and moves the view. Step 0 is the activation of the dataflows.
 """
@@ -17,17 +21,13 @@ GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none
 
 
 def outcomes(result: Replay, index: int, destination: str) -> list[str]:
-    """Everything `destination` did at step `index`, the strongest first: a file written, exported,
-    a message sent, a change noted for the next file. A step can do several: a scheduled file is
-    written and, at the same step, a profile's change is noted for the file after it."""
-    if index == 0:
-        decisions: list[Decision] = [d for d in result.activation if d.destination == destination]
-        messages = result.activation_messages
-        files: list = []
-    else:
-        step = result.steps[index - 1]
-        decisions = [d for d in step.decisions if d.destination == destination]
-        messages, files = step.messages, step.files
+    """Everything `destination` did at step `index` and on the clock before the next event, the
+    strongest first: a file written, exported, a message sent, a change noted for the next file.
+    A step can do several: a profile's change is noted for the next file and, later that day, the
+    scheduled file is written."""
+    entry = result.step_entry(index)
+    decisions: list[Decision] = [d for d in entry.decisions if d.destination == destination]
+    files, messages = result.made(index)
     found = {
         "file": any(f.destination == destination for f in files),
         "exported": any(d.exported for d in decisions),
