@@ -42,7 +42,7 @@ def write_workload(profiles: int, events: int, work: Path) -> tuple[Path, Path, 
     work.mkdir(parents=True, exist_ok=True)
     scenario_path = work / f"audit-{profiles}-{events}.json"
     write_scenario(generate_scenario(profiles, events, seed=24, tick_seconds=60), scenario_path)
-    messages = replay(load_scenario(scenario_path)).messages()
+    messages = replay(load_scenario(scenario_path), record_states=False).messages()
     capture = work / f"audit-{profiles}-{events}.capture.jsonl"
     with capture.open("w", encoding="utf-8") as out:
         for call, (mid, m) in enumerate(zip(message_ids(messages), messages, strict=True), 1):

@@ -19,10 +19,13 @@ from .course.compare import Difference, compare, compare_text, every_type, matri
 from .course.explore import remap
 from .course.generate import generate_scenario, write_scenario
 from .course.workloads import qualification_burst
+from .io.capture import audit_capture
+from .io.dataflow import import_dataflow
 from .io.delivery import deliver
 from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
 from .io.receiver import Receiver
+from .text.findings import audit_text
 from .text.render import render_step, render_timeline, replay_document, to_json
 from .text.summary import Summary
 
@@ -49,12 +52,15 @@ __all__ = [
     "StreamingProfileDestination",
     "StreamingSegmentDestination",
     "Summary",
+    "audit_capture",
+    "audit_text",
     "check_text",
     "compare",
     "compare_text",
     "deliver",
     "every_type",
     "generate_scenario",
+    "import_dataflow",
     "load_scenario",
     "matrix_text",
     "parse_scenario",

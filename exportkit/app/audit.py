@@ -15,15 +15,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances, compare, owners_of, predicted, refusals_of
-from ..core.engine import replay
-from ..core.model import BatchDestination
+from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances
 from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.audit_page import audit_html
-from ..io.capture import CaptureError, read_capture
+from ..io.capture import CaptureError, audit_capture
 from ..io.dataflow import DESTINATION_TYPES, ImportProblem, import_dataflow
 from ..io.loader import ScenarioError, load_scenario, parse_scenario
-from ..text.findings import audit_json, audit_lines
+from ..text.findings import audit_json, audit_text
 from .report import scenario_path
 
 
@@ -153,38 +151,24 @@ def audit_main(args: argparse.Namespace) -> int:
                 f"--destination: no destination {args.destination!r} in {scenario.name}; its "
                 f"destinations are {', '.join(d.id for d in scenario.destinations)}"
             )
-        capture = read_capture(args.capture, scenario, destination=args.destination)
+        outcome = audit_capture(
+            scenario,
+            args.capture,
+            destination=args.destination,
+            until=until,
+            tolerances=tolerances,
+            rules=args.rules,
+        )
     except (ScenarioError, CaptureError, _Bad) as err:
         print(f"exportkit: {err}", file=sys.stderr)
         return 2
-    files = capture.kind == "batch files"
-    audited = [
-        d.id
-        for d in scenario.destinations
-        if isinstance(d, BatchDestination) == files and args.destination in (None, d.id)
-    ]
-    scenario_audited = scenario.model_copy(
-        update={"destinations": tuple(d for d in scenario.destinations if d.id in audited)}
-    )
-    result = replay(scenario, args.rules, record_states=False)
-    outcome = compare(
-        scenario_audited,
-        predicted(result, audited),
-        [r for r in capture.records if r.destination in audited],
-        until=until or capture.latest,
-        tolerances=tolerances,
-        refusals=refusals_of(result),
-        owners=owners_of(scenario),
-    )
-    name = str(args.capture)
-    facts = (name, capture.kind, capture.messages, capture.retries)
     if args.json:
-        sys.stdout.write(audit_json(outcome, *facts))
+        sys.stdout.write(audit_json(outcome))
     else:
-        sys.stdout.write("\n".join(audit_lines(outcome, *facts, verbose=args.verbose)) + "\n")
+        sys.stdout.write(audit_text(outcome, verbose=args.verbose) + "\n")
     if args.html is not None:
         try:
-            Path(args.html).write_text(audit_html(outcome, *facts), encoding="utf-8")
+            Path(args.html).write_text(audit_html(outcome), encoding="utf-8")
         except OSError as err:
             print(f"exportkit: {args.html}: cannot write ({err.strerror or err})", file=sys.stderr)
             return 2

@@ -143,6 +143,10 @@ class Audit:
     findings: list[Finding]
     until: datetime | None
     tolerances: Tolerances = field(default_factory=Tolerances)
+    source: str = ""  # the capture, as named
+    kind: str = ""  # receiver log, request bodies, testing API output, batch files
+    messages: int = 0  # requests or files read
+    retries: int = 0  # requests counted once as repeats of a message id
 
     def counts(self) -> dict[str, dict[Outcome, int]]:
         """Per destination, how many records of each outcome (every outcome listed)."""
@@ -229,9 +233,12 @@ def row_record(dest: BatchDestination, segment: str, row: dict[str, Any], **extr
 
 
 def _event_words(index: int, event: Event) -> str:
-    target = event.profile or ""
-    value = event.value if not isinstance(event.value, dict) else dict(event.value)
-    return f"step {index + 1} at {iso(event.at)}: {target} {event.kind} {value}".replace("  ", " ")
+    """The event behind a record, as the scenario file writes it (JSON for a value, never a repr)."""
+    value = event.value
+    what = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    action = event.kind if event.kind == "evaluate" else f"{event.kind} {what}"
+    who = f"{event.profile} " if event.profile else ""
+    return f"step {index + 1} at {iso(event.at)}: {who}{action}"
 
 
 def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list[Record]:
@@ -365,7 +372,7 @@ def _judge_group(
             e,
             a,
             rule,
-            f"{len(diffs)} field{'s' if len(diffs) != 1 else ''} differ from the payload the rules "
+            f"{len(diffs)} field{'s differ' if len(diffs) != 1 else ' differs'} from what the rules "
             f"build ({e.cause})",
             diffs,
         )

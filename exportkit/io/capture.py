@@ -26,9 +26,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.audit import Record, payload_record, row_record
+from ..core.audit import (
+    Audit,
+    Record,
+    Tolerances,
+    compare,
+    owners_of,
+    payload_record,
+    predicted,
+    refusals_of,
+    row_record,
+)
+from ..core.engine import replay
 from ..core.filenames import TOKEN, destination_name, extension, safe
 from ..core.model import BatchDestination, Scenario
+from ..core.rules import RuleSet
 from .files import read_back
 from .scenario_text import TextProblem, decode, json_line, read_bytes
 
@@ -387,11 +399,49 @@ def _read_files(paths: list[Path], scenario: Scenario) -> Capture:
     return Capture("batch files", records, latest, files, 0)
 
 
+def audit_capture(
+    scenario: Scenario,
+    capture: str | Path,
+    *,
+    destination: str | None = None,
+    until: datetime | None = None,
+    tolerances: Tolerances | None = None,
+    rules: RuleSet | None = None,
+) -> Audit:
+    """Audit the capture at `capture` against what the rules predict for `scenario` (what
+    `exportkit audit` does): the destinations of the capture's kind, or `destination` alone;
+    `until` is the capture's end (default: its latest time). Raises `CaptureError`."""
+    read = read_capture(capture, scenario, destination=destination)
+    files = read.kind == "batch files"
+    audited = [
+        d.id
+        for d in scenario.destinations
+        if isinstance(d, BatchDestination) == files and destination in (None, d.id)
+    ]
+    shown = scenario.model_copy(
+        update={"destinations": tuple(d for d in scenario.destinations if d.id in audited)}
+    )
+    result = replay(scenario, rules, record_states=False)
+    outcome = compare(
+        shown,
+        predicted(result, audited),
+        [r for r in read.records if r.destination in audited],
+        until=until or read.latest,
+        tolerances=tolerances or Tolerances(),
+        refusals=refusals_of(result),
+        owners=owners_of(scenario),
+    )
+    outcome.source, outcome.kind = str(capture), read.kind
+    outcome.messages, outcome.retries = read.messages, read.retries
+    return outcome
+
+
 __all__ = [
     "FILE_SUFFIXES",
     "Capture",
     "CaptureError",
     "FileName",
+    "audit_capture",
     "name_pattern",
     "parse_name",
     "read_capture",

@@ -22,9 +22,10 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 3600:g} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{seconds / 60:g} min"
 
 
-def heading(audit: Audit, capture: str, kind: str, messages: int, retries: int) -> list[str]:
+def heading(audit: Audit) -> list[str]:
     """What was audited against what, and the capture's end with the tolerances."""
     s = audit.scenario
+    capture, kind, messages, retries = audit.source, audit.kind, audit.messages, audit.retries
     unit = "files" if kind == "batch files" else "requests"
     again = f", {retries} repeated message ids counted once (M7 retries)" if retries else ""
     end = (
@@ -68,11 +69,9 @@ def finding_lines(f: Finding) -> list[str]:
     return lines
 
 
-def audit_lines(
-    audit: Audit, capture: str, kind: str, messages: int, retries: int, verbose: bool = False
-) -> list[str]:
+def audit_lines(audit: Audit, verbose: bool = False) -> list[str]:
     """The whole text report: heading, table, then the findings grouped by outcome."""
-    lines = heading(audit, capture, kind, messages, retries) + [""] + table(audit)
+    lines = heading(audit) + [""] + table(audit)
     for outcome in OUTCOMES:
         if outcome == "MATCHED" and not verbose:
             continue
@@ -90,13 +89,18 @@ def audit_lines(
     return [*lines, "", verdict]
 
 
-def audit_json(audit: Audit, capture: str, kind: str, messages: int, retries: int) -> str:
+def audit_text(audit: Audit, verbose: bool = False) -> str:
+    """The text report as one string (`-v`, `verbose`: the MATCHED records listed too)."""
+    return "\n".join(audit_lines(audit, verbose))
+
+
+def audit_json(audit: Audit) -> str:
     """The audit as JSON: a heading object, then `findings`, one finding per line (stable keys)."""
     head: dict[str, Any] = {
-        "capture": capture,
-        "kind": kind,
-        "messages": messages,
-        "retries": retries,
+        "capture": audit.source,
+        "kind": audit.kind,
+        "messages": audit.messages,
+        "retries": audit.retries,
         "scenario": audit.scenario.name,
         "rules": audit.scenario.rules,
         "until": iso(audit.until) if audit.until else None,
@@ -112,4 +116,4 @@ def audit_json(audit: Audit, capture: str, kind: str, messages: int, retries: in
     return f'{text}, "findings": [\n{body}\n]}}\n' if rows else f'{text}, "findings": []}}\n'
 
 
-__all__ = ["MEANING", "audit_json", "audit_lines", "finding_lines", "heading", "table"]
+__all__ = ["MEANING", "audit_json", "audit_lines", "audit_text", "finding_lines", "heading", "table"]

@@ -118,5 +118,5 @@ print("\n".join(m.render()[0] for m in small.steps[-1].messages))
 print("\n".join(live_delivery(messages_of(older, "adnet"), fail_first=2)))
 
 # %% [markdown]
-# That is the end of the course. Back to **`00_start_here.ipynb`** for the map, or to
-# **`06_build_your_own.ipynb`** to try your own scenario.
+# Next: **`08_audit.ipynb`**: a real dataflow imported, replayed, captured on this same receiver, and
+# a capture audited against what the rules predict.

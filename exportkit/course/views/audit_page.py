@@ -31,9 +31,10 @@ def _finding_row(f: Finding) -> str:
     )
 
 
-def audit_html(audit: Audit, capture: str, kind: str, messages: int, retries: int) -> str:
+def audit_html(audit: Audit) -> str:
     """The self-contained page (no server, no script beyond the rule chips' own)."""
-    head_lines = heading(audit, capture, kind, messages, retries)
+    capture = audit.source
+    head_lines = heading(audit)
     counts = audit.counts()
     totals = audit.totals()
     header = "".join(f"<th>{o}</th>" for o in OUTCOMES)
