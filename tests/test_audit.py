@@ -192,6 +192,14 @@ def test_a_same_value_overwrite_is_expected_twice(tmp_path, capsys, delorean_log
     assert doc["totals"]["MISSING"] == 1  # the second copy was expected too
 
 
+def test_a_request_the_receiver_refused_has_no_record(tmp_path, capsys, delorean_log):
+    refused = {"call": 99, "time": "2025-03-03T09:00:00Z", "method": "POST", "path": "/", "headers": {}}
+    records = [*copy.deepcopy(delorean_log), {**refused, "body": None, "answer": {"status": 413}}]
+    path = write_log(tmp_path / "capture.jsonl", records)
+    code, doc = audit_json(capsys, "delorean", "--capture", str(path))
+    assert code == 0 and doc["totals"]["UNEXPECTED"] == 0
+
+
 # --- the other capture formats ------------------------------------------------------------------
 
 

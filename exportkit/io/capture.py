@@ -219,6 +219,8 @@ def _read_lines(text: str, streams: _Streams) -> Capture:
         if isinstance(record, dict) and "body" in record:
             kind = "receiver log"
             body = record["body"]
+            if body is None:
+                continue  # a request the receiver refused (too large, malformed): no body was taken
             if isinstance(body, str):
                 if not body.strip():
                     continue  # a request without a body (a GET): nothing was exported
