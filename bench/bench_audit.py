@@ -93,7 +93,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="how many timed runs (default 1)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    profiles, events = 40_000 // scale, 240_000 // scale
+    profiles, events = 40_000 // scale, 250_000 // scale
     scenario, capture, messages = write_workload(profiles, events, WORK)
     size = capture.stat().st_size / 2**20
     print(
