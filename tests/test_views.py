@@ -90,10 +90,17 @@ def test_every_catalogued_rule_has_its_statement_from_the_reference():
 @pytest.mark.parametrize(
     ("rule", "kind", "words"),
     [
-        pytest.param("E-T1", "documented", "at least one <b>mapped</b> segment", id="documented"),
+        pytest.param("E-T1", "documented", "changes in at least one audience mapped", id="documented"),
         pytest.param("A7", "ambiguity", "toolkit's reading of an ambiguity", id="ambiguity"),
-        pytest.param("E-I1'", "documented", "E-I1&#x27; (current)", id="current-label"),
-        pytest.param("E-I1", "documented", "E-I1 (older)", id="older-label"),
+        pytest.param(
+            "E-I1'", "documented", '<span class="ek-tip-source">V5 documentation', id="current-source"
+        ),
+        pytest.param(
+            "E-I1", "documented", '<span class="ek-tip-source">older documentation', id="older-source"
+        ),
+        pytest.param(
+            "A2", "ambiguity", '<span class="ek-tip-source">toolkit&#x27;s reading', id="reading-source"
+        ),
     ],
 )
 def test_a_chip_holds_the_rule_statement(rule, kind, words):

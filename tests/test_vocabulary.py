@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from exportkit.app.cli import main
+from exportkit.core.rules import RULES
 from exportkit.core.rulesets import RULE_SETS
+from exportkit.course.views.rulebook import learner_statements, statement
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = sorted((ROOT / "datasets").glob("*.yaml"))
@@ -94,6 +96,55 @@ def test_the_notebooks_speak_the_glossary(notebook):
             texts.append("".join(output.get("text", "")))
             texts.append("".join(output.get("data", {}).get("text/plain", "")))
     assert _offences("\n".join(texts)) == []
+
+
+# What a learner reads of a rule (a chip's tooltip): none of the reference's source shorthand, bare
+# version labels or implementer notes; a rule set is named by its documentation, never "seed".
+LEARNER_FORBIDDEN = [
+    (
+        "a page or family of the reference by its shorthand",
+        re.compile(r"\b(PEB|ABD|EFN|AGG|SEG|STR|ENT|BAT)\b"),
+    ),
+    ('a version as a bare label (say "V5 documentation")', re.compile(r"\bV[0-9]\b(?! documentation)")),
+    ("the rule set's id for the older documentation", re.compile(r"\bseed\b", re.I)),
+    ("an implementer's note", re.compile(r"\btoolkit should\b|\brecommend", re.I)),
+]
+
+
+def _learner_offences(text: str) -> list[str]:
+    return [f"{idea}: {text[:160]}" for idea, pattern in LEARNER_FORBIDDEN if pattern.search(text)]
+
+
+def test_every_rule_has_a_statement_for_learners():
+    """Every rule the engine can cite has a learner's statement, with its documentation in words."""
+    written = learner_statements()
+    assert sorted(set(RULES) - set(written)) == []
+    assert sorted(set(written) - set(RULES)) == []  # no statement of a rule the engine does not know
+    assert all(s.source and s.label and s.text for s in written.values())
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_a_learners_statement_speaks_plainly(rule):
+    st = statement(rule)
+    assert _learner_offences(f"{st.label}\n{st.source}\n{st.text}") == []
+
+
+def test_the_rule_sets_are_named_in_words():
+    for settings in RULE_SETS.values():
+        assert _learner_offences(f"{settings.label} {settings.title} {settings.documentation}") == []
+
+
+def test_each_learner_forbidden_word_is_caught():
+    caught = [
+        "[PEB V3+]",
+        "only for ENT",
+        "V0, V2 where V0 is silent",
+        "the seed",
+        "The toolkit should make this",
+    ]
+    assert all(_learner_offences(line) for line in caught)
+    fine = ["V5 documentation", "older documentation", "2026 documentation", "toolkit's reading"]
+    assert [_learner_offences(line) for line in fine] == [[] for _ in fine]
 
 
 def test_each_forbidden_word_is_caught():

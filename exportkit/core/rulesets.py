@@ -49,14 +49,14 @@ class RuleSetSettings:
 
     @property
     def title(self) -> str:
-        """The label with the versions it follows: "older documentation (V0, V2 where V0 is silent)"."""
+        """The label with the versions it follows: "V5 documentation (the pages up to 2024)"."""
         return f"{self.label} ({self.versions})"
 
 
 _SEED = RuleSetSettings(
     id="seed",
     label="older documentation",
-    versions="V0, V2 where V0 is silent",
+    versions="the first pages, and the older pages where they are silent",
     documentation="the older documentation",
     reference_word="older",
     keep_realized=False,
@@ -84,7 +84,7 @@ _CURRENT = RuleSetSettings(
 _LATEST = RuleSetSettings(
     id="latest",
     label="2026 documentation",
-    versions="V5 and the 2026 pages",
+    versions="the pages up to 2024 and the 2026 pages",
     documentation="the 2026 documentation",
     reference_word="",  # its rules are those of export-rules-2026.md
     keep_realized=True,

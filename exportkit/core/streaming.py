@@ -237,7 +237,7 @@ _OPTED_OUT_AT_ACTIVATION = Reason(
 _NO_MAPPED_SEGMENT = Reason(
     "A2",
     "the profile holds none of this destination's mapped segments and is not exiting one; "
-    "following A2, only such profiles are exported",
+    "following A2, only a profile that holds a mapped segment, or is exiting one, is exported",
 )
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
+from ..core.rulesets import settings_of
 from ..text.narrate import step_heading
 from ..text.sentences import Names, named_text
 
@@ -157,7 +158,7 @@ def _mapping(result: Replay, destination: str) -> str:
         parts.append(f"namespaces {', '.join(d.identities) or 'none'}")
         if d.consent_enforcement:
             parts.append("consent enforced")
-    return f"{d.id} ({d.type}, rules {result.rules}) maps {'; '.join(parts)}."
+    return f"{d.id} ({d.type}, rules of the {settings_of(result.rules).label}) maps {'; '.join(parts)}."
 
 
 class Quiz:

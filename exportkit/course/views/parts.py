@@ -48,6 +48,7 @@ def chip(rule: str) -> str:
     st = statement(rule)
     kind = st.kind
     head = f"{rule} {st.label}".strip()
+    source = f'<span class="ek-tip-source">{escape(st.source)}</span>' if st.source else ""
     note = (
         "<em>The toolkit's reading of an ambiguity</em>: the documentation is silent or "
         "contradicts itself here. "
@@ -55,7 +56,8 @@ def chip(rule: str) -> str:
         else ""
     )
     tip = (
-        f'<span class="ek-tip"><b class="ek-tip-id">{escape(head)}</b>{note}{_statement_html(st.text)}</span>'
+        f'<span class="ek-tip"><b class="ek-tip-id">{escape(head)}</b>{source}{note}'
+        f"{_statement_html(st.text)}</span>"
     )
     title = "toolkit reading of an ambiguity" if kind == "ambiguity" else "documented rule"
     return (

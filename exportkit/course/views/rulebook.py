@@ -1,4 +1,9 @@
-"""The rule reference as statements a page can show on a rule chip.
+"""Rule statements a page can show on a rule chip, and the rule reference they are written from.
+
+A chip shows `statement(rule)`: the learner's statement of `rules_for_learners.yaml` (package
+data beside this module), a rewording of the reference without its source shorthand and
+implementer notes, with the documentation it comes from in words. The reference itself stays as
+it is and `exportkit rules` quotes it.
 
 `parse_rulebook` turns the entries of `docs/export-rules.md` (the vendored reference plus toolkit
 additions), as the one parser of it reads them (`text.ruledoc`), into one `Statement` per id, its
@@ -10,9 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from ...core.rules import RULES
 from ...text.ruledoc import RuleText, load_rule_reference, parse_rule_reference
@@ -31,11 +39,13 @@ FAMILIES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One rule of the reference: its id, its label (older, current, backfill ...), its text."""
+    """One rule: its id, its label (older, current, backfill ...), its text; for a learner's
+    statement, the label is a short title and `source` the documentation it comes from."""
 
     id: str
     label: str
     text: str
+    source: str = ""
 
     @property
     def kind(self) -> Kind:
@@ -76,9 +86,23 @@ def rulebook(path: Path | None = None) -> dict[str, Statement]:
     return found
 
 
+@cache
+def learner_statements() -> dict[str, Statement]:
+    """The statements written for learners (`rules_for_learners.yaml`), by rule id."""
+    data = yaml.safe_load((files(__package__) / "rules_for_learners.yaml").read_text(encoding="utf-8"))
+    return {
+        str(rule): Statement(str(rule), entry["title"], entry["text"], entry["source"])
+        for rule, entry in data.items()
+    }
+
+
 def statement(rule: str) -> Statement:
-    """The statement of `rule`; an id the reference does not define says so instead of failing."""
-    return rulebook().get(rule) or Statement(rule, "", "not in the rule reference")
+    """The learner's statement of `rule`; a rule without one shows its catalogue title, and an id
+    the catalogue does not know says so instead of failing."""
+    found = learner_statements().get(rule)
+    if found is not None:
+        return found
+    return Statement(rule, "", RULES.get(rule, "not in the rule reference"))
 
 
-__all__ = ["FAMILIES", "Statement", "parse_rulebook", "rulebook", "statement"]
+__all__ = ["FAMILIES", "Statement", "learner_statements", "parse_rulebook", "rulebook", "statement"]
