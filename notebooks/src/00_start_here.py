@@ -63,6 +63,7 @@ print("\n".join(render_step(result, 3, payload=False)))
 # | [`06_build_your_own.ipynb`](06_build_your_own.ipynb) | load or upload your own scenario file, fix its errors, explore it |
 # | [`07_microbatching.ipynb`](07_microbatching.ipynb) | how streaming exports are grouped into calls: aggregation, limits, retries |
 # | [`08_audit.ipynb`](08_audit.ipynb) | a real dataflow imported and replayed, and what a platform sent audited against the rules |
+# | [`09_documentation_2026.ipynb`](09_documentation_2026.ipynb) | the 2026 documentation: switched-off triggers, a paused dataflow, Activate now, retries by answer |
 #
 # Take them in order; each one ends with a pointer to the next. The scenarios used in the course are
 # in [`datasets/`](../datasets/README.md), one line each on what it teaches. To show the explorer to

@@ -120,5 +120,5 @@ print(audit_text(findings))
 # backfill: an hour) would be **PENDING**, not missing: it may still be on its way. From a
 # terminal: `exportkit audit sandbox.yaml --capture received.jsonl`, with `--json` or `--html`.
 #
-# That is the end of the course. Back to **`00_start_here.ipynb`** for the map, or to
-# **`06_build_your_own.ipynb`** to try your own scenario.
+# Next: **`09_documentation_2026.ipynb`**: what the 2026 documentation adds (switched-off triggers,
+# paused dataflows, Activate now) and how its retries depend on the answer.
