@@ -15,7 +15,8 @@ scenario = load_scenario(SCENARIO)
 # %% [markdown]
 # ## Two versions of the documentation
 #
-# The `seed` rules follow the seed document and the older documentation; `current` follows today's.
+# The rule set `seed` follows the older documentation and `current` the V5 documentation (the pages
+# up to 2024); `latest`, below, adds the 2026 documentation.
 # Same events, same mappings:
 
 # %%
