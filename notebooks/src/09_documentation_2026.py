@@ -15,7 +15,6 @@
 from itertools import takewhile
 
 from exportkit import ScenarioError, load_scenario, render_step, replay
-from exportkit.io.retries import retry_policy
 
 SCENARIO = "../datasets/lessons/documentation_2026.yaml"
 result = replay(load_scenario(SCENARIO))
@@ -87,17 +86,9 @@ except ScenarioError as error:
 # decide (M9): with best effort aggregation, 403, 408, 409, 429, 500, 502, 503 and 504 are retried
 # twice, 15 s and then 30 s later; with configurable aggregation, 420, 429 and any code above 500 are
 # retried once, about 30 minutes later (the toolkit reads "above 500" literally: 500 itself is not
-# retried, A19). Any other answer, such as 400, is not retried. For four answers:
-
-# %%
-for aggregation in ("best_effort", "configurable"):
-    for rules in ("current", "latest"):
-        policy = retry_policy(aggregation, rules, backoff=1.0)
-        answers = [f"{s} {'retried' if policy.retries(s) else 'not retried'}" for s in (400, 429, 500, 503)]
-        print(f"{aggregation} under {rules} ({policy.rule}): {', '.join(answers)}")
-
-# %% [markdown]
-# A delivery shows the same: `exportkit run SCENARIO --rules latest --deliver adnet=URL` against
+# retried, A19). Any other answer, such as 400, is not retried.
+#
+# A delivery shows it: `exportkit run SCENARIO --rules latest --deliver adnet=URL` against
 # `exportkit receive --fail-first 2 --fail-mode status --status 400` dead-letters each message answered
 # 400 at once, with its status and the cause "not retried (M9)"; notebook 07 delivers under M7.
 #
