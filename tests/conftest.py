@@ -1,8 +1,15 @@
-"""Shared pytest options: `--update-golden` rewrites the golden files instead of comparing."""
+"""Shared pytest options and fixtures: `--update-golden` rewrites the golden files instead of
+comparing; `chromium` is the system browser the browser tests drive (never a download)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and Path(p).exists()), None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -17,3 +24,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The system Chromium; skipped when missing, unless EXPORTKIT_REQUIRE_BROWSER=1 (CI): then a failure."""
+    if CHROMIUM is None:
+        why = "no Chromium at /usr/bin/chromium or on PATH (apt-get install chromium)"
+        if os.environ.get("EXPORTKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"EXPORTKIT_REQUIRE_BROWSER=1 but {why}")
+        pytest.skip(why)
+    return CHROMIUM

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,7 +28,6 @@ from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and Path(p).exists()), None)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -48,16 +46,6 @@ LIVE = ".exportkit-view"  # the step view's element
 READOUT = "document.querySelector('.exportkit-step .widget-readout').textContent.trim()"  # the slider's
 REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|object at 0x|Traceback|Cannot replay")
 EVENTS = {name: len(load_scenario(dataset_path(name)).events) for name in dataset_names()}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if CHROMIUM is None:
-        why = "no Chromium at /usr/bin/chromium or on PATH (apt-get install chromium)"
-        if os.environ.get("EXPORTKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"EXPORTKIT_REQUIRE_BROWSER=1 but {why}")
-        pytest.skip(why)
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")

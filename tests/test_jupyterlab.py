@@ -30,7 +30,7 @@ import pytest
 
 from exportkit.app.demo import free_port
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 # `make course`'s options after `jupyter lab`, read from the Makefile: the test starts what people start
@@ -49,16 +49,6 @@ TAB = ".lm-TabBar-tab.jp-mod-current[data-type='document-title']"  # the open no
 class Lab(NamedTuple):
     address: str
     root: Path
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if CHROMIUM is None:
-        why = "no Chromium at /usr/bin/chromium or on PATH (apt-get install chromium)"
-        if os.environ.get("EXPORTKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"EXPORTKIT_REQUIRE_BROWSER=1 but {why}")
-        pytest.skip(why)
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
