@@ -171,3 +171,43 @@ def test_toolkit_additions_are_separate_and_new(reference, additions, added):
     for rule in added:
         assert f"**{rule} " not in vendored
         assert "toolkit addition" in RULES[rule]
+
+
+def _attribute(part: ast.expr) -> str | None:
+    """`rule` for the f-string part `{r.rule}`, None for anything else."""
+    if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Attribute):
+        return part.value.attr
+    return None
+
+
+def _hand_cited(tree: ast.AST) -> list[int]:
+    """Lines of f-strings that write `[{x.rule}]` themselves rather than call `rules.cited`."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        parts = node.values
+        for before, rule, between, text in zip(parts, parts[1:], parts[2:], parts[3:], strict=False):
+            if (
+                isinstance(before, ast.Constant)
+                and str(before.value).endswith("[")
+                and _attribute(rule) == "rule"
+                and isinstance(between, ast.Constant)
+                and str(between.value) == "] "
+                and _attribute(text) == "text"
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_rule_and_text_are_cited_in_one_place():
+    """`[rule] text` has one formatter, `rules.cited`; a second copy would drift from it."""
+    package = ROOT / "exportkit"
+    found = [
+        f"{path.relative_to(package)}:{n}"
+        for path in sorted(package.rglob("*.py"))
+        if path != package / "core" / "rules.py"
+        for n in _hand_cited(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+    assert _hand_cited(ast.parse('f"  [{r.rule}] {r.text}"')) == [1]  # the check can fail

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.model import iso
+from ..core.rules import cited
 from ..text.sentences import Names, event_text
 from .compare import Outcome
 from .source import ScenarioFile
@@ -87,7 +88,8 @@ def failure_lines(check: FileCheck, i: int) -> list[Line]:
         lines.append(_row("expected", [(f"{m.what}: ", "detail"), (m.expected, "exported")]))
         lines.append(_row("actual", [(f"{m.what}: ", "detail"), (m.actual, "not-exported")]))
     for n, r in enumerate(o.reasons[:3]):
-        lines.append(_row("decided" if n == 0 else "", [(f"[{r.rule}] ", "rule"), (r.text, "")]))
+        mark, text = cited(r).split(" ", 1)  # "[E-T3]", then the text
+        lines.append(_row("decided" if n == 0 else "", [(f"{mark} ", "rule"), (text, "")]))
     return lines
 
 

@@ -30,7 +30,7 @@ from .engine import Replay, Step
 from .exportfile import ExportFile, RowNote
 from .filenames import is_static
 from .model import BatchDestination, Event, Scenario, iso
-from .rules import Reason, reason
+from .rules import Reason, cited, reason
 
 Outcome = Literal["MATCHED", "MISSING", "UNEXPECTED", "DIFFERENT", "PENDING"]
 OUTCOMES: tuple[Outcome, ...] = ("MISSING", "UNEXPECTED", "DIFFERENT", "PENDING", "MATCHED")
@@ -108,6 +108,11 @@ class Finding:
         if record is None:  # a finding always has one side
             raise ValueError("a finding without a record")
         return record
+
+    @property
+    def why(self) -> Reason:
+        """The finding's rule and text as a reason."""
+        return reason(self.rule, self.text)
 
     def as_dict(self) -> dict[str, Any]:
         """The finding as the JSON report writes it (stable keys)."""
@@ -411,7 +416,7 @@ def _missing(e: Record, until: datetime | None, tolerances: Tolerances) -> Findi
             None,
             rule,
             f"predicted at {iso(e.at)}, within {_minutes(allowed)} of the capture's end ({iso(until)}): "
-            f"not yet due ({e.cause}; [{why.rule}] {why.text})",
+            f"not yet due ({e.cause}; {cited(why)})",
         )
     return Finding("MISSING", e.destination, e, None, why.rule, f"{e.cause}: {why.text}")
 

@@ -24,6 +24,7 @@ from ..core.model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
+from ..core.rules import cited
 from ..core.words import count
 from ..text.sentences import Names, event_text
 
@@ -101,14 +102,12 @@ class Cell:
 
 def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
     exported = [d for d in decisions if d.exported]
-    lines = [f"[{r.rule}] {r.text}" for d in decisions for r in d.reasons]
+    lines = [cited(r) for d in decisions for r in d.reasons]
     rule = decisions[0].reasons[0].rule if decisions and decisions[0].reasons else ""
     if files:
         rows = sum(len(f.rows) for f in files)
         lines = [
-            f"file {f.name}: {count(len(f.rows), 'row')}; "
-            + "; ".join(f"[{r.rule}] {r.text}" for r in f.reasons)
-            for f in files
+            f"file {f.name}: {count(len(f.rows), 'row')}; " + "; ".join(map(cited, f.reasons)) for f in files
         ] + lines
         return Cell(f"file: {count(rows, 'row')}", "\n".join(lines), rows > 0, kind)
     if kind == "batch":
@@ -250,13 +249,13 @@ def _leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
 def _why(d: Decision | None) -> str:
     if d is None:
         return "no decision"
-    return "; ".join(f"[{r.rule}] {r.text}" for r in d.reasons)
+    return "; ".join(map(cited, d.reasons))
 
 
 def _field_reason(d: Decision, path: str) -> str:
     for note in d.fields:
         if path == note.field or path.startswith(note.field + "."):
-            return f"[{note.reason.rule}] {note.reason.text}"
+            return cited(note.reason)
     return ""
 
 

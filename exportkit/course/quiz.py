@@ -21,6 +21,7 @@ from typing import Literal
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.model import iso
+from ..core.rules import cited
 from ..core.rulesets import settings_of
 from ..text.narrate import step_heading
 from ..text.sentences import Names, named_text
@@ -60,15 +61,13 @@ class Question:
         d = self.decision
         if self.kind == "exported":
             lines = [f"{self.who} is {'EXPORTED' if d.exported else 'not exported'} to {self.where}"]
-            return lines + [f"  [{r.rule}] {r.text}" for r in d.reasons]
+            return lines + [f"  {cited(r)}" for r in d.reasons]
         notes = {n.field: n for n in d.fields}
         held = [c for c in self.choices if c in self.answer]
         lines = [f"The payload holds: {', '.join(held) or 'none of them'}"]
         for choice in self.choices:
             note = notes[choice]
-            lines.append(
-                f"  {'+' if note.included else '-'} {choice} [{note.reason.rule}] {note.reason.text}"
-            )
+            lines.append(f"  {'+' if note.included else '-'} {choice} {cited(note.reason)}")
         return lines
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..core.aggregation import Message
 from ..core.model import iso
-from ..core.rules import Reason, reason
+from ..core.rules import Reason, cited, reason
 from ..core.words import count
 from .deadline import Cutoff
 from .retries import RetryPolicy, m7_policy, retry_policy
@@ -100,7 +100,7 @@ class Delivery:
             f"{iso(m.sent_at)} on the scenario clock, trigger {m.trigger}"
         ]
         lines += [f"    {a.render(durations)}" for a in self.attempts]
-        lines += [f"    [{r.rule}] {r.text}" for r in self.reasons]
+        lines += [f"    {cited(r)}" for r in self.reasons]
         return lines
 
 
@@ -384,8 +384,11 @@ def _platform_retry(message: Message, policy: RetryPolicy, number: int) -> Reaso
         said = f"{documented:g} s after {since}"
     return reason(
         "A19",
-        f"{policy.name} retries {said}: the platform would call again at {iso(at)} on the "
-        f"scenario clock; this run waited {policy.waits[number - 2]:g} s",
+        "{} retries {}: the platform would call again at {} on the scenario clock; this run waited {} s",
+        policy.name,
+        said,
+        at,
+        f"{policy.waits[number - 2]:g}",
     )
 
 
@@ -403,25 +406,32 @@ def _outcome(
             if len(tried) > 1
             else ""
         )
-        why = reason(policy.rule, f"acknowledged on attempt {len(tried)} of {attempts}{retried}")
+        why = reason(policy.rule, "acknowledged on attempt {} of {}{}", len(tried), attempts, retried)
         return Delivery(call.message_id, call.message, call.url, tried, None, (*reasons, why))
     path = Path(dead_letter)
     if not policy.retries(last.status):
         cause = f"not retried ({policy.rule})"
         why = reason(
             policy.rule,
-            f"the endpoint answered {last.status}, which {policy.name} does not retry (it retries "
-            f"{policy.retried_text()}"
-            + (", and not 500 itself: A19" if policy.retried_above == 500 else "")
-            + f"): the whole message is written at once to the dead-letter file {path}",
+            "the endpoint answered {}, which {} does not retry (it retries {}{}): the whole message "
+            "is written at once to the dead-letter file {}",
+            last.status,
+            policy.name,
+            policy.retried_text(),
+            ", and not 500 itself: A19" if policy.retried_above == 500 else "",
+            str(path),
         )
     else:
         cause = "failed every attempt"
         dropped = " (the platform drops the activation then)" if policy.rule == "M9" else ""
         why = reason(
             policy.rule,
-            f"failed all {attempts} attempts (the first and {attempts - 1} retries){dropped}: "
-            f"the whole message is written to the dead-letter file {path}",
+            "failed all {} attempts (the first and {} retries){}: the whole message is written to "
+            "the dead-letter file {}",
+            attempts,
+            attempts - 1,
+            dropped,
+            str(path),
         )
     _append(call.message_id, call.message, call.url, tried, path, call.run_id, cause)
     return Delivery(call.message_id, call.message, call.url, tried, str(path), (*reasons, why))

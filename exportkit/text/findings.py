@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core.audit import OUTCOMES, Audit, Finding
 from ..core.model import iso
+from ..core.rules import cited
 
 MEANING = {
     "MISSING": "predicted, not captured",
@@ -63,7 +64,7 @@ def finding_lines(f: Finding) -> list[str]:
         when.append(f"predicted {iso(f.expected.at)}")
     if f.actual is not None:
         when.append(f"captured {f.actual.where}" + (f" at {iso(f.actual.at)}" if f.actual.at else ""))
-    lines = [f"  {f.destination}  {r.label()}  {'; '.join(when)}", f"    [{f.rule}] {f.text}"]
+    lines = [f"  {f.destination}  {r.label()}  {'; '.join(when)}", f"    {cited(f.why)}"]
     for path, expected, actual in f.differences:
         lines.append(f"      {path}: expected {json.dumps(expected)}, captured {json.dumps(actual)}")
     return lines

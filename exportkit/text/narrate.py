@@ -19,7 +19,7 @@ from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step
 from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
-from ..core.rules import RULES, Reason
+from ..core.rules import RULES, Reason, cited
 from ..core.selection import Selection
 from ..core.words import count
 from .ruledoc import RuleText
@@ -51,7 +51,8 @@ def why_sent(m: Message) -> str:
 
 
 def _rule(r: Reason) -> list[tuple[str, str]]:
-    return [(f"[{r.rule}]", "rule"), (f" {r.text}", "")]
+    mark, text = cited(r).split(" ", 1)  # "[E-T3]", then the text
+    return [(mark, "rule"), (f" {text}", "")]
 
 
 _MARKS = re.compile(r"(\[[A-Z]+-?[A-Z]?\d+'?\]|EXPORTED|not exported)")
@@ -83,12 +84,12 @@ def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> li
     """A decision as text: verdict, reasons, then the payload and each field's reason."""
     who = f" {d.profile}" if d.profile else ""
     lines = [f"{indent}{d.destination}{who}: {d.verdict}"]
-    lines += [f"{indent}  [{r.rule}] {r.text}" for r in d.reasons]
+    lines += [f"{indent}  {cited(r)}" for r in d.reasons]
     if d.exported and payload:
         lines.append(f"{indent}  payload: {json.dumps(d.payload, ensure_ascii=False)}")
         for note in d.fields:
             mark = "+" if note.included else "-"
-            lines.append(f"{indent}    {mark} {note.field} [{note.reason.rule}] {note.reason.text}")
+            lines.append(f"{indent}    {mark} {note.field} {cited(note.reason)}")
     return lines
 
 

@@ -17,6 +17,7 @@ from IPython.display import HTML
 from ..core.engine import Replay, replay
 from ..core.exportfile import ExportFile
 from ..core.model import iso
+from ..core.rules import cited
 from ..core.words import count
 from ..io.files import read_back, write_files
 from ..io.library import DATASETS
@@ -74,7 +75,7 @@ def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFram
                 **row,
                 "profile": note.profile,
                 "change": change,
-                "why": f"[{note.reason.rule}] {note.reason.text}",
+                "why": cited(note.reason),
             }
         )
     return pd.DataFrame(records, columns=[*f.columns, "profile", "change", "why"])
@@ -104,10 +105,10 @@ def file_text(f: ExportFile) -> list[str]:
     for note, row in zip(f.why, f.rows, strict=True):
         status = row.get("segmentMembership_status")
         shown = f" ({status})" if status else ""
-        lines.append(f"  + {note.profile}{shown} [{note.reason.rule}] {note.reason.text}")
-    lines += [f"  - {n.profile} [{n.reason.rule}] {n.reason.text}" for n in f.left_out]
+        lines.append(f"  + {note.profile}{shown} {cited(note.reason)}")
+    lines += [f"  - {n.profile} {cited(n.reason)}" for n in f.left_out]
     empty = [r for r in f.reasons if r.rule == "A8"]
-    lines += [f"  [{r.rule}] {r.text}" for r in empty]
+    lines += [f"  {cited(r)}" for r in empty]
     return lines
 
 
