@@ -407,22 +407,28 @@ def other_columns(dest: BatchDestination, line: Line) -> tuple[tuple[bool, str],
 
 
 def deduplicate(
-    dest: BatchDestination, segment: str, lines: list[Line], tie_break_by_columns: bool = False
+    dest: BatchDestination,
+    segment: str | Callable[[Line], str],
+    lines: list[Line],
+    tie_break_by_columns: bool = False,
 ) -> tuple[list[Line], list[tuple[str, Reason]]]:
     """B-I7: at most one row per key value; the profile that qualified most recently wins
     (latest lastQualificationTime), ties going to the first profile id. An exit is not a
     qualification: an exited row never wins over a member's row, whatever its time. B-I7b (with
     `tie_break_by_columns`): the latest reference timestamp wins (`reference_time`), and ties go
-    to the row whose other columns come first in lexicographic order."""
+    to the row whose other columns come first in lexicographic order. `segment` is the file's
+    segment, or (a file per merge policy, B-T2b) the segment of each row; rows of one profile in
+    two segments tie to the first in the file (A27)."""
+    segment_of = segment if callable(segment) else (lambda _line: segment)
 
     def rank(line: Line) -> tuple[Any, ...]:
         state = line.candidate.state
         exited = line.candidate.status == "exited"
         if tie_break_by_columns:
-            when = reference_time(state, segment).timestamp()
-            return (exited, -when, other_columns(dest, line), state.id)
-        m = state.segments[segment]
-        return (exited, -m.last_qualification_time.timestamp(), state.id)
+            when = reference_time(state, segment_of(line)).timestamp()
+            return (exited, -when, other_columns(dest, line), state.id, line.order)
+        m = state.segments[segment_of(line)]
+        return (exited, -m.last_qualification_time.timestamp(), state.id, line.order)
 
     if not dedup_key(dest):  # no key: every row stays, in its order
         return lines, []
@@ -434,10 +440,12 @@ def deduplicate(
         taken = sorted(v for v in values if v in winners)
         if taken:
             winner = winners[taken[0]]
-            if tie_break_by_columns:
-                why = _lost_by_reference(taken[0], winner, line, segment, dest)
+            if winner.candidate.state.id == line.candidate.state.id:
+                why = _same_profile(taken[0], segment_of(winner), segment_of(line))
+            elif tie_break_by_columns:
+                why = _lost_by_reference(taken[0], winner, line, (segment_of(winner), segment_of(line)), dest)
             else:
-                why = _lost(taken[0], winner, line, segment)
+                why = _lost(taken[0], winner, line, (segment_of(winner), segment_of(line)))
             lost.append((line.candidate.state.id, why))
             continue
         for v in values:
@@ -446,10 +454,23 @@ def deduplicate(
     return sorted(kept, key=lambda ln: ln.order), lost
 
 
-def _lost(key: str, winner: Line, loser: Line, segment: str) -> Reason:
-    """B-I7: why a row lost the deduplication, in the terms of its winner."""
+def _same_profile(key: str, kept: str, left: str) -> Reason:
+    """A27: a profile in two segments of one file per merge policy keeps one row per key value."""
+    return reason(
+        "A27",
+        "its row for {} is left out: the file already holds its row for {}, and a file holds one row "
+        "per deduplication key value ({}, B-I7); the segments' rows come in turn (A27)",
+        left,
+        kept,
+        key,
+    )
+
+
+def _lost(key: str, winner: Line, loser: Line, segments: tuple[str, str]) -> Reason:
+    """B-I7: why a row lost the deduplication, in the terms of its winner (`segments`: the
+    winner's and the loser's, one and the same but in a file per merge policy)."""
     won, lost = winner.candidate, loser.candidate
-    when = won.state.segments[segment].last_qualification_time
+    when = won.state.segments[segments[0]].last_qualification_time
     head = "lost the deduplication on {} to {}"
     if won.status != "exited" and lost.status == "exited":
         template = head + ", who qualified at {} and is still a member: an exit is not a qualification"
@@ -458,15 +479,19 @@ def _lost(key: str, winner: Line, loser: Line, segment: str) -> Reason:
             head + ": both rows are exits, and B-I7 ranks qualifications only; the later exit "
             "({}) is kept, ties going to the first profile id"
         )
-    elif when == lost.state.segments[segment].last_qualification_time:
+    elif when == lost.state.segments[segments[1]].last_qualification_time:
         template = head + ", who qualified at the same time, and ties go to the first profile id ({})"
     else:
         template = head + ", who qualified more recently ({})"
     return reason("B-I7", template, key, won.state.id, when)
 
 
-def _lost_by_reference(key: str, winner: Line, loser: Line, segment: str, dest: BatchDestination) -> Reason:
-    """B-I7b: why a row lost the deduplication under the 2026 documentation."""
+def _lost_by_reference(
+    key: str, winner: Line, loser: Line, segments: tuple[str, str], dest: BatchDestination
+) -> Reason:
+    """B-I7b: why a row lost the deduplication under the 2026 documentation (`segments` as in
+    `_lost`)."""
+    segment = segments[0]
     won, lost = winner.candidate, loser.candidate
     head = "lost the deduplication on {} to {}"
     if won.status != "exited" and lost.status == "exited":
@@ -474,7 +499,7 @@ def _lost_by_reference(key: str, winner: Line, loser: Line, segment: str, dest: 
             "B-I7b", head + ", who is still a member: an exit is not a qualification", key, won.state.id
         )
     when = reference_time(won.state, segment)
-    if when != reference_time(lost.state, segment):
+    if when != reference_time(lost.state, segments[1]):
         template = (
             head + ", whose reference timestamp is later ({}): the last update of its membership in {} or "
             "of its identity graph"

@@ -8,6 +8,11 @@ was. It also keeps the snapshot of the last segment evaluation, which Export fil
   and resets that segment's baseline.
 - Export file now (B-T5) makes a full file of each segment from the snapshot and changes neither
   the schedule nor the baseline.
+- One file per merge policy (`files_per: merge_policy`, B-T2b, A27): the segments of one merge
+  policy share mode and schedule (the loader checks it), so they run together; the first of them
+  in mapping order makes the one file, which holds each segment's rows in turn, chosen as that
+  segment's own file would choose them, then deduplicated over the whole file (B-I7), and every
+  segment's baseline is reset.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .batch import (
     SILENT_EXITS,
@@ -37,7 +43,7 @@ from .batch import (
 from .decision import Catalog, Decision
 from .exportfile import ExportFile, FileTrigger, Mode, RowNote
 from .filenames import NameBook, base_name, extension, is_static, part_names
-from .model import BatchDestination, BatchSegment, iso
+from .model import BatchDestination, BatchSegment, Segment, iso
 from .rules import Reason, reason
 from .rulesets import settings_of
 from .schedule import due_times, runs_after_evaluation
@@ -62,6 +68,26 @@ class SegmentLedger:
     last_run: datetime | None = None
 
 
+class Part(NamedTuple):
+    """What one segment gives a file: its candidates, the profiles left out, and the reasons."""
+
+    segment: BatchSegment
+    candidates: list[Candidate]
+    left: list[RowNote]
+    reasons: list[Reason]
+
+
+def file_groups(dest: BatchDestination, segments: Mapping[str, Segment]) -> list[tuple[BatchSegment, ...]]:
+    """B-T2: one file per segment; B-T2b: with `files_per: merge_policy`, one per merge policy,
+    its segments in mapping order (`segments`: the scenario's, by id, for their merge policy)."""
+    if not dest.per_merge_policy:
+        return [(bs,) for bs in dest.segments]
+    groups: dict[str, list[BatchSegment]] = {}
+    for bs in dest.segments:
+        groups.setdefault(segments[bs.id].merge_policy, []).append(bs)
+    return [tuple(g) for g in groups.values()]
+
+
 class BatchLedger:
     """The batch side of a replay. It reads the engine's profile states; it never writes them."""
 
@@ -73,6 +99,10 @@ class BatchLedger:
         self.catalog = catalog
         self.rules = catalog.rules
         self.ledgers = {(d.id, s.id): SegmentLedger() for d in self.destinations.values() for s in d.segments}
+        # B-T2 (B-T2b): the segments each file holds, by the segment whose run makes the file
+        self.groups = {
+            (d.id, g[0].id): g for d in self.destinations.values() for g in file_groups(d, catalog.segments)
+        }
         self.names = NameBook()  # no two files of the replay share a name (B-F3, B-F5)
         # L1, A20: the disabled dataflows (the engine's, by destination id: since when), and the
         # decisions of the runs skipped meanwhile, until the engine takes them into its step.
@@ -151,26 +181,33 @@ class BatchLedger:
     def run_segment(
         self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: FileTrigger
     ) -> list[ExportFile]:
-        """One scheduled file of one segment (B-T2); it resets the segment's baseline. While the
-        dataflow is disabled the run is skipped and the baseline kept (L1, A20)."""
-        if dest.id in self.disabled:
-            self._skip(dest, f"the {trigger} run of {bs.id} at {iso(at)}")
+        """One scheduled file of one segment (B-T2), or of its merge policy (B-T2b: made when
+        the first segment of the policy runs; the others then make none); it resets the
+        baselines. While the dataflow is disabled the run is skipped and the baseline kept (L1,
+        A20)."""
+        group = self.groups.get((dest.id, bs.id))
+        if group is None:  # B-T2b: the first segment of its merge policy made the file
             return []
-        ledger = self.ledgers[(dest.id, bs.id)]
-        why_run = self._trigger_reason(dest, bs, trigger)
-        if bs.mode == "full":
-            reasons = [why_run, *_full_reasons(bs), _export_time_values(), _export_time_population()]
-            files = self._full(dest, bs, at, trigger, self.states, reasons)
-        elif not ledger.first_done:
-            files = self._first_incremental(dest, bs, at, trigger, why_run)
-        else:
-            files = self._later_incremental(dest, bs, at, trigger, why_run, ledger)
-        ledger.noted.clear()
-        ledger.was_active.clear()
-        ledger.entered.clear()
-        ledger.first_done = True
-        ledger.last_run = at
-        return files
+        if dest.id in self.disabled:
+            self._skip(dest, f"the {trigger} run of {', '.join(b.id for b in group)} at {iso(at)}")
+            return []
+        parts: list[Part] = []
+        for member in group:
+            ledger = self.ledgers[(dest.id, member.id)]
+            why_run = self._trigger_reason(dest, member, trigger)
+            if member.mode == "full":
+                reasons = [why_run, *_full_reasons(member), _export_time_values(), _export_time_population()]
+                parts.append(self._full(member, self.states, reasons))
+            elif not ledger.first_done:
+                parts.append(self._first_incremental(member, why_run))
+            else:
+                parts.append(self._later_incremental(dest, member, why_run, ledger))
+            ledger.noted.clear()
+            ledger.was_active.clear()
+            ledger.entered.clear()
+            ledger.first_done = True
+            ledger.last_run = at
+        return self._package(dest, parts, "full" if bs.mode == "full" else "incremental", trigger, at)
 
     def export_now(self, dest_id: str, at: datetime) -> list[ExportFile]:
         """B-T5: Export file now: one full file per segment, from the snapshot (B-I9)."""
@@ -181,38 +218,46 @@ class BatchLedger:
         files: list[ExportFile] = []
         refuses = settings_of(self.rules).export_now_refusals
         self.refusals = []
-        for bs in dest.segments:
-            refusal = export_now_refusal(bs, at, self.catalog.activated_at) if refuses else None
-            if refusal is not None:
-                self.refusals.append(refusal)
-                continue
-            reasons = [
-                reason(
-                    "B-T5",
-                    f"Export file now: one extra full file of {bs.id}; the "
-                    "schedule and the baseline of the next incremental file do not "
-                    "change",
-                )
-            ]
-            if at - self.catalog.activated_at < EXPORT_NOW_WAIT:
-                reasons.append(
-                    reason(
-                        "B-T5",
-                        "less than 1 h after the segment was added: the "
-                        "documentation says the platform refuses or gives an unreliable file; it is "
-                        "shown here anyway",
-                    )
-                )
+        for group in file_groups(dest, self.catalog.segments):
+            parts = [p for bs in group if (p := self._export_now_part(dest, bs, at, refuses)) is not None]
+            if parts:
+                files += self._package(dest, parts, "full", "export_now", at)
+        return files
+
+    def _export_now_part(
+        self, dest: BatchDestination, bs: BatchSegment, at: datetime, refuses: bool
+    ) -> Part | None:
+        """B-T5: one segment's part of an Export file now, or None when B-T5b refuses it."""
+        refusal = export_now_refusal(bs, at, self.catalog.activated_at) if refuses else None
+        if refusal is not None:
+            self.refusals.append(refusal)
+            return None
+        reasons = [
+            reason(
+                "B-T5",
+                f"Export file now: one extra full file of {bs.id}; the "
+                "schedule and the baseline of the next incremental file do not "
+                "change",
+            )
+        ]
+        if at - self.catalog.activated_at < EXPORT_NOW_WAIT:
             reasons.append(
                 reason(
-                    "B-I9",
-                    f"uses the snapshot of {iso(self.snapshot_at)}: the "
-                    "population and attribute values of that moment",
+                    "B-T5",
+                    "less than 1 h after the segment was added: the "
+                    "documentation says the platform refuses or gives an unreliable file; it is "
+                    "shown here anyway",
                 )
             )
-            reasons += _full_reasons(bs)
-            files += self._full(dest, bs, at, "export_now", self.snapshot, reasons)
-        return files
+        reasons.append(
+            reason(
+                "B-I9",
+                f"uses the snapshot of {iso(self.snapshot_at)}: the "
+                "population and attribute values of that moment",
+            )
+        )
+        reasons += _full_reasons(bs)
+        return self._full(bs, self.snapshot, reasons)
 
     # --- the three kinds of file ----------------------------------------------------------
 
@@ -224,15 +269,7 @@ class BatchLedger:
         the scenario's order."""
         return [pid for pid, state in self.states.items() if segment in state.segments]
 
-    def _full(
-        self,
-        dest: BatchDestination,
-        bs: BatchSegment,
-        at: datetime,
-        trigger: FileTrigger,
-        states: dict[str, ProfileState],
-        reasons: list[Reason],
-    ) -> list[ExportFile]:
+    def _full(self, bs: BatchSegment, states: dict[str, ProfileState], reasons: list[Reason]) -> Part:
         seg = bs.id
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
@@ -268,11 +305,9 @@ class BatchLedger:
                 *reasons,
                 reason("B-I1", f"{seg} has no active member: the file is empty, header only"),
             ]
-        return self._package(dest, bs, "full", trigger, at, candidates, left, reasons)
+        return Part(bs, candidates, left, reasons)
 
-    def _first_incremental(
-        self, dest: BatchDestination, bs: BatchSegment, at: datetime, trigger: FileTrigger, why_run: Reason
-    ) -> list[ExportFile]:
+    def _first_incremental(self, bs: BatchSegment, why_run: Reason) -> Part:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -300,17 +335,11 @@ class BatchLedger:
             reason("B-I3", "first incremental file: the whole active population, as a backfill"),
             _export_time_values(),
         ]
-        return self._package(dest, bs, "incremental", trigger, at, candidates, left, reasons)
+        return Part(bs, candidates, left, reasons)
 
     def _later_incremental(
-        self,
-        dest: BatchDestination,
-        bs: BatchSegment,
-        at: datetime,
-        trigger: FileTrigger,
-        why_run: Reason,
-        ledger: SegmentLedger,
-    ) -> list[ExportFile]:
+        self, dest: BatchDestination, bs: BatchSegment, why_run: Reason, ledger: SegmentLedger
+    ) -> Part:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -341,43 +370,49 @@ class BatchLedger:
         ]
         if not candidates:
             reasons.append(_empty_incremental(seg, since, left))
-        return self._package(dest, bs, "incremental", trigger, at, candidates, left, reasons)
+        return Part(bs, candidates, left, reasons)
 
     # --- rows, names and parts ------------------------------------------------------------
 
     def _package(
-        self,
-        dest: BatchDestination,
-        bs: BatchSegment,
-        mode: Mode,
-        trigger: FileTrigger,
-        at: datetime,
-        candidates: list[Candidate],
-        left: list[RowNote],
-        reasons: list[Reason],
+        self, dest: BatchDestination, parts: list[Part], mode: Mode, trigger: FileTrigger, at: datetime
     ) -> list[ExportFile]:
-        lines: list[Line] = []
-        for order, c in enumerate(candidates):
-            problem = missing_mandatory(dest, c.state)
-            expanded = identity_lines(dest, c, order) if problem is None else problem
-            if isinstance(expanded, Reason):
-                left.append(RowNote(c.state.id, expanded))
-            else:
-                lines += expanded
-        kept, lost = deduplicate(dest, bs.id, lines, settings_of(self.rules).tie_break_by_columns)
-        left += [RowNote(pid, r) for pid, r in lost]
+        """The file (or its B-F2 parts) holding each part's rows in turn; each part's rows are
+        chosen as its segment's own file would choose them (B-I6, B-I8, B-I7)."""
         heads = columns(dest)
+        tie_break = settings_of(self.rules).tie_break_by_columns
         rows: list[dict[str, object]] = []
         whys: list[RowNote] = []
+        left: list[RowNote] = []
+        reasons: list[Reason] = []
+        lines: list[Line] = []
+        segment_at: list[str] = []  # each candidate's segment, by its order in the file
+        for part in parts:
+            left += part.left
+            reasons += [r for r in part.reasons if r not in reasons]  # a shared schedule once
+            for c in part.candidates:
+                problem = missing_mandatory(dest, c.state)
+                expanded = identity_lines(dest, c, len(segment_at)) if problem is None else problem
+                segment_at.append(part.segment.id)
+                if isinstance(expanded, Reason):
+                    left.append(RowNote(c.state.id, expanded))
+                else:
+                    lines += expanded
+        # B-I7 holds for the file: in a file per merge policy, over every segment's rows (A27)
+        by_row = parts[0].segment.id if len(parts) == 1 else (lambda ln: segment_at[ln.order])
+        kept, lost = deduplicate(dest, by_row, lines, tie_break)
+        left += [RowNote(pid, r) for pid, r in lost]
         for ln in kept:
             rows.append(row_of(dest, ln, heads))
             whys.append(RowNote(ln.candidate.state.id, ln.candidate.why))
-        segment = self.catalog.segments[bs.id]
+        segment = self.catalog.segments[parts[0].segment.id]
+        policy = segment.merge_policy if dest.per_merge_policy else None
+        if policy is not None:
+            reasons.append(_one_file_per_policy(dest, policy, [p.segment.id for p in parts]))
         chunks = [slice(i, i + dest.max_rows) for i in range(0, len(rows), dest.max_rows)] or [slice(0, 0)]
-        wanted = base_name(dest, segment, at)
+        wanted = base_name(dest, segment, at, self.catalog.merge_policies.get(segment.merge_policy))
         base, number = self.names.claim(wanted, extension(dest), len(chunks), is_static(dest))
         names = part_names(base, extension(dest), len(chunks))
-        reasons = list(reasons)
         if number > 1:
             reasons.append(
                 reason(
@@ -393,7 +428,8 @@ class BatchLedger:
                 )
             )
         files = []
-        for i, (part, name) in enumerate(zip(chunks, names, strict=True)):
+        held = ", ".join(p.segment.id for p in parts)
+        for i, (chunk, name) in enumerate(zip(chunks, names, strict=True)):
             extra = (
                 [reason("B-F2", f"part {i + 1} of {len(chunks)}: files are split at {dest.max_rows} rows")]
                 if len(chunks) > 1
@@ -402,19 +438,20 @@ class BatchLedger:
             files.append(
                 ExportFile(
                     destination=dest.id,
-                    segment=bs.id,
+                    segment=held,
                     mode=mode,
                     trigger=trigger,
                     name=name,
                     at=at,
                     columns=heads,
-                    rows=tuple(rows[part]),
-                    profiles=tuple(n.profile for n in whys[part]),
+                    rows=tuple(rows[chunk]),
+                    profiles=tuple(n.profile for n in whys[chunk]),
                     reasons=tuple(reasons + extra),
-                    why=tuple(whys[part]),
+                    why=tuple(whys[chunk]),
                     left_out=tuple(left) if i == 0 else (),
                     format=dest.format,
                     compression=dest.compression,
+                    merge_policy=policy,
                 )
             )
         return files
@@ -477,6 +514,18 @@ class BatchLedger:
                 whys = (*self.refusals, *whys) if made else tuple(self.refusals)
             out.append(Decision(dest.id, "", bool(made), whys, payload))
         return out
+
+
+def _one_file_per_policy(dest: BatchDestination, policy: str, segments: list[str]) -> Reason:
+    """B-T2b, A27: why one file holds several segments."""
+    return reason(
+        "B-T2b",
+        "one file per merge policy (files_per: merge_policy): this file of merge policy {} holds {}, "
+        "each segment's rows in turn as its own file would hold them, one row per deduplication key "
+        "value over the whole file (A27)",
+        policy,
+        ", ".join(segments),
+    )
 
 
 def export_now_refusal(bs: BatchSegment, at: datetime, added_at: datetime) -> Reason | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -108,6 +109,7 @@ class Catalog:
     segments: dict[str, Segment]
     activated_at: datetime
     rules: RuleSet
+    merge_policies: Mapping[str, str] = default(default_factory=dict)  # names by id (B-T2b)
 
 
 __all__ = ["Catalog", "Decision", "FieldNote"]

@@ -215,7 +215,9 @@ class Replayer:
         # full the buffers are after it (counting readers, such as a summary, need neither).
         self.record_states = record_states
         self.record_buffers = record_buffers
-        self.catalog = Catalog({s.id: s for s in scenario.segments}, scenario.start, self.rules)
+        self.catalog = Catalog(
+            {s.id: s for s in scenario.segments}, scenario.start, self.rules, scenario.merge_policies
+        )
         keep_realized = self.settings.keep_realized  # A7
         self.states = {
             p.id: ProfileState.from_profile(p, scenario.start, keep_realized) for p in scenario.profiles

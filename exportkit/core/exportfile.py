@@ -48,12 +48,16 @@ class ExportFile:
     left_out: tuple[RowNote, ...] = ()
     format: Literal["csv", "json", "parquet"] = "csv"
     compression: Literal["none", "gzip"] = "none"
+    merge_policy: str | None = None  # B-T2b: the merge policy of a file per merge policy
 
     def as_dict(self) -> dict[str, Any]:
-        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`."""
+        """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`; a file per
+        merge policy (B-T2b) names its `merge_policy`, and `segment` lists its segments."""
+        policy = {} if self.merge_policy is None else {"merge_policy": self.merge_policy}
         return {
             "destination": self.destination,
             "segment": self.segment,
+            **policy,
             "mode": self.mode,
             "trigger": self.trigger,
             "name": self.name,
@@ -68,9 +72,12 @@ class ExportFile:
     def render(self, indent: str = "  ") -> list[str]:
         """The file as timeline text: a heading, the file's reasons, each row, then left-outs."""
         count = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
+        held = (
+            self.segment if self.merge_policy is None else f"merge policy {self.merge_policy}: {self.segment}"
+        )
         lines = [
             f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
-            f"{self.segment}, {count}, at {iso(self.at)})"
+            f"{held}, {count}, at {iso(self.at)})"
         ]
         lines += [f"{indent}  {cited(r)}" for r in self.reasons]
         lines.append(f"{indent}  columns: {', '.join(self.columns)}")

@@ -4,7 +4,13 @@
 - `file_name` templates expand the macros of `MACROS` (B-F4). `%DESTINATION%` is the destination's
   name, `%DESTINATION_INSTANCE_ID%` its id and `%DESTINATION_INSTANCE_NAME%` its name again (a
   scenario has one name per dataflow); `%DATETIME%` is `YYYYMMDD_HHMMSS` and `%TIMESTAMP%` the
-  10-digit Unix time.
+  10-digit Unix time. `%MERGE_POLICY_ID%` and `%MERGE_POLICY_NAME%` (B-T2b, the 2026
+  documentation) are the merge policy of the file's segments, named as the scenario's
+  `merge_policies` names it (else by its id).
+- One file per merge policy (`files_per: merge_policy`, B-T2b, A27): the default name is
+  `<destination name>_mergePolicy<merge policy id>_<YYYYMMDDhhmmss>`, and a template must contain
+  `%MERGE_POLICY_ID%` where it would contain `%SEGMENT_ID%`; a segment macro is refused, since the
+  file holds several segments.
 - Every expanded value has its runs of characters other than letters, digits, `.`, `_` and `-`
   turned into one `_`: the documented example shows spaces as `_` (A9), and quotes or slashes in a
   segment name must not leave the export folder.
@@ -31,7 +37,12 @@ MACROS: tuple[str, ...] = (
     "%DESTINATION_INSTANCE_NAME%",
     "%DATETIME%",
     "%TIMESTAMP%",
+    "%MERGE_POLICY_ID%",
+    "%MERGE_POLICY_NAME%",
 )
+MERGE_POLICY_MACROS: tuple[str, ...] = ("%MERGE_POLICY_ID%", "%MERGE_POLICY_NAME%")
+"""B-T2b: the macros of the 2026 documentation (the loader refuses them under older rule sets)."""
+SEGMENT_MACROS: tuple[str, ...] = ("%SEGMENT_ID%", "%SEGMENT_NAME%")
 TIME_MACROS: tuple[str, ...] = ("%DATETIME%", "%TIMESTAMP%")
 MAX_NAME = 255
 COLLISION = "-"
@@ -40,11 +51,21 @@ UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 TOKEN = re.compile(r"%[A-Za-z_]*%")
 
 
-def template_problem(template: str) -> str | None:
-    """B-F4: what is wrong with a `file_name` template, or None when it can be used."""
-    for macro in ("%DESTINATION%", "%SEGMENT_ID%"):
+def template_problem(template: str, per_merge_policy: bool = False) -> str | None:
+    """B-F4: what is wrong with a `file_name` template, or None when it can be used;
+    `per_merge_policy`: the destination writes one file per merge policy (B-T2b, A27)."""
+    grouping = "%MERGE_POLICY_ID%" if per_merge_policy else "%SEGMENT_ID%"
+    for macro in ("%DESTINATION%", grouping):
         if macro not in template:
-            return f"must contain {macro}; it is always present and cannot be removed (B-F4)"
+            rule = "B-T2b, A27" if per_merge_policy else "B-F4"
+            return f"must contain {macro}; it is always present and cannot be removed ({rule})"
+    if per_merge_policy:
+        used = [m for m in SEGMENT_MACROS if m in template]
+        if used:
+            return (
+                f"cannot contain {used[0]}: with files_per: merge_policy a file holds every segment of "
+                "its merge policy; name it with %MERGE_POLICY_ID% or %MERGE_POLICY_NAME% (B-T2b, A27)"
+            )
     unknown = [t for t in TOKEN.findall(template) if t not in MACROS]
     if unknown:
         return f"unknown macro {unknown[0]}; exportkit knows {', '.join(MACROS)} (B-F4)"
@@ -70,10 +91,16 @@ def destination_name(dest: BatchDestination) -> str:
     return dest.name or dest.id
 
 
-def base_name(dest: BatchDestination, segment: Segment, at: datetime) -> str:
-    """B-F3/B-F4: the file name without extension or part number, for a run at `at`."""
+def base_name(dest: BatchDestination, segment: Segment, at: datetime, policy_name: str | None = None) -> str:
+    """B-F3/B-F4: the file name without extension or part number, for a run at `at`. With one
+    file per merge policy (B-T2b), `segment` is any segment of the file's merge policy, and
+    `policy_name` that policy's name (default: its id)."""
+    stamp = at.strftime("%Y%m%d%H%M%S")
+    policy = segment.merge_policy
     if dest.file_name is None:
-        return f"{safe(destination_name(dest))}_segment{safe(segment.id)}_{at.strftime('%Y%m%d%H%M%S')}"
+        if dest.per_merge_policy:
+            return f"{safe(destination_name(dest))}_mergePolicy{safe(policy)}_{stamp}"
+        return f"{safe(destination_name(dest))}_segment{safe(segment.id)}_{stamp}"
     values = {
         "%DESTINATION%": destination_name(dest),
         "%SEGMENT_ID%": segment.id,
@@ -82,6 +109,8 @@ def base_name(dest: BatchDestination, segment: Segment, at: datetime) -> str:
         "%DESTINATION_INSTANCE_NAME%": destination_name(dest),
         "%DATETIME%": at.strftime("%Y%m%d_%H%M%S"),
         "%TIMESTAMP%": f"{int(at.timestamp()):010d}",
+        "%MERGE_POLICY_ID%": policy,
+        "%MERGE_POLICY_NAME%": policy_name or policy,
     }
     return TOKEN.sub(lambda m: safe(values[m.group(0)]), dest.file_name)
 
@@ -133,6 +162,7 @@ def is_static(dest: BatchDestination) -> bool:
 __all__ = [
     "COLLISION",
     "MACROS",
+    "MERGE_POLICY_MACROS",
     "NameBook",
     "base_name",
     "destination_name",

@@ -410,6 +410,9 @@ class BatchDestination(DestinationBase):
     compression: Literal["none", "gzip"] = "none"
     file_name: str | None = None
     max_rows: Annotated[StrictInt, Field(ge=1)] = 5_000_000
+    # B-T2b: one file per merge policy, holding its segments (the 2026 documentation); unset: one
+    # file per segment (B-T2). Written at all, the loader refuses it under an older rule set.
+    files_per: Literal["segment", "merge_policy"] | None = None
 
     @field_validator("segments")
     @classmethod
@@ -440,10 +443,15 @@ class BatchDestination(DestinationBase):
                 "deduplication key; no other key can be set (B-I8)"
             )
         if self.file_name is not None:
-            problem = template_problem(self.file_name)
+            problem = template_problem(self.file_name, self.per_merge_policy)
             if problem is not None:
                 raise ValueError(f"file_name {problem}")
         return self
+
+    @property
+    def per_merge_policy(self) -> bool:
+        """B-T2b: the destination writes one file per merge policy, not one per segment."""
+        return self.files_per == "merge_policy"
 
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
@@ -464,6 +472,8 @@ class Scenario(Frozen):
     tick_seconds: Annotated[StrictInt, Field(ge=1, le=MAX_TICK_SECONDS)] = 60
     limits: Limits = Limits()
     segments: tuple[Segment, ...]
+    merge_policies: dict[str, str] = {}
+    """The name of each merge policy, by id (B-T2b's %MERGE_POLICY_NAME%; else its id)."""
     profiles: tuple[Profile, ...]
     destinations: tuple[Destination, ...]
     events: tuple[Event, ...]

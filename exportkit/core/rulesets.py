@@ -42,6 +42,7 @@ class RuleSetSettings:
     tie_break_by_columns: bool = False  # B-I7b: dedup ties by identity updates, then the columns
     dedup_key_advice: bool = False  # B-I7c: a scheduled batch destination without a key is noted
     export_now_refusals: bool = False  # B-T5b: Export file now refused when the page says so
+    files_per_merge_policy: bool = False  # B-T2b: `files_per: merge_policy`, merge policy macros
     limit_warnings: bool = False  # G1: a scenario past a documented limit gets a warning
     activate_now: bool = False  # S-T7: the activate_now event (Activate now)
     paused_dataflows: bool = False  # L1: the disable and enable events
@@ -102,6 +103,7 @@ _LATEST = RuleSetSettings(
     tie_break_by_columns=True,
     dedup_key_advice=True,
     export_now_refusals=True,
+    files_per_merge_policy=True,
     limit_warnings=True,
     activate_now=True,
     paused_dataflows=True,

@@ -16,11 +16,13 @@ from pydantic_core import ErrorDetails
 
 from ..core.events import ACTIONS, Event, Targets, ValueProblem, action_of
 from ..core.expectation import Expectation, Target, end_problem, expectation_problem
+from ..core.filenames import MERGE_POLICY_MACROS
 from ..core.model import (
     HOURLY,
     MAX_TICK_SECONDS,
     Aggregation,
     BatchDestination,
+    BatchSegment,
     Destination,
     Scenario,
     aggregation_problem,
@@ -269,6 +271,15 @@ def _cross_check(s: Scenario) -> None:
         if not isinstance(d, BatchDestination) and d.aggregation is not None:
             _check_aggregation(d.aggregation, ("destinations", i, "aggregation"), s.rules)
         _check_rule_set_options(d, ("destinations", i), s.rules)
+        if isinstance(d, BatchDestination) and d.per_merge_policy:
+            _check_merge_policy_files(d, ("destinations", i), s)
+    policies = {x.merge_policy for x in s.segments}
+    for name in s.merge_policies:
+        if name not in policies:
+            raise _Problem(
+                ("merge_policies", name),
+                f"no segment has the merge policy {name!r}; segments have {', '.join(sorted(policies))}",
+            )
     if s.expect_end:
         target = Target.of(s)
         for destination, expectation in s.expect_end.items():
@@ -332,11 +343,34 @@ def _check_runs_between_events(s: Scenario, periods: list[tuple[int, str]]) -> N
 def _check_rule_set_options(d: Destination, loc: tuple[Any, ...], rules: RuleSet) -> None:
     """An option of a later documentation, used under a rule set that does not have it."""
     if isinstance(d, BatchDestination):
+        macros = [m for m in MERGE_POLICY_MACROS if m in (d.file_name or "")]
+        uses = [("files_per", "the files_per option")] if d.files_per is not None else []
+        uses += [("file_name", f"the {macros[0]} macro")] if macros else []
+        for key, what in uses:
+            problem = unavailable("files_per_merge_policy", what, "B-T2b", rules)
+            if problem is not None:
+                raise _Problem((*loc, key), problem)
         return
     if d.triggers is not None:
         problem = unavailable("activation_triggers", "the triggers option", "C7", rules)
         if problem is not None:
             raise _Problem((*loc, "triggers"), problem)
+
+
+def _check_merge_policy_files(d: BatchDestination, loc: tuple[Any, ...], s: Scenario) -> None:
+    """B-T2b, A27: the segments of one merge policy share one file per run, so they share its
+    mode and schedule."""
+    first: dict[str, BatchSegment] = {}
+    for j, bs in enumerate(d.segments):
+        policy = s.segment(bs.id).merge_policy
+        leader = first.setdefault(policy, bs)
+        for key in ("mode", "schedule"):
+            if getattr(bs, key) != getattr(leader, key):
+                raise _Problem(
+                    (*loc, "segments", j, key),
+                    f"{bs.id} shares merge policy {policy!r} with {leader.id}, so with files_per: "
+                    f"merge_policy one file holds both; give it {leader.id}'s {key} (B-T2b, A27)",
+                )
 
 
 def _check_aggregation(a: Aggregation, loc: tuple[Any, ...], rules: RuleSet) -> None:
