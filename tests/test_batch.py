@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from exportkit.core.batch import (
-    Line,
+    PendingRow,
     columns,
     deduplicate,
-    identity_lines,
+    identity_rows,
     inactive_reason,
     incremental_entry,
     is_active,
@@ -364,23 +364,23 @@ def test_missing_mandatory(mandatory, attributes, rule):
     assert (found.rule if found else None) == rule
 
 
-def test_identity_lines_one_row_per_value_case_29():
+def test_identity_rows_one_row_per_value_case_29():
     """B-I8: an identity namespace gives one row per identity value."""
     state = make_state(identities={"email": ["e1", "e2"]}, segments={"s1": "realized"})
     dest = make_destination(identity="email")
-    lines = identity_lines(dest, make_candidate(state), 0)
+    lines = identity_rows(dest, make_candidate(state), 0)
     assert [row_of(dest, ln)["email"] for ln in lines] == ["e1", "e2"]
 
 
 def test_identity_is_mandatory():
     """B-I8: the exported identity is mandatory."""
     state = make_state(identities={"ecid": ["1"]})
-    found = identity_lines(make_destination(identity="email"), make_candidate(state), 0)
+    found = identity_rows(make_destination(identity="email"), make_candidate(state), 0)
     assert isinstance(found, Reason) and found.rule == "B-I8"
 
 
 def _lines(dest, states):
-    return [ln for i, s in enumerate(states) for ln in identity_lines(dest, make_candidate(s), i)]
+    return [ln for i, s in enumerate(states) for ln in identity_rows(dest, make_candidate(s), i)]
 
 
 def test_dedup_on_namespace_latest_qualifier_wins_case_27():
@@ -463,7 +463,7 @@ def test_row_of_uses_null_for_absent_attributes():
     """B-I5: values in column order; null for an absent attribute."""
     state = make_state(attributes={"loyalty.tier": "gold"}, segments={"s1": "existing"})
     dest = make_destination(include_status=True)
-    row = row_of(dest, Line(make_candidate(state, "existing"), None, 0))
+    row = row_of(dest, PendingRow(make_candidate(state, "existing"), None, 0))
     assert row == {
         "person_name_firstName": None,
         "personalEmail_address": None,

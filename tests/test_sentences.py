@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from exportkit.core.events import ACTIONS, Event
-from exportkit.course.views.words import event_html, named_html, sentence_html
+from exportkit.course.views.phrases import event_html, named_html, sentence_html
 from exportkit.io.loader import build_scenario
 from exportkit.text.sentences import Code, Named, Names, event_parts, event_text, named_text, sentence_text
 

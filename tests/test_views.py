@@ -320,7 +320,7 @@ def test_a_card_says_which_messages_left_because_of_the_event_and_which_on_their
 def test_a_time_reads_as_a_date_and_a_clock_with_its_iso_form_on_hover(moment, shown):
     from datetime import UTC, datetime
 
-    from exportkit.course.views.words import when_html
+    from exportkit.course.views.phrases import when_html
 
     html = when_html(datetime.fromisoformat(moment))
     stamp = datetime.fromisoformat(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -181,7 +181,7 @@ def _join(label: str, more: str) -> str:
     return f"{label}, {more}" if label else more
 
 
-class Entry:
+class WaitingExport:
     """One export waiting in a buffer. Its body is the decision's payload, built only when read,
     unless a group restricted it (M6)."""
 
@@ -245,7 +245,7 @@ class Message(NamedTuple):
     sent_at: datetime
     profiles: tuple[str, ...]
     trigger: SendTrigger
-    entries: tuple[Entry, ...]
+    entries: tuple[WaitingExport, ...]
     reasons: tuple[Reason, ...]
     group: str = ""
     left: BufferState | None = None
@@ -295,7 +295,7 @@ class Buffer:
     destination: str
     group: str
     policy: Policy
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[WaitingExport] = field(default_factory=list)
 
     @property
     def oldest(self) -> datetime | None:
@@ -397,11 +397,11 @@ class Outbox:
             policy = self.policies[d.destination]
             key = policy.key
             if not (key.segment_id or key.identity):  # one group: the payload can wait to be built
-                entries = [("", Entry(at, d))]
+                entries = [("", WaitingExport(at, d))]
             else:
                 mapped = self.destinations[d.destination].segments
                 groups = group_export(key, mapped, d.payload or {})
-                entries = [(label, Entry(at, d, len(groups) > 1, body)) for label, body in groups]
+                entries = [(label, WaitingExport(at, d, len(groups) > 1, body)) for label, body in groups]
             groups_of = self.buffers[d.destination]
             for label, entry in entries:
                 buffer = groups_of.get(label)

@@ -21,8 +21,9 @@ from .rules import Reason, RuleSet, reason
 from .rulesets import settings_of
 from .state import Change, ProfileState
 
-Kind = Literal["membership", "consent", "identity", "attribute"]  # what changed for a profile in one segment
-QUALIFYING_ALWAYS: frozenset[Kind] = frozenset({"membership", "consent"})
+ChangeKind = Literal["membership", "consent", "identity", "attribute"]
+"""What changed for a profile in one segment."""
+QUALIFYING_ALWAYS: frozenset[ChangeKind] = frozenset({"membership", "consent"})
 
 
 def is_active(state: ProfileState, segment: str) -> bool:
@@ -46,7 +47,7 @@ def columns(dest: BatchDestination) -> tuple[str, ...]:
 class Note(NamedTuple):
     """What one event changed for one profile in one segment, with the reason for the learner."""
 
-    kind: Kind
+    kind: ChangeKind
     reason: Reason
 
 
@@ -216,7 +217,7 @@ class Candidate(NamedTuple):
     why: Reason
 
 
-def qualifies_for_incremental(kinds: Iterable[Kind], rules: RuleSet) -> bool:
+def qualifies_for_incremental(kinds: Iterable[ChangeKind], rules: RuleSet) -> bool:
     """B-T6/B-T8: membership (and A13 consent) changes qualify; identity ones where the rule set
     says so."""
     kinds = set(kinds)
@@ -225,7 +226,7 @@ def qualifies_for_incremental(kinds: Iterable[Kind], rules: RuleSet) -> bool:
     )
 
 
-def not_qualifying_reason(kinds: Iterable[Kind], segment: str) -> Reason:
+def not_qualifying_reason(kinds: Iterable[ChangeKind], segment: str) -> Reason:
     """B-T7/B-T8: why a changed profile is not in an incremental file."""
     kinds = set(kinds)
     if "identity" in kinds:
@@ -262,7 +263,7 @@ def incremental_entry(
     dest: BatchDestination,
     segment: str,
     state: ProfileState,
-    kinds: Iterable[Kind],
+    kinds: Iterable[ChangeKind],
     rules: RuleSet,
     history: History = "in the last file",
 ) -> Candidate | Reason:
@@ -337,7 +338,7 @@ def full_entry(state: ProfileState, segment: str, why: Reason) -> Candidate:
 # --- Rows: mandatory attributes, identity columns, deduplication ------------------------------
 
 
-class Line(NamedTuple):
+class PendingRow(NamedTuple):
     """One row to be: a candidate and, with an exported identity, one of its identity values."""
 
     candidate: Candidate
@@ -353,14 +354,14 @@ def missing_mandatory(dest: BatchDestination, state: ProfileState) -> Reason | N
     return None
 
 
-def identity_lines(dest: BatchDestination, c: Candidate, order: int) -> list[Line] | Reason:
+def identity_rows(dest: BatchDestination, c: Candidate, order: int) -> list[PendingRow] | Reason:
     """B-I8: one row per identity value of the exported namespace, which is mandatory."""
     if dest.identity is None:
-        return [Line(c, None, order)]
+        return [PendingRow(c, None, order)]
     values = c.state.identities.get(dest.identity, [])
     if not values:
         return reason("B-I8", f"no {dest.identity} identity: the exported identity is mandatory")
-    return [Line(c, value, order) for value in values]
+    return [PendingRow(c, value, order) for value in values]
 
 
 def dedup_key(dest: BatchDestination) -> tuple[str, ...]:
@@ -368,7 +369,7 @@ def dedup_key(dest: BatchDestination) -> tuple[str, ...]:
     return dest.dedup_key or ((dest.identity,) if dest.identity else ())
 
 
-def key_values(dest: BatchDestination, line: Line) -> set[str]:
+def key_values(dest: BatchDestination, line: PendingRow) -> set[str]:
     """B-I7: the key values of a row: identity values for a namespace (no dot in the key),
     else the attribute values (one or two paths); a row with an absent key part has none."""
     key = dedup_key(dest)
@@ -393,7 +394,7 @@ def reference_time(state: ProfileState, segment: str) -> datetime:
     return updated if updated is not None and updated > qualified else qualified
 
 
-def other_columns(dest: BatchDestination, line: Line) -> tuple[tuple[bool, str], ...]:
+def other_columns(dest: BatchDestination, line: PendingRow) -> tuple[tuple[bool, str], ...]:
     """B-I7b: the row's other selected columns (simple values only, the key's left out), in
     column order, compared as text; an absent value sorts last."""
     key = set(dedup_key(dest))
@@ -408,10 +409,10 @@ def other_columns(dest: BatchDestination, line: Line) -> tuple[tuple[bool, str],
 
 def deduplicate(
     dest: BatchDestination,
-    segment: str | Callable[[Line], str],
-    lines: list[Line],
+    segment: str | Callable[[PendingRow], str],
+    lines: list[PendingRow],
     tie_break_by_columns: bool = False,
-) -> tuple[list[Line], list[tuple[str, Reason]]]:
+) -> tuple[list[PendingRow], list[tuple[str, Reason]]]:
     """B-I7: at most one row per key value; the profile that qualified most recently wins
     (latest lastQualificationTime), ties going to the first profile id. An exit is not a
     qualification: an exited row never wins over a member's row, whatever its time. B-I7b (with
@@ -421,7 +422,7 @@ def deduplicate(
     two segments tie to the first in the file (A27)."""
     segment_of = segment if callable(segment) else (lambda _line: segment)
 
-    def rank(line: Line) -> tuple[Any, ...]:
+    def rank(line: PendingRow) -> tuple[Any, ...]:
         state = line.candidate.state
         exited = line.candidate.status == "exited"
         if tie_break_by_columns:
@@ -432,8 +433,8 @@ def deduplicate(
 
     if not dedup_key(dest):  # no key: every row stays, in its order
         return lines, []
-    winners: dict[str, Line] = {}
-    kept: list[Line] = []
+    winners: dict[str, PendingRow] = {}
+    kept: list[PendingRow] = []
     lost: list[tuple[str, Reason]] = []
     for line in sorted(lines, key=rank):
         values = key_values(dest, line)
@@ -466,7 +467,7 @@ def _same_profile(key: str, kept: str, left: str) -> Reason:
     )
 
 
-def _lost(key: str, winner: Line, loser: Line, segments: tuple[str, str]) -> Reason:
+def _lost(key: str, winner: PendingRow, loser: PendingRow, segments: tuple[str, str]) -> Reason:
     """B-I7: why a row lost the deduplication, in the terms of its winner (`segments`: the
     winner's and the loser's, one and the same but in a file per merge policy)."""
     won, lost = winner.candidate, loser.candidate
@@ -487,7 +488,7 @@ def _lost(key: str, winner: Line, loser: Line, segments: tuple[str, str]) -> Rea
 
 
 def _lost_by_reference(
-    key: str, winner: Line, loser: Line, segments: tuple[str, str], dest: BatchDestination
+    key: str, winner: PendingRow, loser: PendingRow, segments: tuple[str, str], dest: BatchDestination
 ) -> Reason:
     """B-I7b: why a row lost the deduplication under the 2026 documentation (`segments` as in
     `_lost`)."""
@@ -513,7 +514,9 @@ def _lost_by_reference(
     return reason("B-I7b", template, key, won.state.id, when, won.state.id, ", ".join(shown) or "none")
 
 
-def row_of(dest: BatchDestination, line: Line, heads: tuple[str, ...] | None = None) -> dict[str, object]:
+def row_of(
+    dest: BatchDestination, line: PendingRow, heads: tuple[str, ...] | None = None
+) -> dict[str, object]:
     """B-I5: the row's values in column order (`heads`: the file's `columns`, when known); null
     for an absent attribute."""
     values = line.candidate.state.attributes
@@ -529,13 +532,13 @@ __all__ = [
     "NOTERS",
     "Candidate",
     "History",
-    "Line",
     "Note",
+    "PendingRow",
     "columns",
     "dedup_key",
     "deduplicate",
     "full_entry",
-    "identity_lines",
+    "identity_rows",
     "inactive_reason",
     "incremental_entry",
     "is_active",

@@ -25,13 +25,13 @@ from typing import NamedTuple
 from .batch import (
     SILENT_EXITS,
     Candidate,
+    ChangeKind,
     History,
-    Kind,
-    Line,
+    PendingRow,
     columns,
     deduplicate,
     full_entry,
-    identity_lines,
+    identity_rows,
     inactive_reason,
     incremental_entry,
     is_active,
@@ -59,7 +59,7 @@ _NO_LONGER = "; it is no longer active, but Export file now uses the snapshot"
 class SegmentLedger:
     """One segment of one batch destination: changes since the last scheduled file, and more."""
 
-    noted: dict[str, set[Kind]] = field(default_factory=dict)
+    noted: dict[str, set[ChangeKind]] = field(default_factory=dict)
     # Of the noted profiles, those that were active members at the last file, and those that
     # became active members since: only they can exit (A13, A16).
     was_active: set[str] = field(default_factory=set)
@@ -385,14 +385,14 @@ class BatchLedger:
         whys: list[RowNote] = []
         left: list[RowNote] = []
         reasons: list[Reason] = []
-        lines: list[Line] = []
+        lines: list[PendingRow] = []
         segment_at: list[str] = []  # each candidate's segment, by its order in the file
         for part in parts:
             left += part.left
             reasons += [r for r in part.reasons if r not in reasons]  # a shared schedule once
             for c in part.candidates:
                 problem = missing_mandatory(dest, c.state)
-                expanded = identity_lines(dest, c, len(segment_at)) if problem is None else problem
+                expanded = identity_rows(dest, c, len(segment_at)) if problem is None else problem
                 segment_at.append(part.segment.id)
                 if isinstance(expanded, Reason):
                     left.append(RowNote(c.state.id, expanded))

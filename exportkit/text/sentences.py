@@ -5,7 +5,7 @@ qualifies for {segment}"); `event_parts` fills it, making a sentence of parts: p
 a thing the scenario names (`Named`: a profile, a segment or a destination, its shown name and its
 id) and a piece of code (`Code`: a path, a JSON value). What a part looks like is the renderer's business:
 `sentence_text` writes plain text for the terminal (the name, then the id in brackets when they
-differ); the step view writes HTML from the same parts (`course.views.words.sentence_html`), names
+differ); the step view writes HTML from the same parts (`course.views.phrases.sentence_html`), names
 shown and ids on hover. So the CLI, the demo, the report and the notebooks say the same sentence.
 """
 

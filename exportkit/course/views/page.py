@@ -10,10 +10,10 @@ from ...core.engine import Opening, Replay, Step
 from ...core.rulesets import RULE_SETS
 from ...text.sentences import Names
 from .parts import OUTCOMES, badge, chip, ruleset_label, style
+from .phrases import TYPE_LABELS, event_html, named_html, when_html
 from .rulebook import FAMILIES
 from .step import step_html
 from .timeline import legend_html, step_count, timeline_html
-from .words import TYPE_LABELS, event_html, named_html, when_html
 
 EXAMPLES = {"C": "C3", "E": "E-T1", "S": "S-I4", "B": "B-I2", "M": "M2", "G": "G1", "A": "A7"}
 

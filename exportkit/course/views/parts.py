@@ -15,8 +15,8 @@ from importlib.resources import files
 
 from ...core.rules import Reason
 from ...core.rulesets import settings_of
+from .phrases import when_html
 from .rulebook import statement
-from .words import when_html
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     # outcome: (label in the legend, what it means)

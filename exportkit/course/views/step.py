@@ -19,8 +19,8 @@ from ...core.exportfile import ExportFile, show_value
 from ...core.words import count
 from ...text.sentences import Names, json_text
 from .parts import badge, chip, reason_html, ruleset_label
+from .phrases import TYPE_LABELS, code, event_html, named_html, when_html
 from .timeline import outcome, step_count
-from .words import TYPE_LABELS, code, event_html, named_html, when_html
 
 TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine (SendTrigger)
     "count": "its count limit was reached",
