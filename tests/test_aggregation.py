@@ -343,6 +343,21 @@ def test_current_default_window_explains_why_300_is_not_a_configurable_value():
     assert "301" in text and "A14" in text
 
 
+def test_a_configurable_aggregation_without_an_age_says_its_300_s_is_facebooks_window():
+    """The default (300 s) sits below the range a scenario may set (301 s up): the M5 reason says
+    which is which, where it used to say "after 300 s" beside a refusal of 300."""
+
+    def dest(**aggregation: Any) -> StreamingSegmentDestination:
+        return StreamingSegmentDestination.model_validate(
+            {"id": "d", "type": "streaming-segment", "segments": ["s1"], "aggregation": aggregation}
+        )
+
+    text = policy_for(dest(type="configurable"), "current").reason.text
+    assert "after 300 s" in text and "Facebook's window (A14)" in text and "starts at 301 s" in text
+    given = dest(type="configurable", max_batch_age_seconds=301)
+    assert "Facebook" not in policy_for(given, "current").reason.text
+
+
 # M5: out-of-range limits are refused, with the reason, per rule set (case 36).
 REFUSALS = [
     ("case-36-200-s-seed", "seed", {"max_batch_age_seconds": 200}, "outside 1800-3600 seconds"),

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from exportkit import replay
-from exportkit.course.compare import compare, compare_text, every_type, matrix, matrix_text
+from exportkit.course.compare import (
+    compare,
+    compare_text,
+    every_type,
+    files_verdict,
+    matrix,
+    matrix_text,
+)
 
 from .factories import SEGMENTS, make_enterprise, make_profile, make_scenario
 
@@ -92,6 +103,22 @@ def test_step_cells_text_lists_every_reason():
     assert "  ent: exported · E-T2" in text and "  str: not exported · S-T2" in text
 
 
+FILES = re.compile(r"file: |\d+ files: ")
+
+
+@pytest.mark.parametrize(
+    ("rows", "shown"),
+    [
+        ([2], "file: 2 rows"),
+        ([1], "file: 1 row"),
+        ([2, 0, 1], "3 files: 2, 0 and 1 rows"),  # not "file: 3 rows", which reads as one file
+        ([1200, 3], "2 files: 1,200 and 3 rows"),
+    ],
+)
+def test_a_cell_counts_each_files_rows(rows, shown):
+    assert files_verdict(rows) == shown
+
+
 def test_batch_cells_show_files_and_what_waits_for_them():
     scenario = every_type(
         make_scenario(
@@ -106,11 +133,11 @@ def test_batch_cells_show_files_and_what_waits_for_them():
     first, second = rows[1]["cells"], rows[2]["cells"]
     # step 1's row runs from its event (10:00) to the next (18:00): the change is noted for the
     # next file (B-T6), and the 17:00 files are written, at their own time, in the same row
-    assert first["batch-incremental"].verdict.startswith("file: ")
+    assert FILES.match(first["batch-incremental"].verdict)
     assert "[B-T6]" in first["batch-incremental"].reasons
-    assert first["batch-full"].verdict.startswith("file: ")
+    assert FILES.match(first["batch-full"].verdict)
     assert second["batch-incremental"].verdict == "no file now · B-T7"  # after the file: noted for the next
-    assert not second["batch-full"].verdict.startswith("file: ")
+    assert not FILES.match(second["batch-full"].verdict)
 
 
 def test_files_pair_by_run_and_compare_every_identity_row():

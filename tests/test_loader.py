@@ -229,7 +229,9 @@ BAD = [
         "    identities: [email]\nevents:",
         "    identities: [email]\n    aggregation: {type: configurable, max_batch_age_seconds: 300}\n"
         "rules: current\nevents:",
-        "max_batch_age_seconds: 300 is outside 301-3600 seconds, the range of the current rules (M5)",
+        "max_batch_age_seconds: 300 is outside 301-3600 seconds, the range of the current rules (M5); "
+        "300 s is Facebook's own window, which a destination given no aggregation uses (M2, A14), but a "
+        "configurable aggregation may set no less than 301 s",
         19,
     ),
     (

@@ -46,3 +46,13 @@ def test_a_step_outside_the_replay_is_refused(result, number):
         ValueError, match=rf"step {number}: the replay has steps 1 to \d+ \(step 0, the activation"
     ):
         render_step(result, number)
+
+
+def test_a_step_on_one_destination_shows_that_destinations_decisions_only():
+    """Disabling the advertising network's dataflow concerns it alone: the CRM's "disable concerns
+    adnet only" line (E-T5) is not what the step is about, and is left out as in the timeline."""
+    lesson = replay(load_scenario(DELOREAN.parent / "lessons" / "documentation_2026.yaml"))
+    number = next(i + 1 for i, s in enumerate(lesson.steps) if s.event.kind == "disable")
+    text = "\n".join(render_step(lesson, number, payload=False))
+    assert "adnet: disabled" in text and "[L1]" in text
+    assert "crm" not in text and "concerns adnet only" not in text

@@ -83,3 +83,14 @@ def test_every_step_the_prose_cites_is_in_the_outputs_beside_it(path):
         text = neighbours(cells, i)
         wrong += [(i, s) for s in cited_steps(cell.source) if not lists_step(text, s)]
     assert not wrong, f"{path.name}: (cell, step) cited by the text but not in the outputs beside it: {wrong}"
+
+
+def test_03_says_the_incremental_file_writes_jennifers_exit():
+    """Step 13's prose agreed with neither batch file: "batch files leave her out" beside an
+    incremental cell that lists her again, as exited (its status is mapped)."""
+    cells = nbformat.read(NOTEBOOKS / "03_side_by_side.ipynb", as_version=4).cells
+    i = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Step 13**" in c.source)
+    prose, shown = " ".join(cells[i].source.split()), neighbours(cells, i)
+    assert "with status exited" in shown  # what the incremental destination does
+    assert "leave her out from now on" not in prose
+    assert "full file leaves her out" in prose and "`exited`" in prose

@@ -27,7 +27,9 @@ def test_report_writes_one_self_contained_page(tmp_path, capsys):
 def test_report_takes_a_dataset_name_and_a_rule_set(tmp_path):
     out = tmp_path / "r.html"
     assert main(["report", "delorean", "-o", str(out), "--rules", "current"]) == 0
-    assert "Rules: V5 documentation (the pages up to 2024)" in out.read_text(encoding="utf-8")
+    assert "Rules: V5 documentation (the pages as last updated in October 2024)" in out.read_text(
+        encoding="utf-8"
+    )
     assert scenario_path("delorean") == dataset_path("delorean")
 
 

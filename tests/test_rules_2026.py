@@ -205,8 +205,9 @@ def test_c7_the_option_is_refused_under_older_rule_sets(rules):
         (
             "aggregation: {type: configurable, max_batch_age_seconds: 300}",
             "destinations[0].aggregation.max_batch_age_seconds: 300 is outside 301-3600 seconds, the range "
-            "of the latest rules (M5); the aggregation policy page's range; the guardrails page gives "
-            "1800-3600 seconds (A21)",
+            "of the latest rules (M5); 300 s is Facebook's own window, which a destination given no "
+            "aggregation uses (M2, A14), but a configurable aggregation may set no less than 301 s; the "
+            "aggregation policy page's range; the guardrails page gives 1800-3600 seconds (A21)",
         ),
     ],
     ids=["C7 unknown kind", "C7 not a boolean", "A21 range"],

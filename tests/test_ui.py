@@ -207,3 +207,21 @@ def test_a_step_has_one_source_the_kernels_answer_to_a_click(explorer):
     for n in (0, 7, 31):
         view.set_state({"step": n})  # what the page sends on a click
         assert view.content == explorer_step(explorer.result, n, explorer.destination.value, None)
+
+
+def test_a_destinations_mapping_edits_survive_choosing_another_and_back(explorer):
+    """Notebook 01: unmap an attribute of the HTTP API, look at the advertising network, come
+    back: the HTTP API is still as the reader left it (it was rebuilt from the scenario)."""
+    explorer.step.value = 3
+    explorer.attributes.value = ("person.name.firstName",)
+    assert "http-api marty: not exported" in explorer.text
+    explorer.destination.value = "adnet"
+    assert explorer.changes == {}  # the advertising network as the scenario defines it
+    explorer.destination.value = "http-api"
+    assert explorer.attributes.value == ("person.name.firstName",)
+    assert "http-api marty: not exported" in explorer.text and "[E-T4]" in explorer.text
+    assert explorer.changes == {"attributes": ["person.name.firstName"]}
+    explorer.reset()  # reset forgets them
+    explorer.destination.value = "adnet"
+    explorer.destination.value = "http-api"
+    assert "http-api marty: EXPORTED" in explorer.text

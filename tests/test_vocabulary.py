@@ -130,6 +130,23 @@ def test_a_learners_statement_speaks_plainly(rule):
     assert _learner_offences(text) + _offences(text) == []
 
 
+YEAR = re.compile(r"\b20\d\d\b")
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_a_learners_statement_dates_its_documentation(rule):
+    """A statement from the documentation says when it was published (the rule set table's
+    dates); the toolkit's own readings name no documentation."""
+    source = statement(rule).source
+    assert source == "toolkit's reading" or YEAR.search(source), source
+
+
+def test_the_rule_sets_carry_their_dates():
+    for settings in RULE_SETS.values():
+        assert YEAR.search(settings.published) and settings.published in settings.title
+        assert YEAR.search(settings.dated)
+
+
 def test_the_rule_sets_are_named_in_words():
     for settings in RULE_SETS.values():
         assert _learner_offences(f"{settings.label} {settings.title} {settings.documentation}") == []

@@ -117,7 +117,15 @@ def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
             reason("M4", f"best effort, as configured: at most {users} profiles per request"),
         )
     count = aggregation.max_events_in_batch or EVENTS_IN_BATCH
-    age = aggregation.max_batch_age_seconds or settings_of(rules).segment_window_seconds
+    settings = settings_of(rules)
+    age = aggregation.max_batch_age_seconds or settings.segment_window_seconds
+    low = settings.batch_age_range[0]
+    unset = (
+        f" ({age} s: no age given, so Facebook's window (A14), which a scenario could not set "
+        f"itself: its configurable range starts at {low} s)"
+        if aggregation.max_batch_age_seconds is None and age < low
+        else ""
+    )
     return Policy(
         "configurable",
         count,
@@ -126,7 +134,7 @@ def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
         reason(
             "M5",
             f"configurable aggregation, as configured: a call at {count} events or after "
-            f"{age} s, whichever comes first",
+            f"{age} s, whichever comes first{unset}",
         ),
     )
 

@@ -176,6 +176,12 @@ def aggregation_problem(aggregation: Aggregation, rules: RuleSet) -> tuple[str, 
     age = aggregation.max_batch_age_seconds
     if age is not None and not low <= age <= high:
         reading = f"; {settings.batch_age_reading}" if settings.batch_age_reading else ""
+        window = settings.segment_window_seconds
+        if age == window < low:  # the one value people copy from the documentation's Facebook example
+            reading = (
+                f"; {window} s is Facebook's own window, which a destination given no aggregation "
+                f"uses (M2, A14), but a configurable aggregation may set no less than {low} s{reading}"
+            )
         return (
             "max_batch_age_seconds",
             f"{age} is outside {low}-{high} seconds, the range of the {rules} rules (M5){reading}",

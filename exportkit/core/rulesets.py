@@ -25,7 +25,8 @@ class RuleSetSettings:
 
     id: str  # the scenario's `rules:` value and `--rules` choice
     label: str  # for learners: "older documentation"
-    versions: str  # which pages it follows, for a tooltip or a legend
+    published: str  # when its pages were published, in words: "October 2024"
+    versions: str  # which pages it follows and when, for a tooltip or a legend
     documentation: str  # how a reason names it: "the older documentation"
     reference_word: str  # how export-rules.md labels a rule of this version: "older" ("" if none)
     keep_realized: bool  # A7: a continuing member stays `realized` (else it becomes `existing`)
@@ -49,15 +50,22 @@ class RuleSetSettings:
     retries_by_answer: bool = False  # M9 (A19): the answer decides whether a call is retried
 
     @property
+    def dated(self) -> str:
+        """The label with its date, once: "V5 documentation (October 2024)", "2026 documentation"."""
+        return self.label if self.published in self.label else f"{self.label} ({self.published})"
+
+    @property
     def title(self) -> str:
-        """The label with the versions it follows: "V5 documentation (the pages up to 2024)"."""
+        """The label with the pages it follows and when: "V5 documentation (the pages as last updated
+        in October 2024)"."""
         return f"{self.label} ({self.versions})"
 
 
 _SEED = RuleSetSettings(
     id="seed",
     label="older documentation",
-    versions="the first pages, and the older pages where they are silent",
+    published="up to 2023",  # the pages that still said "segments"; V4 says "audiences"
+    versions="the first pages, and the older pages where they are silent, as published up to 2023",
     documentation="the older documentation",
     reference_word="older",
     keep_realized=False,
@@ -71,7 +79,8 @@ _SEED = RuleSetSettings(
 _CURRENT = RuleSetSettings(
     id="current",
     label="V5 documentation",
-    versions="the pages up to 2024",
+    published="October 2024",  # the profile export behavior page's "Last update: 2024-10-07"
+    versions="the pages as last updated in October 2024",
     documentation="the current documentation",
     reference_word="current",
     keep_realized=True,
@@ -85,7 +94,8 @@ _CURRENT = RuleSetSettings(
 _LATEST = RuleSetSettings(
     id="latest",
     label="2026 documentation",
-    versions="the pages up to 2024 and the 2026 pages",
+    published="2026",
+    versions="the pages of October 2024 and the pages as published in 2026",
     documentation="the 2026 documentation",
     reference_word="",  # its rules are those of export-rules-2026.md
     keep_realized=True,

@@ -100,6 +100,16 @@ class Cell:
     kind: str = "streaming"  # streaming | batch
 
 
+def files_verdict(rows: list[int]) -> str:
+    """The files of one cell by their rows, each file counted: "file: 2 rows", or "3 files: 2, 0 and 1
+    rows" (a sum would read as one file of 3 rows)."""
+    if len(rows) == 1:
+        return f"file: {count(rows[0], 'row')}"
+    each = [f"{n:,}" for n in rows]
+    listed = ", ".join(each[:-1]) + " and " + each[-1]
+    return f"{len(rows)} files: {listed} rows"
+
+
 def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
     exported = [d for d in decisions if d.exported]
     lines = [cited(r) for d in decisions for r in d.reasons]
@@ -109,7 +119,7 @@ def _cell(decisions: list[Decision], files: list[Any], kind: str) -> Cell:
         lines = [
             f"file {f.name}: {count(len(f.rows), 'row')}; " + "; ".join(map(cited, f.reasons)) for f in files
         ] + lines
-        return Cell(f"file: {count(rows, 'row')}", "\n".join(lines), rows > 0, kind)
+        return Cell(files_verdict([len(f.rows) for f in files]), "\n".join(lines), rows > 0, kind)
     if kind == "batch":
         return Cell(f"no file now · {rule}" if rule else "", "\n".join(lines), False, kind)
     if exported:
@@ -201,7 +211,8 @@ def matrix_text(result: Replay) -> str:
     """The matrix as fixed-width text: per step, its number and the event in words (wrapped at
     WIDTH), then each destination's verdict in the column under its id; `*` marks a divergent step."""
     ids, rows = matrix(result)
-    width = max(22, *(len(i) for i in ids))
+    verdicts = (len(c.verdict) for r in rows for c in r["cells"].values())
+    width = max(22, *(len(i) + 1 for i in ids), *(n + 1 for n in verdicts))
     lines = ["step  " + " ".join(f"{i:<{width}}" for i in ids).rstrip()]
     for row in rows:
         mark = "*" if row["divergent"] else " "

@@ -99,6 +99,15 @@ def step_heading(step: Step, names: Names) -> str:
     return f"Step {step.index + 1} at {iso(step.event.at)}: {event_text(step.event, names)}"
 
 
+def concerned(step: Step, decisions: list[Decision]) -> list[Decision]:
+    """The decisions a step is about: for an event on one destination (a run, Export file now, a
+    flush, Activate now, a dataflow disabled or enabled), that destination's only; the others'
+    "concerns ... only" lines (E-T5, S-T5, B-T2) say nothing a reader is looking for."""
+    if step.event.profile is None and step.event.kind != "evaluate":
+        return [d for d in decisions if d.destination == step.event.value]
+    return decisions
+
+
 def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
     """Step `number` of a replay (1 is the first event) as verbose text: the event in words, then
     what it caused (what the clock made between events is not the step's: the timeline shows it
@@ -113,7 +122,7 @@ def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
     for f in step.files:
         lines += f.render()
     lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
-    for d in step.decisions:
+    for d in concerned(step, step.decisions):
         lines += render_decision(d, payload)
     for m in step.messages:
         lines += m.render()
@@ -251,9 +260,8 @@ class Narrator:
         for f in sel.files(step.files):
             out += self._file(f)
         decisions = sel.decisions(step.decisions, others=True)
-        if not self.verbose and step.event.profile is None and step.event.kind != "evaluate":
-            # a run, Export file now or flush concerns its own destination only (E-T5, S-T5)
-            decisions = [d for d in decisions if d.destination == step.event.value]
+        if not self.verbose:
+            decisions = concerned(step, decisions)
         for d in decisions:
             out += self._text(render_decision(d, self.payload)) if self.verbose else [self._decision(d)]
         for m in sel.messages(step.messages):

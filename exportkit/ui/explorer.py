@@ -37,8 +37,11 @@ from .options import OptionsForm, option_changes
 from .step_view import StepView
 
 # Monospace, compact and wrapped: the plain-text views (the quiz) use it.
+# word-break: JupyterLab's output area gives a <pre> `break-all`, which cut words anywhere; this
+# wraps between words and breaks a word only when it alone is wider than the box
 REPORT_STYLE = (
-    "font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; margin: 0"
+    "font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; margin: 0; "
+    "word-break: normal; overflow-wrap: anywhere"
 )
 STREAMING = [
     ("Enterprise (whole profiles)", "streaming-profile"),
@@ -185,6 +188,7 @@ class Explorer:
         self.options = OptionsForm()
         self.options.on_change(self.refresh)
         self.changes: dict[str, Any] = {}  # what the reader changed in the destination
+        self.edits: dict[str, dict[str, Any]] = {}  # the reader's changes of each destination, kept
         self.mapping = w.Accordion(
             [
                 w.VBox(
@@ -207,7 +211,10 @@ class Explorer:
         for control in (self.type, self.segments, self.attributes, self.identities, self.rules, self.step):
             control.observe(lambda _: self.refresh(), names="value")
         self.profile.observe(lambda _: self.refresh(), names="value")
-        self.destination.observe(lambda change: self._load(change["new"]), names="value")
+        # another destination and back: each keeps what the reader changed in it
+        self.destination.observe(
+            lambda change: self._load(change["new"], self.edits.get(change["new"])), names="value"
+        )
         self.widget = w.VBox(
             [
                 w.HBox([self.destination, self.rules, self.profile], layout=w.Layout(flex_flow="row wrap")),
@@ -288,6 +295,7 @@ class Explorer:
 
     def reset(self) -> None:
         """Put the chosen destination's mapping back as the scenario defines it."""
+        self.edits.pop(self.destination.value, None)
         self._load(self.destination.value)
 
     def go(self, delta: int) -> None:
@@ -339,7 +347,7 @@ class Explorer:
         changes.update(option_changes(base, self.type.value, self.options.values()))
         try:
             result = self._cache.get(destination, changes, self.rules.value)
-            self.changes = changes
+            self.changes = self.edits[destination] = changes
         except ValueError as err:  # the reader's change makes no valid destination: say why
             note = f"{note} This change is not a valid destination: {err}".strip()
             result = getattr(self, "result", None) or self._cache.get(destination, {}, self.rules.value)

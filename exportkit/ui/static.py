@@ -24,6 +24,7 @@ NOTE = (
     "A still of this widget. Run the notebook in Jupyter to use its controls.</p>"
 )
 MUTED = "color:#555"
+PRE = "white-space:pre;overflow-x:auto;word-break:normal"  # never cut mid-word (JupyterLab: break-all)
 
 
 def static_html(widget: w.Widget) -> str:
@@ -82,7 +83,7 @@ def _output_html(output: dict[str, Any]) -> str:
     if "text/html" in data:
         return str(data["text/html"])
     text = output.get("text") or data.get("text/plain", "")
-    return f"<pre>{escape(str(text))}</pre>" if text else ""
+    return f"<pre style='{PRE}'>{escape(str(text))}</pre>" if text else ""
 
 
 def show(widget: w.Widget, title: str) -> None:

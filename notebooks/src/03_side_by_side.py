@@ -66,8 +66,9 @@ print(step_cells_text(result, 5))
 
 # %% [markdown]
 # **Step 13**, Jennifer opts out: only a destination with consent enforcement sends an exit (S-T4);
-# enterprise destinations do not evaluate consent (E-S3); batch files leave her out from now on
-# (A13).
+# enterprise destinations do not evaluate consent (E-S3). For batch files her opt-out counts as an
+# exit (A13): the next full file leaves her out, and the next incremental file, which maps the
+# status, lists her once more, as `exited`.
 
 # %%
 print(step_cells_text(result, 13))

@@ -23,6 +23,7 @@ from typing import Literal
 import yaml
 
 from ...core.rules import RULES
+from ...core.rulesets import RULE_SETS
 from ...text.ruledoc import RuleText, load_rule_reference, parse_rule_reference
 
 Kind = Literal["documented", "ambiguity"]
@@ -86,12 +87,24 @@ def rulebook(path: Path | None = None) -> dict[str, Statement]:
     return found
 
 
+EVERY_VERSION = "every documentation version"
+
+
+def dated_source(source: str) -> str:
+    """A statement's `source` with the date of each documentation it names, from the rule set
+    table (`RuleSetSettings.published`): "V5 documentation (October 2024)"."""
+    for settings in RULE_SETS.values():
+        source = source.replace(settings.label, settings.dated)
+    newest = list(RULE_SETS.values())[-1]
+    return source.replace(EVERY_VERSION, f"{EVERY_VERSION}, up to {newest.published}")
+
+
 @cache
 def learner_statements() -> dict[str, Statement]:
-    """The statements written for learners (`rules_for_learners.yaml`), by rule id."""
+    """The statements written for learners (`rules_for_learners.yaml`), by rule id, each source dated."""
     data = yaml.safe_load((files(__package__) / "rules_for_learners.yaml").read_text(encoding="utf-8"))
     return {
-        str(rule): Statement(str(rule), entry["title"], entry["text"], entry["source"])
+        str(rule): Statement(str(rule), entry["title"], entry["text"], dated_source(entry["source"]))
         for rule, entry in data.items()
     }
 
