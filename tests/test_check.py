@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from exportkit.app.cli import main
 from exportkit.check import FileCheck, ScenarioFile, failure_text
@@ -211,7 +212,7 @@ class Terminal(io.StringIO):
 def test_plain_in_a_pipe_coloured_on_a_terminal(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
-    lines = [[("a.yaml:3: ", "heading"), ("FAILED", "not-exported")]]
+    lines = [Text.assemble(("a.yaml:3: ", "heading"), ("FAILED", "not-exported"))]
     pipe, tty = io.StringIO(), Terminal()
     write_lines(lines, pipe)
     write_lines(lines, tty)

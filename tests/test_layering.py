@@ -1,5 +1,6 @@
 """The architecture the folders show, checked on the source (ast), not on what a run happens to
-import: the pure core imports only the standard library and pydantic, and each layer imports only
+import: the pure core imports only the standard library and pydantic (the text layer rich too, for
+its `Text` and `Theme`), and each layer imports only
 the layers the README's "Layout" section draws an arrow to. (That a replay imports no pandas,
 pyarrow or widgets at run time is tested in test_engine_batch.py.)"""
 
@@ -25,6 +26,7 @@ ALLOWED = {
     "ui": {"core", "text", "course", "io", "ui"},
 }
 CORE_THIRD_PARTY = {"pydantic", "pydantic_core"}
+THIRD_PARTY = {"core": CORE_THIRD_PARTY, "text": CORE_THIRD_PARTY | {"rich"}}
 STANDARD = set(sys.stdlib_module_names) | {"__future__"}
 
 
@@ -57,8 +59,10 @@ def problems(layer: str, paths: list[Path], package_root: Path = PACKAGE) -> lis
             if module.startswith("exportkit"):
                 if layer_of(module) not in ALLOWED[layer]:
                     out.append(where)
-            elif layer in ("core", "text") and module.partition(".")[0] not in STANDARD | CORE_THIRD_PARTY:
-                out.append(where + ", outside the standard library and pydantic")
+            elif layer in THIRD_PARTY and module.partition(".")[0] not in STANDARD | THIRD_PARTY[layer]:
+                out.append(
+                    f"{where}, outside the standard library and {', '.join(sorted(THIRD_PARTY[layer]))}"
+                )
     return out
 
 
@@ -78,6 +82,9 @@ def test_each_layer_imports_only_what_it_may(layer):
         ("core", "from ..io.loader import load_scenario\n", False),
         ("core", "import pandas\n", False),
         ("core", "import numpy.random\n", False),
+        ("core", "from rich.text import Text\n", False),
+        ("text", "from rich.text import Text\n", True),
+        ("text", "import pandas\n", False),
         ("core", "from pydantic import BaseModel\n", True),
         ("core", "from .model import Scenario\n", True),
         ("core", "import json\n", True),

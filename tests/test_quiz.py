@@ -9,7 +9,6 @@ import pytest
 from exportkit import load_scenario, replay
 from exportkit.course.quiz import NO, YES, Quiz, questions
 from exportkit.text.narrate import Narrator
-from exportkit.text.styled import plain
 from exportkit.ui import QuizView
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
@@ -76,7 +75,7 @@ def test_the_situation_is_the_event_in_words(result):
     for q in asked:
         if q.step:
             event = narrator.lines(result.steps[q.step - 1])
-            assert q.situation in {plain(line) for line in event}
+            assert q.situation in {line.plain for line in event}
 
 
 def test_a_payload_reveal_gives_each_fields_rule(result):

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from ..check import cli as check_cli
 from ..core.aggregation import Message, policy_for
 from ..core.engine import Entry, Step, timeline
@@ -475,7 +477,7 @@ class _Text:
 
     def finish(self, deliveries: list[Any], dead_letter: str | None) -> None:
         if dead_letter is not None:
-            self.output.lines([[("", "")], *([(line, "")] for line in render_deliveries(deliveries))])
+            self.output.lines([Text(), *map(Text, render_deliveries(deliveries))])
 
 
 class _Json:
@@ -510,7 +512,7 @@ class _Summary:
             sys.stdout.write(json.dumps(self.summary.as_dict(), indent=2) + "\n")
             return
         output = Output()
-        output.lines([[(self.summary.heading(), "heading")]])
+        output.lines([Text(self.summary.heading(), "heading")])
         for title, columns, rows, right in self.summary.tables(rule_statements()):
             sys.stdout.write("\n") if output.colour is False else None
             output.table(title, columns, rows, right)
@@ -545,7 +547,7 @@ def _rules(args: argparse.Namespace) -> int:
             "(`exportkit rules` lists them all)"
         )
     output = Output()
-    lines: list[Any] = []
+    lines: list[Text] = []
     for rule_id in wanted:
         lines += rule_lines(rule_id, reference.get(rule_id, []), full=bool(args.ids), width=output.width)
     output.lines(lines)

@@ -1,7 +1,7 @@
 """Where `exportkit run` writes: colour and layout with rich on a terminal, plain text in a pipe.
 
-The words come from the core (`narrate`, `summary`) as styled lines already wrapped to a width;
-this module only picks the width and, on a terminal, a colour for each style name. Plain text goes
+The words come from the core (`narrate`, `summary`) as rich `Text` lines already wrapped to a width;
+this module only picks the width and, on a terminal, shows them through `text.layout.THEME`. Plain text goes
 to a pipe, to a file, to a terminal that says `TERM=dumb`, and wherever `NO_COLOR` is set.
 """
 
@@ -12,23 +12,11 @@ import shutil
 import sys
 from typing import Any, TextIO
 
-from ..text.styled import Line, plain
+from rich.text import Text
+
+from ..text.layout import THEME
 
 PIPE_WIDTH = 120  # the width of text that is not going to a terminal
-
-COLOURS = {
-    "heading": "bold",
-    "time": "cyan",
-    "event": "bold",
-    "exported": "bold green",
-    "not-exported": "yellow",
-    "destination": "blue",
-    "rule": "dim",
-    "detail": "dim",
-    "file": "magenta",
-    "message": "magenta",
-    "waiting": "italic",
-}
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -46,7 +34,7 @@ def width_of(stream: TextIO) -> int:
 
 
 class Output:
-    """Writes styled lines: through rich with colours, or as plain text."""
+    """Writes `Text` lines: through rich with colours, or as plain text."""
 
     def __init__(self, stream: TextIO | None = None, *, colour: bool | None = None, width: int | None = None):
         self._given = stream
@@ -63,6 +51,7 @@ class Output:
                 width=self.width,
                 highlight=False,
                 soft_wrap=True,
+                theme=THEME,
             )
 
     @property
@@ -70,18 +59,13 @@ class Output:
         # stdout as it is now: a progress bar on stderr may have routed it above the bar
         return self._given or sys.stdout
 
-    def lines(self, lines: list[Line]) -> None:
+    def lines(self, lines: list[Text]) -> None:
         if self._console is None:
             if lines:
-                self.stream.write("\n".join(plain(line) for line in lines) + "\n")
+                self.stream.write("\n".join(line.plain for line in lines) + "\n")
             return
-        from rich.text import Text
-
         for line in lines:
-            text = Text()
-            for part, style in line:
-                text.append(part, COLOURS.get(style, ""))
-            self._console.print(text)
+            self._console.print(line)
 
     def table(self, title: str, columns: list[str], rows: list[list[str]], right: set[int]) -> None:
         """A table: rich's on a terminal, aligned plain columns elsewhere."""
@@ -113,4 +97,4 @@ def plain_table(
     return [title, fmt(columns), *(fmt(r) for r in rows)]
 
 
-__all__ = ["COLOURS", "Output", "plain_table", "wants_colour", "width_of"]
+__all__ = ["Output", "plain_table", "wants_colour", "width_of"]

@@ -12,8 +12,11 @@ import json
 import sys
 from typing import TextIO
 
+from rich.text import Text
+
 from ..io.loader import ScenarioError
-from .report import COLOURS, FileCheck, Line, check_json, failure_lines, summary_line
+from ..text.layout import THEME
+from .report import FileCheck, check_json, failure_lines, summary_line
 from .source import ScenarioFile, scenario_paths
 from .update import REVIEW, Mode, update_file
 
@@ -69,11 +72,10 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     if args.json:
         out.write(json.dumps(check_json(checks), indent=2, ensure_ascii=False) + "\n")
         return status(checks)
-    lines: list[Line] = []
+    lines: list[Text] = []
     for c in checks:
         for i in c.failed:
-            lines += failure_lines(c, i)
-            lines.append([])
+            lines += [*failure_lines(c, i), Text()]
     lines.append(summary_line(checks))
     write_lines(lines, out)
     return status(checks)
@@ -96,20 +98,16 @@ def _update(paths: list[str], mode: Mode, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def write_lines(lines: list[Line], out: TextIO) -> None:
+def write_lines(lines: list[Text], out: TextIO) -> None:
     """Plain text in a pipe (or with NO_COLOR); rich's colours on a terminal."""
     from rich.console import Console
-    from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = Console(file=out, highlight=False, soft_wrap=True, theme=THEME)
     if not console.is_terminal or console.no_color:
-        out.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
+        out.write("".join(line.plain + "\n" for line in lines))
         return
     for line in lines:
-        text = Text()
-        for part, style in line:
-            text.append(part, COLOURS.get(style, ""))
-        console.print(text)
+        console.print(line)
 
 
 __all__ = ["add_parser", "check_paths", "main", "status", "write_lines"]

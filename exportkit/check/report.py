@@ -6,7 +6,7 @@
       actual    verdict not exported
       decided   [A3] a same-value overwrite is not a change for this destination ...
 
-The lines are styled (`text.styled.Line`): plain in a pipe, coloured on a terminal.
+The lines are rich `Text`s styled by name (`text.layout.THEME`): plain in a pipe, coloured on a terminal.
 """
 
 from __future__ import annotations
@@ -15,25 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
+
 from ..core.model import iso
 from ..core.rules import cited
 from ..text.sentences import Names, event_text
 from .compare import Outcome
 from .source import ScenarioFile
 
-Span = tuple[str, str]
-Line = list[Span]
-"""A line as (text, style) spans; styles name what a span is (`exported`, `rule`), `COLOURS` how a
-terminal shows it."""
-COLOURS = {
-    "heading": "bold",
-    "event": "bold",
-    "exported": "green",
-    "not-exported": "bold red",
-    "destination": "blue",
-    "rule": "dim",
-    "detail": "dim",
-}
 LABEL = 10  # the width of the labels: event, expected, actual, decided
 
 
@@ -73,58 +62,58 @@ def where(outcome: Outcome, names: dict[str, str] | None = None) -> str:
     return f"{at}, {outcome.destination}"
 
 
-def failure_lines(check: FileCheck, i: int) -> list[Line]:
+def failure_lines(check: FileCheck, i: int) -> list[Text]:
     """The failure of outcome `i` of `check`: where, the event, expected, actual, decided."""
     o = check.outcomes[i]
-    lines: list[Line] = [
-        [
+    lines = [
+        Text.assemble(
             (f"{check.path}:{check.lines[i]}: ", "heading"),
             (where(o), "destination"),
             (": FAILED", "not-exported"),
-        ],
-        _row("event", [(check.events[i], "event")]),
+        ),
+        _row("event", (check.events[i], "event")),
     ]
     for m in o.mismatches:
-        lines.append(_row("expected", [(f"{m.what}: ", "detail"), (m.expected, "exported")]))
-        lines.append(_row("actual", [(f"{m.what}: ", "detail"), (m.actual, "not-exported")]))
+        lines.append(_row("expected", (f"{m.what}: ", "detail"), (m.expected, "exported")))
+        lines.append(_row("actual", (f"{m.what}: ", "detail"), (m.actual, "not-exported")))
     for n, r in enumerate(o.reasons[:3]):
         mark, text = cited(r).split(" ", 1)  # "[E-T3]", then the text
-        lines.append(_row("decided" if n == 0 else "", [(f"{mark} ", "rule"), (text, "")]))
+        lines.append(_row("decided" if n == 0 else "", (f"{mark} ", "rule"), text))
     return lines
 
 
 def failure_text(check: FileCheck, i: int) -> str:
     """`failure_lines` as plain text."""
-    return "\n".join("".join(part for part, _ in line) for line in failure_lines(check, i))
+    return "\n".join(line.plain for line in failure_lines(check, i))
 
 
-def _row(label: str, parts: Line) -> Line:
-    return [("  " + label.ljust(LABEL), "detail"), *parts]
+def _row(label: str, *parts: str | tuple[str, str]) -> Text:
+    return Text.assemble(("  " + label.ljust(LABEL), "detail"), *parts)
 
 
-def summary_line(checks: Sequence[FileCheck]) -> Line:
+def summary_line(checks: Sequence[FileCheck]) -> Text:
     """`2 files, 41 expectations: 40 hold, 1 failed` (and files that could not be checked)."""
     total = sum(len(c.outcomes) for c in checks)
     failed = sum(len(c.failed) for c in checks)
     bad = sum(1 for c in checks if c.error)
     files = f"{len(checks)} file{'' if len(checks) == 1 else 's'}"
     text = f"{files}, {total} expectation{'' if total == 1 else 's'}: {total - failed} hold"
-    line: Line = [(text, "exported" if not failed and not bad else "heading")]
+    line = Text(text, "exported" if not failed and not bad else "heading")
     if failed:
-        line.append((f", {failed} failed", "not-exported"))
+        line.append(f", {failed} failed", "not-exported")
     if bad:
-        line.append((f", {bad} could not be read (exit status 2)", "not-exported"))
+        line.append(f", {bad} could not be read (exit status 2)", "not-exported")
     return line
 
 
 def report_text(checks: Sequence[FileCheck]) -> str:
     """Every failure, then the summary line, as plain text (what `exportkit check` prints in a pipe)."""
-    lines: list[Line] = []
+    lines: list[Text] = []
     for c in checks:
         for i in c.failed:
-            lines += [*failure_lines(c, i), []]
+            lines += [*failure_lines(c, i), Text()]
     lines.append(summary_line(checks))
-    return "".join("".join(part for part, _ in line) + "\n" for line in lines)
+    return "".join(line.plain + "\n" for line in lines)
 
 
 def check_text(text: str, name: str = "scenario.yaml") -> str:
@@ -165,9 +154,7 @@ def check_json(checks: Sequence[FileCheck]) -> dict[str, Any]:
 
 
 __all__ = [
-    "COLOURS",
     "FileCheck",
-    "Line",
     "check_json",
     "failure_lines",
     "failure_text",

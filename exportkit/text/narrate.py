@@ -3,7 +3,7 @@
 Compact: per step, the event in words (names before ids) and one line per destination with the
 verdict and its deciding reason; files and messages one line each, at their own time. Verbose
 adds what changed, each payload with its field notes, every reason, file rows and buffer states:
-the whole explanation. Lines are `styled.Line`s wrapped to a width; `Narrator.lines(entry)` gives
+the whole explanation. Lines are rich `Text`s wrapped to a width (`layout`); `Narrator.lines(entry)` gives
 the lines of one timeline entry, so text is written while the replay runs.
 """
 
@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text
+
 from ..core.aggregation import Message
 from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step
@@ -22,9 +24,9 @@ from ..core.model import Scenario, iso
 from ..core.rules import RULES, Reason, cited
 from ..core.selection import Selection
 from ..core.words import count
+from .layout import clip, wrap
 from .ruledoc import RuleText
 from .sentences import Names, event_text
-from .styled import Line, clip, plain, wrap
 
 SHOWN = 8  # how many names a grouped line lists before "+N more"
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
@@ -50,28 +52,20 @@ def why_sent(m: Message) -> str:
     return WHY_SENT.get(m.trigger, m.trigger)
 
 
-def _rule(r: Reason) -> list[tuple[str, str]]:
+def _rule(r: Reason) -> Text:
     mark, text = cited(r).split(" ", 1)  # "[E-T3]", then the text
-    return [(mark, "rule"), (f" {text}", "")]
+    return Text.assemble((mark, "rule"), f" {text}")
 
 
 _MARKS = re.compile(r"(\[[A-Z]+-?[A-Z]?\d+'?\]|EXPORTED|not exported)")
+_MARK_STYLES = {"EXPORTED": "exported", "not exported": "not-exported"}
 
 
-def styled(text: str, style: str = "") -> Line:
-    """A line of the verbose text as spans: rule ids and verdicts marked, the rest in `style`."""
-    out: Line = []
+def styled(text: str, style: str = "") -> Text:
+    """A line of the verbose text: rule ids and verdicts marked, the rest in `style`."""
+    out = Text()
     for i, part in enumerate(_MARKS.split(text)):
-        if not part:
-            continue
-        if i % 2 == 0:
-            out.append((part, style))
-        elif part == "EXPORTED":
-            out.append((part, "exported"))
-        elif part == "not exported":
-            out.append((part, "not-exported"))
-        else:
-            out.append((part, "rule"))
+        out.append(part, style if i % 2 == 0 else _MARK_STYLES.get(part, "rule"))
     return out
 
 
@@ -154,21 +148,23 @@ class Narrator:
 
     # --- entries ------------------------------------------------------------------------
 
-    def header(self) -> list[Line]:
+    def header(self) -> list[Text]:
         s = self.scenario
         counts = (
             f"{count(len(s.profiles), 'profile')}, {count(len(s.events), 'event')}, "
             f"{count(len(s.destinations), 'destination')}, rules: {self.rules}"
         )
-        lines: list[Line | tuple[Line, int]] = [[(f"Scenario {s.name}", "heading"), (f" ({counts})", "")]]
+        lines: list[Text | tuple[Text, int]] = [
+            Text.assemble((f"Scenario {s.name}", "heading"), f" ({counts})")
+        ]
         if s.description:
-            lines.append(([(s.description.strip(), "")], 0))
+            lines.append((Text(s.description.strip()), 0))
         if not self.selection.everything:
             shown = ", ".join(f"--{k} {v}" for k, v in self.selection.as_dict().items() if v is not None)
-            lines.append([(f"Showing only {shown}", "waiting")])
+            lines.append(Text(f"Showing only {shown}", "waiting"))
         return self._wrap(lines)
 
-    def lines(self, entry: Entry) -> list[Line]:
+    def lines(self, entry: Entry) -> list[Text]:
         """The lines of one entry, wrapped; [] when the selection leaves nothing of it."""
         if isinstance(entry, Opening):
             return self._wrap(self._opening(entry))
@@ -178,28 +174,28 @@ class Narrator:
             return self._wrap(self._step(entry))
         return self._wrap(self._end(entry))
 
-    def _wrap(self, lines: Iterable[Line | tuple[Line, int]]) -> list[Line]:
-        out: list[Line] = []
+    def _wrap(self, lines: Iterable[Text | tuple[Text, int]]) -> list[Text]:
+        out: list[Text] = []
         for item in lines:
             line, hang = item if isinstance(item, tuple) else (item, None)
             out += [clip(line, self.width)] if hang == CLIP else wrap(line, self.width, hang)
         return out
 
-    def _text(self, texts: Iterable[str], style: str = "") -> list[tuple[Line, int]]:
+    def _text(self, texts: Iterable[str], style: str = "") -> list[tuple[Text, int]]:
         """Verbose lines made by the values' own `render`, marked and wrapped at their indent."""
         return [(styled(t, style), _hang_of(t)) for t in texts]
 
-    def _opening(self, o: Opening) -> list[Line | tuple[Line, int]]:
+    def _opening(self, o: Opening) -> list[Text | tuple[Text, int]]:
         sel = self.selection
         if not sel.in_range(0):
             return []
         decisions = sel.decisions(o.decisions)
-        head: Line = [
+        head = Text.assemble(
             ("Activation", "heading"),
             (f" at {iso(o.at)}", "time"),
-            (": the streaming destinations backfill what was held before the mapping", ""),
-        ]
-        out: list[Line | tuple[Line, int]] = [[("", "")], head]
+            ": the streaming destinations backfill what was held before the mapping",
+        )
+        out: list[Text | tuple[Text, int]] = [Text(), head]
         exported = [d for d in decisions if d.exported]
         if self.verbose:
             for d in exported:
@@ -209,17 +205,17 @@ class Narrator:
             for d in exported:
                 groups.setdefault((d.destination, d.rule), []).append(d.profile)
             for (dest, rule), profiles in groups.items():
-                text = f"backfill of {len(profiles):,}: {_names(profiles)}"
-                out.append(self._verdict(dest, EXPORTED, "exported", [(text, "")], Reason(rule, RULES[rule])))
+                what = Text(f"backfill of {len(profiles):,}: {_names(profiles)}")
+                out.append(self._verdict(dest, EXPORTED, "exported", what, Reason(rule, RULES[rule])))
         if not exported:
-            out.append([("  nothing to backfill", "")])
+            out.append(Text("  nothing to backfill"))
         skipped: dict[tuple[str, str, str], list[str]] = {}
         for d in decisions:
             if not d.exported:
                 r = d.reasons[0]
                 skipped.setdefault((d.destination, r.rule, r.text), []).append(d.profile)
         for (dest, rule, text), profiles in skipped.items():
-            who: Line = [(f"no backfill for {len(profiles):,}: {_names(profiles)}", "")]
+            who = Text(f"no backfill for {len(profiles):,}: {_names(profiles)}")
             line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, Reason(rule, text))
             out.append((line, self._hang() if self.verbose else CLIP))
         for m in sel.messages(o.messages):
@@ -227,13 +223,13 @@ class Narrator:
         self._last_at = o.at
         return out
 
-    def _due(self, due: Due) -> list[Line | tuple[Line, int]]:
+    def _due(self, due: Due) -> list[Text | tuple[Text, int]]:
         kept = self.selection.due(due)
         if kept is None:
             return []
-        out: list[Line | tuple[Line, int]] = []
+        out: list[Text | tuple[Text, int]] = []
         if kept.at != self._last_at:  # at the previous event's time, it reads as part of it
-            out += [[("", "")], [("Meanwhile", "heading"), (f" at {iso(kept.at)}", "time"), (":", "")]]
+            out += [Text(), Text.assemble(("Meanwhile", "heading"), (f" at {iso(kept.at)}", "time"), ":")]
             self._after_block = True
         for f in kept.files:
             out += self._file(f)
@@ -242,17 +238,17 @@ class Narrator:
         self._last_at = kept.at
         return out
 
-    def _step(self, step: Step) -> list[Line | tuple[Line, int]]:
+    def _step(self, step: Step) -> list[Text | tuple[Text, int]]:
         sel = self.selection
         if not sel.concerns(step):
             return []
-        head: Line = [
+        head = Text.assemble(
             (f"Step {step.index + 1}", "heading"),
             (f" at {iso(step.event.at)}", "time"),
-            (": ", ""),
+            ": ",
             (event_text(step.event, self.names), "event"),
-        ]
-        out: list[Line | tuple[Line, int]] = [[("", "")]] if self._after_block or self.verbose else []
+        )
+        out: list[Text | tuple[Text, int]] = [Text()] if self._after_block or self.verbose else []
         out.append((head, 2))
         self._after_block = False
         if self.verbose:
@@ -272,13 +268,15 @@ class Narrator:
         self._last_at = step.event.at
         return out
 
-    def _end(self, end: End) -> list[Line | tuple[Line, int]]:
+    def _end(self, end: End) -> list[Text | tuple[Text, int]]:
         sel = self.selection
         if sel.last is not None and sel.last < self.steps:
             return []
-        out: list[Line | tuple[Line, int]] = [
-            [("", "")],
-            [("End of scenario", "heading"), (f" at {iso(end.at)}", "time"), (": what is still waiting", "")],
+        out: list[Text | tuple[Text, int]] = [
+            Text(),
+            Text.assemble(
+                ("End of scenario", "heading"), (f" at {iso(end.at)}", "time"), ": what is still waiting"
+            ),
         ]
         messages = sel.messages(end.messages)
         for m in messages:
@@ -287,20 +285,19 @@ class Narrator:
             left = {m.destination for m in messages}
             for d in self.scenario.destinations:
                 if d.type != "batch" and d.id not in left and sel.destination in (None, d.id):
-                    line: Line = [("  ", ""), (d.id.ljust(self.column), "destination"), ("  ", "")]
-                    out.append([*line, ("nothing was left in the buffers", "")])
+                    out.append(self._lead(d.id) + "nothing was left in the buffers")
         for n in end.next_files:
             if sel.destination not in (None, n.destination):
                 continue
             if sel.profile is not None and sel.profile not in n.profiles:
                 continue
-            line = [("  ", ""), (n.destination.ljust(self.column), "destination"), ("  ", "")]
-            line += [(f"next {n.mode} file of {n.segment}", "file"), ("  ", ""), *_rule(n.reason)]
+            line = self._lead(n.destination).append(f"next {n.mode} file of {n.segment}", "file")
+            line.append_text(Text("  ") + _rule(n.reason))
             if n.profiles:
-                line.append((f": {_names(list(n.profiles))}", "waiting"))
+                line.append(f": {_names(list(n.profiles))}", "waiting")
             out.append((line, self._hang()))
         if len(out) == 2:
-            out.append([("  nothing is waiting", "")])
+            out.append(Text("  nothing is waiting"))
         return out
 
     # --- pieces -------------------------------------------------------------------------
@@ -308,20 +305,21 @@ class Narrator:
     def _hang(self) -> int:
         return 2 + self.column + 2
 
-    def _verdict(self, dest: str, verdict: str, style: str, middle: Line, r: Reason) -> tuple[Line, int]:
-        line: Line = [("  ", ""), (dest.ljust(self.column), "destination"), ("  ", ""), (verdict, style)]
-        if middle:
-            line += [(" " * (len(NOT_EXPORTED) - len(verdict) + 2), ""), *middle]
-        line += [("  ", ""), *_rule(r)]
-        return line, self._hang()
+    def _lead(self, destination: str) -> Text:
+        """The start of a destination's line: its id in a column."""
+        return Text.assemble("  ", (destination.ljust(self.column), "destination"), "  ")
 
-    def _decision(self, d: Decision) -> tuple[Line, int]:
-        verdict, style = d.verdict, "exported" if d.exported else "not-exported"
-        line: Line = [("  ", ""), (d.destination.ljust(self.column), "destination"), ("  ", "")]
-        line += [(verdict.ljust(len(NOT_EXPORTED)), style), ("  ", ""), *_rule(d.reasons[0])]
-        return line, CLIP
+    def _verdict(self, dest: str, verdict: str, style: str, middle: Text, r: Reason) -> tuple[Text, int]:
+        line = self._lead(dest).append(verdict, style)
+        line.append(" " * (len(NOT_EXPORTED) - len(verdict) + 2)).append_text(middle)
+        return line.append("  ").append_text(_rule(r)), self._hang()
 
-    def _file(self, f: ExportFile) -> list[tuple[Line, int]]:
+    def _decision(self, d: Decision) -> tuple[Text, int]:
+        style = "exported" if d.exported else "not-exported"
+        line = self._lead(d.destination).append(d.verdict.ljust(len(NOT_EXPORTED)), style)
+        return line.append("  ").append_text(_rule(d.reasons[0])), CLIP
+
+    def _file(self, f: ExportFile) -> list[tuple[Text, int]]:
         if self.verbose:
             rendered = f.render()
             if self.selection.profile is not None:  # the file's heading and reasons, the profile's rows
@@ -334,30 +332,29 @@ class Narrator:
             profiles = [p for p in profiles if p == self.selection.profile]
         size = count(rows, "row")
         who = f": {_names(profiles)}" if profiles else ""
-        line: Line = [("  ", ""), (f.destination.ljust(self.column), "destination"), ("  ", "")]
-        line += [(f"{f.mode} file of {f.segment}", "file"), (f" ({size}{who})", "")]
-        return [(line + [("  ", ""), *_rule(f.reasons[0])], CLIP)]
+        line = self._lead(f.destination).append(f"{f.mode} file of {f.segment}", "file")
+        line.append(f" ({size}{who})  ").append_text(_rule(f.reasons[0]))
+        return [(line, CLIP)]
 
-    def _message(self, m: Message) -> list[tuple[Line, int]]:
+    def _message(self, m: Message) -> list[tuple[Text, int]]:
         if self.verbose:
             return self._text(m.render())
         group = f" [{m.group}]" if m.group else ""
         n = len(m.profiles)
-        line: Line = [("  ", ""), (m.destination.ljust(self.column), "destination"), ("  ", "")]
-        line += [(f"message{group}", "message")]
+        line = self._lead(m.destination).append(f"message{group}", "message")
         who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
         size = count(len(who), "profile")
         if n != len(who):
             size += f", {count(n, 'export')}"
-        line.append((f" sent ({why_sent(m)}): {size}: {_names(who)}", ""))
+        line.append(f" sent ({why_sent(m)}): {size}: {_names(who)}")
         deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
-        return [(line + [("  ", ""), *_rule(deciding)], CLIP)]
+        return [(line.append("  ").append_text(_rule(deciding)), CLIP)]
 
 
-def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -> list[Line]:
+def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -> list[Text]:
     """`exportkit rules`: a rule with its statement, marked documented (where, for which rule set)
     or the toolkit's reading of an ambiguity. One clipped line each, or the whole text (`full`)."""
-    out: list[Line] = []
+    out: list[Text] = []
     for t in texts or [RuleText(rule_id, "", RULES[rule_id], ())]:
         mark = t.mark() if texts else "exportkit's catalogue"
         if t.ambiguity:
@@ -367,11 +364,8 @@ def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -
             )
         else:
             body = t.text if full else (t.statement or t.text)
-        line: Line = [(rule_id.ljust(6), "rule"), (" ", ""), (f"[{mark}]", "waiting"), ("  ", "")]
-        if full:
-            out += wrap([*line, (body, "")], width, 7)
-        else:
-            out.append(clip([*line, (body, "")], width))
+        line = Text.assemble((rule_id.ljust(6), "rule"), " ", (f"[{mark}]", "waiting"), "  ", body)
+        out += wrap(line, width, 7) if full else [clip(line, width)]
     return out
 
 
@@ -381,7 +375,7 @@ def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = Tru
     lines = narrator.header()
     for entry in result.timeline:
         lines += narrator.lines(entry)
-    return "\n".join(plain(line) for line in lines) + "\n"
+    return "\n".join(line.plain for line in lines) + "\n"
 
 
 __all__ = [
