@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exportkit.core.model import Schedule
+from exportkit.core.schedule import due_times
 from exportkit.text.render import render_step, step_document
 
-from .factories import at, files_of, make_batch, make_batch_profile, run_scenario
+from .factories import T0, at, files_of, make_batch, make_batch_profile, run_scenario
 
 DAILY = make_batch(
     segments=[{"id": "s1", "mode": "incremental", "schedule": {"every": "day", "at": "17:00"}}]
@@ -42,6 +48,34 @@ def test_several_scheduled_times_between_two_events_fire_in_order():
     assert [[f.trigger for f in d.files] for d in result.clock[0]] == [["scheduled"]] * 3  # one per time
     assert [d.at for d in result.clock[0]] == [f.at for f in result.files()[:3]]
     assert [f.trigger for f in result.steps[0].files] == ["run"]
+
+
+SCHEDULES = {
+    "s1": {"every": "3h", "at": "01:30"},
+    "s2": {"every": "day", "at": "17:00"},
+    "s3": {"once": at(30)},
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 72 * 60), max_size=12))
+def test_each_scheduled_time_fires_once_whatever_the_events_between(minutes):
+    """B-T3: every scheduled time up to the last event fires once, in its own `Due`, however the
+    events fall around it (the ledger asks the schedules again only once their next time came)."""
+    dest = make_batch(
+        segments=[
+            {"id": s, "mode": "full" if "once" in sch else "incremental", "schedule": sch}
+            for s, sch in SCHEDULES.items()
+        ]
+    )
+    events = [{"at": at(m / 60), "profile": "p", "set": {"loyalty.tier": str(m)}} for m in sorted(minutes)]
+    result = run_scenario([make_batch_profile("p")], [*events, {"at": at(72), "run": "s3"}], [dest])
+    fired = [(f.segment, f.at) for f in result.files() if f.trigger == "scheduled"]
+    until = T0 + timedelta(hours=72)
+    expected = [(s, t) for s, sch in SCHEDULES.items() for t in due_times(Schedule(**sch), T0, until)]
+    assert sorted(fired, key=lambda f: (f[1], f[0])) == fired  # in time order
+    assert sorted(fired) == sorted(expected)
+    assert all(f.at == d.at for entries in result.clock for d in entries for f in d.files)
 
 
 def test_no_schedule_fires_after_the_last_event():

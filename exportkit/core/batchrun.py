@@ -46,7 +46,7 @@ from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, Segment, iso
 from .rules import Reason, reason
 from .rulesets import settings_of
-from .schedule import due_times, runs_after_evaluation
+from .schedule import due_times, next_due, runs_after_evaluation
 from .state import Change, ProfileState
 
 EXPORT_NOW_WAIT = timedelta(hours=1)  # B-T5: wait at least 1 h after adding a segment
@@ -111,6 +111,9 @@ class BatchLedger:
         self.order = {pid: i for i, pid in enumerate(states)}  # the scenario's order of profiles
         self.take_snapshot(catalog.activated_at)
         self.refusals: list[Reason] = []  # B-T5b: the segments the last Export file now refused
+        # B-T3: the first scheduled time of any segment after the clock (None: none fires on the
+        # clock), so that an event before it asks no schedule. The clock starts at activation.
+        self.next_run = self._next_run(catalog.activated_at)
 
     def take_snapshot(self, at: datetime) -> None:
         """B-I9: the population and values Export file now uses, as of the last evaluation."""
@@ -150,7 +153,10 @@ class BatchLedger:
     # --- runs ------------------------------------------------------------------------------
 
     def due(self, after: datetime, until: datetime) -> list[ExportFile]:
-        """B-T3: the files of every scheduled time in `(after, until]`, in time order."""
+        """B-T3: the files of every scheduled time in `(after, until]`, in time order. The clock
+        moves forward: `after` is the previous call's `until` (the activation's, first)."""
+        if self.next_run is None or self.next_run > until:  # no schedule fires by `until`
+            return []
         runs = [
             (t, i, j)
             for i, d in enumerate(self.destinations.values())
@@ -161,7 +167,13 @@ class BatchLedger:
         files: list[ExportFile] = []
         for t, i, j in sorted(runs):
             files += self.run_segment(dests[i], dests[i].segments[j], t, "scheduled")
+        self.next_run = self._next_run(until)
         return files
+
+    def _next_run(self, after: datetime) -> datetime | None:
+        """B-T3: the first scheduled time of any segment after `after`, or None."""
+        times = [next_due(bs.schedule, after) for d in self.destinations.values() for bs in d.segments]
+        return min((t for t in times if t is not None), default=None)
 
     def run(self, dest_id: str, at: datetime) -> list[ExportFile]:
         """A `run` event: a scheduled run of every segment of the destination, now."""
