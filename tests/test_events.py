@@ -3,15 +3,18 @@ sentence, has its schema and writes its value back; a loaded event written back 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
 
+import exportkit
 from exportkit import ScenarioError, parse_scenario
-from exportkit.core.events import ACTIONS
+from exportkit.core.events import ACTIONS, EventKind
 from exportkit.core.values import iso
 from exportkit.io.loader import build_scenario
 from exportkit.text.sentences import _FILLS
@@ -73,3 +76,47 @@ def test_a_new_kind_is_one_entry_for_the_loader_the_schema_the_sentences_and_as_
     text = json.dumps(data | {"events": [{"rename": "s3"}]}, default=str)
     with pytest.raises(ScenarioError, match=r"events\[0\]\.rename: 's3' is a batch destination"):
         parse_scenario(text, json_text=True)
+
+
+def _compared_kinds(tree: ast.AST) -> list[int]:
+    """Lines that compare a `kind` with an event-kind string (`event.kind == "flush"`,
+    `kind in ("run", "export_now")`, `case "qualify"` under `match kind`)."""
+    kinds = set(get_args(EventKind))
+
+    def is_kind(node: ast.AST) -> bool:
+        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+        return name == "kind"
+
+    def holds_kind(node: ast.AST) -> bool:
+        items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+        return any(isinstance(x, ast.Constant) and x.value in kinds for x in items)
+
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(map(is_kind, sides)) and any(map(holds_kind, sides)):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Match) and is_kind(node.subject):
+            lines += [
+                c.pattern.lineno
+                for c in node.cases
+                if isinstance(c.pattern, ast.MatchValue) and holds_kind(c.pattern.value)
+            ]
+    return lines
+
+
+def test_event_kinds_are_compared_through_the_table():
+    """Outside core/events.py a kind is compared with its name (`event.kind == FLUSH`), never with
+    a string a typo would make silently false."""
+    package = Path(exportkit.__file__).parent
+    found = [
+        f"{path.relative_to(package)}:{n}"
+        for path in sorted(package.rglob("*.py"))
+        if path != package / "core" / "events.py"
+        for n in _compared_kinds(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+    assert _compared_kinds(ast.parse('if step.event.kind in ("run", "export_now"): pass')) == [1]
+    assert _compared_kinds(ast.parse('match kind:\n    case "flush": pass')) == [2]
+    assert _compared_kinds(ast.parse('if self.kind == "exported": pass')) == []  # a quiz's kind

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from .decision import Decision
 from .engine import Replay, Step
+from .events import ADD_IDENTITY, EVALUATE
 from .exportfile import ExportFile, RowNote
 from .filenames import is_static
 from .model import BatchDestination, Event, Scenario, iso
@@ -241,7 +242,7 @@ def _event_words(index: int, event: Event) -> str:
     """The event behind a record, as the scenario file writes it (JSON for a value, never a repr)."""
     value = event.value
     what = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    action = event.kind if event.kind == "evaluate" else f"{event.kind} {what}"
+    action = event.kind if event.kind == EVALUATE else f"{event.kind} {what}"
     who = f"{event.profile} " if event.profile else ""
     return f"step {index + 1} at {iso(event.at)}: {who}{action}"
 
@@ -500,7 +501,7 @@ def owners_of(scenario: Scenario) -> dict[str, str]:
             for x in ids:
                 out.setdefault(f"{ns}:{x}", p.id)
     for e in scenario.events:
-        if e.kind == "add_identity" and e.profile is not None:
+        if e.kind == ADD_IDENTITY and e.profile is not None:
             for ns, ids in e.value.items():
                 for x in [ids] if isinstance(ids, str) else ids:
                     out.setdefault(f"{ns}:{x}", e.profile)

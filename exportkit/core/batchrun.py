@@ -41,6 +41,7 @@ from .batch import (
     row_of,
 )
 from .decision import Catalog, Decision
+from .events import EVALUATE, EXPORT_NOW, FLUSH, RUN
 from .exportfile import ExportFile, FileTrigger, Mode, RowNote
 from .filenames import NameBook, base_name, extension, is_static, part_names
 from .model import BatchDestination, BatchSegment, Segment, iso
@@ -495,7 +496,7 @@ class BatchLedger:
                 for f in files
                 if f.destination == dest.id and f.trigger in ("run", "export_now", "after_evaluation")
             ]
-            if kind == "evaluate":
+            if kind == EVALUATE:
                 rule, text = (
                     "B-T4",
                     (
@@ -509,11 +510,11 @@ class BatchLedger:
                         "no segment is scheduled after evaluation; the snapshot for Export "
                         "file now is taken (B-I9)"
                     )
-            elif kind == "flush":
+            elif kind == FLUSH:
                 rule, text = "M1", ("flush empties a streaming buffer; file-based destinations have none")
             elif dest.id != target:
                 rule, text = "B-T2", f"{kind} concerns {target} only; this destination is not run"
-            elif kind == "run":
+            elif kind == RUN:
                 rule, text = "B-T3", "a scheduled run of every segment now; files listed above"
             else:
                 rule, text = (
@@ -522,7 +523,7 @@ class BatchLedger:
                 )
             payload = {"files": made} if made else None
             whys: tuple[Reason, ...] = (reason(rule, text),)
-            if kind == "export_now" and dest.id == target and self.refusals:  # B-T5b
+            if kind == EXPORT_NOW and dest.id == target and self.refusals:  # B-T5b
                 whys = (*self.refusals, *whys) if made else tuple(self.refusals)
             out.append(Decision(dest.id, "", bool(made), whys, payload))
         return out

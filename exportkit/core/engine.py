@@ -21,6 +21,7 @@ from .aggregation import BufferState, Message, Outbox
 from .batchrun import BatchLedger
 from .dataflows import Dataflows, refused_elsewhere
 from .decision import Catalog, Decision
+from .events import ACTIVATE_NOW, DISABLE, ENABLE, EVALUATE, EXPORT_NOW, FLUSH, QUALIFY, RUN
 from .exportfile import ExportFile
 from .model import (
     BatchDestination,
@@ -36,7 +37,7 @@ from .streaming import activate, decide
 from .waiting import NextFile, next_files
 from .words import count
 
-DATAFLOW_EVENTS = frozenset({"activate_now", "disable", "enable"})
+DATAFLOW_EVENTS = frozenset({ACTIVATE_NOW, DISABLE, ENABLE})
 """The events that act on a destination's dataflow rather than on a profile or a file (S-T7, L1)."""
 
 
@@ -292,7 +293,7 @@ class Replayer:
         previous = states[event.profile]
         state, change = apply_event(previous, event)
         states[state.id] = state
-        if event.kind == "qualify" and change.segments:
+        if event.kind == QUALIFY and change.segments:
             self.realized.add(state.id)
         catalog = self.catalog
         decisions: list[Decision] = []
@@ -319,7 +320,7 @@ class Replayer:
         changes: list[str] = []
         files: list[ExportFile] = []
         messages: list[Message] = []
-        if event.kind == "evaluate":
+        if event.kind == EVALUATE:
             order = self.ledger.order
             moved = evaluate(
                 self.states,
@@ -353,7 +354,7 @@ class Replayer:
         else:
             target = event.value
             changes = [f"{event.kind} {target}"]
-            if event.kind == "flush":
+            if event.kind == FLUSH:
                 messages = self.outbox.flush(target, event.at)
                 if not messages:
                     changes.append(f"{target} buffer is empty: nothing to send")
@@ -374,11 +375,11 @@ class Replayer:
                 )
                 for d in self.streaming
             ]
-            if event.kind == "run":
+            if event.kind == RUN:
                 files = self.ledger.run(target, event.at)
-            elif event.kind == "export_now":
+            elif event.kind == EXPORT_NOW:
                 files = self.ledger.export_now(target, event.at)
-        target = None if event.kind == "evaluate" else event.value
+        target = None if event.kind == EVALUATE else event.value
         decisions += self.ledger.event_decisions(event.kind, target, files)
         # A destination event exports no profile to a streaming destination: nothing joins a buffer.
         return Step(index, event, changes, decisions, files=files, messages=messages)
@@ -389,7 +390,7 @@ class Replayer:
         concerned."""
         target, at = event.value, event.at
         messages: list[Message] = []
-        if event.kind == "activate_now":
+        if event.kind == ACTIVATE_NOW:
             dest = self.scenario.destination(target)
             if isinstance(dest, StreamingSegmentDestination):
                 segments = (event.options or {}).get("segments")
@@ -399,7 +400,7 @@ class Replayer:
             sent = [d for d in made if d.exported]
             if sent:
                 messages = self.outbox.add(at, sent)
-        elif event.kind == "disable":
+        elif event.kind == DISABLE:
             made = [self.dataflows.disable(target, at)]
         else:
             made = [self.dataflows.enable(target, at)]

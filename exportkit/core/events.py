@@ -10,8 +10,9 @@ one action key, the event's kind, with its value: `{profile: marty, qualify: del
 - `text.sentences` fills the action's `sentence` template; `Event.as_dict` writes the value back
   in the file's form with the action's `written`.
 
-A new kind is one `Action` here (and its name in `EventKind`), plus what it does: its case in
-`state.apply_event` for a profile event, or in the engine, and the rules it affects.
+A new kind is one `Action` here (and its name in `EventKind` and as a constant), plus what it
+does: its case in `state.apply_event` for a profile event, or in the engine, and the rules it
+affects.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Literal, NamedTuple, get_args
+from typing import Annotated, Any, Final, Literal, NamedTuple, get_args
 
 from pydantic import (
     BaseModel,
@@ -52,6 +53,24 @@ EventKind = Literal[
     "disable",
     "enable",
 ]
+QUALIFY: Final = "qualify"
+EXIT: Final = "exit"
+SET: Final = "set"
+UNSET: Final = "unset"
+ADD_IDENTITY: Final = "add_identity"
+REMOVE_IDENTITY: Final = "remove_identity"
+CONSENT: Final = "consent"
+RUN: Final = "run"
+EXPORT_NOW: Final = "export_now"
+FLUSH: Final = "flush"
+EVALUATE: Final = "evaluate"
+ACTIVATE_NOW: Final = "activate_now"
+DISABLE: Final = "disable"
+ENABLE: Final = "enable"
+"""Each kind by name, for comparisons outside this table (`event.kind == QUALIFY`): a misspelt
+name fails at import, where a misspelt string would silently never match. `ACTIONS` is keyed by
+them, and a test keeps event-kind strings out of comparisons elsewhere."""
+
 Target = Literal["profile", "batch", "streaming", "streaming-segment", "destination", "scenario"]
 """What an event acts on: one profile; a batch destination; a streaming destination; a streaming
 segment destination; a destination of any type; the whole scenario (the daily evaluation)."""
@@ -312,19 +331,19 @@ ACTIONS: Mapping[EventKind, Action] = {
     a.kind: a
     for a in (
         Action(
-            "qualify",
+            QUALIFY,
             "profile",
             read(_segment, str, "a segment id: the profile qualifies (status realized)"),
             "{profile} qualifies for {segment}",
         ),
         Action(
-            "exit",
+            EXIT,
             "profile",
             read(_segment, str, "a segment id: the profile exits (status exited)"),
             "{profile} exits {segment}",
         ),
         Action(
-            "set",
+            SET,
             "profile",
             read(
                 _values,
@@ -334,7 +353,7 @@ ACTIONS: Mapping[EventKind, Action] = {
             "{profile}: {values}",
         ),
         Action(
-            "unset",
+            UNSET,
             "profile",
             read(
                 _paths,
@@ -345,43 +364,43 @@ ACTIONS: Mapping[EventKind, Action] = {
             written=_listed,
         ),
         Action(
-            "add_identity",
+            ADD_IDENTITY,
             "profile",
             read(_identities, IdsByNamespace, "ids by namespace, such as {email: marty@example.com}"),
             "{profile} gains {identities}",
             written=_identities_listed,
         ),
         Action(
-            "remove_identity",
+            REMOVE_IDENTITY,
             "profile",
             read(_identities, IdsByNamespace, "ids by namespace to remove"),
             "{profile} loses {identities}",
             written=_identities_listed,
         ),
         Action(
-            "consent",
+            CONSENT,
             "profile",
             read(_consent, Literal["in", "out"], "in or out"),
             "{profile} {consent}",
         ),
         Action(
-            "run",
+            RUN,
             "batch",
-            read(_batch("run"), str, "a batch destination id: a scheduled run of each of its segments, now"),
+            read(_batch(RUN), str, "a batch destination id: a scheduled run of each of its segments, now"),
             "A scheduled run of {destination} starts now",
         ),
         Action(
-            "export_now",
+            EXPORT_NOW,
             "batch",
             read(
-                _batch("export_now"),
+                _batch(EXPORT_NOW),
                 str,
                 "a batch destination id: Export file now, one full file per segment (B-T5)",
             ),
             "Export file now on {destination}",
         ),
         Action(
-            "flush",
+            FLUSH,
             "streaming",
             read(
                 _destination(STREAMING, "{id} is a batch destination; flush empties a streaming buffer"),
@@ -391,14 +410,14 @@ ACTIONS: Mapping[EventKind, Action] = {
             "The buffers of {destination} are flushed: what waits leaves now",
         ),
         Action(
-            "evaluate",
+            EVALUATE,
             "scenario",
             read(_nothing, Nothing, "{}: the daily segment evaluation (B-T4)"),
             "The daily segment evaluation runs",
             written=_empty,
         ),
         Action(
-            "activate_now",
+            ACTIVATE_NOW,
             "streaming-segment",
             read(
                 _destination(
@@ -429,7 +448,7 @@ ACTIONS: Mapping[EventKind, Action] = {
             check=_segments_mapped,
         ),
         Action(
-            "disable",
+            DISABLE,
             "destination",
             read(
                 _destination(ANY, "", since=("paused_dataflows", "L1")),
@@ -439,7 +458,7 @@ ACTIONS: Mapping[EventKind, Action] = {
             "The dataflow to {destination} is disabled",
         ),
         Action(
-            "enable",
+            ENABLE,
             "destination",
             read(
                 _destination(ANY, "", since=("paused_dataflows", "L1")),
@@ -562,6 +581,20 @@ class Event(NamedTuple):
 
 __all__ = [
     "ACTIONS",
+    "ACTIVATE_NOW",
+    "ADD_IDENTITY",
+    "CONSENT",
+    "DISABLE",
+    "ENABLE",
+    "EVALUATE",
+    "EXIT",
+    "EXPORT_NOW",
+    "FLUSH",
+    "QUALIFY",
+    "REMOVE_IDENTITY",
+    "RUN",
+    "SET",
+    "UNSET",
     "Action",
     "Event",
     "EventKind",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .events import EXPORT_NOW
 from .model import BatchDestination, Scenario
 from .rulesets import RuleSet, settings_of
 
@@ -46,7 +47,7 @@ def limit_warnings(scenario: Scenario) -> list[ScenarioWarning]:
             )
         )
     batch_segments = 0
-    on_demand = {e.value for e in scenario.events if e.kind == "export_now"}
+    on_demand = {e.value for e in scenario.events if e.kind == EXPORT_NOW}
     for i, d in enumerate(scenario.destinations):
         segments = len(d.segment_ids)
         if segments > SEGMENTS_PER_DESTINATION:

@@ -12,6 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .events import ADD_IDENTITY, CONSENT, EXIT, QUALIFY, REMOVE_IDENTITY, SET, UNSET
 from .model import ACTIVE, Event, Profile
 
 ABSENT: Any = object()  # marks an attribute that is not on the profile
@@ -150,7 +151,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     )
     active = state.active
     identities_updated = state.identities_updated
-    if kind == "qualify":
+    if kind == QUALIFY:
         m = segments.get(value)
         if m is not None and m.status in ACTIVE:
             change = Change(notes=[f"already a member of {value} ({m.status}): no membership change"])
@@ -158,7 +159,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             segments = {**segments, value: Membership("realized", at)}
             change = Change(segments={value: (m.status if m else None, "realized")})
             active = active | {value}
-    elif kind == "exit":
+    elif kind == EXIT:
         m = segments.get(value)
         if m is None or m.status not in ACTIVE:
             change = Change(notes=[f"not a member of {value}: nothing to exit"])
@@ -166,14 +167,14 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             segments = {**segments, value: Membership("exited", at)}
             change = Change(segments={value: (m.status, "exited")})
             active = active - {value}
-    elif kind == "set":
+    elif kind == SET:
         attributes = dict(attributes)
         moved: dict[str, tuple[Any, Any]] = {}
         for path, new in value.items():
             moved[path] = (attributes.get(path, ABSENT), new)
             attributes[path] = new
         change = Change(attributes=moved)
-    elif kind == "unset":
+    elif kind == UNSET:
         attributes = dict(attributes)
         moved = {}
         notes = []
@@ -183,7 +184,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             else:
                 notes.append(f"attribute {path} is not on the profile: nothing to remove")
         change = Change(attributes=moved, notes=notes)
-    elif kind == "add_identity":
+    elif kind == ADD_IDENTITY:
         identities = dict(identities)
         found: list[tuple[str, str, str]] = []
         notes = []
@@ -198,7 +199,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             identities[ns] = held
         change = Change(identities=found, notes=notes)
         identities_updated = at if found else identities_updated
-    elif kind == "remove_identity":
+    elif kind == REMOVE_IDENTITY:
         identities = dict(identities)
         found = []
         notes = []
@@ -216,7 +217,7 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
                 identities.pop(ns, None)
         change = Change(identities=found, notes=notes)
         identities_updated = at if found else identities_updated
-    elif kind == "consent":
+    elif kind == CONSENT:
         if consent == value:
             change = Change(notes=[f"consent is already {value}"])
         else:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..core.engine import Replay, Step, replay
+from ..core.events import ADD_IDENTITY, REMOVE_IDENTITY, SET
 from ..core.model import (
     BatchDestination,
     Destination,
@@ -41,7 +42,7 @@ def attribute_paths(scenario: Scenario) -> list[str]:
     for d in scenario.destinations:
         seen.update(dict.fromkeys(d.attributes))
     for e in scenario.events:
-        if e.kind == "set":
+        if e.kind == SET:
             seen.update(dict.fromkeys(e.value))
     return list(seen)
 
@@ -51,7 +52,7 @@ def namespaces(scenario: Scenario) -> list[str]:
     for p in scenario.profiles:
         seen.update(dict.fromkeys(p.identities))
     for e in scenario.events:
-        if e.kind in ("add_identity", "remove_identity"):
+        if e.kind in (ADD_IDENTITY, REMOVE_IDENTITY):
             seen.update(dict.fromkeys(e.value))
     return list(seen)
 

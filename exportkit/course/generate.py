@@ -14,6 +14,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from ..core.events import ADD_IDENTITY, CONSENT, EVALUATE, EXIT, QUALIFY, REMOVE_IDENTITY, SET, UNSET
+
 SEGMENTS = [
     {"id": "delorean-owners", "name": "Customer with DeLorean Cars"},
     {"id": "city-dallas", "name": "City - Dallas"},
@@ -27,15 +29,15 @@ LAST = ["McFly", "Brown", "Parker", "Tannen", "Baines", "Clayton", "Strickland"]
 
 # (kind, weight): the event mix.
 MIX = [
-    ("qualify", 24),
-    ("exit", 12),
-    ("set", 26),
-    ("same", 6),
-    ("unset", 2),
-    ("add_identity", 9),
-    ("remove_identity", 6),
-    ("consent", 4),
-    ("evaluate", 0),
+    (QUALIFY, 24),
+    (EXIT, 12),
+    (SET, 26),
+    ("same", 6),  # a set that restates the value the profile holds
+    (UNSET, 2),
+    (ADD_IDENTITY, 9),
+    (REMOVE_IDENTITY, 6),
+    (CONSENT, 4),
+    (EVALUATE, 0),
 ]
 
 
@@ -103,15 +105,15 @@ def generate_scenario(
         n = rng.randrange(profiles)
         pid = people[n]["id"]
         kind = rng.choices(kinds, weights)[0]
-        if kind == "qualify":
+        if kind == QUALIFY:
             seg = rng.choice(segment_ids)
             held[n].add(seg)
             out.append({"profile": pid, "qualify": seg})
-        elif kind == "exit":
+        elif kind == EXIT:
             seg = rng.choice(sorted(held[n])) if held[n] else rng.choice(segment_ids)
             held[n].discard(seg)
             out.append({"profile": pid, "exit": seg})
-        elif kind == "set":
+        elif kind == SET:
             out.append(
                 {
                     "profile": pid,
@@ -127,15 +129,15 @@ def generate_scenario(
                     "set": {"person.name.lastName": people[n]["attributes"]["person.name.lastName"]},
                 }
             )
-        elif kind == "unset":
+        elif kind == UNSET:
             out.append({"profile": pid, "unset": ["loyalty.points"]})
-        elif kind == "add_identity":
+        elif kind == ADD_IDENTITY:
             ns = rng.choice(["email", "email", "phone"])
             value = f"{pid}.{i}@example.com" if ns == "email" else f"+1555{i:07d}"
             if ns == "email":
                 emails[n].append(value)
             out.append({"profile": pid, "add_identity": {ns: value}})
-        elif kind == "remove_identity":
+        elif kind == REMOVE_IDENTITY:
             if emails[n]:
                 out.append(
                     {

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..core.events import ACTIONS, Event, Targets, ValueProblem, action_of
+from ..core.events import ACTIONS, DISABLE, ENABLE, Event, Targets, ValueProblem, action_of
 from ..core.expectation import Expectation, Target, end_problem, expectation_problem
 from ..core.filenames import MERGE_POLICY_MACROS
 from ..core.model import (
@@ -200,7 +200,7 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
             )
         options = {key: getattr(event, key) for key in action.options if key in raw} or None
         value = getattr(event, kind)
-        if kind == "disable" or kind == "enable":
+        if kind == DISABLE or kind == ENABLE:
             _check_pause(kind, value, disabled, i)
         expect = (
             _expect(raw["expect"], ("events", i, "expect"), s, "profile" in raw) if "expect" in raw else None
@@ -231,7 +231,7 @@ def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario, profile_event: bool) ->
 
 def _check_pause(kind: str, destination: str, disabled: dict[str, int], i: int) -> None:
     """L1: a dataflow is disabled only while enabled, and enabled only while disabled."""
-    if kind == "disable":
+    if kind == DISABLE:
         if destination in disabled:
             raise _Problem(
                 ("events", i, kind),

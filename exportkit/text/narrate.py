@@ -19,6 +19,7 @@ from rich.text import Text
 from ..core.aggregation import Message
 from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step
+from ..core.events import EVALUATE
 from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
 from ..core.rules import RULES, Reason, cited
@@ -97,7 +98,7 @@ def concerned(step: Step, decisions: list[Decision]) -> list[Decision]:
     """The decisions a step is about: for an event on one destination (a run, Export file now, a
     flush, Activate now, a dataflow disabled or enabled), that destination's only; the others'
     "concerns ... only" lines (E-T5, S-T5, B-T2) say nothing a reader is looking for."""
-    if step.event.profile is None and step.event.kind != "evaluate":
+    if step.event.profile is None and step.event.kind != EVALUATE:
         return [d for d in decisions if d.destination == step.event.value]
     return decisions
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.aggregation import SEND_WORDS, Message, Outbox, policy_for
 from ..core.engine import Replay
+from ..core.events import FLUSH
 from ..core.model import iso
 from ..io.delivery import deliver, render_deliveries
 from ..io.receiver import FailMode, Receiver
@@ -69,7 +70,7 @@ def buffer_series(result: Replay, destination: str) -> list[Point]:
     add(start, result.activation)
     for step in result.steps:
         departed(outbox.advance(step.event.at))
-        if step.event.kind == "flush" and step.event.value == destination:
+        if step.event.kind == FLUSH and step.event.value == destination:
             departed(outbox.flush(destination, step.event.at))
         add(step.event.at, step.decisions)
     end = result.end.at if result.end else start

@@ -15,6 +15,7 @@ from typing import Any
 from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
 from ...core.engine import Replay, Step
+from ...core.events import EVALUATE, SET
 from ...core.exportfile import ExportFile, show_value
 from ...core.words import count
 from ...text.sentences import Names, json_text
@@ -396,12 +397,12 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
         when = when_html(step.event.at)
         event = event_html(step.event, names)
         decisions = step.decisions
-        paths = set(step.event.value) if step.event.kind == "set" else set()
+        paths = set(step.event.value) if step.event.kind == SET else set()
         diff = diff_html(step.before, step.after, paths)
         if step.before is None:
             # A segment evaluation changes memberships (listed); a file run, Export file now or a
             # flush changes no profile: the sentence, the cards and Delivery say what it did.
-            shown = step.changes if step.event.kind == "evaluate" else []
+            shown = step.changes if step.event.kind == EVALUATE else []
             lines = "".join(f"<li>{escape(c)}</li>" for c in shown)
             diff = f'<div class="ek-section"><h4>What changed</h4><ul>{lines}</ul></div>' if lines else ""
     order = [d.id for d in result.scenario.destinations]
