@@ -1,5 +1,6 @@
 """Shared pytest options and fixtures: `--update-golden` rewrites the golden files instead of
-comparing; `chromium` is the system browser the browser tests drive (never a download)."""
+comparing; `chromium` is the system browser the browser tests drive (never a download); `shots` the
+folder their screenshots go to ($EXPORTKIT_SCREENSHOTS, else pytest's temporary folder)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,11 @@ def chromium() -> str:
             pytest.fail(f"EXPORTKIT_REQUIRE_BROWSER=1 but {why}")
         pytest.skip(why)
     return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("EXPORTKIT_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

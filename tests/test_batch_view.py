@@ -62,3 +62,13 @@ def test_view_controls(tmp_path, mode, schedule, status, words):
     assert (view.error is not None) == (words == "refused")
     assert view.step.max == max(len(view.files) - 1, 0)
     assert len(list(tmp_path.iterdir())) == (0 if view.error else len({f.name for f in view.files}))
+
+
+def test_a_value_the_profile_lacks_is_empty_never_nan_or_none():
+    """The first file of the week: Emmett has no email and Jennifer no tier. The CSV writes those
+    cells empty; the table showed pandas' nan (a missing key) and None."""
+    from exportkit.ui.batch_view import file_table, replay_week, week_files
+
+    first = file_table(week_files(replay_week())[0])
+    shown = first.astype(str).to_numpy().ravel().tolist()
+    assert "" in shown and "nan" not in shown and "None" not in shown

@@ -48,14 +48,6 @@ REPR = re.compile(r"\{'|\['|Reason\(|Decision\(|object at 0x|Traceback|Cannot re
 EVENTS = {name: len(load_scenario(dataset_path(name)).events) for name in dataset_names()}
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("EXPORTKIT_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 class Demo(NamedTuple):
     address: str
     process: subprocess.Popen[str]

@@ -183,3 +183,92 @@ def test_a_notebook_run_in_jupyterlab_drives_its_widget(lab: Lab, chromium: str,
             page.screenshot(path=str(tmp_path / "01_run.png"))  # kept in pytest's temporary folder
         finally:
             browser.close()
+
+
+def run_all(page) -> None:
+    """Run All Cells from the menu, as a reader does."""
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
+    page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+
+
+def file_browser(page, want_open: bool) -> None:
+    """Open or close JupyterLab's left area (the file browser) as Ctrl+B does."""
+    side = page.locator("#jp-left-stack")
+    if side.is_visible() != want_open:
+        page.keyboard.press("Control+b")
+        side.wait_for(state="visible" if want_open else "hidden")
+
+
+IDLE = """() => document.querySelector('#jp-main-statusbar').innerText.includes('| Idle')
+  && ![...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.innerText.includes('[*]'))"""
+
+
+def scroll_to(page, selector: str):
+    """Scroll the notebook up until `selector` is drawn (JupyterLab draws only the cells near the
+    view), then bring it into view."""
+    box = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for delta in [-400] * 40 + [400] * 80:  # up first (Run All ends at the bottom), then down
+        if page.locator(selector).count():
+            break
+        page.mouse.wheel(0, delta)
+        time.sleep(0.2)
+    found = page.locator(selector).first
+    found.scroll_into_view_if_needed()
+    return found
+
+
+# What a box that overflows its output area, or a cell that shows a missing value, looks like.
+OVERFLOWS = """(selector) => {
+  const box = document.querySelector(selector);
+  const area = box.closest('.jp-OutputArea-output').getBoundingClientRect();
+  const out = [];
+  for (const el of [box, ...box.querySelectorAll('*')]) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > area.right + 1)
+      out.push(`${el.className || el.tagName} ends at ${r.right}, the output at ${area.right}`);
+  }
+  return out.slice(0, 5);
+}"""
+BROKEN_WORDS = """(selector) => [...document.querySelectorAll(selector + ' pre')]
+  .map((el) => getComputedStyle(el).wordBreak).filter((w) => w === 'break-all')"""
+
+
+@pytest.mark.parametrize("browser_open", [True, False], ids=["file-browser-open", "file-browser-closed"])
+def test_02_try_it_fits_1366x768(lab: Lab, chromium: str, shots: Path, browser_open: bool):
+    """02's "Try it" at 1366x768, with the file browser open and closed: the week's table and the
+    folder beside it stay inside the output area, no cell reads nan or None, and no box cuts a
+    word (JupyterLab's output area gives a <pre> `word-break: break-all`). A screenshot of each."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{lab.address}/lab/tree/notebooks/02_batch_files.ipynb?reset", timeout=OPEN_WAIT)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
+            file_browser(page, browser_open)
+            no_news = page.get_by_role("button", name="No", exact=True)  # JupyterLab's news toast
+            if no_news.count():
+                no_news.first.click()
+            run_all(page)
+            page.wait_for_function(IDLE, timeout=OPEN_WAIT)
+            week = scroll_to(page, ".exportkit-batch-week")
+            # Run All leaves the refused setting of the notebook's last cell: a week of files again
+            week.locator("select").first.select_option("daily at 17:00")
+            week.locator(".widget-toggle-buttons button", has_text="incremental").click()
+            page.locator(".exportkit-batch-table table").first.wait_for(timeout=OPEN_WAIT)
+            page.locator(".exportkit-batch-folder pre, .exportkit-batch-folder .widget-html").first.wait_for(
+                timeout=OPEN_WAIT
+            )
+            time.sleep(1)  # the layout settles
+            week = scroll_to(page, ".exportkit-batch-week")
+            name = "02-try-it-" + ("file-browser-open" if browser_open else "file-browser-closed")
+            page.screenshot(path=str(shots / f"{name}.png"))
+            text = week.inner_text()
+            assert not re.search(r"\bnan\b|\bNone\b", text), "a missing value shows as nan or None"
+            assert page.evaluate(OVERFLOWS, ".exportkit-batch-week") == []
+            assert page.evaluate(BROKEN_WORDS, ".exportkit-batch-week") == []
+        finally:
+            browser.close()

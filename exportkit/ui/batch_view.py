@@ -7,6 +7,7 @@ those of `exportkit.engine.replay`.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,9 @@ def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFram
         change = "exited" if exited else ("" if note.profile in before else "new")
         records.append(
             {
-                **row,
+                # a column the profile has no value for is empty in the file: empty here too (pandas
+                # would show a missing key as nan and a None as None)
+                **{column: "" if row.get(column) is None else row[column] for column in f.columns},
                 "profile": note.profile,
                 "change": change,
                 "why": cited(note.reason),
@@ -144,6 +147,11 @@ def _text_output(text: str) -> dict[str, str]:
     return {"output_type": "stream", "name": "stdout", "text": text}
 
 
+# JupyterLab breaks a <pre> in an output anywhere (word-break: break-all), file names included:
+# the listing keeps each line whole and scrolls sideways when the box is narrower
+LISTING = "margin:0;font-size:12px;white-space:pre;word-break:normal;overflow-x:auto"
+
+
 class BatchWeekView:
     """Widgets: mode, schedule and status mapped; a slider steps through the week's files."""
 
@@ -153,16 +161,28 @@ class BatchWeekView:
         self.folder = Path(folder) if folder is not None else None
         self.mode = w.ToggleButtons(options=MODES, value="incremental", description="Mode")
         self.schedule = w.Dropdown(options=list(SCHEDULES), value="daily at 17:00", description="Schedule")
-        self.status = w.Checkbox(value=True, description="segmentMembership.status mapped")
+        self.status = w.Checkbox(
+            value=True, description="segmentMembership.status mapped", indent=False, layout={"width": "auto"}
+        )
         self.step = w.IntSlider(min=0, max=0, value=0, description="File")
-        self.table = w.Output()
-        self.side = w.Output(layout={"border": "1px solid #ccc", "padding": "4px"})
+        # the table takes the output's width (its long cells wrap between words); the folder's
+        # listing goes below it, where its file names fit whole
+        self.table = w.Output(layout={"max_width": "100%", "overflow": "auto hidden"})
+        self.side = w.HTML(layout={"border": "1px solid #ccc", "padding": "4px", "max_width": "100%"})
         for control in (self.mode, self.schedule, self.status):
             control.observe(self._refresh, names="value")
         self.step.observe(self._show, names="value")
         self.widget = w.VBox(
-            [w.HBox([self.mode, self.schedule, self.status]), self.step, w.HBox([self.table, self.side])]
+            [
+                w.HBox([self.mode, self.schedule, self.status], layout={"flex_flow": "row wrap"}),
+                self.step,
+                self.table,
+                self.side,
+            ]
         )
+        self.widget.add_class("exportkit-batch-week")  # found by name in the browser test
+        self.table.add_class("exportkit-batch-table")
+        self.side.add_class("exportkit-batch-folder")
         self.files: list[ExportFile] = []
         self.error: str | None = None
         self._refresh()
@@ -191,18 +211,23 @@ class BatchWeekView:
             self.table.outputs = (_text_output(f"refused: {self.error}\n"),)
         elif self.files:
             i = self.step.value
-            html = file_html(self.files[i], previous_files(self.files)[i]).data
+            shown = file_html(self.files[i], previous_files(self.files)[i]).data
             self.table.outputs = (
                 {
                     "output_type": "display_data",
                     "metadata": {},
-                    "data": {"text/html": html, "text/plain": self.files[i].name},
+                    "data": {"text/html": shown, "text/plain": self.files[i].name},
                 },
             )
         else:
             self.table.outputs = (_text_output("no file this week\n"),)
         listing = folder_listing(self.folder) if self.folder is not None and self.files else ""
-        self.side.outputs = (_text_output(listing),) if listing else ()
+        self.side.value = (
+            f"<b>Files in the folder</b><pre style='{LISTING}'>{html.escape(listing)}</pre>"
+            if listing
+            else ""
+        )
+        self.side.layout.display = "" if listing else "none"
 
     def text(self) -> str:
         """What the controls show, as text: the week's files for the current settings."""

@@ -60,7 +60,7 @@ with tempfile.TemporaryDirectory() as folder:
 # %% [markdown]
 # ## Try it
 #
-# Pick the mode, the schedule and the status mapping; the slider steps through the week's files, and the box on the right lists the files written to a temporary folder. An hourly full file is refused, with the reason.
+# Pick the mode, the schedule and the status mapping; the slider steps through the week's files, and the box below the table lists the files written to a temporary folder. An hourly full file is refused, with the reason.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
