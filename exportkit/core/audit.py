@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from .decision import Decision
-from .engine import Replay, Step
+from .aggregation import Message
+from .engine import Entry, Opening, Replay, Step
 from .events import ADD_IDENTITY, EVALUATE
-from .exportfile import ExportFile, RowNote
+from .exportfile import ExportFile
 from .filenames import is_static
 from .model import BatchDestination, Event, Scenario, iso
 from .rules import Reason, cited, reason
@@ -43,29 +43,63 @@ LATENCY = timedelta(minutes=10)
 BACKFILL_LATENCY = timedelta(hours=1)
 """E-T6: a backfill arrives within about an hour of the mapping."""
 
-Key = tuple[frozenset[str], tuple[tuple[str, str], ...]]
-"""What records are matched by: identities and (audience, status) pairs."""
+Key = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+"""What records are matched by: identities (sorted, each once) and (audience, status) pairs."""
+
+Refusals = dict[tuple[str, str], list[tuple[datetime, Reason]]]
+"""Per (destination, profile), the reason of each verdict that did not export it, in time order."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Record:
-    """One exported profile record: a payload in a message, or a row of a file."""
+    """One exported profile record: a payload in a message, or a row of a file.
+
+    Its fields are kept as one text (`canonical`): what records are matched by, and all that is
+    kept of them, since most records match and are never looked into again; `fields` reads the
+    values back for a record that differs."""
 
     destination: str
-    identities: frozenset[str]  # "namespace:id" (or "column:value" for a file's key columns)
+    identities: tuple[str, ...]  # "namespace:id" (or "column:value" for a file's key columns)
     memberships: tuple[tuple[str, str], ...]  # sorted (audience, status); status "" if unknown
-    fields: dict[str, Any]  # the payload as sent, or the file's row: what is compared
-    at: datetime | None = None  # predicted: when it leaves; captured: when it was sent, if known
-    where: str = ""  # captured: file and line, or file name; predicted: the message or file
-    profile: str | None = None  # predicted: the scenario's profile
-    why: Reason | None = None  # predicted: the rule that predicted it
-    cause: str = ""  # predicted: the event (or activation, or the file's run) behind it
-    backfill: bool = False  # predicted at activation (E-T6: an hour to arrive)
-    canonical: str = ""  # the fields as one text, for exact matching (made when not given)
+    canonical: str  # the payload as sent, or the file's row, as `canonical` writes it
+    at: datetime | None  # predicted: when it leaves; captured: when it was sent, if known
+    where: str  # captured: file and line, or file name; predicted: the message or file
+    profile: str | None  # predicted: the scenario's profile
+    why: Reason | None  # predicted: the rule that predicted it
+    cause: str  # predicted: the event (or activation, or the file's run) behind it
+    backfill: bool  # predicted at activation (E-T6: an hour to arrive)
 
-    def __post_init__(self) -> None:
-        if not self.canonical:
-            object.__setattr__(self, "canonical", canonical(self.fields))
+    def __init__(
+        self,
+        destination: str,
+        identities: Iterable[str],
+        memberships: tuple[tuple[str, str], ...],
+        fields: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        where: str = "",
+        profile: str | None = None,
+        why: Reason | None = None,
+        cause: str = "",
+        backfill: bool = False,
+    ) -> None:
+        # frozen: each attribute is set once, here
+        object.__setattr__(self, "destination", destination)
+        object.__setattr__(self, "identities", tuple(sorted(set(identities))))
+        object.__setattr__(self, "memberships", memberships)
+        object.__setattr__(self, "canonical", canonical(fields))
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "where", where)
+        object.__setattr__(self, "profile", profile)
+        object.__setattr__(self, "why", why)
+        object.__setattr__(self, "cause", cause)
+        object.__setattr__(self, "backfill", backfill)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The payload or the row, read back from its text (JSON values: lists, not tuples)."""
+        value: dict[str, Any] = json.loads(self.canonical)
+        return value
 
     @property
     def key(self) -> Key:
@@ -73,7 +107,7 @@ class Record:
 
     def label(self) -> str:
         """Who and which audience, for a report line."""
-        who = self.profile or ", ".join(sorted(self.identities)[:2]) or "(no identity)"
+        who = self.profile or ", ".join(self.identities[:2]) or "(no identity)"
         audiences = ", ".join(f"{s} {st}".strip() for s, st in self.memberships) or "(no audience)"
         return f"{who}: {audiences}"
 
@@ -122,7 +156,7 @@ class Finding:
             "outcome": self.outcome,
             "destination": self.destination,
             "profile": r.profile if self.expected is None else self.expected.profile,
-            "identities": sorted(r.identities),
+            "identities": list(r.identities),
             "audiences": [{"id": s, "status": st} for s, st in r.memberships],
             "predicted_at": iso(self.expected.at) if self.expected and self.expected.at else None,
             "captured_at": iso(self.actual.at) if self.actual and self.actual.at else None,
@@ -200,7 +234,7 @@ def flatten(payload: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def payload_record(destination: str, payload: dict[str, Any], **extra: Any) -> Record:
     """A streaming payload (the documented HTTP API shape) as a record."""
     identity_map = payload.get("identityMap") or {}
-    identities = frozenset(
+    identities = (
         f"{ns}:{entry.get('id')}"
         for ns, entries in (identity_map.items() if isinstance(identity_map, dict) else ())
         for entry in (entries if isinstance(entries, list) else ())
@@ -228,12 +262,12 @@ def row_record(dest: BatchDestination, segment: str, row: dict[str, Any], **extr
     """A file row as a record: keyed by its identity or deduplication columns (B-I7, B-I8)."""
     values = {k: cell(v) for k, v in row.items()}
     if dest.identity:
-        identities = frozenset({f"{dest.identity}:{values.get(dest.identity)}"})
+        identities: Iterable[str] = (f"{dest.identity}:{values.get(dest.identity)}",)
     elif dest.dedup_key:
         heads = [k if "." not in k else k.replace(".", "_") for k in dest.dedup_key]
-        identities = frozenset(f"{h}:{values.get(h)}" for h in heads)
+        identities = [f"{h}:{values.get(h)}" for h in heads]
     else:
-        identities = frozenset()
+        identities = ()
     status = values.get("segmentMembership_status") if dest.include_status else ""
     return Record(dest.id, identities, ((segment, status or ""),), values, **extra)
 
@@ -247,44 +281,83 @@ def _event_words(index: int, event: Event) -> str:
     return f"step {index + 1} at {iso(event.at)}: {who}{action}"
 
 
-def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list[Record]:
-    """Every record the replay sends or writes, with the event and rule behind it."""
-    wanted = set(destinations) if destinations is not None else None
+@dataclass(slots=True)
+class Prediction:
+    """What the rules predict: every record the replay sends or writes, with the event and rule
+    behind it (messages first, in the order they leave, then files in the order they are made),
+    and each verdict that did not export a profile (`refusals`)."""
+
+    records: list[Record]
+    refusals: Refusals
+
+
+def prediction(
+    entries: Iterable[Entry], scenario: Scenario, destinations: Iterable[str] | None = None
+) -> Prediction:
+    """Read a replay's timeline entry by entry (`engine.timeline` yields it keeping none of it),
+    keeping only the records and refusals of `destinations` (default: every destination): what the
+    audit needs, in memory that follows the records, not the events."""
+    wanted = set(destinations) if destinations is not None else {d.id for d in scenario.destinations}
+    batch = {d.id: d for d in scenario.destinations if isinstance(d, BatchDestination)}
+    # The event behind each export, by the id of its decision, noted at its step, read when its
+    # message leaves (at that step or later). Entries are not kept, so a freed decision's id can be
+    # taken by a later one: a step notes (or un-notes) every exported decision it makes before any
+    # message carries it, so a lookup always finds its own decision's entry.
     origin: dict[int, str] = {}
-    backfills = {id(d) for d in result.activation}
-    for step in result.steps:
-        for d in step.decisions:
-            if d.exported:
-                origin[id(d)] = _event_words(step.index, step.event)
-    out: list[Record] = []
-    for m in result.messages():
-        if wanted is not None and m.destination not in wanted:
-            continue
-        where = f"message at {iso(m.sent_at)} ({m.left_on})"
-        for e in m.entries:
-            cause = origin.get(id(e.decision), "the activation (backfill)")
-            why = e.decision.reasons[0] if e.decision.reasons else m.reasons[0]
-            out.append(
-                payload_record(
-                    m.destination,
-                    e.body,
-                    at=m.sent_at,
-                    where=where,
-                    profile=e.profile,
-                    why=why,
-                    cause=cause,
-                    backfill=id(e.decision) in backfills,
-                )
-            )
-    files = result.files()  # the events' and the clock's, in time order
-    batch = {d.id: d for d in result.scenario.destinations if isinstance(d, BatchDestination)}
-    last = {f.name: i for i, f in enumerate(files)}  # B-F5: a static name keeps the last file
-    for i, f in enumerate(files):
-        dest = batch[f.destination]
-        if (wanted is not None and f.destination not in wanted) or (is_static(dest) and last[f.name] != i):
-            continue
-        out += file_records(dest, f)
-    return out
+    backfills: set[int] = set()  # the activation's exports (E-T6)
+    sent: list[Record] = []
+    files: dict[int | str, list[Record]] = {}  # by name if static (B-F5: the last file stays)
+    refusals: Refusals = defaultdict(list)
+    made = 0  # files read: the key of a file that keeps its own name
+    for entry in entries:
+        if isinstance(entry, Opening | Step):
+            for d in entry.decisions:
+                if d.destination not in wanted:
+                    continue
+                if not d.exported:
+                    if d.profile:
+                        refusals[(d.destination, d.profile)].append((entry.at, d.reasons[0]))
+                elif isinstance(entry, Opening):
+                    backfills.add(id(d))
+                else:
+                    origin[id(d)] = _event_words(entry.index, entry.event)
+                    backfills.discard(id(d))
+        for m in entry.messages:
+            if m.destination in wanted:
+                sent += _message_records(m, origin, backfills)
+        for f in entry.files:
+            if f.destination not in wanted:
+                continue
+            for note in f.left_out:
+                refusals[(f.destination, note.profile)].append((f.at, note.reason))
+            dest = batch[f.destination]
+            made += 1
+            if is_static(dest):
+                files.pop(f.name, None)  # an earlier file of the same name is overwritten
+            files[f.name if is_static(dest) else made] = file_records(dest, f)
+    return Prediction([*sent, *(r for made in files.values() for r in made)], refusals)
+
+
+def _message_records(m: Message, origin: dict[int, str], backfills: set[int]) -> list[Record]:
+    where = f"message at {iso(m.sent_at)} ({m.left_on})"
+    return [
+        payload_record(
+            m.destination,
+            e.body,
+            at=m.sent_at,
+            where=where,
+            profile=e.profile,
+            why=e.decision.reasons[0] if e.decision.reasons else m.reasons[0],
+            cause=origin.get(id(e.decision), "the activation (backfill)"),
+            backfill=id(e.decision) in backfills,
+        )
+        for e in m.entries
+    ]
+
+
+def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list[Record]:
+    """Every record a kept replay sends or writes, with the event and rule behind it."""
+    return prediction(result.timeline, result.scenario, destinations).records
 
 
 def file_records(dest: BatchDestination, f: ExportFile) -> list[Record]:
@@ -435,7 +508,7 @@ def _unexpected(
             "relevant update"
         )
         return Finding("UNEXPECTED", a.destination, None, a, "E-T5", text)
-    profile = next((owners[i] for i in sorted(a.identities) if i in owners), None)
+    profile = next((owners[i] for i in a.identities if i in owners), None)
     if profile is None:
         return Finding(
             "UNEXPECTED",
@@ -448,7 +521,7 @@ def _unexpected(
     said = refusals.get((a.destination, profile), [])
     before = [r for t, r in said if a.at is None or t <= a.at]
     if said:
-        why = _reason(before[-1] if before else said[0][1])
+        why = before[-1] if before else said[0][1]
         return Finding(
             "UNEXPECTED", a.destination, None, a, why.rule, f"{profile}: the rules say no: {why.text}"
         )
@@ -465,32 +538,6 @@ def _unexpected(
 def _minutes(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
-
-
-Refusals = dict[tuple[str, str], list[tuple[datetime, "Decision | RowNote"]]]
-"""Per (destination, profile), each verdict that did not export it, in time order."""
-
-
-def refusals_of(result: Replay) -> Refusals:
-    """Each profile's not-exported decisions per destination, in time order: the rule that says
-    no (their reasons are read only for the records that need one)."""
-    out: Refusals = defaultdict(list)
-    for d in result.activation:
-        if not d.exported and d.profile:
-            out[(d.destination, d.profile)].append((result.scenario.start, d))
-    for entry in result.timeline[1:]:  # the steps and the clock's entries, in time order
-        if isinstance(entry, Step):
-            for d in entry.decisions:
-                if not d.exported and d.profile:
-                    out[(d.destination, d.profile)].append((entry.at, d))
-        for f in entry.files:
-            for note in f.left_out:
-                out[(f.destination, note.profile)].append((f.at, note))
-    return out
-
-
-def _reason(said: Decision | RowNote) -> Reason:
-    return said.reason if isinstance(said, RowNote) else said.reasons[0]
 
 
 def owners_of(scenario: Scenario) -> dict[str, str]:
@@ -517,6 +564,7 @@ __all__ = [
     "Finding",
     "Key",
     "Outcome",
+    "Prediction",
     "Record",
     "Refusals",
     "Tolerances",
@@ -527,6 +575,6 @@ __all__ = [
     "owners_of",
     "payload_record",
     "predicted",
-    "refusals_of",
+    "prediction",
     "row_record",
 ]

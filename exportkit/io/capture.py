@@ -33,11 +33,10 @@ from ..core.audit import (
     compare,
     owners_of,
     payload_record,
-    predicted,
-    refusals_of,
+    prediction,
     row_record,
 )
-from ..core.engine import replay
+from ..core.engine import timeline
 from ..core.filenames import TOKEN, destination_name, extension, safe
 from ..core.model import BatchDestination, Scenario
 from ..core.rules import RuleSet
@@ -423,14 +422,16 @@ def audit_capture(
     shown = scenario.model_copy(
         update={"destinations": tuple(d for d in scenario.destinations if d.id in audited)}
     )
-    result = replay(scenario, rules, record_states=False)
+    # the replay as a stream: each entry is read for its records and let go (no buffers kept)
+    entries = timeline(scenario, rules, record_states=False, record_buffers=False)
+    expected = prediction(entries, scenario, audited)
     outcome = compare(
         shown,
-        predicted(result, audited),
+        expected.records,
         [r for r in read.records if r.destination in audited],
         until=until or read.latest,
         tolerances=tolerances or Tolerances(),
-        refusals=refusals_of(result),
+        refusals=expected.refusals,
         owners=owners_of(scenario),
     )
     outcome.source, outcome.kind = str(capture), read.kind
