@@ -29,7 +29,7 @@ from .model import (
 )
 from .rules import Reason, RuleSet, cited, reason
 from .rulesets import settings_of
-from .words import count
+from .words import count, listed
 
 StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
 SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]
@@ -43,7 +43,6 @@ SEND_WORDS: dict[SendTrigger, str] = {  # why a message left, in the glossary's 
 
 BEST_EFFORT_USERS = 10  # M3: the HTTP API's maxUsersPerRequest
 EVENTS_IN_BATCH = 10_000  # M2/M5: Facebook's record count, the top of the M5 range
-SHOWN_PROFILES = 8  # how many profile ids a message's text line names
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,16 +278,13 @@ class Message(NamedTuple):
 
     def render(self) -> list[str]:
         distinct = list(dict.fromkeys(self.profiles))  # a profile is listed once per message
-        names = ", ".join(distinct[:SHOWN_PROFILES])
-        if len(distinct) > SHOWN_PROFILES:
-            names += f", ... (+{len(distinct) - SHOWN_PROFILES} more)"
         group = f" [{self.group}]" if self.group else ""
         size = count(len(distinct), "profile")
         if len(distinct) != len(self.profiles):
             size = f"{count(len(self.profiles), 'export')} of {size}"
         lines = [
             f"  message to {self.destination}{group} at {iso(self.sent_at)}: {size}, "
-            f"left on {self.left_on}: {names}"
+            f"left on {self.left_on}: {listed(distinct)}"
         ]
         lines += [f"    {cited(r)}" for r in self.reasons]
         if self.left is not None:
@@ -469,7 +465,7 @@ class Outbox:
             if spread:
                 reasons += (
                     Reason(
-                        "S-I2", "{}: the export is spread over several calls, one per group", _names(spread)
+                        "S-I2", "{}: the export is spread over several calls, one per group", listed(spread)
                     ),
                 )
         return Message(
@@ -482,12 +478,6 @@ class Outbox:
             buffer.group,
             buffer.state(at),
         )
-
-
-def _names(profiles: list[str]) -> str:
-    shown = ", ".join(profiles[:SHOWN_PROFILES])
-    more = len(profiles) - SHOWN_PROFILES
-    return shown + (f" (+{more} more)" if more > 0 else "")
 
 
 __all__ = ["SEND_WORDS", "Buffer", "BufferState", "Message", "Outbox", "Policy", "group_export", "policy_for"]

@@ -24,33 +24,13 @@ from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
 from ..core.rules import RULES, Reason, cited
 from ..core.selection import Selection
-from ..core.words import count
+from ..core.words import count, listed
 from .layout import clip, wrap
 from .ruledoc import RuleText
 from .sentences import Names, event_text
 
-SHOWN = 8  # how many names a grouped line lists before "+N more"
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
 EXPORTED, NOT_EXPORTED = "EXPORTED", "not exported"
-
-
-def _names(items: list[str]) -> str:
-    shown = ", ".join(items[:SHOWN])
-    return shown + (f" (+{len(items) - SHOWN:,} more)" if len(items) > SHOWN else "")
-
-
-WHY_SENT = {
-    "count": "count reached",
-    "age": "window age",
-    "best_effort": "best effort",
-    "flush": "flush",
-    "end": "end of scenario",
-}
-
-
-def why_sent(m: Message) -> str:
-    """Why a message left, in the glossary's words (M1-M5)."""
-    return WHY_SENT.get(m.trigger, m.trigger)
 
 
 def _rule(r: Reason) -> Text:
@@ -206,7 +186,7 @@ class Narrator:
             for d in exported:
                 groups.setdefault((d.destination, d.rule), []).append(d.profile)
             for (dest, rule), profiles in groups.items():
-                what = Text(f"backfill of {len(profiles):,}: {_names(profiles)}")
+                what = Text(f"backfill of {len(profiles):,}: {listed(profiles)}")
                 out.append(self._verdict(dest, EXPORTED, "exported", what, Reason(rule, RULES[rule])))
         if not exported:
             out.append(Text("  nothing to backfill"))
@@ -216,7 +196,7 @@ class Narrator:
                 r = d.reasons[0]
                 skipped.setdefault((d.destination, r.rule, r.text), []).append(d.profile)
         for (dest, rule, text), profiles in skipped.items():
-            who = Text(f"no backfill for {len(profiles):,}: {_names(profiles)}")
+            who = Text(f"no backfill for {len(profiles):,}: {listed(profiles)}")
             line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, Reason(rule, text))
             out.append((line, self._hang() if self.verbose else CLIP))
         for m in sel.messages(o.messages):
@@ -295,7 +275,7 @@ class Narrator:
             line = self._lead(n.destination).append(f"next {n.mode} file of {n.segment}", "file")
             line.append_text(Text("  ") + _rule(n.reason))
             if n.profiles:
-                line.append(f": {_names(list(n.profiles))}", "waiting")
+                line.append(f": {listed(list(n.profiles))}", "waiting")
             out.append((line, self._hang()))
         if len(out) == 2:
             out.append(Text("  nothing is waiting"))
@@ -332,7 +312,7 @@ class Narrator:
         if self.selection.profile is not None:
             profiles = [p for p in profiles if p == self.selection.profile]
         size = count(rows, "row")
-        who = f": {_names(profiles)}" if profiles else ""
+        who = f": {listed(profiles)}" if profiles else ""
         line = self._lead(f.destination).append(f"{f.mode} file of {f.segment}", "file")
         line.append(f" ({size}{who})  ").append_text(_rule(f.reasons[0]))
         return [(line, CLIP)]
@@ -347,7 +327,7 @@ class Narrator:
         size = count(len(who), "profile")
         if n != len(who):
             size += f", {count(n, 'export')}"
-        line.append(f" sent ({why_sent(m)}): {size}: {_names(who)}")
+        line.append(f" sent ({m.left_on}): {size}: {listed(who)}")
         deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
         return [(line.append("  ").append_text(_rule(deciding)), CLIP)]
 
@@ -389,5 +369,4 @@ __all__ = [
     "rule_lines",
     "step_heading",
     "styled",
-    "why_sent",
 ]
