@@ -268,7 +268,7 @@ def row_record(dest: BatchDestination, segment: str, row: dict[str, Any], **extr
         identities = [f"{h}:{values.get(h)}" for h in heads]
     else:
         identities = ()
-    status = values.get("segmentMembership_status") if dest.include_status else ""
+    status = values.get("segmentMembership_status")  # a column only when mapped (B-I4, B-I4b)
     return Record(dest.id, identities, ((segment, status or ""),), values, **extra)
 
 

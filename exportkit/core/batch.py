@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from .model import BatchDestination, BatchSegment
+from .model import BatchDestination, BatchSegment, iso
 from .rules import Reason, RuleSet, reason
 from .rulesets import settings_of
 from .state import Change, ProfileState
@@ -31,13 +31,32 @@ def is_active(state: ProfileState, segment: str) -> bool:
     return segment in state.active and state.consent == "in"  # `state.holds(segment)`, inline
 
 
+MAPPING_STARTS = ("include_status", "include_qualification_time")
+"""B-I4b: the columns a cloud storage mapping starts with under the 2026 documentation."""
+
+
+def with_mapping_defaults(dest: BatchDestination, rules: RuleSet) -> BatchDestination:
+    """B-I4b: the destination as the rule set maps it: under the 2026 documentation a cloud
+    storage mapping starts with each segment's status and last qualification time, so an option
+    of `MAPPING_STARTS` left out of the scenario is on (A28: every batch destination of a
+    scenario is taken as cloud storage); one written keeps its value. Older rule sets map
+    neither unless written."""
+    if not settings_of(rules).storage_mapping_starts:
+        return dest
+    unset = {key: True for key in MAPPING_STARTS if key not in dest.model_fields_set}
+    return dest.model_copy(update=unset) if unset else dest
+
+
 def columns(dest: BatchDestination) -> tuple[str, ...]:
     """B-I5: the identity column (headed by its namespace), then the attributes in mapping order
-    with `.` turned into `_`, then `segmentMembership_status` when the status is mapped."""
+    with `.` turned into `_`, then `segmentMembership_status` when the status is mapped, then
+    `segmentMembership_lastQualificationTime` when that is (B-I4b)."""
     out = [dest.identity] if dest.identity else []
     out += [path.replace(".", "_") for path in dest.attributes]
     if dest.include_status:
         out.append("segmentMembership_status")
+    if dest.include_qualification_time:
+        out.append("segmentMembership_lastQualificationTime")
     return tuple(out)
 
 
@@ -93,6 +112,20 @@ def membership_note(
         return Note(
             "membership",
             reason("B-T6", "{}: {} -> {}: noted for the next incremental file of {}", seg, old, new, seg),
+        )
+    if dest.include_status and settings_of(rules).storage_mapping_starts:
+        return Note(
+            "membership",
+            reason(
+                "B-I4b",
+                "{}: {} -> {}: noted for the next incremental file of {}, as a row with status exited "
+                "(the platform shows it as Expired): the status column carries newly active and "
+                "expired members",
+                seg,
+                old,
+                new,
+                seg,
+            ),
         )
     if dest.include_status:
         return Note(
@@ -311,6 +344,13 @@ def incremental_entry(
         )
     elif opted_out:
         why = reason("A13", "opted out, which counts as an exit: row with status exited (B-I4)")
+    elif settings_of(rules).storage_mapping_starts:
+        why = reason(
+            "B-I4b",
+            "exited {} since the last file: row with status exited (the platform shows it as Expired), "
+            "since segmentMembership.status is mapped",
+            segment,
+        )
     else:
         why = reason(
             "B-I4",
@@ -515,16 +555,18 @@ def _lost_by_reference(
 
 
 def row_of(
-    dest: BatchDestination, line: PendingRow, heads: tuple[str, ...] | None = None
+    dest: BatchDestination, line: PendingRow, heads: tuple[str, ...] | None = None, segment: str = ""
 ) -> dict[str, object]:
     """B-I5: the row's values in column order (`heads`: the file's `columns`, when known); null
-    for an absent attribute."""
+    for an absent attribute. B-I4b: the last qualification time is that of the row's `segment`."""
     values = line.candidate.state.attributes
     out: list[object] = list(map(values.get, dest.attributes))
     if dest.identity:
         out.insert(0, line.identity)
     if dest.include_status:
         out.append(line.candidate.status)
+    if dest.include_qualification_time:
+        out.append(iso(line.candidate.state.segments[segment].last_qualification_time))
     return dict(zip(heads or columns(dest), out, strict=True))
 
 
@@ -550,4 +592,5 @@ __all__ = [
     "qualifies_for_incremental",
     "reference_time",
     "row_of",
+    "with_mapping_defaults",
 ]

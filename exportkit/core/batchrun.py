@@ -416,8 +416,10 @@ class BatchLedger:
         kept, lost = deduplicate(dest, by_row, lines, tie_break)
         left += [RowNote(pid, r) for pid, r in lost]
         for ln in kept:
-            rows.append(row_of(dest, ln, heads))
+            rows.append(row_of(dest, ln, heads, segment_at[ln.order]))
             whys.append(RowNote(ln.candidate.state.id, ln.candidate.why))
+        if dest.include_qualification_time:
+            reasons.append(_qualification_time_column())
         segment = self.catalog.segments[parts[0].segment.id]
         policy = segment.merge_policy if dest.per_merge_policy else None
         if policy is not None:
@@ -527,6 +529,14 @@ class BatchLedger:
                 whys = (*self.refusals, *whys) if made else tuple(self.refusals)
             out.append(Decision(dest.id, "", bool(made), whys, payload))
         return out
+
+
+def _qualification_time_column() -> Reason:
+    return reason(
+        "B-I4b",
+        "segmentMembership_lastQualificationTime is mapped: each row shows when its profile last "
+        "qualified for the row's segment (a cloud storage mapping starts with it and with the status)",
+    )
 
 
 def _one_file_per_policy(dest: BatchDestination, policy: str, segments: list[str]) -> Reason:

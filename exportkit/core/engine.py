@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from .aggregation import BufferState, Message, Outbox
+from .batch import with_mapping_defaults
 from .batchrun import BatchLedger
 from .dataflows import Dataflows, refused_elsewhere
 from .decision import Catalog, Decision
@@ -225,7 +226,11 @@ class Replayer:
         }
         streaming = (StreamingProfileDestination, StreamingSegmentDestination)
         self.streaming = [d for d in scenario.destinations if isinstance(d, streaming)]
-        self.batch = [d for d in scenario.destinations if isinstance(d, BatchDestination)]
+        self.batch = [  # B-I4b: the columns a mapping starts with are the rule set's to say
+            with_mapping_defaults(d, self.rules)
+            for d in scenario.destinations
+            if isinstance(d, BatchDestination)
+        ]
         self.activation = [
             activate(d, state, self.catalog) for d in self.streaming for state in self.states.values()
         ]

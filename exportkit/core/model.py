@@ -409,7 +409,11 @@ class BatchDestination(DestinationBase):
     type: Literal["batch"]
     segments: Annotated[tuple[BatchSegment, ...], Field(min_length=1)]
     identity: str | None = None
+    # B-I4/B-I4b: the segmentMembership.status and .lastQualificationTime columns; left out, the
+    # rule set decides (`core.batch.with_mapping_defaults`): under the 2026 documentation a cloud
+    # storage mapping starts with both. The time column comes from that documentation only.
     include_status: StrictBool = False
+    include_qualification_time: StrictBool = False
     mandatory: tuple[str, ...] = ()
     dedup_key: tuple[str, ...] = ()
     format: Literal["csv", "json", "parquet"] = "csv"

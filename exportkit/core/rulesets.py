@@ -44,6 +44,7 @@ class RuleSetSettings:
     dedup_key_advice: bool = False  # B-I7c: a scheduled batch destination without a key is noted
     export_now_refusals: bool = False  # B-T5b: Export file now refused when the page says so
     files_per_merge_policy: bool = False  # B-T2b: `files_per: merge_policy`, merge policy macros
+    storage_mapping_starts: bool = False  # B-I4b: a batch mapping starts with status and time columns
     limit_warnings: bool = False  # G1: a scenario past a documented limit gets a warning
     activate_now: bool = False  # S-T7: the activate_now event (Activate now)
     paused_dataflows: bool = False  # L1: the disable and enable events
@@ -114,6 +115,7 @@ _LATEST = RuleSetSettings(
     dedup_key_advice=True,
     export_now_refusals=True,
     files_per_merge_policy=True,
+    storage_mapping_starts=True,
     limit_warnings=True,
     activate_now=True,
     paused_dataflows=True,

@@ -350,6 +350,11 @@ def _check_rule_set_options(d: Destination, loc: tuple[Any, ...], rules: RuleSet
             problem = unavailable("files_per_merge_policy", what, "B-T2b", rules)
             if problem is not None:
                 raise _Problem((*loc, key), problem)
+        if "include_qualification_time" in d.model_fields_set:
+            what = "the include_qualification_time option"
+            problem = unavailable("storage_mapping_starts", what, "B-I4b", rules)
+            if problem is not None:
+                raise _Problem((*loc, "include_qualification_time"), problem)
         return
     if d.triggers is not None:
         problem = unavailable("activation_triggers", "the triggers option", "C7", rules)
