@@ -13,16 +13,16 @@ import argparse
 import math
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances
 from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.audit_page import audit_html
-from ..io.capture import CaptureError, audit_capture
-from ..io.dataflow import DESTINATION_TYPES, ImportProblem, import_dataflow
+from ..io.capture import audit_capture
+from ..io.dataflow import DESTINATION_TYPES, import_dataflow
 from ..io.loader import ScenarioError, load_scenario, parse_scenario
 from ..text.findings import audit_json, audit_text
 from .report import scenario_path
+from .usage import UsageError, write_text
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -67,20 +67,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         metavar="TIME",
         help="the capture's end (ISO 8601; default: the latest time in the capture)",
     )
-    audit.add_argument(
-        "--latency",
-        type=float,
-        default=LATENCY.total_seconds(),
-        metavar="SECONDS",
-        help=f"how late a record may arrive (M7: {LATENCY.total_seconds():g} s)",
-    )
-    audit.add_argument(
-        "--backfill-latency",
-        type=float,
-        default=BACKFILL_LATENCY.total_seconds(),
-        metavar="SECONDS",
-        help=f"how late a backfill may arrive (E-T6: {BACKFILL_LATENCY.total_seconds():g} s)",
-    )
+    for flag, what, rule, latency in (
+        ("--latency", "record", "M7", LATENCY),
+        ("--backfill-latency", "backfill", "E-T6", BACKFILL_LATENCY),
+    ):
+        seconds = latency.total_seconds()
+        said = f"how late a {what} may arrive ({rule}: {seconds:g} s)"
+        audit.add_argument(flag, type=float, default=seconds, metavar="SECONDS", help=said)
     audit.add_argument(
         "--rules",
         choices=list(RULE_SETS),
@@ -93,24 +86,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def import_main(args: argparse.Namespace) -> int:
     """`exportkit import`: write the scenario, after checking that it loads."""
-    try:
-        text = import_dataflow(args.dataflow, profiles=args.profiles, type_override=args.type)
-    except ImportProblem as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
+    text = import_dataflow(args.dataflow, profiles=args.profiles, type_override=args.type)
     try:
         scenario = parse_scenario(text, source=args.out or "<imported scenario>")
     except ScenarioError as err:  # what a dataflow allows and exportkit cannot replay
-        print(f"exportkit: {args.dataflow}: the scenario made from it does not load: {err}", file=sys.stderr)
-        return 2
+        raise UsageError(f"{args.dataflow}: the scenario made from it does not load: {err}") from None
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.out).write_text(text, encoding="utf-8")
-    except OSError as err:
-        print(f"exportkit: {args.out}: cannot write ({err.strerror or err})", file=sys.stderr)
-        return 2
+    write_text(args.out, text)
     print(
         f"exportkit: wrote {args.out}: {len(scenario.segments)} audiences, {len(scenario.profiles)} "
         f"profiles, destination {scenario.destinations[0].id}; add the events to replay",
@@ -119,21 +103,17 @@ def import_main(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Bad(Exception):
-    """Bad options: one line, exit 2."""
-
-
 def _options(args: argparse.Namespace) -> tuple[Tolerances, datetime | None]:
     for name in ("latency", "backfill_latency"):
         value = getattr(args, name)
         if not (math.isfinite(value) and 0 <= value <= 7 * 86400):
-            raise _Bad(f"--{name.replace('_', '-')} takes seconds from 0 to a week, not {value:g}")
+            raise UsageError(f"--{name.replace('_', '-')} takes seconds from 0 to a week, not {value:g}")
     until = None
     if args.until is not None:
         try:
             until = datetime.fromisoformat(args.until.replace("Z", "+00:00"))
         except ValueError:
-            raise _Bad(
+            raise UsageError(
                 f"--until {args.until!r} is not an ISO 8601 time such as 2025-03-06T09:00:00Z"
             ) from None
         until = until if until.tzinfo else until.replace(tzinfo=UTC)
@@ -143,35 +123,27 @@ def _options(args: argparse.Namespace) -> tuple[Tolerances, datetime | None]:
 
 def audit_main(args: argparse.Namespace) -> int:
     """`exportkit audit`: read the scenario and the capture, compare, report; exit 0, 1 or 2."""
-    try:
-        tolerances, until = _options(args)
-        scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
-        if args.destination is not None and args.destination not in {d.id for d in scenario.destinations}:
-            raise _Bad(
-                f"--destination: no destination {args.destination!r} in {scenario.name}; its "
-                f"destinations are {', '.join(d.id for d in scenario.destinations)}"
-            )
-        outcome = audit_capture(
-            scenario,
-            args.capture,
-            destination=args.destination,
-            until=until,
-            tolerances=tolerances,
-            rules=args.rules,
+    tolerances, until = _options(args)
+    scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
+    if args.destination is not None and args.destination not in {d.id for d in scenario.destinations}:
+        raise UsageError(
+            f"--destination: no destination {args.destination!r} in {scenario.name}; its "
+            f"destinations are {', '.join(d.id for d in scenario.destinations)}"
         )
-    except (ScenarioError, CaptureError, _Bad) as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
+    outcome = audit_capture(
+        scenario,
+        args.capture,
+        destination=args.destination,
+        until=until,
+        tolerances=tolerances,
+        rules=args.rules,
+    )
     if args.json:
         sys.stdout.write(audit_json(outcome))
     else:
         sys.stdout.write(audit_text(outcome, verbose=args.verbose) + "\n")
     if args.html is not None:
-        try:
-            Path(args.html).write_text(audit_html(outcome), encoding="utf-8")
-        except OSError as err:
-            print(f"exportkit: {args.html}: cannot write ({err.strerror or err})", file=sys.stderr)
-            return 2
+        write_text(args.html, audit_html(outcome))
     return 0 if outcome.passed else 1
 
 

@@ -37,6 +37,7 @@ from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..core.schema import schema_text
 from ..core.selection import Selection, parse_steps
 from ..core.words import count
+from ..io.capture import CaptureError
 from ..io.delivery import (
     ATTEMPTS,
     BACKOFF,
@@ -52,9 +53,10 @@ from ..io.delivery import (
 )
 from ..io.files import OutputError, StagedFolder
 from ..io.library import dataset_path
-from ..io.loader import ScenarioError, load_scenario
+from ..io.loader import load_scenario
 from ..io.receiver import FAIL_MODES, Receiver, status_problem
 from ..io.retries import RetryPolicy, retry_policy
+from ..io.scenario_text import FileError
 from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
 from ..text.ruledoc import RuleText, load_rule_reference, statements
@@ -62,10 +64,7 @@ from ..text.summary import Summary
 from . import audit, report
 from .output import Output
 from .progress import Progress, loading
-
-
-class UsageError(Exception):
-    """Bad input on the command line: one short message, exit status 2."""
+from .usage import UsageError, write_text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -263,7 +262,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "schema":
             return _schema(args)
         return _run(args)
-    except (ScenarioError, UsageError) as err:
+    except (FileError, CaptureError, UsageError) as err:
         print(f"exportkit: {err}", file=sys.stderr)
         return 2
     except OutputError as err:
@@ -560,10 +559,7 @@ def _schema(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.out).write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{args.out}: cannot write ({err.strerror or err})") from None
+    write_text(args.out, text)
     print(f"exportkit: wrote the scenario schema to {args.out}", file=sys.stderr)
     return 0
 

@@ -109,12 +109,21 @@ def _targets(info: ValidationInfo) -> Targets:
 # --- readers: the file's value to the event's, or a ValueProblem -------------------------------
 
 
-def _profile(value: Any, info: ValidationInfo) -> str:
-    if not isinstance(value, str):
-        raise ValueProblem(f"must be a profile id, not {described(value)}")
-    if value not in _targets(info).profiles:
-        raise ValueProblem(f"unknown profile {value!r}")
-    return value
+def _known(noun: str, ids: Callable[[Targets], frozenset[str]]) -> Callable[[Any, ValidationInfo], str]:
+    """A reader of the id of a `noun` the scenario has (`ids` of its targets)."""
+
+    def read(value: Any, info: ValidationInfo) -> str:
+        if not isinstance(value, str):
+            raise ValueProblem(f"must be a {noun} id, not {described(value)}")
+        if value not in ids(_targets(info)):
+            raise ValueProblem(f"unknown {noun} {value!r}")
+        return value
+
+    return read
+
+
+_profile = _known("profile", lambda targets: targets.profiles)
+_segment = _known("segment", lambda targets: targets.segments)
 
 
 def _at(value: Any) -> datetime | None:
@@ -124,14 +133,6 @@ def _at(value: Any) -> datetime | None:
         return read_time(value)
     except ValueError as err:
         raise ValueProblem(str(err)) from None
-
-
-def _segment(value: Any, info: ValidationInfo) -> str:
-    if not isinstance(value, str):
-        raise ValueProblem(f"must be a segment id, not {described(value)}")
-    if value not in _targets(info).segments:
-        raise ValueProblem(f"unknown segment {value!r}")
-    return value
 
 
 def _destination(

@@ -243,12 +243,7 @@ def expectation_problem(
         problem = _profiles_problem(f.profiles, target, ("files", i))
         if problem:
             return problem
-    if not isinstance(e.messages, int | None):
-        for i, m in enumerate(e.messages):
-            problem = _profiles_problem(m.profiles, target, ("messages", i))
-            if problem:
-                return problem
-    return None
+    return _messages_problem(e.messages, target)
 
 
 def end_problem(destination: str, e: EndExpectation, target: Target) -> Problem | None:
@@ -268,12 +263,7 @@ def end_problem(destination: str, e: EndExpectation, target: Target) -> Problem 
         problem = _profiles_problem(w.profiles, target, ("waiting", i))
         if problem:
             return problem
-    if not isinstance(e.messages, int | None):
-        for i, m in enumerate(e.messages):
-            problem = _profiles_problem(m.profiles, target, ("messages", i))
-            if problem:
-                return problem
-    return None
+    return _messages_problem(e.messages, target)
 
 
 def _profiles_problem(
@@ -282,6 +272,17 @@ def _profiles_problem(
     for j, pid in enumerate(profiles or ()):
         if pid not in target.profiles:
             return (*loc, "profiles", j), f"unknown profile {pid!r}"
+    return None
+
+
+def _messages_problem(messages: Any, target: Target) -> Problem | None:
+    """The first unknown profile in the expected messages (a count of messages names none)."""
+    if isinstance(messages, int | None):
+        return None
+    for i, m in enumerate(messages):
+        problem = _profiles_problem(m.profiles, target, ("messages", i))
+        if problem:
+            return problem
     return None
 
 

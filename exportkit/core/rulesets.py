@@ -1,6 +1,7 @@
 """The rule sets: what each documentation version decides where the versions differ.
 
-One row per version (`RULE_SETS`). A rule reads the named setting it depends on
+One row per version (`RULE_SETS`), each written as what it changes from the version before
+(`dataclasses.replace`). A rule reads the named setting it depends on
 (`settings_of(rules).keep_realized`), never a rule set's id, so a version that only changes
 settings is one row here, plus its reference and its tests. Everything that lists or names the
 rule sets (the CLI's `--rules`, the loader's messages, the demo's switch, the views' labels, the
@@ -12,7 +13,7 @@ and the value of `--rules`. Learners read its `label` ("older documentation"), n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 RuleSet = str
@@ -77,7 +78,8 @@ _SEED = RuleSetSettings(
     segment_window_words="30 min",
     batch_age_range=(1800, 3600),
 )
-_CURRENT = RuleSetSettings(
+_CURRENT = replace(
+    _SEED,
     id="current",
     label="V5 documentation",
     published="October 2024",  # the profile export behavior page's "Last update: 2024-10-07"
@@ -92,20 +94,14 @@ _CURRENT = RuleSetSettings(
     segment_window_words="300 s",
     batch_age_range=(301, 3600),
 )
-_LATEST = RuleSetSettings(
+_LATEST = replace(
+    _CURRENT,
     id="latest",
     label="2026 documentation",
     published="2026",
     versions="the pages of October 2024 and the pages as published in 2026",
     documentation="the 2026 documentation",
     reference_word="",  # its rules are those of export-rules-2026.md
-    keep_realized=True,
-    enterprise_segments="merge_policy",
-    identity_qualifies_incremental=True,
-    backfill_documented=True,
-    segment_window_seconds=300,
-    segment_window_words="300 s",
-    batch_age_range=(301, 3600),
     batch_age_reading=(
         "the aggregation policy page's range; the guardrails page gives 1800-3600 seconds (A21)"
     ),

@@ -46,21 +46,26 @@ def _mapped_move(rule: str, seg: str, old: str | None, new: str) -> Finding:
     return (True, Reason(rule, MAPPED_EXIT if new == "exited" else MAPPED_MOVE, seg, old, new))
 
 
-def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
-    """E-T1: a membership change in a mapped segment triggers; E-T4/A4: an unmapped one does not."""
+def _memberships(
+    dest: StreamingDestination, change: Change, rule: str, unmapped: tuple[str, str]
+) -> Findings:
+    """A membership change in a mapped segment triggers under `rule`; one in another segment does
+    not, for the reason `unmapped` (its rule, and a template naming the segment)."""
     if not change.segments:
         return NONE
     mapped = dest.mapped_segments
     return [
-        _mapped_move("E-T1", seg, old, new)
-        if seg in mapped
-        else _quiet(
-            "E-T4",
-            "segment {} changed but is not mapped; following A4, changes in unmapped segments do not trigger",
-            seg,
-        )
+        _mapped_move(rule, seg, old, new) if seg in mapped else _quiet(*unmapped, seg)
         for seg, (old, new) in change.segments.items()
     ]
+
+
+def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
+    """E-T1: a membership change in a mapped segment triggers; E-T4/A4: an unmapped one does not."""
+    unmapped = (
+        "segment {} changed but is not mapped; following A4, changes in unmapped segments do not trigger"
+    )
+    return _memberships(dest, change, "E-T1", ("E-T4", unmapped))
 
 
 def enterprise_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
@@ -116,15 +121,8 @@ def enterprise_consent(dest: StreamingDestination, change: Change, settings: Rul
 
 def segment_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Findings:
     """S-T1: a membership change in a mapped segment triggers; others do not (S-I4)."""
-    if not change.segments:
-        return NONE
-    mapped = dest.mapped_segments
-    return [
-        _mapped_move("S-T1", seg, old, new)
-        if seg in mapped
-        else (False, Reason("S-T1", "segment {} changed but is not mapped on this destination", seg))
-        for seg, (old, new) in change.segments.items()
-    ]
+    unmapped = "segment {} changed but is not mapped on this destination"
+    return _memberships(dest, change, "S-T1", ("S-T1", unmapped))
 
 
 IN_MAPPED_NAMESPACE = "identity {}:{} {} in a mapped namespace"
@@ -364,6 +362,7 @@ def build_payload(
     state: ProfileState,
     change: Change,
     catalog: Catalog,
+    *,
     activation: bool = False,
     opt_out: bool = False,
 ) -> tuple[dict[str, Any], tuple[FieldNote, ...]]:
@@ -410,7 +409,7 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
         state.id,
         True,
         tuple(reasons),
-        build=partial(build_payload, dest, state, Change(), catalog, True),
+        build=partial(build_payload, dest, state, Change(), catalog, activation=True),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core.decision import Decision
@@ -58,20 +58,16 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
             attributes=attributes,
             consent_enforcement=True,
         ),
-        BatchDestination(
-            id="batch-full",
-            name="Batch full",
-            type="batch",
-            segments=tuple(BatchSegment(id=s, mode="full", schedule=daily) for s in segments),
-            attributes=attributes,
-        ),
-        BatchDestination(
-            id="batch-incremental",
-            name="Batch incremental",
-            type="batch",
-            segments=tuple(BatchSegment(id=s, mode="incremental", schedule=daily) for s in segments),
-            attributes=attributes,
-            include_status=True,
+        *(
+            BatchDestination(
+                id=f"batch-{mode}",
+                name=f"Batch {mode}",
+                type="batch",
+                segments=tuple(BatchSegment(id=s, mode=mode, schedule=daily) for s in segments),
+                attributes=attributes,
+                include_status=mode == "incremental",
+            )
+            for mode in ("full", "incremental")
         ),
     ]
     ids = {d.id for d in derived}
@@ -234,14 +230,7 @@ class Difference:
     b: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "destination": self.destination,
-            "profile": self.profile,
-            "what": self.what,
-            "a": self.a,
-            "b": self.b,
-        }
+        return asdict(self)
 
 
 def _leaves(tree: Any, prefix: str = "") -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 from ..core.filenames import template_problem
 from ..core.model import NAME, path_problem
-from .scenario_text import TextProblem, decode, json_line, parse_json, read_bytes
+from .scenario_text import FileError, LocatedProblem, TextProblem, decode, json_line, parse_json, read_bytes
 
 DestinationType = Literal["streaming-profile", "streaming-segment", "batch"]
 DESTINATION_TYPES: tuple[DestinationType, ...] = ("streaming-profile", "streaming-segment", "batch")
@@ -68,19 +68,11 @@ DEFAULT_DATETIME = "YYYYMMdd_HHmmss"
 NOT_A_PROFILE = ("identities", "identityMap", "segmentMembership")
 
 
-class ImportProblem(Exception):
+class ImportProblem(FileError):
     """A dataflow or entities file that cannot become a scenario: where, and why."""
 
-    def __init__(self, source: str, place: str, problem: str, line: int | None = None):
-        self.source, self.place, self.problem, self.line = source, place, problem, line
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
 
-
-class _Problem(Exception):
-    def __init__(self, loc: tuple[Any, ...], problem: str):
-        super().__init__(problem)
-        self.loc, self.problem = loc, problem
+_Problem = LocatedProblem  # in the dataflow
 
 
 @dataclass
@@ -456,10 +448,8 @@ def _template(data: Any, loc: tuple[Any, ...], template: str, flow: dict[str, An
     return text
 
 
-class _EntitiesProblem(Exception):
-    def __init__(self, loc: tuple[Any, ...], problem: str):
-        super().__init__(problem)
-        self.loc, self.problem = loc, problem
+class _EntitiesProblem(LocatedProblem):
+    """A problem in the entities file, not in the dataflow."""
 
 
 def _profiles(entities: Any, mapped: set[str]) -> tuple[list[str], list[str]]:
@@ -552,12 +542,12 @@ def import_dataflow(
             source=Path(dataflow).name,
             entities_source=Path(profiles).name if profiles is not None else "",
         )
-    except _Problem as p:
-        raise ImportProblem(str(dataflow), _place(p.loc), p.problem, json_line(text, p.loc)) from None
     except _EntitiesProblem as p:
         raise ImportProblem(
             str(profiles), _place(p.loc), p.problem, json_line(entities_text, p.loc)
         ) from None
+    except _Problem as p:
+        raise ImportProblem(str(dataflow), _place(p.loc), p.problem, json_line(text, p.loc)) from None
 
 
 __all__ = [

@@ -31,7 +31,9 @@ from ..core.model import (
 from ..core.rulesets import RuleSet, UnknownRuleSet, settings_of, unavailable
 from ..core.values import LATEST, described, iso, read_time, time_problem
 from .scenario_text import (
+    FileError,
     Lines,
+    LocatedProblem,
     TextProblem,
     check_text,
     decode,
@@ -46,19 +48,11 @@ DEFAULT_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
 
 
-class ScenarioError(Exception):
+class ScenarioError(FileError):
     """A scenario file that cannot be used, with where and why."""
 
-    def __init__(self, source: str, place: str, problem: str, line: int | None = None):
-        self.source, self.place, self.problem, self.line = source, place, problem, line
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
 
-
-class _Problem(Exception):
-    def __init__(self, loc: tuple[Any, ...], problem: str):
-        super().__init__(problem)
-        self.loc, self.problem = loc, problem
+_Problem = LocatedProblem
 
 
 def load_scenario(path: str | Path, rules: RuleSet | None = None) -> Scenario:

@@ -45,6 +45,24 @@ class TextProblem(Exception):
         self.problem, self.line = problem, line
 
 
+class FileError(Exception):
+    """A file that cannot be used, with where and why: `source:line: place: problem`."""
+
+    def __init__(self, source: str, place: str, problem: str, line: int | None = None):
+        self.source, self.place, self.problem, self.line = source, place, problem, line
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
+
+
+class LocatedProblem(Exception):
+    """A problem at `loc` (the keys and indexes down to it) in a file's data, raised before the
+    file is named; its reader makes it a `FileError` with the file's name and line."""
+
+    def __init__(self, loc: tuple[Any, ...], problem: str):
+        super().__init__(problem)
+        self.loc, self.problem = loc, problem
+
+
 Lines = dict[int, Any]
 """`id()` of each mapping or list built from YAML -> the lines of its values (a dict keyed like the
 mapping, or a list parallel to the list)."""
