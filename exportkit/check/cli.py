@@ -18,7 +18,7 @@ from ..io.loader import ScenarioError
 from ..text.layout import THEME
 from .report import FileCheck, check_json, failure_lines, summary_line
 from .source import ScenarioFile, scenario_paths
-from .update import REVIEW, Mode, update_file
+from .update import REVIEW, UpdateMode, update_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +81,7 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     return status(checks)
 
 
-def _update(paths: list[str], mode: Mode, out: TextIO, err: TextIO) -> int:
+def _update(paths: list[str], mode: UpdateMode, out: TextIO, err: TextIO) -> int:
     """Write the expectations of every file first; 2 when a file cannot be read or written."""
     changes: list[str] = []
     for path in scenario_paths(paths):

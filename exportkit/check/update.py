@@ -25,8 +25,8 @@ from ..io.loader import ScenarioError
 from .compare import Outcome, check_replay, decision_of, file_expectation, step_files, verdict_word
 from .source import ScenarioFile
 
-Mode = Literal["create", "fix"]
-MODES: tuple[Mode, ...] = ("create", "fix")
+UpdateMode = Literal["create", "fix"]
+UPDATE_MODES: tuple[UpdateMode, ...] = ("create", "fix")
 REVIEW = (
     "Review the diff (git diff) before you commit: these values come from the replay, not from the "
     "documentation."
@@ -62,9 +62,9 @@ def _flow(value: Any) -> Any:
     return value
 
 
-def update_file(path: str | Path, mode: Mode) -> list[str]:
+def update_file(path: str | Path, mode: UpdateMode) -> list[str]:
     """Update the expectations of the YAML scenario at `path`; the changes, one line each."""
-    if mode not in MODES:
+    if mode not in UPDATE_MODES:
         raise ValueError(f"unknown update mode {mode!r}; choose create or fix")
     source = ScenarioFile.read(path)
     if source.is_json:
@@ -181,4 +181,4 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["MODES", "REVIEW", "Mode", "update_file"]
+__all__ = ["REVIEW", "UPDATE_MODES", "UpdateMode", "update_file"]

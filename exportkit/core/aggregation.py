@@ -23,15 +23,13 @@ from .decision import Decision
 from .model import (
     Aggregation,
     AggregationKey,
-    StreamingProfileDestination,
-    StreamingSegmentDestination,
+    StreamingDestination,
     iso,
 )
 from .rules import Reason, RuleSet, cited, reason
 from .rulesets import settings_of
 from .words import count, listed
 
-StreamingDestination = StreamingProfileDestination | StreamingSegmentDestination
 SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]
 SEND_WORDS: dict[SendTrigger, str] = {  # why a message left, in the glossary's words
     "count": "count reached",

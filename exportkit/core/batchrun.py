@@ -69,7 +69,7 @@ class SegmentLedger:
     last_run: datetime | None = None
 
 
-class Part(NamedTuple):
+class SegmentShare(NamedTuple):
     """What one segment gives a file: its candidates, the profiles left out, and the reasons."""
 
     segment: BatchSegment
@@ -204,7 +204,7 @@ class BatchLedger:
         if dest.id in self.disabled:
             self._skip(dest, f"the {trigger} run of {', '.join(b.id for b in group)} at {iso(at)}")
             return []
-        parts: list[Part] = []
+        parts: list[SegmentShare] = []
         for member in group:
             ledger = self.ledgers[(dest.id, member.id)]
             why_run = self._trigger_reason(dest, member, trigger)
@@ -239,7 +239,7 @@ class BatchLedger:
 
     def _export_now_part(
         self, dest: BatchDestination, bs: BatchSegment, at: datetime, refuses: bool
-    ) -> Part | None:
+    ) -> SegmentShare | None:
         """B-T5: one segment's part of an Export file now, or None when B-T5b refuses it."""
         refusal = export_now_refusal(bs, at, self.catalog.activated_at) if refuses else None
         if refusal is not None:
@@ -282,7 +282,7 @@ class BatchLedger:
         the scenario's order."""
         return [pid for pid, state in self.states.items() if segment in state.segments]
 
-    def _full(self, bs: BatchSegment, states: dict[str, ProfileState], reasons: list[Reason]) -> Part:
+    def _full(self, bs: BatchSegment, states: dict[str, ProfileState], reasons: list[Reason]) -> SegmentShare:
         seg = bs.id
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
@@ -318,9 +318,9 @@ class BatchLedger:
                 *reasons,
                 reason("B-I1", f"{seg} has no active member: the file is empty, header only"),
             ]
-        return Part(bs, candidates, left, reasons)
+        return SegmentShare(bs, candidates, left, reasons)
 
-    def _first_incremental(self, bs: BatchSegment, why_run: Reason) -> Part:
+    def _first_incremental(self, bs: BatchSegment, why_run: Reason) -> SegmentShare:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -348,11 +348,11 @@ class BatchLedger:
             reason("B-I3", "first incremental file: the whole active population, as a backfill"),
             _export_time_values(),
         ]
-        return Part(bs, candidates, left, reasons)
+        return SegmentShare(bs, candidates, left, reasons)
 
     def _later_incremental(
         self, dest: BatchDestination, bs: BatchSegment, why_run: Reason, ledger: SegmentLedger
-    ) -> Part:
+    ) -> SegmentShare:
         seg = bs.id
         candidates: list[Candidate] = []
         left: list[RowNote] = []
@@ -383,12 +383,17 @@ class BatchLedger:
         ]
         if not candidates:
             reasons.append(_empty_incremental(seg, since, left))
-        return Part(bs, candidates, left, reasons)
+        return SegmentShare(bs, candidates, left, reasons)
 
     # --- rows, names and parts ------------------------------------------------------------
 
     def _package(
-        self, dest: BatchDestination, parts: list[Part], mode: Mode, trigger: FileTrigger, at: datetime
+        self,
+        dest: BatchDestination,
+        parts: list[SegmentShare],
+        mode: Mode,
+        trigger: FileTrigger,
+        at: datetime,
     ) -> list[ExportFile]:
         """The file (or its B-F2 parts) holding each part's rows in turn; each part's rows are
         chosen as its segment's own file would choose them (B-I6, B-I8, B-I7)."""

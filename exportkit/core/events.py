@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Final, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NamedTuple, get_args
 
 from pydantic import (
     BaseModel,
@@ -36,6 +36,9 @@ from pydantic import (
 from .expectation import Expect, ExpectValue
 from .rulesets import choices_text, deciding, settings_of
 from .values import XDM_PATH, Scalar, described, iso, path_problem, read_time
+
+if TYPE_CHECKING:
+    from .model import Scenario
 
 EventKind = Literal[
     "qualify",
@@ -90,13 +93,24 @@ class ValueProblem(ValueError):
 
 class Targets(NamedTuple):
     """What the events of one scenario may name: its profile and segment ids, its destinations'
-    types by id. The readers get it as pydantic's validation context."""
+    types by id. The readers get it as pydantic's validation context; the expectations are
+    checked against it too."""
 
     profiles: frozenset[str]
     segments: frozenset[str]
     destinations: Mapping[str, str]
     mapped: Mapping[str, tuple[str, ...]]  # each destination's mapped segments
     rules: str  # the rule set: some kinds come from one documentation version
+
+    @classmethod
+    def of(cls, s: Scenario) -> Targets:
+        return cls(
+            frozenset(x.id for x in s.profiles),
+            frozenset(x.id for x in s.segments),
+            {d.id: d.type for d in s.destinations},
+            {d.id: d.segment_ids for d in s.destinations},
+            s.rules,
+        )
 
 
 def _targets(info: ValidationInfo) -> Targets:

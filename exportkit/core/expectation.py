@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -35,7 +34,7 @@ from pydantic import (
 from .rules import RULES
 
 if TYPE_CHECKING:
-    from .model import Scenario
+    from .events import Targets
 
 Verdict = Literal["exported", "not exported", "noted", "refused"]
 VERDICTS: tuple[str, ...] = get_args(Verdict)
@@ -59,7 +58,6 @@ def _payload_path(value: str) -> str:
 PayloadPath = Annotated[
     str, AfterValidator(_payload_path), Field(json_schema_extra={"pattern": PAYLOAD_PATH})
 ]
-Scalar = str | int | float | bool | None
 
 
 class _Frozen(BaseModel):
@@ -191,35 +189,18 @@ ExpectValue = Verdict | Expectation
 Expect = Mapping[str, Expectation]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an expectation may name: each destination's type and segments, the profiles."""
-
-    types: dict[str, str]
-    segments: dict[str, tuple[str, ...]]
-    profiles: frozenset[str]
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Target:
-        return cls(
-            {d.id: d.type for d in scenario.destinations},
-            {d.id: d.segment_ids for d in scenario.destinations},
-            frozenset(p.id for p in scenario.profiles),
-        )
-
-
 Problem = tuple[tuple[Any, ...], str]
 
 
 def expectation_problem(
-    destination: str, e: Expectation, target: Target, *, profile_event: bool = True
+    destination: str, e: Expectation, target: Targets, *, profile_event: bool = True
 ) -> Problem | None:
     """The first thing `e` names that the scenario does not have, or that `destination`'s type
     cannot do at a profile event (or at a run, Export file now or evaluation), as (place under
     the destination's key, problem); None when it fits."""
-    kind = target.types.get(destination)
+    kind = target.destinations.get(destination)
     if kind is None:
-        return (), f"unknown destination {destination!r}; the scenario has {_listed(target.types)}"
+        return (), f"unknown destination {destination!r}; the scenario has {_listed(target.destinations)}"
     batch = kind == "batch"
     if e.verdict == "exported" and batch and profile_event:
         return ("verdict",), (
@@ -235,10 +216,10 @@ def expectation_problem(
     if e.messages is not None and batch:
         return ("messages",), f"{destination} is a batch destination: it writes files, not messages"
     for i, f in enumerate(e.files or ()):
-        if f.segment is not None and f.segment not in target.segments[destination]:
+        if f.segment is not None and f.segment not in target.mapped[destination]:
             return ("files", i, "segment"), (
                 f"{f.segment!r} is not a segment of {destination}; it has "
-                f"{_listed(target.segments[destination])}"
+                f"{_listed(target.mapped[destination])}"
             )
         problem = _profiles_problem(f.profiles, target, ("files", i))
         if problem:
@@ -246,11 +227,11 @@ def expectation_problem(
     return _messages_problem(e.messages, target)
 
 
-def end_problem(destination: str, e: EndExpectation, target: Target) -> Problem | None:
+def end_problem(destination: str, e: EndExpectation, target: Targets) -> Problem | None:
     """`expectation_problem` for an `expect_end:` entry."""
-    kind = target.types.get(destination)
+    kind = target.destinations.get(destination)
     if kind is None:
-        return (), f"unknown destination {destination!r}; the scenario has {_listed(target.types)}"
+        return (), f"unknown destination {destination!r}; the scenario has {_listed(target.destinations)}"
     if e.waiting is not None and kind != "batch":
         return (
             "waiting",
@@ -258,7 +239,7 @@ def end_problem(destination: str, e: EndExpectation, target: Target) -> Problem 
     if e.messages is not None and kind == "batch":
         return ("messages",), f"{destination} is a batch destination: expect its next files with waiting:"
     for i, w in enumerate(e.waiting or ()):
-        if w.segment not in target.segments[destination]:
+        if w.segment not in target.mapped[destination]:
             return ("waiting", i, "segment"), f"{w.segment!r} is not a segment of {destination}"
         problem = _profiles_problem(w.profiles, target, ("waiting", i))
         if problem:
@@ -267,7 +248,7 @@ def end_problem(destination: str, e: EndExpectation, target: Target) -> Problem 
 
 
 def _profiles_problem(
-    profiles: tuple[str, ...] | None, target: Target, loc: tuple[Any, ...]
+    profiles: tuple[str, ...] | None, target: Targets, loc: tuple[Any, ...]
 ) -> Problem | None:
     for j, pid in enumerate(profiles or ()):
         if pid not in target.profiles:
@@ -275,7 +256,7 @@ def _profiles_problem(
     return None
 
 
-def _messages_problem(messages: Any, target: Target) -> Problem | None:
+def _messages_problem(messages: Any, target: Targets) -> Problem | None:
     """The first unknown profile in the expected messages (a count of messages names none)."""
     if isinstance(messages, int | None):
         return None
@@ -301,7 +282,6 @@ __all__ = [
     "FileExpectation",
     "MessageExpectation",
     "PayloadExpectation",
-    "Target",
     "Verdict",
     "WaitingExpectation",
     "end_problem",

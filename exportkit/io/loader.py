@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ..core.events import ACTIONS, DISABLE, ENABLE, Event, Targets, ValueProblem, action_of
-from ..core.expectation import Expectation, Target, end_problem, expectation_problem
+from ..core.expectation import Expectation, end_problem, expectation_problem
 from ..core.filenames import MERGE_POLICY_MACROS
 from ..core.model import (
     HOURLY,
@@ -159,13 +159,7 @@ def _in_range(moment: datetime, loc: tuple[Any, ...]) -> datetime:
 
 def _events(raws: list[Any], s: Scenario) -> list[Event]:
     """Every event validated by its action's model (`core.events`), put on the clock, in order."""
-    targets = Targets(
-        frozenset(x.id for x in s.profiles),
-        frozenset(x.id for x in s.segments),
-        {d.id: d.type for d in s.destinations},
-        {d.id: d.segment_ids for d in s.destinations},
-        s.rules,
-    )
+    targets = Targets.of(s)
     disabled: dict[str, int] = {}  # L1: the destinations disabled so far, by the event that did it
     models = {kind: action.model for kind, action in ACTIONS.items()}
     tick = timedelta(seconds=s.tick_seconds)
@@ -208,7 +202,7 @@ def _expect(raw: Any, loc: tuple[Any, ...], s: Scenario, profile_event: bool) ->
     """An event's `expect:`, its shape checked, then what it names against the scenario."""
     if type(raw) is not dict or not raw:
         raise _Problem(loc, "must be a mapping of destination id to what it is expected to do")
-    target = Target.of(s)
+    target = Targets.of(s)
     expect: dict[str, Expectation] = {}
     for destination, entry in raw.items():
         try:
@@ -275,7 +269,7 @@ def _cross_check(s: Scenario) -> None:
                 f"no segment has the merge policy {name!r}; segments have {', '.join(sorted(policies))}",
             )
     if s.expect_end:
-        target = Target.of(s)
+        target = Targets.of(s)
         for destination, expectation in s.expect_end.items():
             problem = end_problem(destination, expectation, target)
             if problem is not None:
