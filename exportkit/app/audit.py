@@ -19,9 +19,9 @@ from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.audit_page import audit_html
 from ..io.capture import audit_capture
 from ..io.dataflow import DESTINATION_TYPES, import_dataflow
+from ..io.library import scenario_path
 from ..io.loader import ScenarioError, load_scenario, parse_scenario
 from ..text.findings import audit_json, audit_text
-from .report import scenario_path
 from .usage import UsageError, write_text
 
 

@@ -52,7 +52,7 @@ from ..io.delivery import (
     tls_context,
 )
 from ..io.files import OutputError, StagedFolder
-from ..io.library import dataset_path
+from ..io.library import scenario_path
 from ..io.loader import load_scenario
 from ..io.receiver import FAIL_MODES, Receiver, status_problem
 from ..io.retries import RetryPolicy, retry_policy
@@ -276,23 +276,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return stop.status
 
 
-def scenario_file(argument: str) -> Path:
-    """The file a scenario argument names: a path, or the name of a bundled dataset
-    (`exportkit run delorean`). A name that is neither is left as a path for the loader to
-    report as missing."""
-    path = Path(argument)
-    if path.exists() or path.suffix:
-        return path
-    try:
-        return dataset_path(argument)
-    except KeyError:
-        return path
-
-
 def _run(args: argparse.Namespace) -> int:
     _check_options(args)
     selection = _selection(args)
-    path = scenario_file(args.scenario)
+    path = scenario_path(args.scenario)
     with loading(path, sys.stderr, enabled=not args.no_progress):
         scenario = load_scenario(path, rules=args.rules)
     _check_selection(selection, scenario)
@@ -706,4 +693,4 @@ def entry() -> None:  # pragma: no cover - console script
         sys.exit(1)
 
 
-__all__ = ["UsageError", "entry", "main", "rule_reference", "scenario_file"]
+__all__ = ["UsageError", "entry", "main", "rule_reference"]

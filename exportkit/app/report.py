@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core.engine import replay
 from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.page import report_html
-from ..io.library import dataset_names, dataset_path
+from ..io.library import scenario_path
 from ..io.loader import ScenarioError, load_scenario
 
 
@@ -29,14 +29,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=list(RULE_SETS),
         help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
-
-
-def scenario_path(name: str) -> Path:
-    """A scenario file as given, or a bundled dataset's by its name."""
-    path = Path(name)
-    if path.exists() or name not in dataset_names():
-        return path
-    return dataset_path(name)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -56,4 +48,4 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_parser", "main", "scenario_path"]
+__all__ = ["add_parser", "main"]

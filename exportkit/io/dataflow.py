@@ -64,7 +64,6 @@ STATUS_PATH = "segmentMembership.status"
 # Flow Service file-name macros and exportkit's (B-F4): the names differ, the meaning does not.
 MACRO_NAMES = {"%DESTINATION_NAME%": "%DESTINATION%"}
 DATETIME_MACRO = re.compile(r"%DATETIME\(([^)%]*)\)%")
-DEFAULT_DATETIME = "YYYYMMdd_HHmmss"
 NOT_A_PROFILE = ("identities", "identityMap", "segmentMembership")
 
 

@@ -40,6 +40,19 @@ def dataset_path(name: str, folder: Path = DATASETS) -> Path:
     raise KeyError(name)
 
 
+def scenario_path(argument: str) -> Path:
+    """The file a scenario argument names: a path, or the name of a bundled dataset
+    (`exportkit run delorean`). A name that is neither is left as a path for the loader to
+    report as missing."""
+    path = Path(argument)
+    if path.exists() or path.suffix:
+        return path
+    try:
+        return dataset_path(argument)
+    except KeyError:
+        return path
+
+
 @dataclass(frozen=True, slots=True)
 class DemoRequest:
     """What a demo link asks for, and what could not be honoured (`notices`)."""
@@ -119,4 +132,5 @@ __all__ = [
     "dataset_path",
     "load_upload",
     "parse_query",
+    "scenario_path",
 ]
