@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
+from ..io.library import SUFFIXES
 from ..io.loader import ScenarioError
 from .compare import Outcome
 from .report import FileCheck, failure_text
-from .source import SUFFIXES, ScenarioFile
+from .source import ScenarioFile
 
 DEFAULT_PATTERN = "*.scenario.yaml"
 CONTEXT = 2  # lines shown after the expectation's

@@ -13,11 +13,10 @@ from typing import Any
 
 from ..core.engine import Replay, replay
 from ..core.model import Scenario
+from ..io.library import SUFFIXES
 from ..io.loader import ScenarioError, parse_scenario
 from ..io.scenario_text import Lines, TextProblem, decode, json_line, parse_yaml, read_bytes, yaml_line
 from .compare import Outcome, check_replay
-
-SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(slots=True)
@@ -100,4 +99,4 @@ def scenario_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
                 yield p
 
 
-__all__ = ["SUFFIXES", "ScenarioFile", "scenario_paths"]
+__all__ = ["ScenarioFile", "scenario_paths"]

@@ -9,7 +9,7 @@ from importlib.resources import files
 from ...core.engine import Opening, Replay, Step
 from ...core.rulesets import RULE_SETS
 from ...text.sentences import Names
-from .parts import OUTCOMES, badge, chip, ruleset_label, style
+from .parts import BADGES, badge, chip, ruleset_label, style
 from .phrases import TYPE_LABELS, event_html, named_html, when_html
 from .rulebook import FAMILIES
 from .step import step_html
@@ -28,9 +28,7 @@ def glossary_html() -> str:
     types = "".join(
         f"<dt>{escape(label)}</dt><dd>{escape(_TYPE_NOTES[t])}</dd>" for t, label in TYPE_LABELS.items()
     )
-    verdicts = "".join(
-        f"<dt>{badge(k)}</dt><dd>{escape(meaning)}</dd>" for k, (_, meaning) in OUTCOMES.items()
-    )
+    verdicts = "".join(f"<dt>{badge(k)}</dt><dd>{escape(meaning)}</dd>" for k, (_, meaning) in BADGES.items())
     sets = "".join(f"<dt>{escape(s.label)}</dt><dd>{escape(s.versions)}</dd>" for s in RULE_SETS.values())
     return (
         '<details class="ek-glossary"><summary>Legend: rule families, destination types, verdicts</summary>'

@@ -18,7 +18,7 @@ from ...core.rulesets import settings_of
 from .phrases import when_html
 from .rulebook import statement
 
-OUTCOMES: dict[str, tuple[str, str]] = {
+BADGES: dict[str, tuple[str, str]] = {
     # outcome: (label in the legend, what it means)
     "exported": ("exported", "the profile is exported to this destination"),
     "sent": ("message sent", "a message left the buffer at this step"),
@@ -76,7 +76,7 @@ def reason_html(r: Reason) -> str:
 
 
 def badge(outcome: str, text: str | None = None) -> str:
-    label = text or OUTCOMES[outcome][0]
+    label = text or BADGES[outcome][0]
     return f'<span class="ek-badge {outcome}">{escape(label.upper())}</span>'
 
 
@@ -85,4 +85,4 @@ def ruleset_label(rules: str) -> str:
     return f'<span class="ek-ruleset">Rules: {escape(settings_of(rules).title)}</span>'
 
 
-__all__ = ["CSS", "OUTCOMES", "badge", "chip", "reason_html", "ruleset_label", "style"]
+__all__ = ["BADGES", "CSS", "badge", "chip", "reason_html", "ruleset_label", "style"]

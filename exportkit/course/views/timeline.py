@@ -15,7 +15,7 @@ from html import escape
 from ...core.decision import Decision
 from ...core.engine import Replay
 from ...text.sentences import Names
-from .parts import OUTCOMES
+from .parts import BADGES
 
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
 
@@ -60,7 +60,7 @@ def timeline_html(result: Replay, current: int | None = None) -> str:
         for i in range(n + 1):
             every = outcomes(result, i, d.id) or ["none"]
             what = every[0]
-            label = ", ".join(OUTCOMES[w][0] for w in every)  # the cell's colour is the first
+            label = ", ".join(BADGES[w][0] for w in every)  # the cell's colour is the first
             title = f"Step {i}: {names.destinations[d.id]}: {label}"
             mark = " ek-current" if i == current else ""
             cells.append(
@@ -75,7 +75,7 @@ def timeline_html(result: Replay, current: int | None = None) -> str:
 def legend_html() -> str:
     items = "".join(
         f'<span title="{escape(meaning)}"><span class="ek-cell {k}">{GLYPHS[k]}</span>{escape(label)}</span>'
-        for k, (label, meaning) in OUTCOMES.items()
+        for k, (label, meaning) in BADGES.items()
     )
     return f'<div class="ek-legend">{items}</div>'
 
