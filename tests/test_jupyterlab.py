@@ -38,7 +38,7 @@ COURSE = re.search(r"^course:.*\n\t\$\(BIN\)/jupyter lab (.*)$", (ROOT / "Makefi
     1
 ].split()  # type: ignore[index]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-COPIED = ("notebooks", "docs", "datasets")  # the course and what its links point at
+COPIED = ("notebooks", "docs", "datasets", "tests/fixtures")  # the course, what it links to and reads
 START_TIMEOUT = 90  # seconds for JupyterLab to answer
 OPEN_WAIT = 60_000  # ms for a notebook to show
 UNREADABLE = ("children=(", "StepView(", "model not found", "Error displaying widget", "object at 0x")
@@ -200,8 +200,14 @@ def file_browser(page, want_open: bool) -> None:
         side.wait_for(state="visible" if want_open else "hidden")
 
 
-IDLE = """() => document.querySelector('#jp-main-statusbar').innerText.includes('| Idle')
-  && ![...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.innerText.includes('[*]'))"""
+# Run All is over: the kernel is idle and every code cell drawn (Run All ends at the bottom, where
+# JupyterLab draws) has its execution count, none "[*]" (queued or running) or "[ ]" (not yet)
+IDLE = r"""() => {
+  const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+  const prompts = [...document.querySelectorAll(`${panel} .jp-CodeCell .jp-InputPrompt`)];
+  return document.querySelector('#jp-main-statusbar').innerText.includes('| Idle')
+    && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.innerText));
+}"""
 
 
 def scroll_to(page, selector: str):
@@ -272,3 +278,51 @@ def test_02_try_it_fits_1366x768(lab: Lab, chromium: str, shots: Path, browser_o
             assert page.evaluate(BROKEN_WORDS, ".exportkit-batch-week") == []
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("notebook", ["08_audit.ipynb", "09_documentation_2026.ipynb"])
+def test_a_lesson_run_in_jupyterlab_reads_at_1366x768(lab: Lab, chromium: str, shots: Path, notebook: str):
+    """Run All, then page through the notebook as a reader does, a screenshot a screen (read them:
+    what a client would see over the consultant's shoulder); no output shows an error, and no
+    output box is wider than its output area."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{lab.address}/lab/tree/notebooks/{notebook}?reset", timeout=OPEN_WAIT)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
+            no_news = page.get_by_role("button", name="No", exact=True)
+            if no_news.count():
+                no_news.first.click()
+            run_all(page)
+            page.wait_for_function(IDLE, timeout=OPEN_WAIT * 3)
+            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+            box = panel.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            panel.evaluate("(el) => { el.scrollTop = 0; }")
+            seen, wide = [], []
+            for screen in range(40):
+                time.sleep(0.5)
+                page.screenshot(path=str(shots / f"{notebook[:2]}-screen-{screen:02d}.png"))
+                seen += page.locator(".jp-OutputArea-output").all_inner_texts()
+                wide += page.evaluate(WIDER_THAN_OUTPUT)
+                at = panel.evaluate("(el) => el.scrollTop")
+                panel.evaluate("(el) => { el.scrollTop += el.clientHeight - 60; }")
+                if panel.evaluate("(el) => el.scrollTop") == at:
+                    break
+            text = "\n".join(seen)
+            for wrong in ("Traceback", "Error", *UNREADABLE):
+                assert wrong not in text, f"{notebook} shows {wrong!r} when run"
+            assert sorted(set(wide)) == []
+        finally:
+            browser.close()
+
+
+WIDER_THAN_OUTPUT = """() => [...document.querySelectorAll('.jp-OutputArea-output')].flatMap((area) => {
+  const right = area.getBoundingClientRect().right;
+  return [...area.querySelectorAll('table, pre, .widget-box')]
+    .filter((el) => el.getBoundingClientRect().right > right + 1 && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.tagName}.${el.className}: ${el.innerText.slice(0, 60)}`);
+})"""

@@ -138,3 +138,20 @@ def test_nest_builds_xdm_objects():
         "person": {"name": {"firstName": "M", "lastName": "F"}},
         "a": 1,
     }
+
+
+def test_an_empty_part_of_a_segment_export_says_why_it_is_empty():
+    """An attribute change exports `segmentMembership.ups: {}` (no segment changed, A12); a profile
+    without a mapped namespace's identity exports `identityMap: {}`: each says what it is."""
+    attribute = one_step({"set": {"loyalty.tier": "x"}})
+    assert ups(attribute, "str") == {}
+    assert notes(attribute, "str")["segmentMembership.ups"] == (True, "S-I1")
+    assert "sent empty" in next(
+        n.reason.text for n in decision_of(attribute, "str").fields if n.field == "segmentMembership.ups"
+    )
+    stranger = make_profile(identities={"phone": ["+1555"]})
+    nameless = one_step({"qualify": "s2"}, profiles=[stranger])
+    assert decision_of(nameless, "str").payload["identityMap"] == {}
+    assert notes(nameless, "str")["identityMap"] == (True, "S-I5")
+    matched = one_step({"qualify": "s2"})
+    assert "identityMap" not in notes(matched, "str") and "segmentMembership.ups" not in notes(matched, "str")

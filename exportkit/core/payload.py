@@ -281,6 +281,18 @@ def segment_payload(
                 )
             )
     payload["segmentMembership"] = {"ups": ups}
+    if not ups:  # an empty object says nothing by itself: say why it is empty
+        notes.append(
+            FieldNote(
+                "segmentMembership.ups",
+                True,
+                reason(
+                    "S-I1",
+                    "sent empty: no mapped segment changed membership in this export, and an "
+                    "unchanged one is not sent (A12); the attribute or identity change triggered it",
+                ),
+            )
+        )
     identity_map: dict[str, Any] = {}
     for ns, ids in state.identities.items():
         if not ids:
@@ -306,6 +318,19 @@ def segment_payload(
                     "and the toolkit's reading (A17) sends the export with an empty identityMap, "
                     "which the destination cannot match to anyone",
                     ", ".join(removed),
+                ),
+            )
+        )
+    elif not identity_map:
+        notes.append(
+            FieldNote(
+                "identityMap",
+                True,
+                reason(
+                    "S-I5",
+                    "sent empty: the profile has no identity in a namespace this destination maps "
+                    "({}), so the destination cannot match the export to anyone",
+                    ", ".join(dest.identities) or "none",
                 ),
             )
         )
