@@ -134,7 +134,7 @@ ADDITIONS = "## 10. Toolkit additions"
 ADDITIONS_2026 = "## 8. Toolkit additions"
 VENDORED = [
     (REFERENCE, ADDITIONS, ["A15", "A16", "A17"]),
-    (REFERENCE_2026, ADDITIONS_2026, ["A22", "A23", "A24", "A25", "A26", "A27", "A28"]),
+    (REFERENCE_2026, ADDITIONS_2026, ["A22", "A23", "A24", "A25", "A26", "A27", "A28", "A29"]),
 ]
 VENDORED_IDS = ["export-rules", "export-rules-2026"]
 

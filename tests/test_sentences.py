@@ -106,6 +106,7 @@ EVENTS = [
     pytest.param(
         {"enable": "adnet"}, "The dataflow to Advertising network (adnet) is enabled again", id="enable"
     ),
+    pytest.param({"delete": "s3"}, "The dataflow to Amazon S3 (s3) is deleted", id="delete"),
 ]
 
 

@@ -109,6 +109,7 @@ class BatchLedger:
         # decisions of the runs skipped meanwhile, until the engine takes them into its step.
         self.disabled: Mapping[str, datetime] = {}
         self.skipped: list[Decision] = []
+        self.deleted: Mapping[str, datetime] = {}  # L2: the deleted dataflows (the engine's)
         self.order = {pid: i for i, pid in enumerate(states)}  # the scenario's order of profiles
         self.take_snapshot(catalog.activated_at)
         self.refusals: list[Reason] = []  # B-T5b: the segments the last Export file now refused
@@ -199,7 +200,7 @@ class BatchLedger:
         baselines. While the dataflow is disabled the run is skipped and the baseline kept (L1,
         A20)."""
         group = self.groups.get((dest.id, bs.id))
-        if group is None:  # B-T2b: the first segment of its merge policy made the file
+        if group is None or dest.id in self.deleted:  # B-T2b: the first segment made it; L2
             return []
         if dest.id in self.disabled:
             self._skip(dest, f"the {trigger} run of {', '.join(b.id for b in group)} at {iso(at)}")
@@ -225,6 +226,8 @@ class BatchLedger:
     def export_now(self, dest_id: str, at: datetime) -> list[ExportFile]:
         """B-T5: Export file now: one full file per segment, from the snapshot (B-I9)."""
         dest = self.destinations[dest_id]
+        if dest.id in self.deleted:  # L2: the loader refuses it; a replay under a remapped scenario
+            return []
         if dest.id in self.disabled:
             self._skip(dest, f"Export file now at {iso(at)}")
             return []
@@ -476,6 +479,15 @@ class BatchLedger:
             )
         return files
 
+    def drop(self, dest_id: str) -> None:
+        """L2, A29: a deleted dataflow's noted changes go with it (a batch destination's)."""
+        dest = self.destinations.get(dest_id)
+        for bs in dest.segments if dest is not None else ():
+            ledger = self.ledgers[(dest_id, bs.id)]
+            ledger.noted.clear()
+            ledger.was_active.clear()
+            ledger.entered.clear()
+
     def _skip(self, dest: BatchDestination, what: str) -> None:
         since = iso(self.disabled[dest.id])
         text = (
@@ -498,6 +510,11 @@ class BatchLedger:
         """One decision per batch destination for a run, export_now or evaluate event."""
         out = []
         for dest in self.destinations.values():
+            gone = self.deleted.get(dest.id)
+            if gone is not None:
+                text = "the dataflow to {} was deleted at {}: it makes no file again"
+                out.append(Decision(dest.id, "", False, (reason("L2", text, dest.id, gone),)))
+                continue
             made = [
                 f.name
                 for f in files

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from .decision import Catalog, Decision
-from .model import AnyDestination, StreamingSegmentDestination
+from .model import AnyDestination, BatchDestination, StreamingSegmentDestination
 from .payload import segment_payload
 from .rules import Reason, reason
 from .rulesets import settings_of
@@ -36,13 +36,17 @@ class Dataflows:
         self.catalog = catalog
         self.settings = settings_of(catalog.rules)
         self.disabled: dict[str, datetime] = {}  # L1: destination id -> disabled since
+        self.deleted: dict[str, datetime] = {}  # L2: destination id -> deleted at
         self.last_run: dict[tuple[str, str], datetime] = {}  # S-T7: (destination, segment) -> time
 
     # --- L1, A20: disabled dataflows -----------------------------------------------------------
 
     def held(self, destination: str, profile: str) -> Decision | None:
         """L1: a disabled streaming dataflow's decision on a profile event (A20: no catching up
-        later), or None while it is enabled."""
+        later), or None while it is enabled; L2: a deleted dataflow's."""
+        gone = self.gone(destination, profile)
+        if gone is not None:
+            return gone
         since = self.disabled.get(destination)
         if since is None:
             return None
@@ -71,6 +75,45 @@ class Dataflows:
             "change since the last file written (A20)"
         )
         return Decision(destination, "", False, (reason("L1", text),), verdict="enabled")
+
+    # --- L2, A29: deleted dataflows --------------------------------------------------------------
+
+    def gone(self, destination: str, profile: str) -> Decision | None:
+        """L2: a deleted dataflow's decision on a profile event (any destination type), or None."""
+        at = self.deleted.get(destination)
+        if at is None:
+            return None
+        return Decision(destination, profile, False, (_deleted(destination, at),))
+
+    def delete(self, dest: AnyDestination, at: datetime) -> Decision:
+        """L2: the dataflow to `dest` is deleted: its audiences are unmapped, and it exports
+        nothing again; S-S3 says what the partner does with a streaming segment destination's."""
+        if not self.settings.deleted_dataflows:
+            return _not_in_rules("delete", "L2", dest.id, self.catalog.rules)
+        self.disabled.pop(dest.id, None)
+        self.deleted[dest.id] = at
+        segments = ", ".join(dest.segment_ids)
+        if isinstance(dest, BatchDestination):
+            after = (
+                "no file is made again, scheduled or on demand, and the changes noted for its next "
+                "incremental file are dropped (A29)"
+            )
+        else:
+            after = (
+                "no profile is exported to it again; exports already waiting in its buffer still "
+                "leave as its aggregation policy says (A29)"
+            )
+        text = f"the dataflow to {dest.id} is deleted: {segments} unmapped; {after}"
+        reasons = [reason("L2", text)]
+        if isinstance(dest, StreamingSegmentDestination):
+            reasons.append(
+                reason(
+                    "S-S3",
+                    f"at the partner, {segments} are removed only if {dest.id} supports removal; "
+                    "otherwise they stay there until deleted at the partner",
+                )
+            )
+        return Decision(dest.id, "", False, tuple(reasons), verdict="deleted")
 
     # --- S-T7, A18: Activate now -----------------------------------------------------------------
 
@@ -180,6 +223,14 @@ def _disabled(destination: str, since: datetime) -> Reason:
         "L1",
         f"the dataflow to {destination} was disabled at {iso(since)}: nothing is exported until it is "
         "enabled again, and this change is not caught up then (A20)",
+    )
+
+
+def _deleted(destination: str, at: datetime) -> Reason:
+    return reason(
+        "L2",
+        f"the dataflow to {destination} was deleted at {iso(at)}: its audiences are unmapped, so "
+        "nothing is exported to it again",
     )
 
 

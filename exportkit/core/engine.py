@@ -22,7 +22,7 @@ from .batch import with_mapping_defaults
 from .batchrun import BatchLedger
 from .dataflows import Dataflows, refused_elsewhere
 from .decision import Catalog, Decision
-from .events import ACTIVATE_NOW, DISABLE, ENABLE, EVALUATE, EXPORT_NOW, FLUSH, QUALIFY, RUN
+from .events import ACTIVATE_NOW, DELETE, DISABLE, ENABLE, EVALUATE, EXPORT_NOW, FLUSH, QUALIFY, RUN
 from .exportfile import ExportFile
 from .model import (
     BatchDestination,
@@ -38,7 +38,7 @@ from .streaming import activate, decide
 from .waiting import NextFile, next_files
 from .words import count
 
-DATAFLOW_EVENTS = frozenset({ACTIVATE_NOW, DISABLE, ENABLE})
+DATAFLOW_EVENTS = frozenset({ACTIVATE_NOW, DISABLE, ENABLE, DELETE})
 """The events that act on a destination's dataflow rather than on a profile or a file (S-T7, L1)."""
 
 
@@ -237,6 +237,7 @@ class Replayer:
         self.ledger = BatchLedger(self.batch, self.states, self.catalog)
         self.dataflows = Dataflows(self.catalog)  # S-T7, L1: Activate now, disabled dataflows
         self.ledger.disabled = self.dataflows.disabled
+        self.ledger.deleted = self.dataflows.deleted
         # Profiles that may hold a realized membership: the only ones an evaluation changes.
         self.realized = {
             pid
@@ -309,8 +310,9 @@ class Replayer:
             decisions.append(decision)
             if decision.exported:
                 sent.append(decision)
+        gone = self.dataflows.gone  # L2: a deleted dataflow notes nothing
         for b in self.batch:
-            decisions.append(self.ledger.note(b, change, state, previous))
+            decisions.append(gone(b.id, state.id) or self.ledger.note(b, change, state, previous))
         messages: list[Message] = []
         buffers: list[BufferState] = []
         if sent:
@@ -407,8 +409,12 @@ class Replayer:
                 messages = self.outbox.add(at, sent)
         elif event.kind == DISABLE:
             made = [self.dataflows.disable(target, at)]
-        else:
+        elif event.kind == ENABLE:
             made = [self.dataflows.enable(target, at)]
+        else:
+            made = [self.dataflows.delete(self.scenario.destination(target), at)]
+            if made[0].verdict == "deleted":
+                self.ledger.drop(target)
         decisions: list[Decision] = []
         for d in (*self.streaming, *self.batch):
             if d.id == target:

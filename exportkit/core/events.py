@@ -55,6 +55,7 @@ EventKind = Literal[
     "activate_now",
     "disable",
     "enable",
+    "delete",
 ]
 QUALIFY: Final = "qualify"
 EXIT: Final = "exit"
@@ -70,6 +71,7 @@ EVALUATE: Final = "evaluate"
 ACTIVATE_NOW: Final = "activate_now"
 DISABLE: Final = "disable"
 ENABLE: Final = "enable"
+DELETE: Final = "delete"
 """Each kind by name, for comparisons outside this table (`event.kind == QUALIFY`): a misspelt
 name fails at import, where a misspelt string would silently never match. `ACTIONS` is keyed by
 them, and a test keeps event-kind strings out of comparisons elsewhere."""
@@ -482,6 +484,17 @@ ACTIONS: Mapping[EventKind, Action] = {
             ),
             "The dataflow to {destination} is enabled again",
         ),
+        Action(
+            DELETE,
+            "destination",
+            read(
+                _destination(ANY, "", since=("deleted_dataflows", "L2")),
+                str,
+                "a destination id: its dataflow is deleted, its audiences unmapped; it exports "
+                "nothing again (L2)",
+            ),
+            "The dataflow to {destination} is deleted",
+        ),
     )
 }
 if set(ACTIONS) != set(get_args(EventKind)):  # pragma: no cover - caught by the first import
@@ -599,6 +612,7 @@ __all__ = [
     "ACTIVATE_NOW",
     "ADD_IDENTITY",
     "CONSENT",
+    "DELETE",
     "DISABLE",
     "ENABLE",
     "EVALUATE",

@@ -49,6 +49,7 @@ class RuleSetSettings:
     limit_warnings: bool = False  # G1: a scenario past a documented limit gets a warning
     activate_now: bool = False  # S-T7: the activate_now event (Activate now)
     paused_dataflows: bool = False  # L1: the disable and enable events
+    deleted_dataflows: bool = False  # L2: the delete event
     retries_by_answer: bool = False  # M9 (A19): the answer decides whether a call is retried
 
     @property
@@ -115,6 +116,7 @@ _LATEST = replace(
     limit_warnings=True,
     activate_now=True,
     paused_dataflows=True,
+    deleted_dataflows=True,
     retries_by_answer=True,
 )
 

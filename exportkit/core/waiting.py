@@ -59,7 +59,12 @@ def next_files(ledger: BatchLedger, at: datetime) -> list[NextFile]:
     """B-T3/B-T6: each batch segment's next file after `at`, with the profiles waiting for it."""
     out = []
     for dest in ledger.destinations.values():
+        gone = ledger.deleted.get(dest.id)
         for bs in dest.segments:
+            if gone is not None:
+                why = reason("L2", "no next file: the dataflow to {} was deleted at {}", dest.id, gone)
+                out.append(NextFile(dest.id, bs.id, bs.mode, None, (), why))
+                continue
             due, when = _when(bs, at)
             book = ledger.ledgers[(dest.id, bs.id)]
             if bs.mode == "full":

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..core.events import ACTIONS, DISABLE, ENABLE, Event, Targets, ValueProblem, action_of
+from ..core.events import ACTIONS, DELETE, DISABLE, ENABLE, Event, Targets, ValueProblem, action_of
 from ..core.expectation import Expectation, end_problem, expectation_problem
 from ..core.filenames import MERGE_POLICY_MACROS
 from ..core.model import (
@@ -161,6 +161,7 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
     """Every event validated by its action's model (`core.events`), put on the clock, in order."""
     targets = Targets.of(s)
     disabled: dict[str, int] = {}  # L1: the destinations disabled so far, by the event that did it
+    deleted: dict[str, int] = {}  # L2: the destinations deleted so far, likewise
     models = {kind: action.model for kind, action in ACTIONS.items()}
     tick = timedelta(seconds=s.tick_seconds)
     out: list[Event] = []
@@ -188,6 +189,14 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
             )
         options = {key: getattr(event, key) for key in action.options if key in raw} or None
         value = getattr(event, kind)
+        if action.targets not in ("profile", "scenario") and value in deleted:
+            raise _Problem(
+                ("events", i, kind),
+                f"{value!r} was deleted (events[{deleted[value]}]); a deleted dataflow takes no "
+                "further event (L2, A29)",
+            )
+        if kind == DELETE:
+            deleted[value] = i
         if kind == DISABLE or kind == ENABLE:
             _check_pause(kind, value, disabled, i)
         expect = (
