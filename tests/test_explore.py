@@ -119,3 +119,33 @@ def test_the_demo_opens_a_scenario_file_and_an_upload_with_located_errors(tmp_pa
     assert app.notice.startswith("Cannot use this file: broken.yaml:5: events:")
     app.load_file("delorean.yaml", dataset_path("delorean").read_bytes())
     assert app.picker.value == "delorean (your file)" and "delorean (your file)" in app.names
+
+
+def test_an_option_the_rule_set_decides_is_a_choice_not_an_empty_box():
+    """same_value_overwrite_triggers is unset until a scenario writes it (A3, C8): the demo showed
+    an empty text box a reader could not fill; it is a choice of three, the unset one first."""
+    explorer = Explorer(scenario("delorean"), destination="adnet")
+    box = next(
+        c for c in explorer.options.widget.children if "same value overwrite" in getattr(c, "description", "")
+    )
+    assert [label for label, _ in box.options] == ["as the rule set decides", "yes", "no"]
+    assert box.value == "" and explorer.changes == {}
+    box.value = "yes"
+    assert explorer.changes == {"same_value_overwrite_triggers": True}
+    assert explorer.result.scenario.destination("adnet").same_value_overwrite_triggers is True
+    box.value = ""
+    assert explorer.changes == {}
+
+
+def test_only_the_chosen_policys_limits_are_shown_each_with_its_default():
+    explorer = Explorer(scenario("microbatching"), destination="adnet")
+    limits = {
+        c.description: c
+        for box in explorer.options.widget.children
+        for row in getattr(box, "children", ())
+        for c in getattr(row, "children", ())
+        if isinstance(getattr(c, "placeholder", None), str) and c.description.startswith("max")
+    }
+    shown = {name for name, box in limits.items() if box.layout.display != "none"}
+    assert shown == {"max batch age seconds", "max events in batch"}  # configurable (M5)
+    assert limits["max users per request"].placeholder == "default 10"

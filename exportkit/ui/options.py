@@ -15,6 +15,7 @@ from typing import Any, get_args
 import ipywidgets as w
 import yaml
 
+from ..core.aggregation import BEST_EFFORT_USERS, EVENTS_IN_BATCH
 from ..core.model import (
     Aggregation,
     AnyDestination,
@@ -47,6 +48,19 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 LISTS = {"mandatory", "dedup_key"}  # written comma-separated
 POLICIES = [("none given", ""), ("best effort", "best_effort"), ("configurable", "configurable")]
 LIMITS = ("max_users_per_request", "max_batch_age_seconds", "max_events_in_batch")
+# each limit belongs to one policy (M4, M5), and an empty box takes the documented default
+LIMIT_OF = {
+    "max_users_per_request": "best_effort",
+    "max_batch_age_seconds": "configurable",
+    "max_events_in_batch": "configurable",
+}
+DEFAULTS = {
+    "max_users_per_request": f"default {BEST_EFFORT_USERS}",
+    "max_batch_age_seconds": "default: the rule set's Facebook window",
+    "max_events_in_batch": f"default {EVENTS_IN_BATCH}",
+}
+# an option that is unset until a scenario writes it: the rule set decides (A3, C8)
+UNSET = {"same_value_overwrite_triggers": [("as the rule set decides", ""), ("yes", "yes"), ("no", "no")]}
 KEYS = ("segment_id", "segment_status", "identity")
 WIDE = {"description_width": "initial"}
 
@@ -132,10 +146,14 @@ class OptionsForm:
         if field == "segments":
             return self._segments(value)
         choices = get_args(info.annotation)
-        if info.annotation is not None and choices and all(isinstance(c, str) for c in choices):
+        if field in UNSET:
+            shown = "" if value is None else ("yes" if value else "no")
             box: w.Widget = w.Dropdown(
-                options=list(choices), value=value, description=_words(field), style=WIDE
+                options=UNSET[field], value=shown, description=_words(field), style=WIDE
             )
+            self._controls[field] = _reader(box, lambda v: None if not v else v == "yes")
+        elif info.annotation is not None and choices and all(isinstance(c, str) for c in choices):
+            box = w.Dropdown(options=list(choices), value=value, description=_words(field), style=WIDE)
             self._controls[field] = _reader(box, lambda v: v)
         elif isinstance(value, bool):
             box = w.Checkbox(value=value, description=_words(field), indent=False)
@@ -162,11 +180,19 @@ class OptionsForm:
             k: w.Text(
                 value="" if value.get(k) is None else str(value[k]),
                 description=_words(k),
+                placeholder=DEFAULTS[k],
                 style=WIDE,
-                layout=w.Layout(width="260px"),
+                layout=w.Layout(width="360px"),
             )
             for k in LIMITS
         }
+
+        def shown(_: object = None) -> None:  # only the limits of the chosen policy
+            for k, box in limits.items():
+                box.layout.display = "" if policy.value == LIMIT_OF[k] else "none"
+
+        shown()
+        policy.observe(shown, names="value")
         key = value.get("key") or {}
         keys = {
             k: w.Checkbox(value=bool(key.get(k)), description=f"key: {_words(k)}", indent=False) for k in KEYS
