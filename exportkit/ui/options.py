@@ -149,7 +149,11 @@ class OptionsForm:
         if field in UNSET:
             shown = "" if value is None else ("yes" if value else "no")
             box: w.Widget = w.Dropdown(
-                options=UNSET[field], value=shown, description=_words(field), style=WIDE
+                options=UNSET[field],
+                value=shown,
+                description=_words(field),
+                style=WIDE,
+                layout={"width": "420px"},
             )
             self._controls[field] = _reader(box, lambda v: None if not v else v == "yes")
         elif info.annotation is not None and choices and all(isinstance(c, str) for c in choices):
