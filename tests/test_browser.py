@@ -257,7 +257,7 @@ def test_every_step_of_every_dataset_renders_cleanly(page, demo, shots):
             assert not found, f"{name} step {step}: {found.group(0)!r}"
         page.screenshot(path=str(shots / f"{name}-last-step.png"))
         if name == "microbatching":
-            assert "Messages leaving now" in text and "the buffer was flushed" in text
+            assert "Messages leaving now" in text and "Why then: flush." in text
 
 
 def kernels(server: subprocess.Popen[str]) -> int:

@@ -215,7 +215,7 @@ def test_the_microbatching_flush_step_lists_the_messages_it_sends():
     assert result.steps[-1].event.kind == "flush"
     text = text_of(step_html(result, last))
     assert "Messages leaving now" in text
-    assert "the buffer was flushed" in text
+    assert "<b>Why then:</b> flush." in step_html(result, last)  # the glossary's words (SEND_WORDS)
     assert "1 MESSAGE SENT" in text  # the flush's own: the 09:32 one left on step 6's clock
 
 
@@ -267,12 +267,11 @@ def test_the_report_is_one_self_contained_page_with_every_step():
 def test_every_message_trigger_has_its_words():
     from typing import get_args
 
-    from exportkit.core.aggregation import SendTrigger
-    from exportkit.course.views.step import TRIGGER_WORDS
+    from exportkit.core.aggregation import SEND_WORDS, SendTrigger
 
-    assert set(TRIGGER_WORDS) == set(get_args(SendTrigger))
-    text = text_of(step_html(run("microbatching"), 0))  # the 09:00 message, after the activation
-    assert "best effort: sent as soon as possible" in text and "best_effort" not in text
+    assert set(SEND_WORDS) == set(get_args(SendTrigger))
+    html = step_html(run("microbatching"), 0)  # the 09:00 message, after the activation
+    assert "<b>Why then:</b> best effort." in html and "best_effort" not in text_of(html)
 
 
 @pytest.mark.parametrize(
@@ -356,3 +355,22 @@ def test_what_changed_lists_only_what_an_event_changed(dataset, kind, listed):
         assert "What changed" in html and f"<li>{escape(listed)}</li>" in html
     else:
         assert "What changed" not in html and f"<li>{kind} " not in html
+
+
+@pytest.mark.parametrize(
+    ("step", "shown"),
+    [
+        (
+            25,
+            'segment <span class="ek-segment" title="segment id: bttf-watchers">Watched &quot;Back',
+        ),
+        (25, '<code title="segment membership status">existing</code> -&gt; '),
+        (20, 'concerns <span class="ek-destination" title="destination id: s3">Amazon S3</span> only'),
+        (3, 'mapped attribute <code title="attribute">loyalty.tier</code> overwritten'),
+        (5, 'identity <code title="identity namespace">phone</code>:+15550100 added'),
+    ],
+)
+def test_a_reason_shows_its_values_by_kind_with_ids_on_hover(step, shown):
+    """A reason's values in HTML: segments and destinations by name (id on hover), attribute paths,
+    namespaces and statuses as code that says what they are; the text says the same with ids."""
+    assert shown in step_html(run("delorean"), step)

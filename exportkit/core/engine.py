@@ -375,8 +375,9 @@ class Replayer:
                     (
                         reason(
                             "E-T5" if d.type == "streaming-profile" else "S-T5",
-                            f"{event.kind} concerns {target} only and updates no profile: nothing to "
-                            "export here",
+                            "{} concerns {} only and updates no profile: nothing to export here",
+                            event.kind,
+                            target,
                         ),
                     ),
                 )

@@ -55,11 +55,14 @@ def json_text(value: Any) -> str:
 class Names:
     """The scenario's display names: profiles by first and last name (their id when they have
     none), segments and destinations by their `name`. An id the scenario does not know is its own
-    name."""
+    name. The attribute paths and identity namespaces the scenario holds or maps are known too, so
+    a view can tell such a value from other text."""
 
     profiles: dict[str, str]
     segments: dict[str, str]
     destinations: dict[str, str]
+    attributes: frozenset[str] = frozenset()
+    namespaces: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, scenario: Scenario) -> Names:
@@ -67,10 +70,15 @@ class Names:
         for p in scenario.profiles:
             parts = (p.attributes.get("person.name.firstName"), p.attributes.get("person.name.lastName"))
             profiles[p.id] = " ".join(str(x) for x in parts if x not in (None, "")) or p.id
+        ds = scenario.destinations
         return cls(
             profiles,
             {s.id: s.name or s.id for s in scenario.segments},
-            {d.id: d.name or d.id for d in scenario.destinations},
+            {d.id: d.name or d.id for d in ds},
+            frozenset(a for p in scenario.profiles for a in p.attributes)
+            | {a for d in ds for a in d.attributes},
+            frozenset(ns for p in scenario.profiles for ns in p.identities)
+            | {ns for d in ds for ns in getattr(d, "identities", ()) if isinstance(ns, str)},
         )
 
     def profile(self, pid: str) -> Named:

@@ -12,10 +12,14 @@ from datetime import datetime
 from functools import cache
 from html import escape
 from importlib.resources import files
+from string import Formatter
+from typing import get_args
 
-from ...core.rules import Reason
+from ...core.model import Status
+from ...core.rules import Reason, Value, shown
 from ...core.rulesets import settings_of
-from .phrases import when_html
+from ...text.sentences import Names
+from .phrases import named_html, when_html
 from .rulebook import statement
 
 BADGES: dict[str, tuple[str, str]] = {
@@ -69,10 +73,47 @@ def chip(rule: str) -> str:
 ISO_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # `core.model.iso`'s form
 
 
-def reason_html(r: Reason) -> str:
-    """The rule's chip and the reason's text, its times read as dates (`when_html`)."""
-    text = ISO_TIME.sub(lambda m: when_html(datetime.fromisoformat(m[0])), escape(r.text))
-    return f"{chip(r.rule)} {text}"
+def _times(text: str) -> str:
+    """`text` escaped, its ISO times read as dates (`when_html`)."""
+    return ISO_TIME.sub(lambda m: when_html(datetime.fromisoformat(m[0])), escape(text))
+
+
+STATUSES = frozenset(get_args(Status))
+
+
+def value_html(value: Value, names: Names | None) -> str:
+    """One value a reason names, by its kind: a time as a date; a segment, destination or profile
+    the scenario knows by its name, its id on hover; an attribute path, identity namespace or
+    membership status as code that says what it is on hover; anything else as the text shows it."""
+    if isinstance(value, datetime):
+        return when_html(value)
+    if not isinstance(value, str) or names is None:
+        return _times(str(shown(value)))
+    if value in names.segments:
+        return named_html(names.segment(value))
+    if value in names.destinations:
+        return named_html(names.destination(value))
+    if value in names.profiles:
+        return named_html(names.profile(value))
+    for kind, known in (("attribute", names.attributes), ("identity namespace", names.namespaces)):
+        if value in known:
+            return f'<code title="{kind}">{escape(value)}</code>'
+    if value in STATUSES:
+        return f'<code title="segment membership status">{escape(value)}</code>'
+    return _times(value)
+
+
+def reason_html(r: Reason, names: Names | None = None) -> str:
+    """The rule's chip (its statement on hover) and the reason, each value it names drawn by its
+    kind (`value_html`): the same template and values as the text's `[rule] text`."""
+    if not r.values:
+        return f"{chip(r.rule)} {_times(r.text)}"
+    values = iter(r.values)
+    parts = [
+        _times(literal) + ("" if field is None else value_html(next(values), names))
+        for literal, field, _, _ in Formatter().parse(r.template)
+    ]
+    return f"{chip(r.rule)} {''.join(parts)}"
 
 
 def badge(outcome: str, text: str | None = None) -> str:
@@ -85,4 +126,4 @@ def ruleset_label(rules: str) -> str:
     return f'<span class="ek-ruleset">Rules: {escape(settings_of(rules).title)}</span>'
 
 
-__all__ = ["BADGES", "CSS", "badge", "chip", "reason_html", "ruleset_label", "style"]
+__all__ = ["BADGES", "CSS", "badge", "chip", "reason_html", "ruleset_label", "style", "value_html"]

@@ -17,19 +17,12 @@ from ...core.decision import Decision
 from ...core.engine import Replay, Step
 from ...core.events import EVALUATE, SET
 from ...core.exportfile import ExportFile, show_value
+from ...core.rules import Reason
 from ...core.words import count
 from ...text.sentences import Names, json_text
 from .parts import badge, chip, reason_html, ruleset_label
 from .phrases import TYPE_LABELS, code, event_html, named_html, when_html
 from .timeline import outcome, step_count
-
-TRIGGER_WORDS = {  # why a message leaves, one phrase per trigger of the engine (SendTrigger)
-    "count": "its count limit was reached",
-    "age": "the window's age limit was reached",
-    "best_effort": "best effort: sent as soon as possible",
-    "flush": "the buffer was flushed",
-    "end": "the scenario ended: what waited leaves",
-}
 
 
 def platform_time(m: Message) -> datetime:
@@ -67,7 +60,7 @@ def value_html(value: Any) -> str:
     return f'<code class="ek-val"><span class="ek-nw">{escape(json_text(value))}</span></code>'
 
 
-def payload_html(d: Decision) -> str:
+def payload_html(d: Decision, names: Names | None = None) -> str:
     """The payload as a field table (sent fields, then left-out ones greyed, each with its reason)
     and as an indented JSON tree."""
     rows = []
@@ -78,7 +71,7 @@ def payload_html(d: Decision) -> str:
         cls = "" if note.included else ' class="ek-left"'
         rows.append(
             f'<tr{cls}><td class="ek-path">{code(note.field)}</td><td>{shown}</td>'
-            f"<td>{reason_html(note.reason)}</td></tr>"
+            f"<td>{reason_html(note.reason, names)}</td></tr>"
         )
     table = (
         "<table><tr><th>field</th><th>value</th><th>why</th></tr>" + "".join(rows) + "</table>"
@@ -93,17 +86,17 @@ def payloads_html(decisions: list[Decision], names: Names) -> str:
     """One block per exported decision: to whom, and the payload's fields."""
     blocks = [
         f'<div class="ek-payload"><h4>Payload to {named_html(names.destination(d.destination))} for '
-        f"{named_html(names.profile(d.profile))}</h4>{payload_html(d)}</div>"
+        f"{named_html(names.profile(d.profile))}</h4>{payload_html(d, names)}</div>"
         for d in decisions
         if d.exported and d.profile
     ]
     return '<div class="ek-section"><h3>Payloads</h3>' + "".join(blocks) + "</div>" if blocks else ""
 
 
-def _reasons(d: Decision) -> str:
+def _reasons(d: Decision, names: Names) -> str:
     first, *rest = d.reasons
-    more = "".join(f"<li>{reason_html(r)}</li>" for r in rest)
-    return f'<div class="ek-why">{reason_html(first)}</div>' + (
+    more = "".join(f"<li>{reason_html(r, names)}</li>" for r in rest)
+    return f'<div class="ek-why">{reason_html(first, names)}</div>' + (
         f'<ul class="ek-more">{more}</ul>' if more else ""
     )
 
@@ -165,7 +158,7 @@ def card_html(
         body.append(_activation_body(destination, decisions, names, kind))
     else:
         for d in decisions:
-            body.append(_reasons(d))
+            body.append(_reasons(d, names))
             if d.exported and d.profile and kind != "batch":
                 body.append(
                     f'<div class="ek-muted">{count(sum(n.included for n in d.fields), "field")} sent, '
@@ -210,16 +203,15 @@ def _activation_body(destination: str, decisions: list[Decision], names: Names, 
     for d in (d for d in decisions if d.exported):
         out.append(
             f"<details><summary>{escape(names.profile(d.profile).shown)} backfilled</summary>"
-            f"{_reasons(d)}{payload_html(d)}</details>"
+            f"{_reasons(d, names)}{payload_html(d, names)}</details>"
         )
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[Reason, list[str]] = {}  # a reason is equal to another of the same rule and text
     for d in decisions:
         if not d.exported:
-            r = d.reasons[0]
-            groups.setdefault((r.rule, r.text), []).append(d.profile)
-    for (rule, text), profiles in groups.items():
+            groups.setdefault(d.reasons[0], []).append(d.profile)
+    for r, profiles in groups.items():
         who = ", ".join(named_html(names.profile(p)) for p in profiles)
-        out.append(f'<div class="ek-why">Not backfilled: {who}. {chip(rule)} {escape(text)}</div>')
+        out.append(f'<div class="ek-why">Not backfilled: {who}. {reason_html(r, names)}</div>')
     return "".join(out) or '<div class="ek-muted">no profile to backfill</div>'
 
 
@@ -273,7 +265,7 @@ def diff_html(before: dict[str, Any] | None, after: dict[str, Any] | None, event
 def message_html(m: Message, names: Names, at_end: bool = False) -> str:
     unique = list(dict.fromkeys(m.profiles))
     who = ", ".join(named_html(names.profile(p)) for p in unique)
-    why = escape(TRIGGER_WORDS[m.trigger])
+    why = escape(SEND_WORDS[m.trigger])
     if at_end:
         why = (
             f"the scenario ends at {when_html(m.sent_at)}, so the toolkit sends what waited; the "
@@ -281,7 +273,7 @@ def message_html(m: Message, names: Names, at_end: bool = False) -> str:
         )
     size = len(json.dumps(list(m.body), ensure_ascii=False).encode())
     group = f" <span class='ek-muted'>[{escape(m.group)}]</span>" if m.group else ""
-    reasons = "".join(f"<li>{reason_html(r)}</li>" for r in m.reasons)
+    reasons = "".join(f"<li>{reason_html(r, names)}</li>" for r in m.reasons)
     return (
         f"<li>✉ to {named_html(names.destination(m.destination))}{group} at {when_html(m.sent_at)}: "
         f"{count(len(unique), 'profile')}, {count(size, 'byte')}: {who}. <b>Why then:</b> {why}."
@@ -315,20 +307,21 @@ def file_html(f: ExportFile, names: Names) -> str:
     for row, note in zip(f.rows, f.why, strict=True):
         values = "".join(f"<td>{escape(show_value(row[c]))}</td>" for c in f.columns)
         rows.append(
-            f"<tr><td>{named_html(names.profile(note.profile))}</td>{values}<td>{reason_html(note.reason)}</td></tr>"
+            f"<tr><td>{named_html(names.profile(note.profile))}</td>{values}"
+            f"<td>{reason_html(note.reason, names)}</td></tr>"
         )
     for note in f.left_out:
         rows.append(
             f'<tr class="ek-left"><td>{named_html(names.profile(note.profile))}</td>'
             f'<td colspan="{len(f.columns)}"><i>not in the file</i></td>'
-            f"<td>{reason_html(note.reason)}</td></tr>"
+            f"<td>{reason_html(note.reason, names)}</td></tr>"
         )
     table = (
         f"<table><tr><th>profile</th>{head}<th>why</th></tr>{''.join(rows)}</table>"
         if rows
         else '<div class="ek-muted">no row: a header-only file</div>'
     )
-    reasons = "".join(f"<li>{reason_html(r)}</li>" for r in f.reasons)
+    reasons = "".join(f"<li>{reason_html(r, names)}</li>" for r in f.reasons)
     trigger = {
         "scheduled": "scheduled",
         "export_now": "Export file now",
