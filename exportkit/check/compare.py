@@ -18,6 +18,7 @@ from ..core.engine import Replay, Step
 from ..core.expectation import EndExpectation, Expectation, FileExpectation, PayloadExpectation
 from ..core.exportfile import ExportFile
 from ..core.rules import Reason
+from ..core.words import count
 from ..text.sentences import json_text
 
 
@@ -222,7 +223,7 @@ def _file_text(e: FileExpectation | dict[str, Any]) -> str:
     if "profiles" in d:
         parts.append(_profiles(d["profiles"]))
     if "rows" in d:
-        parts.append(f"{d['rows']} row{'' if d['rows'] == 1 else 's'}")
+        parts.append(count(d["rows"], "row"))
     return " ".join(parts) or "any file"
 
 

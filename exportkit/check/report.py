@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..core.model import iso
 from ..core.rules import cited
+from ..core.words import count
 from ..text.sentences import Names, event_text
 from .compare import Outcome
 from .source import ScenarioFile
@@ -96,8 +97,7 @@ def summary_line(checks: Sequence[FileCheck]) -> Text:
     total = sum(len(c.outcomes) for c in checks)
     failed = sum(len(c.failed) for c in checks)
     bad = sum(1 for c in checks if c.error)
-    files = f"{len(checks)} file{'' if len(checks) == 1 else 's'}"
-    text = f"{files}, {total} expectation{'' if total == 1 else 's'}: {total - failed} hold"
+    text = f"{count(len(checks), 'file')}, {count(total, 'expectation')}: {total - failed} hold"
     line = Text(text, "exported" if not failed and not bad else "heading")
     if failed:
         line.append(f", {failed} failed", "not-exported")

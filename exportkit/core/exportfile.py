@@ -14,6 +14,7 @@ from typing import Any, Literal, NamedTuple
 
 from .model import iso
 from .rules import Reason, cited
+from .words import count
 
 Mode = Literal["full", "incremental"]
 FileTrigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
@@ -71,13 +72,12 @@ class ExportFile:
 
     def render(self, indent: str = "  ") -> list[str]:
         """The file as timeline text: a heading, the file's reasons, each row, then left-outs."""
-        count = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
         held = (
             self.segment if self.merge_policy is None else f"merge policy {self.merge_policy}: {self.segment}"
         )
         lines = [
             f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
-            f"{held}, {count}, at {iso(self.at)})"
+            f"{held}, {count(len(self.rows), 'row')}, at {iso(self.at)})"
         ]
         lines += [f"{indent}  {cited(r)}" for r in self.reasons]
         lines.append(f"{indent}  columns: {', '.join(self.columns)}")

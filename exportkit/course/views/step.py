@@ -103,9 +103,9 @@ def _reasons(d: Decision, names: Names) -> str:
 
 def _badge_for(what: str, files: list[ExportFile], messages: list[Message]) -> str:
     if what == "file":
-        return badge("file", f"{len(files)} file{'s' if len(files) != 1 else ''} written")
+        return badge("file", f"{count(len(files), 'file')} written")
     if what == "sent":  # only an event that sends, whose messages are the card's own
-        return badge("sent", f"{len(messages)} message{'s' if len(messages) != 1 else ''} sent")
+        return badge("sent", f"{count(len(messages), 'message')} sent")
     return badge(what)
 
 
