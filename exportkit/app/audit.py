@@ -21,7 +21,7 @@ from ..io.capture import audit_capture
 from ..io.dataflow import DESTINATION_TYPES, import_dataflow
 from ..io.library import scenario_path
 from ..io.loader import ScenarioError, load_scenario, parse_scenario
-from ..text.findings import audit_json, audit_text
+from ..text.findings import audit_json_lines, audit_text
 from .usage import UsageError, write_text
 
 
@@ -139,7 +139,7 @@ def audit_main(args: argparse.Namespace) -> int:
         rules=args.rules,
     )
     if args.json:
-        sys.stdout.write(audit_json(outcome))
+        sys.stdout.writelines(audit_json_lines(outcome))
     else:
         sys.stdout.write(audit_text(outcome, verbose=args.verbose) + "\n")
     if args.html is not None:

@@ -19,6 +19,7 @@ file or a clock: the capture's records and its end are arguments.
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -232,17 +233,22 @@ def flatten(payload: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def payload_record(destination: str, payload: dict[str, Any], **extra: Any) -> Record:
-    """A streaming payload (the documented HTTP API shape) as a record."""
+    """A streaming payload (the documented HTTP API shape) as a record. Its identities, audiences
+    and statuses recur in every record of a profile: interned, each is held once, not per record."""
     identity_map = payload.get("identityMap") or {}
     identities = (
-        f"{ns}:{entry.get('id')}"
+        sys.intern(f"{ns}:{entry.get('id')}")
         for ns, entries in (identity_map.items() if isinstance(identity_map, dict) else ())
         for entry in (entries if isinstance(entries, list) else ())
         if isinstance(entry, dict)
     )
     ups = (payload.get("segmentMembership") or {}).get("ups") or {}
     memberships = tuple(
-        sorted((str(s), str(m.get("status", ""))) for s, m in ups.items() if isinstance(m, dict))
+        sorted(
+            (sys.intern(str(s)), sys.intern(str(m.get("status", ""))))
+            for s, m in ups.items()
+            if isinstance(m, dict)
+        )
     )
     return Record(destination, identities, memberships, payload, **extra)
 

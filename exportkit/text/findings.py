@@ -4,6 +4,7 @@ finding that needs an answer, grouped by outcome; and the same findings as a JSO
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.audit import OUTCOMES, Audit, Finding
@@ -97,6 +98,12 @@ def audit_text(audit: Audit, verbose: bool = False) -> str:
 
 def audit_json(audit: Audit) -> str:
     """The audit as JSON: a heading object, then `findings`, one finding per line (stable keys)."""
+    return "".join(audit_json_lines(audit))
+
+
+def audit_json_lines(audit: Audit) -> Iterator[str]:
+    """`audit_json` one line at a time, to be written as it is made: the whole text of a large
+    audit (a hundred thousand findings) need not be held at once."""
     head: dict[str, Any] = {
         "capture": audit.source,
         "kind": audit.kind,
@@ -112,9 +119,23 @@ def audit_json(audit: Audit) -> str:
         "destinations": audit.counts(),
     }
     text = json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1]
-    rows = [json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True, default=str) for f in audit.findings]
-    body = ",\n".join(rows)
-    return f'{text}, "findings": [\n{body}\n]}}\n' if rows else f'{text}, "findings": []}}\n'
+    if not audit.findings:
+        yield f'{text}, "findings": []}}\n'
+        return
+    yield f'{text}, "findings": [\n'
+    last = len(audit.findings) - 1
+    for i, f in enumerate(audit.findings):
+        row = json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True, default=str)
+        yield row + (",\n" if i < last else "\n]}\n")
 
 
-__all__ = ["MEANING", "audit_json", "audit_lines", "audit_text", "finding_lines", "heading", "table"]
+__all__ = [
+    "MEANING",
+    "audit_json",
+    "audit_json_lines",
+    "audit_lines",
+    "audit_text",
+    "finding_lines",
+    "heading",
+    "table",
+]
