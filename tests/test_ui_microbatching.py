@@ -74,3 +74,58 @@ def test_live_delivery_retries_on_a_real_receiver_and_hides_the_port(burst):
     ]
     assert lines[-2:] == ["1 of 1 message acknowledged", "3 calls received"]
     assert "127.0.0.1" not in "\n".join(lines)
+
+
+# (id, rule set, answer of the failing calls, aggregation, attempts of the first message, last lines)
+ANSWERS = [
+    ("m7-retries-400", "seed", 400, "best_effort", 3, ["1 of 1 message acknowledged", "3 calls received"]),
+    (
+        "m9-best-effort-drops-400",
+        "latest",
+        400,
+        "best_effort",
+        1,
+        [
+            "0 of 1 message acknowledged",
+            "1 message written to the dead-letter file dead-letter.jsonl",
+            "1 call received",
+        ],
+    ),
+    (
+        "m9-best-effort-retries-503",
+        "latest",
+        503,
+        "best_effort",
+        3,
+        ["1 of 1 message acknowledged", "3 calls received"],
+    ),
+    (
+        "m9-configurable-not-500",
+        "latest",
+        500,
+        "configurable",
+        1,
+        [
+            "0 of 1 message acknowledged",
+            "1 message written to the dead-letter file dead-letter.jsonl",
+            "1 call received",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rules", "status", "aggregation", "attempts", "last"),
+    [a[1:] for a in ANSWERS],
+    ids=[a[0] for a in ANSWERS],
+)
+def test_live_delivery_retries_by_the_rule_sets_policy(burst, rules, status, aggregation, attempts, last):
+    """M7 retries every failed call; M9 (latest) only the answers it lists (A19: 'above 500')."""
+    lines = live_delivery(
+        messages_of(burst, "adnet")[:1], fail_first=2, status=status, rules=rules, aggregation=aggregation
+    )
+    assert sum(line.strip().startswith("attempt") for line in lines) == attempts
+    assert lines[-len(last) :] == last
+    assert "/tmp" not in "\n".join(lines) and "127.0.0.1" not in "\n".join(lines)
+    if attempts == 1:
+        assert any(f"[M9] the endpoint answered {status}" in line for line in lines)

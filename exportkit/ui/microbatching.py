@@ -13,8 +13,11 @@ from ..core.aggregation import SEND_WORDS, Message, Outbox, policy_for
 from ..core.engine import Replay
 from ..core.events import FLUSH
 from ..core.model import iso
+from ..core.rulesets import DEFAULT_RULE_SET, RuleSet
+from ..core.words import count
 from ..io.delivery import TIMEOUT, deliver, render_deliveries
 from ..io.receiver import FailMode, Receiver
+from ..io.retries import AggregationType, retry_policy
 
 PATIENT = 60.0  # seconds: the lesson's time limit when the lesson is not about time limits
 
@@ -106,24 +109,36 @@ def describe_messages(result: Replay, destination: str) -> list[str]:
     return lines
 
 
-def live_delivery(messages: list[Message], fail_first: int = 2, fail_mode: FailMode = "status") -> list[str]:
-    """Deliver `messages` to a real receiver on a free loopback port that fails its first calls,
-    and report it (M7): each attempt, without timings, then how many calls arrived.
+def live_delivery(
+    messages: list[Message],
+    fail_first: int = 2,
+    fail_mode: FailMode = "status",
+    *,
+    status: int = 500,
+    rules: RuleSet = DEFAULT_RULE_SET,
+    aggregation: AggregationType = "best_effort",
+) -> list[str]:
+    """Deliver `messages` to a real receiver on a free loopback port that fails its first calls
+    (answering `status`), and report it: each attempt, without timings, then how many calls
+    arrived. The retries are those of `rules` for that `aggregation` (M7, or M9 under the 2026
+    documentation), with no wait between attempts; the dead-letter file is a temporary one, named
+    by its file name only.
 
     Only the `delay` mode is about the client's time limit; otherwise the limit is generous, so that
     a busy machine answering late never turns the lesson's acknowledged call into a timeout."""
     timeout = TIMEOUT if fail_mode == "delay" else PATIENT
+    policy = retry_policy(aggregation, rules, backoff=0)
     with tempfile.TemporaryDirectory() as folder:
+        dead = Path(folder) / "dead-letter.jsonl"
         with Receiver(
-            Path(folder) / "received.jsonl", fail_first=fail_first, fail_mode=fail_mode
+            Path(folder) / "received.jsonl", fail_first=fail_first, fail_mode=fail_mode, status=status
         ) as receiver:
             deliveries = deliver(
-                messages, receiver.url, dead_letter=Path(folder) / "dead.jsonl", backoff=0, timeout=timeout
+                messages, receiver.url, dead_letter=dead, backoff=0, timeout=timeout, policy=policy
             )
         lines = render_deliveries(deliveries, durations=False)
-    return [line.replace(receiver.url, "a local receiver") for line in lines] + [
-        f"{len(receiver.requests)} calls received"
-    ]
+    shown = [line.replace(receiver.url, "a local receiver").replace(str(dead), dead.name) for line in lines]
+    return [*shown, f"{count(len(receiver.requests), 'call')} received"]
 
 
 def plot_buffers(results: dict[str, Replay], destination: str) -> Any:

@@ -118,5 +118,34 @@ print("\n".join(m.render()[0] for m in small.steps[-1].messages))
 print("\n".join(live_delivery(messages_of(older, "adnet"), fail_first=2)))
 
 # %% [markdown]
+# ## Which failures are retried: the answer decides (2026)
+#
+# M7 retries every failed call. The 2026 documentation lets the endpoint's answer decide (M9): with
+# best effort aggregation, 403, 408, 409, 429, 500, 502, 503 and 504 are tried again twice, 15 s and
+# then 30 s later; any other answer is not retried, and the message is dropped at once. Below, the
+# best effort destination's three messages go to a receiver whose first two calls answer **400**
+# (a malformed request), first under M7 (rules `seed`), then under M9 (rules `latest`). Waits are
+# left out: the platform's times are in the reasons.
+
+# %%
+ANSWER = 400  # the status of the receiver's failing calls
+calls = messages_of(best_effort, "http-api")
+print("\n".join(live_delivery(calls, fail_first=2, status=ANSWER, rules="seed")))
+
+# %% [markdown]
+# The same answer under M9: neither failed message is retried; each goes whole to the dead-letter
+# file, with its status and the rule.
+
+# %%
+print("\n".join(live_delivery(calls, fail_first=2, status=ANSWER, rules="latest")))
+
+# %% [markdown]
+# A 503 (the endpoint is briefly unavailable) is an answer M9 retries: the first message succeeds on
+# its third attempt, and the reasons say when the platform would have called again (A19).
+
+# %%
+print("\n".join(live_delivery(calls, fail_first=2, status=503, rules="latest")))
+
+# %% [markdown]
 # Next: **`08_audit.ipynb`**: a real dataflow imported, replayed, captured on this same receiver, and
 # a capture audited against what the rules predict.

@@ -90,7 +90,8 @@ except ScenarioError as error:
 #
 # A delivery shows it: `exportkit run SCENARIO --rules latest --deliver adnet=URL` against
 # `exportkit receive --fail-first 2 --fail-mode status --status 400` dead-letters each message answered
-# 400 at once, with its status and the cause "not retried (M9)"; notebook 07 delivers under M7.
+# 400 at once, with its status and the cause "not retried (M9)"; notebook 07 delivers the same
+# messages under M7 and under M9, to a receiver that answers 400, then 503.
 #
 # That is the end of the course. Back to **`00_start_here.ipynb`** for the map, or to
 # **`06_build_your_own.ipynb`** to try your own scenario.
