@@ -185,6 +185,20 @@ def test_a_notebook_run_in_jupyterlab_drives_its_widget(lab: Lab, chromium: str,
             browser.close()
 
 
+# Shut down the kernels of other notebooks that earlier tests left running (with the page's XSRF
+# cookie), so a notebook runs as on a fresh open: a lesson run after another's kernel was still
+# running found its Run All queued and never run.
+OTHER_KERNELS_OFF = r"""async (keep) => {
+  const xsrf = document.cookie.match(/_xsrf=([^;]+)/);
+  const headers = xsrf ? {'X-XSRFToken': decodeURIComponent(xsrf[1])} : {};
+  const sessions = await (await fetch('/api/sessions')).json();
+  for (const s of sessions.filter((s) => !s.path.endsWith(keep))) {
+    await fetch(`/api/sessions/${s.id}`, {method: 'DELETE', headers});
+  }
+  return sessions.length;
+}"""
+
+
 def run_all(page) -> None:
     """Run All Cells from the menu, as a reader does."""
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
@@ -206,20 +220,20 @@ IDLE = r"""() => {
   const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
   const prompts = [...document.querySelectorAll(`${panel} .jp-CodeCell .jp-InputPrompt`)];
   return document.querySelector('#jp-main-statusbar').innerText.includes('| Idle')
-    && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.innerText));
+    && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent));
 }"""
 
 
 def scroll_to(page, selector: str):
-    """Scroll the notebook up until `selector` is drawn (JupyterLab draws only the cells near the
-    view), then bring it into view."""
-    box = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for delta in [-400] * 40 + [400] * 80:  # up first (Run All ends at the bottom), then down
+    """Scroll the notebook from the top until `selector` is drawn (JupyterLab draws only the cells
+    near the view), then bring it into view."""
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+    panel.evaluate("(el) => { el.scrollTop = 0; }")
+    for _ in range(80):
+        time.sleep(0.3)
         if page.locator(selector).count():
             break
-        page.mouse.wheel(0, delta)
-        time.sleep(0.2)
+        panel.evaluate("(el) => { el.scrollTop += el.clientHeight / 2; }")
     found = page.locator(selector).first
     found.scroll_into_view_if_needed()
     return found
@@ -254,6 +268,7 @@ def test_02_try_it_fits_1366x768(lab: Lab, chromium: str, shots: Path, browser_o
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{lab.address}/lab/tree/notebooks/02_batch_files.ipynb?reset", timeout=OPEN_WAIT)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
+            page.evaluate(OTHER_KERNELS_OFF, "02_batch_files.ipynb")
             file_browser(page, browser_open)
             no_news = page.get_by_role("button", name="No", exact=True)  # JupyterLab's news toast
             if no_news.count():
@@ -293,6 +308,7 @@ def test_a_lesson_run_in_jupyterlab_reads_at_1366x768(lab: Lab, chromium: str, s
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{lab.address}/lab/tree/notebooks/{notebook}?reset", timeout=OPEN_WAIT)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
+            page.evaluate(OTHER_KERNELS_OFF, notebook)
             no_news = page.get_by_role("button", name="No", exact=True)
             if no_news.count():
                 no_news.first.click()
