@@ -331,6 +331,19 @@ def test_a_bad_capture_is_one_located_line_and_exit_2(tmp_path, capsys, delorean
     assert len(err.strip().splitlines()) == 1 and says in err, err
 
 
+def test_a_value_holding_a_line_separator_stays_in_its_line(tmp_path, capsys, delorean_log):
+    """The receiver writes its log with ensure_ascii=False: U+2028 in a value is written raw."""
+    records = copy.deepcopy(delorean_log)
+    i = first_with(records, "http-api")
+    records[i]["body"][0]["person"]["name"]["firstName"] = "Mar\u2028ty"
+    path = tmp_path / "capture.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    code, doc = audit_json(capsys, "delorean", "--capture", str(path))
+    assert code == 1 and doc["totals"]["DIFFERENT"] == 1
+    (finding,) = [f for f in doc["findings"] if f["outcome"] == "DIFFERENT"]
+    assert finding["captured_where"] == f"capture.jsonl:{i + 1}"
+
+
 def test_a_stray_file_in_a_folder_capture_is_named(tmp_path, capsys):
     (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
     assert main(["audit", "delorean", "--capture", str(tmp_path)]) == 2

@@ -206,7 +206,9 @@ def _moment(text: str | None) -> datetime | None:
 def _read_lines(text: str, streams: _Streams) -> Capture:
     """The receiver's log, or JSON lines of bodies: one JSON value per line."""
     kind = "request bodies (JSON lines)"
-    for number, line in enumerate(text.splitlines(), 1):
+    # A line ends at "\n" only: str.splitlines also breaks at U+2028, U+0085 and other characters
+    # a JSON string may hold raw (the receiver writes its log with ensure_ascii=False).
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
