@@ -12,6 +12,7 @@
 # whose dataflow has its identity trigger switched off (`triggers: {identities: false}`).
 
 # %%
+import textwrap
 from itertools import takewhile
 
 from exportkit import ScenarioError, load_scenario, render_step, replay
@@ -23,13 +24,15 @@ print(f"{result.scenario.name}: rules {result.rules}, {len(result.steps)} steps"
 # %% [markdown]
 # Each step below is printed as the timeline tells it: the event, then each destination's verdict
 # and the rule behind it. `show` stops before the messages that leave the buffers meanwhile
-# (notebook 07 is about those).
+# (notebook 07 is about those), and wraps each line at 100 characters, between words.
 
 # %%
 def show(*numbers):
     for number in numbers:
         lines = render_step(result, number, payload=False)
-        print("\n".join(takewhile(lambda line: not line.startswith("  message"), lines)))
+        for line in takewhile(lambda line: not line.startswith("  message"), lines):
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            print(textwrap.fill(line, 100, subsequent_indent=indent, break_long_words=False))
 
 # %% [markdown]
 # ## Triggers switched off (C7)
