@@ -17,9 +17,19 @@
 # %%
 import json
 import tempfile
+import textwrap
 from pathlib import Path
 
 from exportkit import Receiver, audit_capture, audit_text, deliver, import_dataflow, parse_scenario, replay
+
+
+def wrapped(text, width=100):
+    """The report with each long line wrapped between words (JupyterLab cuts a wider one anywhere)."""
+    lines = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False))
+    return "\n".join(lines)
 
 # %% [markdown]
 # Parameters: the dataflow, the entities response of its profiles, and where the capture goes.
@@ -82,7 +92,7 @@ print(f"{sum(d.delivered for d in deliveries)} of {len(deliveries)} messages ack
 
 # %%
 clean = audit_capture(scenario, capture)
-print(audit_text(clean))
+print(wrapped(audit_text(clean)))
 
 # %% [markdown]
 # ## 4. Plant three differences, and audit again
@@ -103,7 +113,7 @@ planted = WORK / "planted.jsonl"
 planted.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
 
 findings = audit_capture(scenario, planted)
-print(audit_text(findings))
+print(wrapped(audit_text(findings)))
 
 # %% [markdown]
 # ## Reading the findings
