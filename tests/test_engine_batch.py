@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from exportkit.core.model import Schedule
 from exportkit.core.schedule import due_times
-from exportkit.text.render import render_step, step_document
+from exportkit.text.narrate import render_step
+from exportkit.text.render import step_document
 
 from .factories import T0, at, files_of, make_batch, make_batch_profile, run_scenario
 

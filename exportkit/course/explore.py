@@ -26,7 +26,7 @@ from ..core.model import (
     iso,
 )
 from ..core.rules import RuleSet
-from ..text.render import render_decision
+from ..text.narrate import render_decision
 from ..text.sentences import Names, event_text
 
 

@@ -1,7 +1,7 @@
 """Rendering is part of the core: the JSON document of a replay, whole or written as it goes.
 
 The CLI, the widgets and the notebooks all show what these functions return, so what people read
-is what the tests check. The text timeline is in `narrate`; its functions are re-exported here.
+is what the tests check. The text timeline is in `narrate`.
 
 The document (`exportkit run --json`, documented in docs/json-output.md) lists the timeline in
 time order: the activation; then, in `steps`, each event's step and, between them, what the clock
@@ -19,7 +19,6 @@ from typing import Any, TextIO
 from ..core.engine import Due, End, Entry, Opening, Replay, Step
 from ..core.model import Scenario, iso
 from ..core.selection import Selection
-from .narrate import render_decision, render_step, render_timeline
 
 EVERYTHING = Selection()
 
@@ -153,9 +152,6 @@ __all__ = [
     "due_document",
     "end_document",
     "entry_document",
-    "render_decision",
-    "render_step",
-    "render_timeline",
     "replay_document",
     "step_document",
     "to_json",
