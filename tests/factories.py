@@ -13,7 +13,8 @@ from exportkit.core.decision import Decision
 from exportkit.core.engine import Replay, Step
 from exportkit.core.exportfile import ExportFile
 from exportkit.core.model import BatchDestination, Profile
-from exportkit.core.rules import RuleSet, reason
+from exportkit.core.rules import reason
+from exportkit.core.rulesets import RuleSet
 from exportkit.core.state import ProfileState
 from exportkit.io.loader import build_scenario
 

@@ -26,8 +26,8 @@ from .model import (
     StreamingDestination,
     iso,
 )
-from .rules import Reason, RuleSet, cited, reason
-from .rulesets import settings_of
+from .rules import Reason, cited, reason
+from .rulesets import RuleSet, settings_of
 from .words import count, listed
 
 SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]

@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from .model import BatchDestination, BatchSegment, iso
-from .rules import Reason, RuleSet, reason
-from .rulesets import settings_of
+from .rules import Reason, reason
+from .rulesets import RuleSet, settings_of
 from .state import Change, ProfileState
 
 ChangeKind = Literal["membership", "consent", "identity", "attribute"]

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .model import Segment
-from .rules import Reason, RuleSet
+from .rules import Reason
+from .rulesets import RuleSet
 
 
 class FieldNote(NamedTuple):

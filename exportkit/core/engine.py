@@ -31,8 +31,8 @@ from .model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
 )
-from .rules import RuleSet, reason
-from .rulesets import settings_of
+from .rules import reason
+from .rulesets import RuleSet, settings_of
 from .state import Change, ProfileState, apply_event, evaluate
 from .streaming import activate, decide
 from .waiting import NextFile, next_files

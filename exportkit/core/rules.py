@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .rulesets import RULE_SETS, RuleSet
-
 RULES: dict[str, str] = {
     "A1": "'exiting' and 'exited' are the same status",
     "A2": "only profiles holding a mapped segment (or exiting one) are exported",
@@ -180,4 +178,4 @@ reason = Reason
 values fill `template` only when the text is read."""
 
 
-__all__ = ["RULES", "RULE_SETS", "Reason", "RuleSet", "Value", "cited", "reason", "shown"]
+__all__ = ["RULES", "Reason", "Value", "cited", "reason", "shown"]

@@ -25,7 +25,7 @@ from ..core.model import (
     aggregation_problem,
     iso,
 )
-from ..core.rules import RuleSet
+from ..core.rulesets import RuleSet
 from ..text.narrate import render_decision
 from ..text.sentences import Names, event_text
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from ..core.model import Scenario, iso
-from ..core.rules import RuleSet
+from ..core.rulesets import RuleSet
 from ..io.loader import parse_scenario
 
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)

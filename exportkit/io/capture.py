@@ -39,7 +39,7 @@ from ..core.audit import (
 from ..core.engine import timeline
 from ..core.filenames import TOKEN, destination_name, extension, safe
 from ..core.model import BatchDestination, Scenario
-from ..core.rules import RuleSet
+from ..core.rulesets import RuleSet
 from .files import read_back
 from .scenario_text import TextProblem, decode, json_line, read_bytes
 

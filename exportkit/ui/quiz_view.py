@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..core.engine import replay
 from ..core.model import Scenario
-from ..core.rules import RuleSet
+from ..core.rulesets import RuleSet
 from ..course.quiz import NO, YES, Feedback, Question, Quiz, questions
 from ..io.loader import load_scenario
 from .explorer import REPORT_STYLE
