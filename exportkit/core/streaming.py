@@ -22,19 +22,19 @@ from .rules import Reason, Value, reason
 from .rulesets import RuleSetSettings, settings_of
 from .state import ABSENT, Change, ProfileState
 
-Trigger = tuple[bool, Reason]
-"""What one trigger rule found: whether it fired, and why (a plain pair: cheap by the million)."""
-Triggers = Sequence[Trigger]
-TriggerRule = Callable[[StreamingDestination, Change, RuleSetSettings], Triggers]
+Firing = tuple[bool, Reason]
+"""What one trigger rule found: whether it fires, and why (a plain pair: cheap by the million)."""
+Firings = Sequence[Firing]
+TriggerRule = Callable[[StreamingDestination, Change, RuleSetSettings], Firings]
 """A trigger rule reads the destination, the change and the settings of the rule set it runs under."""
-NONE: Triggers = ()
+NONE: Firings = ()
 
 
-def _fired(rule: str, template: str, *values: Value) -> Trigger:
+def _fired(rule: str, template: str, *values: Value) -> Firing:
     return (True, Reason(rule, template, *values))
 
 
-def _quiet(rule: str, template: str, *values: Value) -> Trigger:
+def _quiet(rule: str, template: str, *values: Value) -> Firing:
     return (False, Reason(rule, template, *values))
 
 
@@ -42,13 +42,11 @@ MAPPED_MOVE = "mapped segment {}: {} -> {}"
 MAPPED_EXIT = MAPPED_MOVE + " (A1: 'exiting' in the docs)"
 
 
-def _mapped_move(rule: str, seg: str, old: str | None, new: str) -> Trigger:
+def _mapped_move(rule: str, seg: str, old: str | None, new: str) -> Firing:
     return (True, Reason(rule, MAPPED_EXIT if new == "exited" else MAPPED_MOVE, seg, old, new))
 
 
-def _memberships(
-    dest: StreamingDestination, change: Change, rule: str, unmapped: tuple[str, str]
-) -> Triggers:
+def _memberships(dest: StreamingDestination, change: Change, rule: str, unmapped: tuple[str, str]) -> Firings:
     """A membership change in a mapped segment triggers under `rule`; one in another segment does
     not, for the reason `unmapped` (its rule, and a template naming the segment)."""
     if not change.segments:
@@ -60,7 +58,7 @@ def _memberships(
     ]
 
 
-def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def enterprise_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-T1: a membership change in a mapped segment triggers; E-T4/A4: an unmapped one does not."""
     unmapped = (
         "segment {} changed but is not mapped; following A4, changes in unmapped segments do not trigger"
@@ -68,7 +66,7 @@ def enterprise_membership(dest: StreamingDestination, change: Change, settings: 
     return _memberships(dest, change, "E-T1", ("E-T4", unmapped))
 
 
-def enterprise_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def enterprise_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-T2: any identity-map change triggers, in any namespace (E-S2: an added identity alone
     is enough)."""
     return [
@@ -83,12 +81,12 @@ def enterprise_identity(dest: StreamingDestination, change: Change, settings: Ru
     ]
 
 
-def enterprise_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def enterprise_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-T3: any update of a mapped attribute triggers, a same-value overwrite too (E-S1)."""
     if not change.attributes:
         return NONE
     mapped = dest.mapped_attributes
-    out: list[Trigger] = []
+    out: list[Firing] = []
     for path, (old, new) in change.attributes.items():
         if path not in mapped:
             out.append((False, Reason("E-T4", "attribute {} is not mapped", path)))
@@ -106,7 +104,7 @@ def enterprise_attributes(dest: StreamingDestination, change: Change, settings: 
     return out
 
 
-def enterprise_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def enterprise_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-S3: consent is not evaluated for enterprise destinations; A13: no event is sent."""
     if change.consent is None:
         return NONE
@@ -119,7 +117,7 @@ def enterprise_consent(dest: StreamingDestination, change: Change, settings: Rul
     )
 
 
-def segment_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def segment_membership(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T1: a membership change in a mapped segment triggers; others do not (S-I4)."""
     unmapped = "segment {} changed but is not mapped on this destination"
     return _memberships(dest, change, "S-T1", ("S-T1", unmapped))
@@ -129,7 +127,7 @@ IN_MAPPED_NAMESPACE = "identity {}:{} {} in a mapped namespace"
 IN_UNMAPPED_NAMESPACE = "identity {}:{} {} in a not mapped namespace"
 
 
-def segment_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def segment_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T2: an identity added or removed in a mapped namespace triggers; other namespaces do not."""
     if not change.identities:
         return NONE
@@ -148,14 +146,14 @@ SAME_VALUE = (
 )
 
 
-def segment_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def segment_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3),
     or, unset, where the rule set counts restatements (C8)."""
     if not change.attributes:
         return NONE
     mapped = dest.mapped_attributes
     given = dest.same_value_overwrite_triggers if isinstance(dest, StreamingSegmentDestination) else None
-    out: list[Trigger] = []
+    out: list[Firing] = []
     for path, (old, new) in change.attributes.items():
         if path not in mapped:
             out.append((False, Reason("S-T3", "attribute {} is not mapped", path)))
@@ -177,7 +175,7 @@ _RESTATED = (
 )
 
 
-def segment_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def segment_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T4: with consent enforcement, an opt-out sends an audience-exited event."""
     if change.consent is None:
         return NONE
@@ -268,7 +266,7 @@ def _held_back(fired: Reason) -> Reason:
     return Reason(fired.rule, template, *fired.values)
 
 
-def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Triggers:
+def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """What the trigger rules of each changed part find, in turn (`Change.parts`); a trigger of a
     kind the dataflow switched off does not fire, and says so first (C7)."""
     parts = change.parts
@@ -291,7 +289,7 @@ def findings_of(dest: StreamingDestination, change: Change, settings: RuleSetSet
 TRIGGER_KINDS = {part: kind for kind, part in TRIGGER_PARTS.items()}
 
 
-def _switched_off(kind: str, fired: Reason, documentation: str) -> Trigger:
+def _switched_off(kind: str, fired: Reason, documentation: str) -> Firing:
     """C7: a trigger that fired, of a kind this dataflow has switched off."""
     template = (
         "would trigger ({}: " + fired.template + "), but this dataflow's {} triggers are off "
@@ -416,9 +414,9 @@ def activate(dest: StreamingDestination, state: ProfileState, catalog: Catalog) 
 __all__ = [
     "ENTERPRISE_TRIGGERS",
     "SEGMENT_TRIGGERS",
-    "Trigger",
+    "Firing",
+    "Firings",
     "TriggerRule",
-    "Triggers",
     "activate",
     "build_payload",
     "consent_hold",
