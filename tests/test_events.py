@@ -62,7 +62,7 @@ def test_a_new_kind_is_one_entry_for_the_loader_the_schema_the_sentences_and_as_
     entry = events.Action(
         "rename",  # a kind EventKind does not list yet
         "streaming",
-        events.read(events._destination(events.STREAMING, "{id} is a batch destination"), str, "an id"),
+        events.read(events._destination(events.STREAMING_TYPES, "{id} is a batch destination"), str, "an id"),
         "{destination} is renamed",
     )
     monkeypatch.setitem(events.ACTIONS, "rename", entry)

@@ -81,8 +81,8 @@ Target = Literal["profile", "batch", "streaming", "streaming-segment", "destinat
 segment destination; a destination of any type; the whole scenario (the daily evaluation)."""
 
 BATCH = frozenset({"batch"})
-STREAMING = frozenset({"streaming-profile", "streaming-segment"})
-ANY = frozenset({"batch", *STREAMING})
+STREAMING_TYPES = frozenset({"streaming-profile", "streaming-segment"})
+ANY = frozenset({"batch", *STREAMING_TYPES})
 
 
 class ValueProblem(ValueError):
@@ -420,7 +420,9 @@ ACTIONS: Mapping[EventKind, Action] = {
             FLUSH,
             "streaming",
             read(
-                _destination(STREAMING, "{id} is a batch destination; flush empties a streaming buffer"),
+                _destination(
+                    STREAMING_TYPES, "{id} is a batch destination; flush empties a streaming buffer"
+                ),
                 str,
                 "a streaming destination id: what waits in its buffers leaves now (M1)",
             ),
@@ -530,7 +532,7 @@ def _models() -> dict[str, type[BaseModel]]:
     return _MODELS
 
 
-KEYS = frozenset({"at", "profile", "expect"})
+EVENT_KEYS = frozenset({"at", "profile", "expect"})
 """The keys every event may have besides its action (`profile` only for a profile event)."""
 
 
@@ -550,7 +552,7 @@ def action_of(raw: Any) -> Action:
                 names = " and ".join(repr(a) for a in raw if a in ACTIONS)
                 raise ValueProblem(f"an event needs exactly one action, found {names}")
             action = found
-        elif key not in KEYS and key not in OPTIONS:
+        elif key not in EVENT_KEYS and key not in OPTION_KEYS:
             raise ValueProblem(
                 f"unknown key {key!r}; an event takes at, profile, expect and one of "
                 f"{', '.join(sorted(ACTIONS))}",
@@ -564,7 +566,7 @@ def action_of(raw: Any) -> Action:
     elif "profile" in raw:
         raise ValueProblem(f"{_an(action.kind)} event does not take a profile", ("profile",))
     for key in raw:
-        if key in OPTIONS and key not in action.options:
+        if key in OPTION_KEYS and key not in action.options:
             raise ValueProblem(f"{_an(action.kind)} event does not take {key}", (key,))
     return action
 
@@ -574,7 +576,7 @@ def _an(kind: str) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-OPTIONS = frozenset(key for a in ACTIONS.values() for key in a.options)
+OPTION_KEYS = frozenset(key for a in ACTIONS.values() for key in a.options)
 
 
 class Event(NamedTuple):

@@ -43,7 +43,7 @@ REPORT_STYLE = (
     "font-family: monospace; font-size: 12.5px; line-height: 1.35; white-space: pre-wrap; margin: 0; "
     "word-break: normal; overflow-wrap: anywhere"
 )
-STREAMING = [
+STREAMING_CHOICES = [
     ("Enterprise (whole profiles)", "streaming-profile"),
     ("Advertising (segments)", "streaming-segment"),
 ]
@@ -145,7 +145,7 @@ class Explorer:
             layout=w.Layout(width="auto"),
         )
         self.type = w.ToggleButtons(
-            options=STREAMING, value=None, description="Type", style={"button_width": "auto", **WIDE}
+            options=STREAMING_CHOICES, value=None, description="Type", style={"button_width": "auto", **WIDE}
         )
         self.type_note = w.HTML()
         self.segments = CheckList(
@@ -242,7 +242,7 @@ class Explorer:
         was_quiet, self._quiet = self._quiet, True  # one replay for the new mapping, not one per control
         try:
             batch = d.type == "batch"
-            self.type.options = [("Batch (files)", "batch")] if batch else STREAMING
+            self.type.options = [("Batch (files)", "batch")] if batch else STREAMING_CHOICES
             self.type.value = d.type
             self.type_note.value = (
                 "<span style='color:#57606a'>A batch destination makes files; notebook 03 compares "
