@@ -12,7 +12,7 @@ import yaml
 
 from exportkit import Receiver
 from exportkit.app.cli import main
-from exportkit.core.audit import Record, Tolerances, compare, payload_record
+from exportkit.core.audit import Record, Tolerances, audit_records, payload_record
 from exportkit.io.capture import parse_name
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
@@ -386,7 +386,7 @@ def test_the_comparison_is_pure_and_order_free():
     }
     one = payload_record("ent", payload)
     other = Record("ent", one.identities, one.memberships, {**one.fields, "x": 1})
-    result = compare(scenario, [one, one], [one, other], tolerances=Tolerances())
+    result = audit_records(scenario, [one, one], [one, other], tolerances=Tolerances())
     assert sorted(f.outcome for f in result.findings) == ["DIFFERENT", "MATCHED"]
 
 

@@ -379,7 +379,7 @@ def file_records(dest: BatchDestination, f: ExportFile) -> list[Record]:
 # --- the comparison ----------------------------------------------------------------------------
 
 
-def compare(
+def audit_records(
     scenario: Scenario,
     expected: list[Record],
     actual: list[Record],
@@ -574,8 +574,8 @@ __all__ = [
     "Record",
     "Refusals",
     "Tolerances",
+    "audit_records",
     "cell",
-    "compare",
     "file_records",
     "flatten",
     "owners_of",

@@ -30,7 +30,7 @@ from ..core.audit import (
     Audit,
     Record,
     Tolerances,
-    compare,
+    audit_records,
     owners_of,
     payload_record,
     prediction,
@@ -427,7 +427,7 @@ def audit_capture(
     # the replay as a stream: each entry is read for its records and let go (no buffers kept)
     entries = timeline(scenario, rules, record_states=False, record_buffers=False)
     expected = prediction(entries, scenario, audited)
-    outcome = compare(
+    outcome = audit_records(
         shown,
         expected.records,
         [r for r in read.records if r.destination in audited],
