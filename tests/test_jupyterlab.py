@@ -185,18 +185,28 @@ def test_a_notebook_run_in_jupyterlab_drives_its_widget(lab: Lab, chromium: str,
             browser.close()
 
 
-# Shut down the kernels of other notebooks that earlier tests left running (with the page's XSRF
-# cookie), so a notebook runs as on a fresh open: a lesson run after another's kernel was still
-# running found its Run All queued and never run.
-OTHER_KERNELS_OFF = r"""async (keep) => {
+# Shut down the kernels that earlier tests left running (with the page's XSRF cookie), so a
+# notebook runs as on a fresh open: a lesson run after another's kernel was still running found its
+# Run All queued and never run. It is done before the notebook opens: done after, it raced the
+# notebook's own new session, whose path is not always listed yet, and shut it down too.
+KERNELS_OFF = r"""async () => {
   const xsrf = document.cookie.match(/_xsrf=([^;]+)/);
   const headers = xsrf ? {'X-XSRFToken': decodeURIComponent(xsrf[1])} : {};
   const sessions = await (await fetch('/api/sessions')).json();
-  for (const s of sessions.filter((s) => !s.path.endsWith(keep))) {
+  for (const s of sessions) {
     await fetch(`/api/sessions/${s.id}`, {method: 'DELETE', headers});
   }
   return sessions.length;
 }"""
+
+
+def open_alone(page, lab: Lab, notebook: str) -> None:
+    """Open `notebook` in JupyterLab with no other kernel running."""
+    page.goto(f"{lab.address}/lab?reset", timeout=OPEN_WAIT)
+    page.wait_for_selector("#jp-main-statusbar", timeout=OPEN_WAIT)
+    page.evaluate(KERNELS_OFF)
+    page.goto(f"{lab.address}/lab/tree/notebooks/{notebook}?reset", timeout=OPEN_WAIT)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
 
 
 def run_all(page) -> None:
@@ -266,9 +276,7 @@ def test_02_try_it_fits_1366x768(lab: Lab, chromium: str, shots: Path, browser_o
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{lab.address}/lab/tree/notebooks/02_batch_files.ipynb?reset", timeout=OPEN_WAIT)
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
-            page.evaluate(OTHER_KERNELS_OFF, "02_batch_files.ipynb")
+            open_alone(page, lab, "02_batch_files.ipynb")
             file_browser(page, browser_open)
             no_news = page.get_by_role("button", name="No", exact=True)  # JupyterLab's news toast
             if no_news.count():
@@ -306,9 +314,7 @@ def test_a_lesson_run_in_jupyterlab_reads_at_1366x768(lab: Lab, chromium: str, s
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{lab.address}/lab/tree/notebooks/{notebook}?reset", timeout=OPEN_WAIT)
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
-            page.evaluate(OTHER_KERNELS_OFF, notebook)
+            open_alone(page, lab, notebook)
             no_news = page.get_by_role("button", name="No", exact=True)
             if no_news.count():
                 no_news.first.click()
