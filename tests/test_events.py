@@ -12,12 +12,13 @@ from typing import get_args
 import pytest
 import yaml
 
-import exportkit
 from exportkit import ScenarioError, parse_scenario
 from exportkit.core.events import ACTIONS, EventKind
 from exportkit.core.values import iso
 from exportkit.io.loader import build_scenario
 from exportkit.text.sentences import _FILLS
+
+from .package_code import places
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = sorted((ROOT / "datasets").glob("*.yaml"))
@@ -109,14 +110,7 @@ def _compared_kinds(tree: ast.AST) -> list[int]:
 def test_event_kinds_are_compared_through_the_table():
     """Outside core/events.py a kind is compared with its name (`event.kind == FLUSH`), never with
     a string a typo would make silently false."""
-    package = Path(exportkit.__file__).parent
-    found = [
-        f"{path.relative_to(package)}:{n}"
-        for path in sorted(package.rglob("*.py"))
-        if path != package / "core" / "events.py"
-        for n in _compared_kinds(ast.parse(path.read_text(encoding="utf-8")))
-    ]
-    assert found == []
+    assert places(_compared_kinds, outside="core/events.py") == []
     assert _compared_kinds(ast.parse('if step.event.kind in ("run", "export_now"): pass')) == [1]
     assert _compared_kinds(ast.parse('match kind:\n    case "flush": pass')) == [2]
     assert _compared_kinds(ast.parse('if self.kind == "exported": pass')) == []  # a quiz's kind

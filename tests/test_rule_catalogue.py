@@ -18,6 +18,8 @@ import pytest
 
 from exportkit.core.rules import RULES
 
+from .package_code import places
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "export-rules.md"
 REFERENCE_2026 = ROOT / "docs" / "export-rules-2026.md"
@@ -202,12 +204,5 @@ def _hand_cited(tree: ast.AST) -> list[int]:
 
 def test_rule_and_text_are_cited_in_one_place():
     """`[rule] text` has one formatter, `rules.cited`; a second copy would drift from it."""
-    package = ROOT / "exportkit"
-    found = [
-        f"{path.relative_to(package)}:{n}"
-        for path in sorted(package.rglob("*.py"))
-        if path != package / "core" / "rules.py"
-        for n in _hand_cited(ast.parse(path.read_text(encoding="utf-8")))
-    ]
-    assert found == []
+    assert places(_hand_cited, outside="core/rules.py") == []
     assert _hand_cited(ast.parse('f"  [{r.rule}] {r.text}"')) == [1]  # the check can fail
