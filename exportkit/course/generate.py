@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.events import ADD_IDENTITY, CONSENT, EVALUATE, EXIT, QUALIFY, REMOVE_IDENTITY, SET, UNSET
+from ..core.rulesets import DEFAULT_RULE_SET
 
 SEGMENTS = [
     {"id": "delorean-owners", "name": "Customer with DeLorean Cars"},
@@ -152,7 +153,7 @@ def generate_scenario(
     return {
         "name": f"generated-{profiles}p-{events}e-s{seed}",
         "description": f"Synthetic workload: {profiles} profiles, {events} events, seed {seed}.",
-        "rules": "seed",
+        "rules": DEFAULT_RULE_SET,
         "start": "2025-03-03T09:00:00Z",
         "tick_seconds": tick,
         "segments": SEGMENTS,

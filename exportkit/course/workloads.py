@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from ..core.model import Scenario, iso
-from ..core.rulesets import RuleSet
+from ..core.rulesets import DEFAULT_RULE_SET, RuleSet
 from ..io.loader import parse_scenario
 
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
@@ -28,7 +28,7 @@ def qualification_burst(
     quiet_seconds: int | None = None,
     destination: Literal["streaming-segment", "streaming-profile"] = "streaming-segment",
     aggregation: dict[str, Any] | None = None,
-    rules: RuleSet = "seed",
+    rules: RuleSet = DEFAULT_RULE_SET,
 ) -> Scenario:
     """`n` profiles qualify for one mapped segment within `spread_seconds` of 09:01 (whole
     seconds, several may share one). With `quiet_seconds`, a segment evaluation follows the last
