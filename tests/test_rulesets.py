@@ -11,6 +11,7 @@ import pytest
 import exportkit
 from exportkit.app.cli import main
 from exportkit.core.aggregation import policy_for
+from exportkit.core.batch import not_qualifying_reason
 from exportkit.core.engine import replay
 from exportkit.core.rulesets import (
     DEFAULT_RULE_SET,
@@ -23,6 +24,7 @@ from exportkit.core.rulesets import (
 from exportkit.course.views.parts import ruleset_label
 from exportkit.io.library import parse_query
 from exportkit.io.loader import ScenarioError, build_scenario, parse_scenario
+from exportkit.text.ruledoc import load_rule_reference, reference_path, references
 
 from .factories import make_batch, make_batch_profile, make_scenario, make_scenario_data, run_scenario
 
@@ -40,6 +42,7 @@ def draft(monkeypatch: pytest.MonkeyPatch) -> RuleSetSettings:
         label="draft documentation",
         versions="a version nobody published",
         documentation="the draft documentation",
+        reference="export-rules-draft.md",
         reference_word="",
         identity_qualifies_incremental=False,
         segment_window_seconds=600,
@@ -68,6 +71,25 @@ def test_a_version_that_only_changes_settings_is_one_row(draft, capsys):
     assert parse_query("rules=draft", ["delorean"]).rules == "draft"
     assert "draft documentation (a version nobody published)" in ruleset_label("draft")
     assert "draft" in choices_text()
+    assert not_qualifying_reason({"identity"}, "s1", "draft").text.endswith(
+        "under the draft documentation (A6)"
+    )
+
+
+def test_a_version_names_its_reference_file_in_its_row(draft, tmp_path):
+    # The row's `reference` is read as its rule statements: every rule in it is the draft's.
+    assert references()["export-rules-draft.md"] == "draft"
+    (tmp_path / "export-rules-draft.md").write_text("- **B-T8**: identity changes do not qualify [Draft]\n")
+    (statement,) = load_rule_reference(tmp_path)["B-T8"]
+    assert statement.rule_set() == "draft"
+    assert statement.mark() == "documented Draft; draft documentation (draft)"
+
+
+@pytest.mark.parametrize("rules", list(RULE_SETS))
+def test_each_rule_set_names_a_reference_file_the_package_keeps(rules):
+    assert reference_path(RULE_SETS[rules].reference).is_file()
+    # A file that is one version's alone marks its rules with that version; a shared one says by labels.
+    assert references() == {"export-rules.md": None, "export-rules-2026.md": "latest"}
 
 
 def _yaml(extra: str) -> str:

@@ -513,8 +513,8 @@ def _sink(args: argparse.Namespace, scenario: Scenario, rules: str, selection: S
 
 
 def rule_reference() -> dict[str, list[RuleText]]:
-    """The rule references' statements (docs/export-rules.md and export-rules-2026.md), or none if
-    they are not installed."""
+    """The rule references' statements (each file the rule set table names: docs/export-rules.md,
+    export-rules-2026.md), or none if they are not installed."""
     return load_rule_reference()
 
 

@@ -259,18 +259,19 @@ def qualifies_for_incremental(kinds: Iterable[ChangeKind], rules: RuleSet) -> bo
     )
 
 
-def not_qualifying_reason(kinds: Iterable[ChangeKind], segment: str) -> Reason:
-    """B-T7/B-T8: why a changed profile is not in an incremental file."""
+def not_qualifying_reason(kinds: Iterable[ChangeKind], segment: str, rules: RuleSet) -> Reason:
+    """B-T7/B-T8: why a changed profile is not in an incremental file under `rules`."""
     kinds = set(kinds)
     if "identity" in kinds:
+        documentation = settings_of(rules).documentation
         text = (
             f"identity change only: it does not qualify for incremental files of {segment} "
-            "under the older documentation (A6)"
+            f"under {documentation} (A6)"
         )
         if "attribute" in kinds:
             text = (
                 f"identity and attribute changes only: identity changes do not qualify for "
-                f"incremental files of {segment} under the older documentation (A6), attribute "
+                f"incremental files of {segment} under {documentation} (A6), attribute "
                 "changes never do (B-T7)"
             )
         return reason("B-T8", text)
@@ -305,7 +306,7 @@ def incremental_entry(
     last one (it qualified while opted out, A13) has nothing to show."""
     kinds = set(kinds)
     if not qualifies_for_incremental(kinds, rules):
-        return not_qualifying_reason(kinds, segment)
+        return not_qualifying_reason(kinds, segment, rules)
     m = state.segments[segment]
     if is_active(state, segment):
         if kinds & QUALIFYING_ALWAYS == {"consent"}:

@@ -18,7 +18,7 @@ from .decision import Catalog, Decision
 from .model import AnyDestination, BatchDestination, StreamingSegmentDestination
 from .payload import segment_payload
 from .rules import Reason, reason
-from .rulesets import settings_of
+from .rulesets import deciding, settings_of
 from .state import Change, ProfileState
 from .streaming import consent_hold
 from .values import iso
@@ -55,7 +55,7 @@ class Dataflows:
     def disable(self, destination: str, at: datetime) -> Decision:
         """L1: from now, the dataflow to `destination` exports nothing until it is enabled again."""
         if not self.settings.paused_dataflows:
-            return _not_in_rules("disable", "L1", destination, self.catalog.rules)
+            return _not_in_rules("disable", "L1", "paused_dataflows", destination, self.catalog.rules)
         self.disabled[destination] = at
         text = (
             f"the dataflow to {destination} is disabled: it exports nothing until it is enabled again; "
@@ -67,7 +67,7 @@ class Dataflows:
     def enable(self, destination: str, at: datetime) -> Decision:
         """L1, A20: the dataflow exports again, from its next change or run; nothing is caught up."""
         if not self.settings.paused_dataflows:
-            return _not_in_rules("enable", "L1", destination, self.catalog.rules)
+            return _not_in_rules("enable", "L1", "paused_dataflows", destination, self.catalog.rules)
         since = self.disabled.pop(destination)
         text = (
             f"the dataflow to {destination}, disabled at {iso(since)}, is enabled again: the next "
@@ -89,7 +89,7 @@ class Dataflows:
         """L2: the dataflow to `dest` is deleted: its audiences are unmapped, and it exports
         nothing again; S-S3 says what the partner does with a streaming segment destination's."""
         if not self.settings.deleted_dataflows:
-            return _not_in_rules("delete", "L2", dest.id, self.catalog.rules)
+            return _not_in_rules("delete", "L2", "deleted_dataflows", dest.id, self.catalog.rules)
         self.disabled.pop(dest.id, None)
         self.deleted[dest.id] = at
         segments = ", ".join(dest.segment_ids)
@@ -128,7 +128,7 @@ class Dataflows:
         current status, and no exited profile); each other audience is refused, saying when it
         may run. The first decision is the destination's; one per profile sent follows."""
         if not self.settings.activate_now:
-            return [_not_in_rules("activate_now", "S-T7", dest.id, self.catalog.rules)]
+            return [_not_in_rules("activate_now", "S-T7", "activate_now", dest.id, self.catalog.rules)]
         since = self.disabled.get(dest.id)
         if since is not None:
             return [Decision(dest.id, "", False, (_disabled(dest.id, since),), verdict="refused")]
@@ -244,10 +244,11 @@ def refused_elsewhere(dest: AnyDestination) -> Decision:
     return Decision(dest.id, "", False, (reason("S-T7", text),), verdict="refused")
 
 
-def _not_in_rules(kind: str, rule: str, destination: str, rules: str) -> Decision:
-    """An event of the 2026 documentation replayed under an older rule set: it does nothing."""
-    settings = settings_of(rules)
-    text = f"{kind} comes from the 2026 documentation ({rule}); {settings.documentation} has no such event"
+def _not_in_rules(kind: str, rule: str, feature: str, destination: str, rules: str) -> Decision:
+    """An event replayed under a rule set without its setting `feature`: it does nothing, and the
+    reason names the documentation it comes from (the first rule set that has it)."""
+    source = settings_of(deciding(feature)[0]).documentation
+    text = f"{kind} comes from {source} ({rule}); {settings_of(rules).documentation} has no such event"
     return Decision(destination, "", False, (reason(rule, text),), verdict="not run")
 
 

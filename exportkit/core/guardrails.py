@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from .events import EXPORT_NOW
 from .model import BatchDestination, Scenario
-from .rulesets import RuleSet, settings_of
+from .rulesets import RuleSet, deciding, settings_of
 
 # G1: the guardrails page's limits.
 SEGMENTS_PER_DESTINATION = 250  # soft
@@ -94,6 +94,7 @@ def limit_warnings(scenario: Scenario) -> list[ScenarioWarning]:
 def dedup_key_advice(scenario: Scenario) -> list[ScenarioWarning]:
     """B-I7c: a scheduled batch destination without a deduplication key (an exported identity
     namespace is one, B-I8) may show a profile twice or with conflicting membership."""
+    advising = settings_of(deciding("dedup_key_advice")[0])  # the documentation that advises it
     out: list[ScenarioWarning] = []
     for i, d in enumerate(scenario.destinations):
         if not isinstance(d, BatchDestination) or d.dedup_key or d.identity:
@@ -104,7 +105,7 @@ def dedup_key_advice(scenario: Scenario) -> list[ScenarioWarning]:
                     f"destinations[{i}]",
                     f"{d.id} has scheduled exports and no dedup_key: a profile may appear twice or "
                     "with conflicting membership, since scheduled exports combine the snapshot and "
-                    "the incremental changes; the 2026 documentation advises a key",
+                    f"the incremental changes; {advising.documentation} advises a key",
                     "B-I7c",
                 )
             )

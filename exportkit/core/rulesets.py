@@ -3,9 +3,9 @@
 One row per version (`RULE_SETS`), each written as what it changes from the version before
 (`dataclasses.replace`). A rule reads the named setting it depends on
 (`settings_of(rules).keep_realized`), never a rule set's id, so a version that only changes
-settings is one row here, plus its reference and its tests. Everything that lists or names the
-rule sets (the CLI's `--rules`, the loader's messages, the demo's switch, the views' labels, the
-tests' parameters) reads this table too.
+settings is one row here, plus its reference file (the row names it) and its tests. Everything
+that lists or names the rule sets (the CLI's `--rules`, the loader's messages, the demo's switch,
+the views' labels, the rule statements' files, the tests' parameters) reads this table too.
 
 A rule set is named by its id (`seed`, `current`, `latest`): the `rules:` key of a scenario file
 and the value of `--rules`. Learners read its `label` ("older documentation"), never the id.
@@ -29,7 +29,8 @@ class RuleSetSettings:
     published: str  # when its pages were published, in words: "October 2024"
     versions: str  # which pages it follows and when, for a tooltip or a legend
     documentation: str  # how a reason names it: "the older documentation"
-    reference_word: str  # how export-rules.md labels a rule of this version: "older" ("" if none)
+    reference: str  # the reference file in docs/ that states its rules: "export-rules.md"
+    reference_word: str  # how that file labels a rule of this version: "older" ("": every rule is)
     keep_realized: bool  # A7: a continuing member stays `realized` (else it becomes `existing`)
     enterprise_segments: Literal["all", "merge_policy"]  # E-I1 (all) or E-I1' (same merge policy)
     identity_qualifies_incremental: bool  # B-T8 (A6): an identity change qualifies for increments
@@ -70,6 +71,7 @@ _SEED = RuleSetSettings(
     published="up to 2023",  # the pages that still said "segments"; V4 says "audiences"
     versions="the first pages, and the older pages where they are silent, as published up to 2023",
     documentation="the older documentation",
+    reference="export-rules.md",
     reference_word="older",
     keep_realized=False,
     enterprise_segments="all",
@@ -102,7 +104,8 @@ _LATEST = replace(
     published="2026",
     versions="the pages of October 2024 and the pages as published in 2026",
     documentation="the 2026 documentation",
-    reference_word="",  # its rules are those of export-rules-2026.md
+    reference="export-rules-2026.md",  # what the 2026 pages add to V5
+    reference_word="",
     batch_age_reading=(
         "the aggregation policy page's range; the guardrails page gives 1800-3600 seconds (A21)"
     ),

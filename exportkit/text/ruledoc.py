@@ -6,7 +6,8 @@ with a label (`E-I1 (older)`, `B-T8 (identity), current (V5)`) and indented sub-
 9 holds the ambiguities (A1, A2 ...), where the toolkit picks a reading. This module is the one
 parser of that text: each `RuleText` keeps the entry's markdown lines as written, for a page, and
 its plain text, for a terminal. `docs/export-rules-2026.md` is read the same way, its rules marked
-as those of `latest`; `load_rule_reference()` reads every file the installed package keeps.
+as those of `latest`: the rule set table names each version's file (`RuleSetSettings.reference`),
+and `load_rule_reference()` reads every one the installed package keeps.
 """
 
 from __future__ import annotations
@@ -110,23 +111,31 @@ def parse_rule_reference(markdown: str, rules: str | None = None) -> dict[str, l
     return out
 
 
-# The reference files, each with the rule set its rules belong to (None: the file's own labels
-# say it, `older` or `current`). The 2026 file states what `latest` adds to V5.
-REFERENCES: dict[str, str | None] = {"export-rules.md": None, "export-rules-2026.md": "latest"}
+def references() -> dict[str, str | None]:
+    """Each reference file the rule set table names (`RuleSetSettings.reference`), with the rule
+    set its rules belong to: the one whose `reference_word` is empty, else None (the file's own
+    labels say, `older` or `current`). `export-rules-2026.md` states what `latest` adds to V5."""
+    out: dict[str, str | None] = {}
+    for settings in RULE_SETS.values():
+        out.setdefault(settings.reference, None)
+        if not settings.reference_word:
+            out[settings.reference] = settings.id
+    return out
 
 
-def reference_path(name: str = "export-rules.md") -> Path:
+def reference_path(name: str) -> Path:
     """Where a reference file (`docs/export-rules.md`) is: shipped with the package as
     `exportkit.docs` (a checkout maps the top-level `docs/` folder to it)."""
     return Path(str(files("exportkit.docs"))) / name
 
 
-def load_rule_reference() -> dict[str, list[RuleText]]:
-    """Every rule of every reference file that is installed, by id (none if none is)."""
+def load_rule_reference(folder: Path | None = None) -> dict[str, list[RuleText]]:
+    """Every rule of every reference file that is installed (or in `folder`), by id (none if none is)."""
     out: dict[str, list[RuleText]] = {}
-    for name, rules in REFERENCES.items():
+    for name, rules in references().items():
         try:
-            markdown = reference_path(name).read_text(encoding="utf-8")
+            path = folder / name if folder is not None else reference_path(name)
+            markdown = path.read_text(encoding="utf-8")
         except OSError:
             continue
         for rule_id, texts in parse_rule_reference(markdown, rules).items():
@@ -144,10 +153,10 @@ def statements(reference: dict[str, list[RuleText]]) -> dict[str, str]:
 
 
 __all__ = [
-    "REFERENCES",
     "RuleText",
     "load_rule_reference",
     "parse_rule_reference",
     "reference_path",
+    "references",
     "statements",
 ]

@@ -78,7 +78,7 @@ def _statements(reference: dict[str, list[RuleText]]) -> dict[str, Statement]:
 @lru_cache(maxsize=1)
 def rulebook(path: Path | None = None) -> dict[str, Statement]:
     """The reference's statements; a catalogued rule the file lacks keeps its catalogue title."""
-    if path is None:  # every reference the package keeps: export-rules.md and the 2026 one
+    if path is None:  # every reference file the rule set table names that the package keeps
         found = _statements(load_rule_reference())
     else:
         found = parse_rulebook(path.read_text(encoding="utf-8")) if path.is_file() else {}
