@@ -26,9 +26,7 @@ def text_of(html: str) -> str:
 
 
 def headline(result: Replay, index: int, destination: str) -> str:
-    step = result.steps[index - 1]
-    decisions = [d for d in step.decisions if d.destination == destination]
-    card = card_html(result, index, destination, decisions, Names.of(result.scenario))
+    card = card_html(result, result.record(index), destination, Names.of(result.scenario))
     return re.search(r'class="ek-badge ([a-z]+)">([^<]*)<', card).group(2)
 
 
@@ -38,11 +36,11 @@ def test_a_card_whose_event_exports_nothing_is_headed_not_exported_though_messag
     time; step 16 exports nothing and its event sends nothing."""
     result = run("delorean")
     assert not any(m.destination == "http-api" for m in result.steps[14].messages)
-    assert any(m.destination == "http-api" for m in result.later(15)[1])
+    assert any(m.destination == "http-api" for m in result.record(15).later_messages)
     assert headline(result, 15, "http-api") == "EXPORTED"
     assert "later, on its own clock (best effort at" in text_of(step_html(result, 15))
     assert headline(result, 16, "http-api") == "NOT EXPORTED"
-    assert not any(m.destination == "http-api" for m in result.made(16)[1])
+    assert not any(m.destination == "http-api" for m in result.record(16).all_messages)
 
 
 @pytest.mark.parametrize("name", dataset_names())
@@ -77,11 +75,13 @@ def test_messages_from_earlier_exports_are_not_listed_as_leaving_now():
     """A message that falls due on its buffer's clock after a step's event is listed after it, at
     its time, never as leaving now, on this step or on the next event's."""
     result = run("delorean")
-    index = next(i for i, s in enumerate(result.steps, start=1) if result.later(i)[1] and not s.messages)
-    text = text_of(delivery_html(result, index, Names.of(result.scenario)))
+    index = next(
+        i for i, s in enumerate(result.steps, start=1) if result.record(i).later_messages and not s.messages
+    )
+    text = text_of(delivery_html(result.record(index), Names.of(result.scenario)))
     assert "Messages leaving now" not in text
     assert "Later, on the clock, before the next event" in text
-    message = next(m for m in result.later(index)[1])
+    message = next(m for m in result.record(index).later_messages)
     assert message not in result.steps[index].messages  # nor on the next event's step
 
 
@@ -89,6 +89,6 @@ def test_the_end_of_the_scenario_says_when_the_platform_would_send():
     """streaming_media: the end flushes the advertising buffer at 18:11; the platform would send
     when its oldest export (18:00) has waited 1800 s, at 18:30."""
     result = run("streaming_media")
-    text = text_of(delivery_html(result, len(result.steps), Names.of(result.scenario)))
+    text = text_of(delivery_html(result.record(len(result.steps)), Names.of(result.scenario)))
     assert "the scenario ends at 2 Jun 2025, 18:11 UTC, so the toolkit sends what waited" in text
     assert "the platform would send it at 2 Jun 2025, 18:30 UTC" in text

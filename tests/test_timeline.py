@@ -66,9 +66,9 @@ def test_a_finished_replay_is_its_timeline():
     assert result.steps == [e for e in result.timeline if isinstance(e, Step)]
     assert result.messages() == [m for e in result.timeline for m in e.messages]
     assert result.files() == [f for e in result.timeline for f in e.files]
-    # each clock entry is filed after the step before it, and `made` is that step's column
+    # each clock entry is filed after the step before it, and a step's record holds it
     assert [d for dues in result.clock for d in dues] == [e for e in result.timeline if isinstance(e, Due)]
-    files, _ = result.made(21)  # step 21, then the 17:00 files before step 22's event
+    files = result.record(21).all_files  # step 21, then the 17:00 files before step 22's event
     assert [f.at.hour for f in files] == [17, 17]
 
 

@@ -173,7 +173,7 @@ def test_the_delorean_first_step_speaks_in_names_with_ids_on_hover():
     ],
 )
 def test_outcome(name, step, destination, expected):
-    assert outcome(run(name), step, destination) == expected
+    assert outcome(run(name).record(step), destination) == expected
 
 
 def test_the_timeline_has_a_cell_per_step_and_destination_and_marks_the_current_step():
@@ -189,7 +189,9 @@ def test_a_file_written_and_a_change_noted_at_one_step_show_both():
     before the next event, Amazon S3 writes its scheduled files. The cell's colour is the file;
     its title says both; Doc's story says his change was noted."""
     result = run("delorean")
-    assert outcomes(result, 29, "s3") == ["file", "noted"] and outcome(result, 29, "s3") == "file"
+    assert (
+        outcomes(result.record(29), "s3") == ["file", "noted"] and outcome(result.record(29), "s3") == "file"
+    )
     html = timeline_html(result)
     assert (
         'class="ek-cell file" href="#step-29" data-step="29" '
@@ -203,7 +205,7 @@ def test_a_scheduled_file_is_on_the_step_it_follows_not_on_the_next_event_s():
     """The 17:00 files of day 1 fall due after step 21 (16:30) and before step 22 (08:00 the
     next day): step 21's column and card show them, at 17:00; step 22's do not."""
     result = run("delorean")
-    assert outcomes(result, 21, "s3") == ["file"] and outcomes(result, 22, "s3") == ["noted"]
+    assert outcomes(result.record(21), "s3") == ["file"] and outcomes(result.record(22), "s3") == ["noted"]
     card21 = text_of(step_html(result, 21, focus="s3"))
     assert "Later, on the clock, before the next event" in card21 and "17:00" in card21
     assert "Files written" not in text_of(step_html(result, 22))

@@ -57,13 +57,13 @@ class Outcome:
 def step_files(replay: Replay, step: Step, destination: str) -> list[ExportFile]:
     """The files `destination` wrote at this step, or on the clock before it (B-T3): an event's
     `expect:` holds what fell due since the previous event (the timeline's entries before the step)."""
-    before, _ = replay.later(step.index)
+    before = replay.record(step.index).later_files
     return [f for f in [*before, *step.files] if f.destination == destination]
 
 
 def step_messages(replay: Replay, step: Step, destination: str) -> list[Message]:
     """The messages `destination` sent at this step, or on the clock before it (M2, M3)."""
-    _, before = replay.later(step.index)
+    before = replay.record(step.index).later_messages
     return [m for m in [*before, *step.messages] if m.destination == destination]
 
 

@@ -114,6 +114,77 @@ Entry = Opening | Due | Step | End
 """One entry of the timeline; entries come in time order."""
 
 
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One step as every view reads it (the text, the HTML views, the quiz, the comparison, the
+    checks): step `number` (0: the activation, 1..N the events) with what its event caused, then
+    what the clock made after it and before the next event, each `Due` at its own time (`later`).
+    The last step also holds the scenario's `end` (what was left in the buffers leaves, M1)."""
+
+    number: int
+    at: datetime
+    event: Event | None  # None: the activation
+    decisions: list[Decision]
+    changes: list[str]
+    files: list[ExportFile]  # made by the event (the activation makes none)
+    messages: list[Message]  # sent because of the event (a flush, a count reached, a backfill)
+    buffers: list[BufferState]  # what waits after the event
+    before: dict[str, Any] | None  # the profile before and after a profile event
+    after: dict[str, Any] | None
+    later: list[Due]
+    end: End | None = None
+
+    @classmethod
+    def of(cls, number: int, entry: Opening | Step, later: list[Due], end: End | None) -> StepRecord:
+        if isinstance(entry, Opening):
+            return cls(
+                number,
+                entry.at,
+                None,
+                entry.decisions,
+                [],
+                entry.files,
+                entry.messages,
+                [],
+                None,
+                None,
+                later,
+                end,
+            )
+        return cls(
+            number,
+            entry.at,
+            entry.event,
+            entry.decisions,
+            entry.changes,
+            entry.files,
+            entry.messages,
+            entry.buffers,
+            entry.before,
+            entry.after,
+            later,
+            end,
+        )
+
+    @property
+    def later_files(self) -> list[ExportFile]:
+        return [f for d in self.later for f in d.files]
+
+    @property
+    def later_messages(self) -> list[Message]:
+        return [m for d in self.later for m in d.messages]
+
+    @property
+    def all_files(self) -> list[ExportFile]:
+        """The files from this step to the next event: the event's, then the clock's, in time order."""
+        return [*self.files, *self.later_files]
+
+    @property
+    def all_messages(self) -> list[Message]:
+        """The messages from this step to the next event, in time order."""
+        return [*self.messages, *self.later_messages]
+
+
 @dataclass(slots=True)
 class Replay:
     """A whole replay: its timeline, in time order, from the `Opening` to the `End`."""
@@ -124,6 +195,7 @@ class Replay:
     steps: list[Step] = field(init=False)  # the events' steps: `steps[0]` is step 1
     # the clock's entries after each step and before the next: `clock[0]` after the activation
     clock: list[list[Due]] = field(init=False)
+    _records: list[StepRecord] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.steps = [e for e in self.timeline if isinstance(e, Step)]
@@ -138,22 +210,23 @@ class Replay:
         assert isinstance(first, Opening)  # the engine's first entry, always
         return first
 
-    def step_entry(self, number: int) -> Opening | Step:
-        """Step `number`: 0 is the activation's `Opening`, 1..N the events' steps."""
-        return self.opening if number == 0 else self.steps[number - 1]
+    def record(self, number: int) -> StepRecord:
+        """Step `number` as one plain record (0: the activation, 1..N the events)."""
+        if not 0 <= number <= len(self.steps):
+            raise ValueError(f"step {number}: the replay has steps 0 (the activation) to {len(self.steps)}")
+        return self.records[number]
 
-    def later(self, number: int) -> tuple[list[ExportFile], list[Message]]:
-        """The files and messages the clock made after step `number` (0: the activation) and
-        before the next event, in time order."""
-        dues = self.clock[number]
-        return [f for d in dues for f in d.files], [m for d in dues for m in d.messages]
-
-    def made(self, number: int) -> tuple[list[ExportFile], list[Message]]:
-        """The files and messages from step `number` to the next event: those its event made,
-        then those the clock made after it, in time order (a view's column for the step)."""
-        entry = self.step_entry(number)
-        files, messages = self.later(number)
-        return [*entry.files, *files], [*entry.messages, *messages]
+    @property
+    def records(self) -> list[StepRecord]:
+        """Every step as a `StepRecord`, from the activation (0) to the last event's step."""
+        if not self._records:
+            entries: list[Opening | Step] = [self.opening, *self.steps]
+            last = len(entries) - 1
+            self._records = [
+                StepRecord.of(n, e, self.clock[n], self.end if n == last else None)
+                for n, e in enumerate(entries)
+            ]
+        return self._records
 
     @property
     def activation(self) -> list[Decision]:
@@ -444,4 +517,15 @@ class Replayer:
         return Decision(destination, "", False, (reason("M1", text),), verdict=verdict)
 
 
-__all__ = ["Due", "End", "Entry", "Opening", "Replay", "Replayer", "Step", "replay", "timeline"]
+__all__ = [
+    "Due",
+    "End",
+    "Entry",
+    "Opening",
+    "Replay",
+    "Replayer",
+    "Step",
+    "StepRecord",
+    "replay",
+    "timeline",
+]

@@ -133,39 +133,27 @@ def matrix(result: Replay) -> tuple[list[str], list[dict[str, Any]]]:
     kinds = {d.id: "batch" if d.type == "batch" else "streaming" for d in result.scenario.destinations}
     ids = list(kinds)
     rows = []
-    first_files = result.made(0)[0]  # made on the clock before the first event
-    activation = {
-        i: _cell([d for d in result.activation if d.destination == i and d.exported], [], kinds[i])
-        if kinds[i] == "streaming"
-        else _cell([], [f for f in first_files if f.destination == i], "batch")
-        for i in ids
-    }
-    rows.append(
-        {
-            "step": 0,
-            "event": "activation (backfill)",
-            "cells": activation,
-            "divergent": _divergent(activation),
-        }
-    )
     names = Names.of(result.scenario)
-    for step in result.steps:
-        cells = {
-            i: _cell(
-                [d for d in step.decisions if d.destination == i],
-                [f for f in result.made(step.index + 1)[0] if f.destination == i],
-                kinds[i],
-            )
-            for i in ids
-        }
-        rows.append(
-            {
-                "step": step.index + 1,
-                "event": event_text(step.event, names),
-                "cells": cells,
-                "divergent": _divergent(cells),
+    for r in result.records:
+        if r.event is None:  # the activation: the backfill, and what the clock made before the first event
+            cells = {
+                i: _cell([d for d in r.decisions if d.destination == i and d.exported], [], kinds[i])
+                if kinds[i] == "streaming"
+                else _cell([], [f for f in r.all_files if f.destination == i], "batch")
+                for i in ids
             }
-        )
+            event = "activation (backfill)"
+        else:
+            cells = {
+                i: _cell(
+                    [d for d in r.decisions if d.destination == i],
+                    [f for f in r.all_files if f.destination == i],
+                    kinds[i],
+                )
+                for i in ids
+            }
+            event = event_text(r.event, names)
+        rows.append({"step": r.number, "event": event, "cells": cells, "divergent": _divergent(cells)})
     return ids, rows
 
 
@@ -383,11 +371,10 @@ def compare(a: Replay, b: Replay) -> list[Difference]:
     """Every difference in what `a` and `b` export, step by step (0 = activation)."""
     if len(a.steps) != len(b.steps):
         raise ValueError("compare replays of the same events")
-    out = _compare_decisions(0, a.activation, b.activation)
-    out += _compare_files(0, a.made(0)[0], b.made(0)[0])
-    for sa, sb in zip(a.steps, b.steps, strict=True):
-        out += _compare_decisions(sa.index + 1, sa.decisions, sb.decisions)
-        out += _compare_files(sa.index + 1, a.made(sa.index + 1)[0], b.made(sb.index + 1)[0])
+    out: list[Difference] = []
+    for ra, rb in zip(a.records, b.records, strict=True):
+        out += _compare_decisions(ra.number, ra.decisions, rb.decisions)
+        out += _compare_files(ra.number, ra.all_files, rb.all_files)
     return out
 
 

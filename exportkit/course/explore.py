@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..core.engine import Replay, Step, replay
+from ..core.engine import Replay, replay
 from ..core.events import ADD_IDENTITY, REMOVE_IDENTITY, SET
 from ..core.model import (
     BatchDestination,
@@ -184,38 +184,28 @@ def _state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
 
 def step_report(result: Replay, index: int, destination: str | None = None) -> str:
     """Step `index` as text (0 is the activation backfill, 1..N the events)."""
+    r = result.record(index)
+    mine = [f for f in r.files if destination in (None, f.destination)]
+    later = [f for f in r.later_files if destination in (None, f.destination)]
     batch = {d.id for d in result.scenario.destinations if d.type == "batch"}
-    if index == 0:
-        lines = [f"Step 0 of {len(result.steps)}: activation at {iso(result.scenario.start)}"]
-        for d in result.activation:
-            if destination in (None, d.destination):
-                lines += render_decision(d)
-        if destination in batch:
-            lines.append(
-                f"  {destination}: a batch destination sends nothing at activation; "
-                "its first scheduled file holds the whole population [B-I3]"
-            )
-        return "\n".join(lines + _later(result, index, destination))
-    step: Step = result.steps[index - 1]
-    event = event_text(step.event, Names.of(result.scenario))
-    lines = [f"Step {index} of {len(result.steps)} at {iso(step.event.at)}: {event}"]
-    for f in step.files:
-        if destination in (None, f.destination):
-            lines += f.render()
-    lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
-    lines += _state_lines("before", step.before) + _state_lines("after", step.after)
-    for d in step.decisions:
+    if r.event is None:
+        lines = [f"Step 0 of {len(result.steps)}: activation at {iso(r.at)}"]
+    else:
+        event = event_text(r.event, Names.of(result.scenario))
+        lines = [f"Step {index} of {len(result.steps)} at {iso(r.at)}: {event}"]
+        lines += [line for f in mine for line in f.render()]
+        lines += [f"  changed: {c}" for c in r.changes] or ["  changed: nothing"]
+        lines += _state_lines("before", r.before) + _state_lines("after", r.after)
+    for d in r.decisions:
         if destination in (None, d.destination):
             lines += render_decision(d)
-    return "\n".join(lines + _later(result, index, destination))
-
-
-def _later(result: Replay, index: int, destination: str | None) -> list[str]:
-    """The files the clock makes after step `index` and before the next event, at their own
-    time (B-T3)."""
-    return [
-        line for f in result.later(index)[0] if destination in (None, f.destination) for line in f.render()
-    ]
+    if r.event is None and destination in batch:
+        lines.append(
+            f"  {destination}: a batch destination sends nothing at activation; "
+            "its first scheduled file holds the whole population [B-I3]"
+        )
+    # the files the clock makes after the step and before the next event, at their own time (B-T3)
+    return "\n".join(lines + [line for f in later for line in f.render()])
 
 
 __all__ = [

@@ -20,7 +20,6 @@ from typing import Literal
 
 from ..core.decision import Decision
 from ..core.engine import Replay
-from ..core.model import iso
 from ..core.rules import cited
 from ..core.rulesets import settings_of
 from ..text.narrate import step_heading
@@ -137,14 +136,11 @@ def _with_choices(
 
 
 def _decisions(result: Replay) -> Iterable[tuple[int, str, Decision]]:
-    start = f"Step 0 at {iso(result.scenario.start)}: the dataflows are activated"
-    for d in result.activation:
-        yield 0, start, d
     names = Names.of(result.scenario)
-    for step in result.steps:
-        situation = step_heading(step, names)
-        for d in step.decisions:
-            yield step.index + 1, situation, d
+    for r in result.records:
+        situation = step_heading(r, names)
+        for d in r.decisions:
+            yield r.number, situation, d
 
 
 def _mapping(result: Replay, destination: str) -> str:

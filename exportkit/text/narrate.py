@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..core.aggregation import Message
 from ..core.decision import Decision
-from ..core.engine import Due, End, Entry, Opening, Replay, Step
+from ..core.engine import Due, End, Entry, Opening, Replay, Step, StepRecord
 from ..core.events import EVALUATE
 from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
@@ -68,10 +68,13 @@ def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> li
     return lines
 
 
-def step_heading(step: Step, names: Names) -> str:
+def step_heading(record: StepRecord, names: Names) -> str:
     """A step's one-line heading in plain text: "Step 3 at 2025-03-03T09:03:00Z: Marty McFly (marty)
-    qualifies for ..." (the timeline's, as `render_step` and the quiz say it)."""
-    return f"Step {step.index + 1} at {iso(step.event.at)}: {event_text(step.event, names)}"
+    qualifies for ..." (the timeline's, as `render_step` and the quiz say it); step 0 is the
+    activation."""
+    if record.event is None:
+        return f"Step 0 at {iso(record.at)}: the dataflows are activated"
+    return f"Step {record.number} at {iso(record.at)}: {event_text(record.event, names)}"
 
 
 def concerned(step: Step, decisions: list[Decision]) -> list[Decision]:
@@ -93,7 +96,7 @@ def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
             "(step 0, the activation, has no event)"
         )
     step = result.steps[number - 1]
-    lines = [step_heading(step, Names.of(result.scenario))]
+    lines = [step_heading(result.record(number), Names.of(result.scenario))]
     for f in step.files:
         lines += f.render()
     lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]

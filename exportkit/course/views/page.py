@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from importlib.resources import files
 
-from ...core.engine import Opening, Replay, Step
+from ...core.engine import Replay, StepRecord
 from ...core.rulesets import RULE_SETS
 from ...text.sentences import Names
 from .parts import BADGES, badge, chip, ruleset_label, style
@@ -53,33 +53,30 @@ _TYPE_NOTES = {
 def profile_steps(result: Replay, profile: str) -> list[int]:
     """The steps that concern `profile`: its events, and files or messages that carry it, made by
     the event or on the clock before the next one."""
-    out = []
-    for i in range(step_count(result) + 1):
-        entry = result.step_entry(i)
-        files, messages = result.made(i)
-        if (
-            (isinstance(entry, Opening) and any(d.profile == profile and d.exported for d in entry.decisions))
-            or (isinstance(entry, Step) and entry.event.profile == profile)
-            or any(profile in f.profiles for f in files)
-            or any(profile in m.profiles for m in messages)
-        ):
-            out.append(i)
-    return out
+    return [r.number for r in result.records if _concerns(r, profile)]
 
 
-def _profile_cell(result: Replay, index: int, dest: str, profile: str, decisions: list) -> str:
-    """What `dest` did with `profile` at step `index`: its own verdict, or the message or file
-    that carried it."""
-    mine = [x for x in decisions if x.destination == dest and x.profile == profile]
-    files, messages = result.made(index)
+def _concerns(r: StepRecord, profile: str) -> bool:
+    return (
+        (r.event is None and any(d.profile == profile and d.exported for d in r.decisions))
+        or (r.event is not None and r.event.profile == profile)
+        or any(profile in f.profiles for f in r.all_files)
+        or any(profile in m.profiles for m in r.all_messages)
+    )
+
+
+def _profile_cell(r: StepRecord, dest: str, profile: str) -> str:
+    """What `dest` did with `profile` at a step: its own verdict, or the message or file that
+    carried it."""
+    mine = [x for x in r.decisions if x.destination == dest and x.profile == profile]
     out = []
     if mine:
         d = mine[0]
         kind = "exported" if d.exported else ("noted" if d.verdict == "noted" else "none")
         out.append(f"{badge(kind)} {chip(d.rule)}")
-    if any(m.destination == dest and profile in m.profiles for m in messages):
+    if any(m.destination == dest and profile in m.profiles for m in r.all_messages):
         out.append(badge("sent", "in a message"))
-    if any(f.destination == dest and profile in f.profiles for f in files):
+    if any(f.destination == dest and profile in f.profiles for f in r.all_files):
         out.append(badge("file", "in a file"))
     return " ".join(out) or '<span class="ek-muted">·</span>'
 
@@ -91,25 +88,20 @@ def profile_html(result: Replay, profile: str) -> str:
     dests = [d.id for d in result.scenario.destinations]
     head = "".join(f"<th>{named_html(names.destination(d))}</th>" for d in dests)
     rows = []
-    for i in profile_steps(result, profile):
-        if i == 0:
-            what, decisions = "activation: backfill", result.activation
-            when = when_html(result.scenario.start)
+    for r in result.records:
+        if not _concerns(r, profile):
+            continue
+        i, when = r.number, when_html(r.at)
+        if r.event is None:
+            what = "activation: backfill"
+        elif r.event.profile == profile:
+            what = event_html(r.event, names)
         else:
-            s = result.steps[i - 1]
-            when = when_html(s.event.at)
-            what = (
-                event_html(s.event, names)
-                if s.event.profile == profile
-                else (event_html(s.event, names) + " <span class='ek-muted'>(carries this profile)</span>")
-            )
-            decisions = s.decisions
-        cells = []
-        for d in dests:
-            cells.append(f"<td>{_profile_cell(result, i, d, profile, decisions)}</td>")
+            what = event_html(r.event, names) + " <span class='ek-muted'>(carries this profile)</span>"
+        cells = "".join(f"<td>{_profile_cell(r, d, profile)}</td>" for d in dests)
         rows.append(
             f'<tr data-step="{i}"><td class="ek-nw"><a href="#step-{i}" data-step="{i}">Step {i}</a></td>'
-            f"<td class='ek-muted'>{when}</td><td>{what}</td>{''.join(cells)}</tr>"
+            f"<td class='ek-muted'>{when}</td><td>{what}</td>{cells}</tr>"
         )
     title = f"The story of {named_html(names.profile(profile))}"
     if not rows:

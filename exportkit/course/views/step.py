@@ -14,7 +14,7 @@ from typing import Any
 
 from ...core.aggregation import SEND_WORDS, BufferState, Message
 from ...core.decision import Decision
-from ...core.engine import Replay, Step
+from ...core.engine import Replay, StepRecord
 from ...core.events import EVALUATE, SET
 from ...core.exportfile import ExportFile, show_value
 from ...core.rules import Reason
@@ -128,25 +128,24 @@ def verdict(decisions: list[Decision], files: list[ExportFile], own: list[Messag
 
 def card_html(
     result: Replay,
-    index: int,
+    record: StepRecord,
     destination: str,
-    decisions: list[Decision],
     names: Names,
     focus: bool = False,
 ) -> str:
     """One destination's card at one step."""
-    entry = result.step_entry(index)
-    later_files, later_messages = result.later(index)
-    own = [m for m in entry.messages if m.destination == destination]
-    later = [m for m in later_messages if m.destination == destination]
-    own_files = [f for f in entry.files if f.destination == destination]
-    files = own_files + [f for f in later_files if f.destination == destination]
+    index = record.number
+    decisions = [d for d in record.decisions if d.destination == destination]
+    own = [m for m in record.messages if m.destination == destination]
+    later = [m for m in record.later_messages if m.destination == destination]
+    own_files = [f for f in record.files if f.destination == destination]
+    files = own_files + [f for f in record.later_files if f.destination == destination]
     kind = result.scenario.destination(destination).type
     if index:  # the headline is what the event did; what the clock made after it is said below
         what = verdict(decisions, own_files, own)
         shown_files, shown_messages = own_files, own
     else:
-        what = outcome(result, index, destination)
+        what = outcome(record, destination)
         shown_files, shown_messages = files, own + later
     head = (
         f'<div class="ek-card-head">{named_html(names.destination(destination))}'
@@ -336,14 +335,13 @@ def file_html(f: ExportFile, names: Names) -> str:
     )
 
 
-def delivery_html(result: Replay, index: int, names: Names) -> str:
-    """What leaves at step `index`: messages and files the event made, what waits in the buffers,
+def delivery_html(record: StepRecord, names: Names) -> str:
+    """What leaves at a step: messages and files the event made, what waits in the buffers,
     then what the clock makes before the next event, at its own time."""
-    entry = result.step_entry(index)
-    messages, files = entry.messages, entry.files
-    buffers = entry.buffers if isinstance(entry, Step) else []
-    later_files, later_messages = result.later(index)
-    end = result.end.messages if index == step_count(result) else []
+    index = record.number
+    messages, files, buffers = record.messages, record.files, record.buffers
+    later_files, later_messages = record.later_files, record.later_messages
+    end = record.end.messages if record.end is not None else []
     parts = []
     if messages:
         now = "Messages leaving now, because of this event" if index else "Messages leaving now"
@@ -376,43 +374,37 @@ def step_html(result: Replay, index: int, focus: str | None = None) -> str:
     """Step `index` (0 = activation, 1..N the events) as HTML, `focus` destination's card first."""
     names = Names.of(result.scenario)
     n = step_count(result)
-    index = max(0, min(index, n))
-    if index == 0:
-        when = when_html(result.scenario.start)
+    record = result.record(max(0, min(index, n)))
+    index, event_ = record.number, record.event
+    when = when_html(record.at)
+    if event_ is None:
         event = (
             "The dataflows are activated: streaming destinations backfill the profiles that already "
             "hold a mapped segment"
         )
-        decisions = result.activation
         diff = ""
     else:
-        step = result.steps[index - 1]
-        when = when_html(step.event.at)
-        event = event_html(step.event, names)
-        decisions = step.decisions
-        paths = set(step.event.value) if step.event.kind == SET else set()
-        diff = diff_html(step.before, step.after, paths)
-        if step.before is None:
+        event = event_html(event_, names)
+        paths = set(event_.value) if event_.kind == SET else set()
+        diff = diff_html(record.before, record.after, paths)
+        if record.before is None:
             # A segment evaluation changes memberships (listed); a file run, Export file now or a
             # flush changes no profile: the sentence, the cards and Delivery say what it did.
-            shown = step.changes if step.event.kind == EVALUATE else []
+            shown = record.changes if event_.kind == EVALUATE else []
             lines = "".join(f"<li>{escape(c)}</li>" for c in shown)
             diff = f'<div class="ek-section"><h4>What changed</h4><ul>{lines}</ul></div>' if lines else ""
     order = [d.id for d in result.scenario.destinations]
     if focus in order:
         order.remove(focus)
         order.insert(0, focus)
-    cards = "".join(
-        card_html(result, index, dest, [d for d in decisions if d.destination == dest], names, dest == focus)
-        for dest in order
-    )
+    cards = "".join(card_html(result, record, dest, names, dest == focus) for dest in order)
     return (
         f'<div class="ek-step" data-step="{index}" data-scenario="{escape(result.scenario.name)}">'
         f'<div class="ek-when">Step {index} of {n} · {when} · {ruleset_label(result.rules)}</div>'
         f'<div class="ek-event">{event}</div>{diff}'
         f'<h3>What each destination did</h3><div class="ek-cards">{cards}</div>'
-        f"{payloads_html(decisions if index else [], names)}"
-        f"{delivery_html(result, index, names)}</div>"
+        f"{payloads_html(record.decisions if index else [], names)}"
+        f"{delivery_html(record, names)}</div>"
     )
 
 

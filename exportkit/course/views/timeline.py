@@ -12,35 +12,32 @@ from __future__ import annotations
 
 from html import escape
 
-from ...core.decision import Decision
-from ...core.engine import Replay
+from ...core.engine import Replay, StepRecord
 from ...text.sentences import Names
 from .parts import BADGES
 
 GLYPHS = {"exported": "●", "sent": "✉", "file": "▤", "noted": "◔", "none": ""}
 
 
-def outcomes(result: Replay, index: int, destination: str) -> list[str]:
-    """Everything `destination` did at step `index` and on the clock before the next event, the
+def outcomes(record: StepRecord, destination: str) -> list[str]:
+    """Everything `destination` did at a step and on the clock before the next event, the
     strongest first: a file written, exported, a message sent, a change noted for the next file.
     A step can do several: a profile's change is noted for the next file and, later that day, the
     scheduled file is written."""
-    entry = result.step_entry(index)
-    decisions: list[Decision] = [d for d in entry.decisions if d.destination == destination]
-    files, messages = result.made(index)
+    decisions = [d for d in record.decisions if d.destination == destination]
     found = {
-        "file": any(f.destination == destination for f in files),
+        "file": any(f.destination == destination for f in record.all_files),
         "exported": any(d.exported for d in decisions),
-        "sent": any(m.destination == destination for m in messages),
+        "sent": any(m.destination == destination for m in record.all_messages),
         "noted": any(d.verdict == "noted" for d in decisions),  # the batch ledger's own verdict
     }
     return [what for what, happened in found.items() if happened]
 
 
-def outcome(result: Replay, index: int, destination: str) -> str:
-    """What `destination` did at step `index`, the one a timeline cell shows: the strongest of
+def outcome(record: StepRecord, destination: str) -> str:
+    """What `destination` did at a step, the one a timeline cell shows: the strongest of
     `outcomes` (exported, sent, file, noted), or none."""
-    return next(iter(outcomes(result, index, destination)), "none")
+    return next(iter(outcomes(record, destination)), "none")
 
 
 def step_count(result: Replay) -> int:
@@ -57,8 +54,8 @@ def timeline_html(result: Replay, current: int | None = None) -> str:
     rows = [f"<tr><th></th>{head}</tr>"]
     for d in result.scenario.destinations:
         cells = []
-        for i in range(n + 1):
-            every = outcomes(result, i, d.id) or ["none"]
+        for i, record in enumerate(result.records):
+            every = outcomes(record, d.id) or ["none"]
             what = every[0]
             label = ", ".join(BADGES[w][0] for w in every)  # the cell's colour is the first
             title = f"Step {i}: {names.destinations[d.id]}: {label}"
