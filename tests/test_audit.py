@@ -421,3 +421,26 @@ def test_the_prediction_holds_the_files_the_clock_makes_between_events():
     made = {f.name for f in result.files() if f.rows}
     assert {r.where for r in records} == made
     assert any(f.trigger == "scheduled" for f in result.files() if f.name in made)
+
+
+@pytest.mark.parametrize("dataset", dataset_names())
+def test_the_audit_predicts_from_the_audited_destinations_alone_what_the_whole_replay_does(dataset):
+    """The audit replays the scenario restricted to the destinations it audits (`Scenario.only`):
+    every record and every refusal is the whole replay's, each naming the same event and step."""
+    from exportkit import replay
+    from exportkit.core.audit import prediction
+    from exportkit.core.engine import timeline
+
+    scenario = load_scenario(dataset_path(dataset))
+    whole = replay(scenario)
+    groups = [[d.id] for d in scenario.destinations] + [
+        [d.id for d in scenario.destinations if (d.type == "batch") is batch] for batch in (False, True)
+    ]
+    for group in (g for g in groups if g):
+        expected = prediction(whole.timeline, scenario, group)
+        alone = scenario.only(group)
+        steps = [i for i, e in enumerate(scenario.events) if e.concerns(group)]
+        got = prediction(timeline(alone, end=scenario.end), alone, steps=steps)
+        assert got.records == expected.records, group
+        assert got.refusals == expected.refusals, group
+        assert expected.records or not any(m.destination in group for m in whole.messages()), group

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -298,11 +298,17 @@ class Prediction:
 
 
 def prediction(
-    entries: Iterable[Entry], scenario: Scenario, destinations: Iterable[str] | None = None
+    entries: Iterable[Entry],
+    scenario: Scenario,
+    destinations: Iterable[str] | None = None,
+    *,
+    steps: Sequence[int] | None = None,
 ) -> Prediction:
     """Read a replay's timeline entry by entry (`engine.timeline` yields it keeping none of it),
     keeping only the records and refusals of `destinations` (default: every destination): what the
-    audit needs, in memory that follows the records, not the events."""
+    audit needs, in memory that follows the records, not the events. When `entries` replay a
+    scenario restricted to some destinations (`Scenario.only`), `steps` gives each of its events'
+    index in the whole scenario, so that a record names its event's step as the whole one does."""
     wanted = set(destinations) if destinations is not None else {d.id for d in scenario.destinations}
     batch = {d.id: d for d in scenario.destinations if isinstance(d, BatchDestination)}
     # The event behind each export, by the id of its decision, noted at its step, read when its
@@ -326,7 +332,8 @@ def prediction(
                 elif isinstance(entry, Opening):
                     backfills.add(id(d))
                 else:
-                    origin[id(d)] = _event_words(entry.index, entry.event)
+                    index = entry.index if steps is None else steps[entry.index]
+                    origin[id(d)] = _event_words(index, entry.event)
                     backfills.discard(id(d))
         for m in entry.messages:
             if m.destination in wanted:

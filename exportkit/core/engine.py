@@ -102,12 +102,15 @@ class Step:
 @dataclass(slots=True)
 class End:
     """The end of the scenario: what was left in the streaming buffers leaves (M1). A batch
-    segment's next file is not made (`next_files` says what each waits for): `files` stays empty."""
+    segment's next file is not made (`next_files` says what each waits for): `files` stays empty.
+    `decisions` holds the runs a disabled dataflow skipped after the last event, when the replay
+    runs on past it (`end`: a scenario restricted to some destinations, `Scenario.only`)."""
 
     at: datetime
     messages: list[Message]
     next_files: list[NextFile] = field(default_factory=list)
     files: list[ExportFile] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
 
 Entry = Opening | Due | Step | End
@@ -263,12 +266,14 @@ def timeline(
     *,
     record_states: bool = False,
     record_buffers: bool = True,
+    end: datetime | None = None,
 ) -> Iterator[Entry]:
     """Replay `scenario` and yield its entries in time order, keeping none of them, so the text,
     the JSON document and the summary are written as the replay goes, in memory that follows the
     profiles, not the events (a reader that only counts passes `record_buffers=False`: the steps
-    then leave their `buffers` empty)."""
-    yield from Replayer(scenario, rules, record_states, record_buffers)
+    then leave their `buffers` empty). `end` is when the replay ends, if after the last event:
+    a scenario restricted to some destinations (`Scenario.only`) ends when the whole one does."""
+    yield from Replayer(scenario, rules, record_states, record_buffers, end)
 
 
 class Replayer:
@@ -282,8 +287,10 @@ class Replayer:
         rules: RuleSet | None = None,
         record_states: bool = True,
         record_buffers: bool = True,
+        end: datetime | None = None,
     ):
         self.scenario = scenario
+        self.end = max(end, scenario.end) if end is not None else scenario.end
         self.rules: RuleSet = rules or scenario.rules
         self.settings = settings_of(self.rules)  # an unknown rule set fails here, not in a rule
         # What only a reader of each step needs: the profile before and after the event, and how
@@ -331,6 +338,8 @@ class Replayer:
         for index, event in enumerate(self.scenario.events):
             yield from self.due(index, event.at)
             yield self.step(index, event)
+        if self.end > self.clock:  # the clock runs on to the end (`end`): what falls due meanwhile
+            yield from self.due(len(self.scenario.events), self.end)
         yield self.finish()
 
     def due(self, after: int, until: datetime) -> list[Due]:
@@ -363,7 +372,10 @@ class Replayer:
 
     def finish(self) -> End:
         """The end of the scenario: everything left in the buffers leaves now (M1)."""
-        return End(self.clock, self.outbox.close(self.clock), next_files(self.ledger, self.clock))
+        skipped, self.ledger.skipped = self.ledger.skipped, []
+        return End(
+            self.clock, self.outbox.close(self.clock), next_files(self.ledger, self.clock), decisions=skipped
+        )
 
     def _profile_step(self, index: int, event: Event) -> Step:
         if event.profile is None:  # the loader gives every profile event its profile

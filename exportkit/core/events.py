@@ -18,7 +18,7 @@ affects.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NamedTuple, get_args
@@ -335,6 +335,11 @@ class Action:
         return self.targets == "profile"
 
     @property
+    def names_destination(self) -> bool:
+        """Whether the event's value is a destination id (a run, a flush, a pause, ...)."""
+        return self.targets not in ("profile", "scenario")
+
+    @property
     def model(self) -> type[BaseModel]:
         """The event's pydantic model, in the file's form (`at`, `profile`, the action key)."""
         return _models()[self.kind]
@@ -607,6 +612,11 @@ class Event(NamedTuple):
         if self.options:
             out.update({k: list(v) if isinstance(v, tuple) else v for k, v in self.options.items()})
         return out
+
+    def concerns(self, destination_ids: Collection[str]) -> bool:
+        """Whether the event acts on a profile or the whole scenario, or on one of
+        `destination_ids`: the events a scenario restricted to them keeps (`Scenario.only`)."""
+        return not ACTIONS[self.kind].names_destination or self.value in destination_ids
 
 
 __all__ = [

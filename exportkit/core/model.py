@@ -504,6 +504,39 @@ class Scenario(Frozen):
                 return d
         raise KeyError(destination_id)
 
+    @property
+    def end(self) -> datetime:
+        """When the scenario ends: at its last event (at its start if it has none)."""
+        return self.events[-1].at if self.events else self.start
+
+    def only(self, destination_ids: Iterable[str]) -> Scenario:
+        """The scenario with only the destinations `destination_ids`: the same segments, profiles
+        and profile events, and evaluations; the other destinations go, with the events that act
+        on them alone (a run, a flush, a pause, ...) and what is expected of them.
+
+        The rules decide for each destination alone, so each one kept is replayed as in the whole
+        scenario (tests/test_scenario_only.py holds it), if the replay ends when the whole one
+        does (`timeline(..., end=scenario.end)`): a dropped last event would end it sooner, and
+        what waits in the buffers would leave sooner."""
+        kept = {d.id for d in self.destinations} & set(destination_ids)
+
+        def expected(expect: Any) -> Any:  # what is expected of the destinations kept, if any
+            if not expect:
+                return expect
+            return {k: v for k, v in expect.items() if k in kept} or None
+
+        return self.model_copy(
+            update={
+                "destinations": tuple(d for d in self.destinations if d.id in kept),
+                "events": tuple(
+                    e._replace(expect=expected(e.expect)) if e.expect else e
+                    for e in self.events
+                    if e.concerns(kept)
+                ),
+                "expect_end": expected(self.expect_end),
+            }
+        )
+
 
 __all__ = [
     "ACTIVE",

@@ -189,7 +189,7 @@ def _events(raws: list[Any], s: Scenario) -> list[Event]:
             )
         options = {key: getattr(event, key) for key in action.options if key in raw} or None
         value = getattr(event, kind)
-        if action.targets not in ("profile", "scenario") and value in deleted:
+        if action.names_destination and value in deleted:
             raise _Problem(
                 ("events", i, kind),
                 f"{value!r} was deleted (events[{deleted[value]}]); a deleted dataflow takes no "
