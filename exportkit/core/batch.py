@@ -307,7 +307,7 @@ def incremental_entry(
     kinds = set(kinds)
     if not qualifies_for_incremental(kinds, rules):
         return not_qualifying_reason(kinds, segment, rules)
-    m = state.segments[segment]
+    status = state.segments[segment]
     if is_active(state, segment):
         if kinds & QUALIFYING_ALWAYS == {"consent"}:
             why = reason("A13", "opted back in as a member of {}: counts as a qualification", segment)
@@ -316,11 +316,11 @@ def incremental_entry(
                 "B-T6",
                 "membership in {} changed since the last file (now {})",
                 segment,
-                m.status,
+                status,
             )
         else:
             why = reason("B-T8", "identity change: qualifies under {} (A6)", settings_of(rules).documentation)
-        return Candidate(state, m.status, why)
+        return Candidate(state, status, why)
     if history == "in no file":
         return reason(
             "A13",
@@ -328,7 +328,7 @@ def incremental_entry(
             "{} at the last file nor since, so this is not an exit and there is nothing to show",
             segment,
         )
-    opted_out = state.consent == "out" and m.status != "exited"
+    opted_out = state.consent == "out" and status != "exited"
     between = history == "entered since"
     if not dest.include_status:
         if between:
@@ -363,17 +363,17 @@ def incremental_entry(
 
 def inactive_reason(state: ProfileState, segment: str, exited_rule: str, text: str) -> Reason | None:
     """B-I2/B-I3 and A13: why a segment's non-active profile is in no full or first file."""
-    m = state.segments.get(segment)
-    if m is None or is_active(state, segment):
+    status = state.segments.get(segment)
+    if status is None or is_active(state, segment):
         return None
-    if m.status == "exited":
-        return Reason(exited_rule, "exited {} at {}: " + text, segment, m.last_qualification_time)
-    return Reason("A13", "member of {} ({}) but opted out: in no file", segment, m.status)
+    if status == "exited":
+        return Reason(exited_rule, "exited {} at {}: " + text, segment, state.qualified_at[segment])
+    return Reason("A13", "member of {} ({}) but opted out: in no file", segment, status)
 
 
 def full_entry(state: ProfileState, segment: str, why: Reason) -> Candidate:
     """B-I1: an active member's row in a full (or first incremental) file."""
-    return Candidate(state, state.segments[segment].status, why)
+    return Candidate(state, state.segments[segment], why)
 
 
 # --- Rows: mandatory attributes, identity columns, deduplication ------------------------------
@@ -399,7 +399,7 @@ def identity_rows(dest: BatchDestination, c: Candidate, order: int) -> list[Pend
     """B-I8: one row per identity value of the exported namespace, which is mandatory."""
     if dest.identity is None:
         return [PendingRow(c, None, order)]
-    values = c.state.identities.get(dest.identity, [])
+    values = c.state.identities.get(dest.identity, ())
     if not values:
         return reason("B-I8", f"no {dest.identity} identity: the exported identity is mandatory")
     return [PendingRow(c, value, order) for value in values]
@@ -420,7 +420,7 @@ def key_values(dest: BatchDestination, line: PendingRow) -> set[str]:
     if "." not in key[0]:
         if line.identity is not None and key[0] == dest.identity:
             return {f"{key[0]}={line.identity}"}
-        return {f"{key[0]}={x}" for x in state.identities.get(key[0], [])}
+        return {f"{key[0]}={x}" for x in state.identities.get(key[0], ())}
     values = [state.attributes.get(path) for path in key]
     if any(v is None for v in values):
         return set()
@@ -430,7 +430,7 @@ def key_values(dest: BatchDestination, line: PendingRow) -> set[str]:
 def reference_time(state: ProfileState, segment: str) -> datetime:
     """B-I7b: the reference timestamp of a row, the last update of its membership in `segment`
     or of the profile's identity graph, whichever is later."""
-    qualified = state.segments[segment].last_qualification_time
+    qualified = state.qualified_at[segment]
     updated = state.identities_updated
     return updated if updated is not None and updated > qualified else qualified
 
@@ -469,8 +469,8 @@ def deduplicate(
         if tie_break_by_columns:
             when = reference_time(state, segment_of(line)).timestamp()
             return (exited, -when, other_columns(dest, line), state.id, line.order)
-        m = state.segments[segment_of(line)]
-        return (exited, -m.last_qualification_time.timestamp(), state.id, line.order)
+        qualified = state.qualified_at[segment_of(line)]
+        return (exited, -qualified.timestamp(), state.id, line.order)
 
     if not dedup_key(dest):  # no key: every row stays, in its order
         return lines, []
@@ -512,7 +512,7 @@ def _lost(key: str, winner: PendingRow, loser: PendingRow, segments: tuple[str, 
     """B-I7: why a row lost the deduplication, in the terms of its winner (`segments`: the
     winner's and the loser's, one and the same but in a file per merge policy)."""
     won, lost = winner.candidate, loser.candidate
-    when = won.state.segments[segments[0]].last_qualification_time
+    when = won.state.qualified_at[segments[0]]
     head = "lost the deduplication on {} to {}"
     if won.status != "exited" and lost.status == "exited":
         template = head + ", who qualified at {} and is still a member: an exit is not a qualification"
@@ -521,7 +521,7 @@ def _lost(key: str, winner: PendingRow, loser: PendingRow, segments: tuple[str, 
             head + ": both rows are exits, and B-I7 ranks qualifications only; the later exit "
             "({}) is kept, ties going to the first profile id"
         )
-    elif when == lost.state.segments[segments[1]].last_qualification_time:
+    elif when == lost.state.qualified_at[segments[1]]:
         template = head + ", who qualified at the same time, and ties go to the first profile id ({})"
     else:
         template = head + ", who qualified more recently ({})"
@@ -567,7 +567,7 @@ def row_of(
     if dest.include_status:
         out.append(line.candidate.status)
     if dest.include_qualification_time:
-        out.append(iso(line.candidate.state.segments[segment].last_qualification_time))
+        out.append(iso(line.candidate.state.qualified_at[segment]))
     return dict(zip(heads or columns(dest), out, strict=True))
 
 

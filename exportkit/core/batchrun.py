@@ -293,7 +293,7 @@ class BatchLedger:
         for pid in self._members(seg):
             state = states[pid]
             if is_active(state, seg):
-                status = state.segments[seg].status
+                status = state.segments[seg]
                 if not snapshot:
                     why = Reason("B-I1", _FULL_MEMBER, seg, status)
                 elif is_active(self.states[pid], seg):
@@ -330,7 +330,7 @@ class BatchLedger:
         for pid in self._members(seg):
             state = self.states[pid]
             if is_active(state, seg):
-                status = state.segments[seg].status
+                status = state.segments[seg]
                 candidates.append(
                     full_entry(
                         state,

@@ -208,7 +208,7 @@ _A18 = Reason(
 
 
 def _member(destination: str, state: ProfileState, held: list[str]) -> Reason:
-    statuses = ", ".join(f"{seg} ({state.segments[seg].status})" for seg in held)
+    statuses = ", ".join(f"{seg} ({state.segments[seg]})" for seg in held)
     return reason(
         "S-T7",
         "Activate now on {}: {} holds {}; resent whether it changed or not",

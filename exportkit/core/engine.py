@@ -319,11 +319,7 @@ class Replayer:
         self.ledger.disabled = self.dataflows.disabled
         self.ledger.deleted = self.dataflows.deleted
         # Profiles that may hold a realized membership: the only ones an evaluation changes.
-        self.realized = {
-            pid
-            for pid, st in self.states.items()
-            if any(m.status == "realized" for m in st.segments.values())
-        }
+        self.realized = {pid for pid, st in self.states.items() if "realized" in st.segments.values()}
         self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
         self.activation_messages = self.outbox.add(self.clock, self.activation)

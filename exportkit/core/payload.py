@@ -56,10 +56,9 @@ def _attributes(
 
 
 def _entry(state: ProfileState, segment: str, status: str | None = None) -> dict[str, Any]:
-    m = state.segments[segment]
     return {
-        "status": status or m.status,
-        "lastQualificationTime": iso(m.last_qualification_time),
+        "status": status or state.segments[segment],
+        "lastQualificationTime": iso(state.qualified_at[segment]),
     }
 
 
@@ -120,7 +119,7 @@ def enterprise_payload(
                 included, text = False, "mapped segment the profile exited earlier: it does not hold it"
             elif not state.holds(seg):
                 included = False
-                text = f"unmapped segment the profile does not hold ({state.segments[seg].status})"
+                text = f"unmapped segment the profile does not hold ({state.segments[seg]})"
             elif policy in policies:
                 ups[seg] = _entry(state, seg)
                 included = True
@@ -215,10 +214,10 @@ def segment_payload(
     mapped = set(dest.segments)
     for seg in dest.segments:
         field = f"segmentMembership.ups.{seg}"
-        m = state.segments.get(seg)
-        if m is None:
+        status = state.segments.get(seg)
+        if status is None:
             continue
-        if opt_out and m.status in ACTIVE:
+        if opt_out and status in ACTIVE:
             ups[seg] = _entry(state, seg, status="exited")
             notes.append(
                 FieldNote(
@@ -227,17 +226,17 @@ def segment_payload(
                     reason(
                         "S-T4",
                         f"the profile opted out: an audience-exited event for {seg}, which it "
-                        f"held as {m.status}",
+                        f"held as {status}",
                     ),
                 )
             )
         elif opt_out:
-            notes.append(FieldNote(field, False, reason("S-T4", f"held as {m.status}: no exit to send")))
-        elif seg in resend and m.status in ACTIVE:
+            notes.append(FieldNote(field, False, reason("S-T4", f"held as {status}: no exit to send")))
+        elif seg in resend and status in ACTIVE:
             ups[seg] = _entry(state, seg)
-            text = f"Activate now resends it with its current status, {m.status} (S-T7, A18)"
+            text = f"Activate now resends it with its current status, {status} (S-T7, A18)"
             notes.append(FieldNote(field, True, reason("S-T7", text)))
-        elif seg in change.segments or (activation and m.status in ACTIVE):
+        elif seg in change.segments or (activation and status in ACTIVE):
             ups[seg] = _entry(state, seg)
             text = (
                 "backfill: held before the mapping"
@@ -253,8 +252,7 @@ def segment_payload(
                     True,
                     reason(
                         "S-I3",
-                        f"unchanged mapped segment held as {m.status}; "
-                        "include_unchanged_segments is on (A12)",
+                        f"unchanged mapped segment held as {status}; include_unchanged_segments is on (A12)",
                     ),
                 )
             )

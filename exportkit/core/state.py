@@ -3,6 +3,11 @@
 `apply_event` is the only place where a profile changes; it returns a `Change` that the rules read.
 States are small and copy-on-write on purpose: the engine replays millions of events, and a
 decision may keep the state of its moment to build its payload later.
+
+A state holds plain values only: strings, times, numbers, and tuples and dicts of them. CPython's
+garbage collector stops tracking such tuples and dicts, so the states of a long replay (one new
+state per event, most of them living until the profile's next event) leave its full collections
+little to walk: one object per state, not one per membership, identity list and segment set.
 """
 
 from __future__ import annotations
@@ -13,29 +18,25 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .events import ADD_IDENTITY, CONSENT, EXIT, QUALIFY, REMOVE_IDENTITY, SET, UNSET
-from .model import ACTIVE, Event, Profile
+from .model import ACTIVE, Event, Profile, Status
 
 ABSENT: Any = object()  # marks an attribute that is not on the profile
-
-
-class Membership(NamedTuple):
-    """C2: a segment membership entry."""
-
-    status: str
-    last_qualification_time: datetime
 
 
 class ProfileState(NamedTuple):
     """A profile at one moment: identities, attributes (flat XDM paths), memberships, consent.
 
-    Never changed in place (see `apply_event`); treat its dicts as read-only."""
+    C2: a membership is a status (`segments`) and the time it last changed (`qualified_at`, the
+    payload's `lastQualificationTime`); the two dicts have the same keys. Never changed in place
+    (see `apply_event`); treat its dicts as read-only."""
 
     id: str
-    identities: dict[str, list[str]]
+    identities: dict[str, tuple[str, ...]]
     attributes: dict[str, Any]
-    segments: dict[str, Membership]
+    segments: dict[str, Status]  # segment id -> status (realized, existing, exited)
+    qualified_at: dict[str, datetime]  # segment id -> when its status last changed
     consent: str = "in"
-    active: frozenset[str] = frozenset()  # the segments held as realized or existing
+    active: tuple[str, ...] = ()  # the segments held as realized or existing
     identities_updated: datetime | None = None  # B-I7b: the identity graph's last change
 
     @classmethod
@@ -48,11 +49,12 @@ class ProfileState(NamedTuple):
         }
         return cls(
             id=profile.id,
-            identities={ns: list(ids) for ns, ids in profile.identities.items()},
+            identities=dict(profile.identities),
             attributes=dict(profile.attributes),
-            segments={s: Membership(st, at) for s, st in statuses.items()},
+            segments=statuses,
+            qualified_at=dict.fromkeys(statuses, at),
             consent=profile.consent,
-            active=frozenset(s for s, st in statuses.items() if st in ACTIVE),
+            active=tuple(s for s, st in statuses.items() if st in ACTIVE),
         )
 
     def holds(self, segment: str) -> bool:
@@ -64,7 +66,7 @@ class ProfileState(NamedTuple):
         return {
             "identities": {ns: list(ids) for ns, ids in self.identities.items() if ids},
             "attributes": dict(self.attributes),
-            "segments": {s: m.status for s, m in self.segments.items()},
+            "segments": dict(self.segments),
             "consent": self.consent,
         }
 
@@ -143,30 +145,33 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
     payloads be built only when someone asks for them.
     """
     kind, value, at = event.kind, event.value, event.at
-    identities, attributes, segments, consent = (
+    identities, attributes, segments, qualified_at, consent = (
         state.identities,
         state.attributes,
         state.segments,
+        state.qualified_at,
         state.consent,
     )
     active = state.active
     identities_updated = state.identities_updated
     if kind == QUALIFY:
-        m = segments.get(value)
-        if m is not None and m.status in ACTIVE:
-            change = Change(notes=[f"already a member of {value} ({m.status}): no membership change"])
+        status = segments.get(value)
+        if status in ACTIVE:
+            change = Change(notes=[f"already a member of {value} ({status}): no membership change"])
         else:
-            segments = {**segments, value: Membership("realized", at)}
-            change = Change(segments={value: (m.status if m else None, "realized")})
-            active = active | {value}
+            segments = {**segments, value: "realized"}
+            qualified_at = {**qualified_at, value: at}
+            change = Change(segments={value: (status, "realized")})
+            active = (*active, value)
     elif kind == EXIT:
-        m = segments.get(value)
-        if m is None or m.status not in ACTIVE:
+        status = segments.get(value)
+        if status not in ACTIVE:
             change = Change(notes=[f"not a member of {value}: nothing to exit"])
         else:
-            segments = {**segments, value: Membership("exited", at)}
-            change = Change(segments={value: (m.status, "exited")})
-            active = active - {value}
+            segments = {**segments, value: "exited"}
+            qualified_at = {**qualified_at, value: at}
+            change = Change(segments={value: (status, "exited")})
+            active = tuple(s for s in active if s != value)
     elif kind == SET:
         attributes = dict(attributes)
         moved: dict[str, tuple[Any, Any]] = {}
@@ -189,12 +194,12 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
         found: list[tuple[str, str, str]] = []
         notes = []
         for ns, ids in value.items():
-            held = list(identities.get(ns, ()))
+            held = identities.get(ns, ())
             for x in ids:
                 if x in held:
                     notes.append(f"identity {ns}:{x} is already in the identity map")
                 else:
-                    held.append(x)
+                    held = (*held, x)
                     found.append((ns, x, "added"))
             identities[ns] = held
         change = Change(identities=found, notes=notes)
@@ -204,10 +209,10 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
         found = []
         notes = []
         for ns, ids in value.items():
-            held = list(identities.get(ns, ()))
+            held = identities.get(ns, ())
             for x in ids:
                 if x in held:
-                    held.remove(x)
+                    held = tuple(y for y in held if y != x)
                     found.append((ns, x, "removed"))
                 else:
                     notes.append(f"identity {ns}:{x} is not in the identity map")
@@ -225,7 +230,9 @@ def apply_event(state: ProfileState, event: Event) -> tuple[ProfileState, Change
             consent = value
     else:  # pragma: no cover - the loader lets only profile actions reach here
         raise ValueError(f"{kind} is not a profile event")
-    after = ProfileState(state.id, identities, attributes, segments, consent, active, identities_updated)
+    after = ProfileState(
+        state.id, identities, attributes, segments, qualified_at, consent, active, identities_updated
+    )
     return after, change
 
 
@@ -243,17 +250,14 @@ def evaluate(
         return moved
     for pid in states if candidates is None else candidates:
         state = states[pid]
-        segments = None
-        for seg, m in state.segments.items():
-            if m.status == "realized":
-                if segments is None:
-                    segments = dict(state.segments)
-                segments[seg] = Membership("existing", m.last_qualification_time)
-                moved[seg] = moved.get(seg, 0) + 1
-        if segments is None:
+        realized = [seg for seg, status in state.segments.items() if status == "realized"]
+        if not realized:
             continue
-        states[pid] = state._replace(segments=segments)
+        for seg in realized:
+            moved[seg] = moved.get(seg, 0) + 1
+        # the status moves, the membership's time does not (it is when the profile qualified)
+        states[pid] = state._replace(segments={**state.segments, **dict.fromkeys(realized, "existing")})
     return moved
 
 
-__all__ = ["ABSENT", "Change", "Membership", "ProfileState", "apply_event", "evaluate"]
+__all__ = ["ABSENT", "Change", "ProfileState", "apply_event", "evaluate"]

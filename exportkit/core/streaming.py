@@ -371,7 +371,7 @@ def build_payload(
 
 def _backfill(rule: str, dest: StreamingDestination, state: ProfileState) -> Reason:
     held = [seg for seg in dest.segments if state.holds(seg)]
-    statuses = ", ".join(state.segments[s].status for s in held)
+    statuses = ", ".join(state.segments[s] for s in held)
     return Reason(
         rule,
         "backfill at activation: holds mapped {} ({}) from before the mapping",
