@@ -117,6 +117,7 @@ def test_a_second_run_aimed_at_a_folder_in_use_is_refused_in_one_line(tmp_path):
     out.mkdir()
     (out / "old.json").write_text("old")
     before = _snapshot(out)
+    touched = out.stat().st_mtime_ns  # any entry made or removed there, even for a moment, moves it
     fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # a first run is writing there
@@ -125,6 +126,8 @@ def test_a_second_run_aimed_at_a_folder_in_use_is_refused_in_one_line(tmp_path):
         os.close(fd)
     _one_line(process, "another exportkit run is writing files there")
     assert _snapshot(out) == before
+    # nothing, not even a probe, before the lock: two runs' probes raced (one removed the other's)
+    assert out.stat().st_mtime_ns == touched
     assert _run(out).returncode == 0  # once the first run ends, the next one writes
 
 

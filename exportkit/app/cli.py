@@ -292,11 +292,12 @@ def _run(args: argparse.Namespace) -> int:
     if targets and (problem := dead_letter_problem(args.dead_letter)) is not None:
         raise UsageError(problem)  # found before anything is sent, not at the first failure
     rules = args.rules or scenario.rules
-    sink = _sink(args, scenario, rules, selection)
     made = 0
     outgoing: list[Message] = []
     with contextlib.ExitStack() as stack:  # files are staged as they are made, moved in at the end
+        # the folder is locked, and found writable, before a line is printed
         stage = stack.enter_context(StagedFolder(out)) if out is not None else None
+        sink = _sink(args, scenario, rules, selection)
         with Progress(len(scenario.events), sys.stderr, enabled=not args.no_progress) as progress:
             # the one replay driver (core/engine.py); a summary reads no buffer's fill
             for entry in timeline(scenario, rules, record_buffers=not args.summary):
@@ -558,16 +559,13 @@ def _report_written(made: int, paths: list[Path], out: Path) -> None:
 
 
 def _check_folder(out: Path) -> None:
-    """Refuse an unusable --out folder before anything runs, so nothing is half-written."""
+    """Refuse an --out that names a file before anything runs.
+
+    Whether the folder can be written is found by `StagedFolder`, before the replay too, and only
+    once it holds the folder's lock: a probe file written here, unlocked, raced a second run's
+    probe (one run removed the other's, which then failed with "No such file or directory")."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: is a file, not a folder; --out takes a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".exportkit-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as err:
-        raise UsageError(f"{out}: cannot write files ({err.strerror or err})") from None
 
 
 def _targets(specs: list[str], scenario: Scenario) -> dict[str, str]:
