@@ -98,8 +98,8 @@ def test_configurable_aggregation_retries_once_about_30_minutes_later(tmp_path, 
 @pytest.mark.parametrize("rules", M9_RULE_SETS)
 def test_m9_retries_a_call_with_no_answer_in_time(tmp_path, rules):
     policy = retry_policy("best_effort", rules, backoff=BACKOFF)
-    with Receiver(fail_first=1, fail_mode="delay", delay=0.6) as receiver:
-        (d,) = deliver([_message()], receiver.url, timeout=0.3, dead_letter=tmp_path / "d", policy=policy)
+    with Receiver(fail_first=1, fail_mode="delay", delay=3) as receiver:  # 0.3 s cut healthy calls under load
+        (d,) = deliver([_message()], receiver.url, timeout=1, dead_letter=tmp_path / "d", policy=policy)
     assert d.delivered and len(d.attempts) == 2 and "timed out" in (d.attempts[0].error or "")
 
 
