@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import yaml
 from exportkit import Receiver
 from exportkit.app.cli import main
 from exportkit.core.audit import Record, Tolerances, audit_records, payload_record
+from exportkit.core.rulesets import RULE_SETS, settings_of
 from exportkit.io.capture import parse_name
 from exportkit.io.library import dataset_names, dataset_path
 from exportkit.io.loader import load_scenario
@@ -376,6 +378,24 @@ def test_the_text_and_html_reports_group_by_outcome(tmp_path, capsys, delorean_l
     assert "total" in out and "MATCHED (" not in out  # matched records are listed with -v only
     html = page.read_text(encoding="utf-8")
     assert "<b>UNEXPECTED</b> (1)" in html and "person.name.firstName" in html
+
+
+@pytest.mark.parametrize("rules", list(RULE_SETS))
+def test_the_heading_names_the_rule_set_by_its_label_and_the_capture_by_its_file_name(
+    tmp_path, capsys, delorean_log, rules
+):
+    """What a client reads: "V5 documentation (October 2024)", never the id `current`, and the
+    capture's file name, never the (temporary) folder it was read from."""
+    path = write_log(tmp_path / "capture.jsonl", delorean_log)
+    page = tmp_path / "audit.html"
+    main(["audit", "delorean", "--capture", str(path), "--rules", rules, "--html", str(page)])
+    first = capsys.readouterr().out.splitlines()[0]
+    label = settings_of(rules).dated
+    assert first.startswith("Audit of capture.jsonl (receiver log: ") and first.endswith(f"under the {label}")
+    html = page.read_text(encoding="utf-8")
+    assert f"under the {escape(label)}" in html and "<h2>Audit of capture.jsonl</h2>" in html
+    for text in (first, html):
+        assert str(tmp_path) not in text and f"({rules} rules)" not in text
 
 
 def test_the_comparison_is_pure_and_order_free():

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ..core.audit import OUTCOMES, Audit, Finding
 from ..core.model import iso
 from ..core.rules import cited
+from ..core.rulesets import settings_of
 
 MEANING = {
     "MISSING": "predicted, not captured",
@@ -24,10 +26,16 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 3600:g} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{seconds / 60:g} min"
 
 
+def capture_name(audit: Audit) -> str:
+    """The capture as a client reads it: its file's (or folder's) name, never a temporary path."""
+    return Path(audit.source).name or audit.source
+
+
 def heading(audit: Audit) -> list[str]:
-    """What was audited against what, and the capture's end with the tolerances."""
+    """What was audited against what (the rule set by its label, as learners and clients read
+    it), and the capture's end with the tolerances."""
     s = audit.scenario
-    capture, kind, messages, retries = audit.source, audit.kind, audit.messages, audit.retries
+    capture, kind, messages, retries = capture_name(audit), audit.kind, audit.messages, audit.retries
     unit = "files" if kind == "batch files" else "requests"
     again = f", {retries} repeated message ids counted once (M7 retries)" if retries else ""
     end = (
@@ -37,7 +45,8 @@ def heading(audit: Audit) -> list[str]:
     )
     t = audit.tolerances
     return [
-        f"Audit of {capture} ({kind}: {messages} {unit}{again}) against {s.name} ({s.rules} rules)",
+        f"Audit of {capture} ({kind}: {messages} {unit}{again}) against {s.name}, under the "
+        f"{settings_of(s.rules).dated}",
         f"{end}; a record is pending within {_minutes(t.latency.total_seconds())} of it (M7), "
         f"{_minutes(t.backfill.total_seconds())} for a backfill (E-T6)",
     ]
@@ -135,6 +144,7 @@ __all__ = [
     "audit_json_lines",
     "audit_lines",
     "audit_text",
+    "capture_name",
     "finding_lines",
     "heading",
     "table",

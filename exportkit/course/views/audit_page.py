@@ -9,7 +9,7 @@ from html import escape
 
 from ...core.audit import OUTCOMES, Audit, Finding
 from ...core.model import iso
-from ...text.findings import MEANING, heading
+from ...text.findings import MEANING, capture_name, heading
 from .parts import chip, style
 
 
@@ -33,7 +33,7 @@ def _finding_row(f: Finding) -> str:
 
 def audit_html(audit: Audit) -> str:
     """The self-contained page (no server, no script beyond the rule chips' own)."""
-    capture = audit.source
+    capture = capture_name(audit)
     head_lines = heading(audit)
     counts = audit.counts()
     totals = audit.totals()
