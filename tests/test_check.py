@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
+from exportkit.app.check import write_lines
 from exportkit.app.cli import main
 from exportkit.check import FileCheck, ScenarioFile, failure_text
-from exportkit.check.cli import write_lines
-from exportkit.check.compare import payload_value
+from exportkit.check.results import payload_value
 
 SCENARIO = textwrap.dedent("""\
     name: orders
@@ -96,8 +96,8 @@ FORMS = [
 @pytest.mark.parametrize(("expect", "holds", "lines"), [f[1:] for f in FORMS], ids=[f[0] for f in FORMS])
 def test_each_form_holds_or_fails_with_its_words(tmp_path, expect, holds, lines):
     result = check(tmp_path, expect)
-    (outcome,) = result.outcomes
-    assert outcome.passed is holds
+    (expectation,) = result.results
+    assert expectation.passed is holds
     text = failure_text(result, 0) if not holds else ""
     got = [
         line.split(None, 1)[1] for line in text.splitlines() if line.split()[:1] in (["expected"], ["actual"])
@@ -122,7 +122,7 @@ def test_files_at_a_run_and_messages_of_the_clock(tmp_path):
         text.replace("  - run: s3\n", "  - at: '2025-03-03T10:00:00Z'\n    run: s3\n"), encoding="utf-8"
     )
     result = FileCheck.of(ScenarioFile.read(path))
-    assert [(o.name, o.passed) for o in result.outcomes] == [
+    assert [(o.name, o.passed) for o in result.results] == [
         ("step-1::http-api", True),
         ("step-2::s3", True),
         ("step-2::adnet", True),
@@ -145,7 +145,7 @@ def test_a_file_list_that_differs_says_both(tmp_path):
 def test_expect_end(tmp_path):
     tail = "expect_end:\n  adnet: {messages: [{profiles: [marty]}]}\n  s3: {waiting: [{segment: owners}]}\n"
     result = check(tmp_path, "http-api: exported", tail)
-    assert [(o.name, o.passed) for o in result.outcomes] == [
+    assert [(o.name, o.passed) for o in result.results] == [
         ("step-1::http-api", True),
         ("end::adnet", True),
         ("end::s3", True),

@@ -27,7 +27,6 @@ from typing import Any
 
 from rich.text import Text
 
-from ..check import cli as check_cli
 from ..core.aggregation import Message, policy_for
 from ..core.engine import Entry, Step, timeline
 from ..core.guardrails import warnings
@@ -61,7 +60,7 @@ from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
 from ..text.ruledoc import RuleText, load_rule_reference, statements
 from ..text.summary import Summary
-from . import audit, report
+from . import audit, check, report
 from .output import Output
 from .progress import Progress, loading
 from .usage import UsageError, write_text
@@ -232,7 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
     report.add_parser(sub)
     audit.add_parsers(sub)
-    check_cli.add_parser(sub)
+    check.add_parser(sub)
     return parser
 
 
@@ -248,7 +247,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "report":
             return report.main(args)
         if args.command == "check":
-            return check_cli.main(args)
+            return check.main(args)
         if args.command == "import":
             return audit.import_main(args)
         if args.command == "audit":

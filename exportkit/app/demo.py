@@ -27,7 +27,7 @@ from ..io.library import DEFAULT_SCENARIO
 
 # `notebooks/demo.ipynb` in the repository, installed in the package exportkit.notebooks.
 NOTEBOOK = Path(str(files("exportkit.notebooks") / "demo.ipynb"))
-HOST = "127.0.0.1"
+DEMO_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 START_TIMEOUT = 60.0
 POOL_SIZE = 2  # warm kernels waiting for a visitor; each holds about 150 MB
@@ -41,7 +41,7 @@ SCENARIO_FILE_ENV = "EXPORTKIT_DEMO_SCENARIO"
 CULL_AFTER = int(os.environ.get("EXPORTKIT_DEMO_CULL_AFTER", "300"))
 
 
-def free_port(host: str = HOST) -> int:
+def free_port(host: str = DEMO_HOST) -> int:
     """A port nothing listens on now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -64,7 +64,7 @@ def voila_command(
         str(notebook),
         "--no-browser",
         f"--port={port}",
-        f"--Voila.ip={HOST}",
+        f"--Voila.ip={DEMO_HOST}",
         "--Voila.port_retries=0",  # a taken port fails, never moves
         "--strip_sources=True",
         "--show_tracebacks=False",
@@ -97,7 +97,7 @@ def voila_command(
     ]
 
 
-def port_in_use(port: int, host: str = HOST) -> bool:
+def port_in_use(port: int, host: str = DEMO_HOST) -> bool:
     """True when something already listens on `port`."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
@@ -110,7 +110,7 @@ def address(port: int, scenario: str = DEFAULT_SCENARIO, step: int | None = None
         for k, v in (("scenario", scenario if scenario != DEFAULT_SCENARIO else None), ("step", step))
         if v is not None
     }
-    return f"http://{HOST}:{port}/" + (f"?{urlencode(query)}" if query else "")
+    return f"http://{DEMO_HOST}:{port}/" + (f"?{urlencode(query)}" if query else "")
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = START_TIMEOUT) -> bool:
@@ -122,7 +122,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
             return False
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.settimeout(0.5)
-            if s.connect_ex((HOST, port)) == 0:
+            if s.connect_ex((DEMO_HOST, port)) == 0:
                 return True
         time.sleep(0.1)
     return False
@@ -142,7 +142,7 @@ def serve(
         return 2
     if port and port_in_use(port):
         print(
-            f"exportkit demo: port {port} is already in use on {HOST}; choose another "
+            f"exportkit demo: port {port} is already in use on {DEMO_HOST}; choose another "
             "(--port 0 picks a free one)",
             file=sys.stderr,
         )

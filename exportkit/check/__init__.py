@@ -1,13 +1,14 @@
-"""Pin a dataflow's behaviour: expectations in scenario files, `exportkit check`, a pytest plugin."""
+"""Pin a dataflow's behaviour: expectations in scenario files held to a replay, for `exportkit check`
+(`app/check.py`) and a pytest plugin."""
 
-from .compare import Mismatch, Outcome, check_replay
-from .report import FileCheck, check_text, failure_text
+from .file_checks import FileCheck, check_text, failure_text
+from .results import ExpectationResult, Mismatch, check_replay
 from .source import ScenarioFile, scenario_paths
 
 __all__ = [
+    "ExpectationResult",
     "FileCheck",
     "Mismatch",
-    "Outcome",
     "ScenarioFile",
     "check_replay",
     "check_text",

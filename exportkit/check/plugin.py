@@ -21,8 +21,8 @@ import pytest
 
 from ..io.library import SUFFIXES
 from ..io.loader import ScenarioError
-from .compare import Outcome
-from .report import FileCheck, failure_text
+from .file_checks import FileCheck, failure_text
+from .results import ExpectationResult
 from .source import ScenarioFile
 
 DEFAULT_PATTERN = "*.scenario.yaml"
@@ -106,7 +106,7 @@ class ScenarioTests(pytest.File):
             yield ExpectationItem.from_parent(self, name=f"end::{destination}")
 
     def check(self) -> FileCheck:
-        """Every outcome of the file, replayed once for all its items."""
+        """Every result of the file, replayed once for all its items."""
         if self._check is None:
             assert self.source is not None  # collected first
             self._check = FileCheck.of(self.source)
@@ -125,17 +125,17 @@ class ExpectationItem(pytest.Item):
 
     def _index(self) -> int:
         check = self.parent.check()
-        for i, o in enumerate(check.outcomes):
+        for i, o in enumerate(check.results):
             if o.name == self.name:
                 return i
-        raise LookupError(self.name)  # pragma: no cover - an item is made for each outcome
+        raise LookupError(self.name)  # pragma: no cover - an item is made for each result
 
     @property
-    def outcome(self) -> Outcome:
-        return self.parent.check().outcomes[self._index()]
+    def result(self) -> ExpectationResult:
+        return self.parent.check().results[self._index()]
 
     def runtest(self) -> None:
-        if not self.outcome.passed:
+        if not self.result.passed:
             raise ExpectationFailed(self.name)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -151,7 +151,7 @@ class ExpectationItem(pytest.Item):
         numbered, the expectation's line marked."""
         source = self.parent.source
         assert source is not None
-        o = self.outcome
+        o = self.result
         first = source.line(("events", o.step - 1) if o.step else ("expect_end",))
         first = min(first, line)
         if o.step == 0:

@@ -16,7 +16,7 @@ from ..core.model import Scenario
 from ..io.library import SUFFIXES
 from ..io.loader import ScenarioError, parse_scenario
 from ..io.scenario_text import Lines, TextProblem, decode, json_line, parse_yaml, read_bytes, yaml_line
-from .compare import Outcome, check_replay
+from .results import ExpectationResult, check_replay
 
 
 @dataclass(slots=True)
@@ -59,10 +59,10 @@ class ScenarioFile:
             self._data, self._lines = parse_yaml(self.text)
         return yaml_line(self._data, self._lines, loc) or 1
 
-    def outcome_line(self, outcome: Outcome) -> int:
-        if outcome.step == 0:
-            return self.line(("expect_end", outcome.destination))
-        return self.line(("events", outcome.step - 1, "expect", outcome.destination))
+    def result_line(self, result: ExpectationResult) -> int:
+        if result.step == 0:
+            return self.line(("expect_end", result.destination))
+        return self.line(("events", result.step - 1, "expect", result.destination))
 
     @property
     def replay(self) -> Replay:
@@ -71,7 +71,7 @@ class ScenarioFile:
             self._replay = replay(self.scenario)
         return self._replay
 
-    def outcomes(self) -> list[Outcome]:
+    def results(self) -> list[ExpectationResult]:
         return check_replay(self.replay)
 
     @property

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..io.loader import ScenarioError
-from .compare import Outcome, check_replay, decision_of, file_expectation, step_files, verdict_word
+from .results import ExpectationResult, check_replay, decision_of, file_expectation, step_files, verdict_word
 from .source import ScenarioFile
 
 UpdateMode = Literal["create", "fix"]
@@ -118,7 +118,7 @@ def _fix(source: ScenarioFile, doc: Any) -> list[str]:
     for o in check_replay(source.replay):
         if o.passed:
             continue
-        line = source.outcome_line(o)
+        line = source.result_line(o)
         where = f"{source.path}:{line}: {'the end' if o.step == 0 else f'step {o.step}'}, {o.destination}"
         holder = doc["expect_end"] if o.step == 0 else doc["events"][o.step - 1]["expect"]
         for what, text in _fix_one(holder, o):
@@ -126,7 +126,7 @@ def _fix(source: ScenarioFile, doc: Any) -> list[str]:
     return changes
 
 
-def _fix_one(holder: Any, o: Outcome) -> list[tuple[str, str]]:
+def _fix_one(holder: Any, o: ExpectationResult) -> list[tuple[str, str]]:
     """Rewrite the failing parts of `o`'s entry in `holder`; what was done (or left), by part."""
     done = []
     node = holder[o.destination]

@@ -35,12 +35,12 @@ from .scenario_text import (
     Lines,
     LocatedProblem,
     TextProblem,
-    check_text,
     decode,
     json_line,
     parse_json,
     parse_yaml,
     read_bytes,
+    screen_text,
     yaml_line,
 )
 
@@ -72,7 +72,7 @@ def parse_scenario(
 ) -> Scenario:
     """Validate a scenario given as YAML or JSON text."""
     try:
-        check_text(text)
+        screen_text(text)
     except TextProblem as err:
         raise ScenarioError(source, "", err.problem, err.line) from None
     return _parse(text, source, rules, json_text)

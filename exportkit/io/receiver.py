@@ -41,7 +41,7 @@ from .deadline import Cutoff
 
 FailMode = Literal["status", "delay", "drop"]
 FAIL_MODES: tuple[FailMode, ...] = ("status", "delay", "drop")
-HOST = "127.0.0.1"
+RECEIVER_HOST = "127.0.0.1"
 KEEP = 1000
 KEEP_BYTES = 64 * 1024 * 1024
 """Body bytes kept in memory at most (the latest requests' bodies), whatever their number."""
@@ -224,7 +224,7 @@ class Receiver:
         self._kept_bytes = 0
         self._file: int | None = None  # a descriptor opened for appending: one write() per line
         self._thread: threading.Thread | None = None
-        self._server = _Server((HOST, port), _Handler)
+        self._server = _Server((RECEIVER_HOST, port), _Handler)
         self._server.receiver = self
 
     @property
@@ -233,7 +233,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+        return f"http://{RECEIVER_HOST}:{self.port}/"
 
     @property
     def requests(self) -> list[dict[str, Any]]:

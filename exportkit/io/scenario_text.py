@@ -122,16 +122,12 @@ def decode(data: bytes) -> str:
         raise TextProblem(
             f"is not UTF-8 text (byte 0x{data[err.start]:02x}); save it as UTF-8", line
         ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise TextProblem(
-            "holds a NUL character: a binary file, not a YAML or JSON text", _line_at(text, nul)
-        )
-    return text
+    return screen_text(text)
 
 
-def check_text(text: str) -> str:
-    """The checks of `decode` for text given as a string (an upload, a widget)."""
+def screen_text(text: str) -> str:
+    """`text` itself if exportkit reads it (an upload, a widget, a decoded file): at most
+    `MAX_BYTES`, no NUL character; else a `TextProblem`."""
     if len(text) > MAX_BYTES:
         raise TextProblem(f"is larger than {MAX_BYTES // 2**20} MB, the most exportkit reads")
     nul = text.find("\x00")
@@ -394,11 +390,11 @@ __all__ = [
     "MAX_BYTES",
     "Lines",
     "TextProblem",
-    "check_text",
     "decode",
     "json_line",
     "parse_json",
     "parse_yaml",
     "read_bytes",
+    "screen_text",
     "yaml_line",
 ]

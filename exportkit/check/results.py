@@ -1,6 +1,6 @@
-"""Compare a replay with the expectations its scenario carries: one `Outcome` per expectation.
+"""Hold a replay to the expectations its scenario carries: one `ExpectationResult` per expectation.
 
-Pure: a replay and its scenario in, values out. Each outcome names the step (or the end), the
+Pure: a replay and its scenario in, values out. Each result names the step (or the end), the
 destination, what was expected and what happened, field by field, and the actual decision's rule
 and reason, so a failure reads like the timeline.
 """
@@ -35,14 +35,14 @@ class Mismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class ExpectationResult:
     """One expectation of one destination, at one step (`step` from 1) or at the end (`step` 0)."""
 
     step: int
     destination: str
     mismatches: tuple[Mismatch, ...]
     reasons: tuple[Reason, ...] = ()  # the actual decision's (or what it did), deciding one first
-    actual: dict[str, Any] = field(default_factory=dict)  # the actual outcome, in expect: form
+    actual: dict[str, Any] = field(default_factory=dict)  # what happened, in expect: form
 
     @property
     def passed(self) -> bool:
@@ -84,9 +84,9 @@ def verdict_word(decision: Decision) -> str:
     return "refused" if word.startswith("refused") else "not exported"
 
 
-def check_replay(replay: Replay) -> list[Outcome]:
+def check_replay(replay: Replay) -> list[ExpectationResult]:
     """Every expectation of the replayed scenario, in file order: the steps', then the end's."""
-    out: list[Outcome] = []
+    out: list[ExpectationResult] = []
     for step in replay.steps:
         expect = step.event.expect
         if expect:
@@ -99,7 +99,7 @@ def check_replay(replay: Replay) -> list[Outcome]:
     return out
 
 
-def check_step(replay: Replay, step: Step, destination: str, e: Expectation) -> Outcome:
+def check_step(replay: Replay, step: Step, destination: str, e: Expectation) -> ExpectationResult:
     """One destination's expectation at one step."""
     found: list[Mismatch] = []
     decision = decision_of(step, destination)
@@ -123,10 +123,10 @@ def check_step(replay: Replay, step: Step, destination: str, e: Expectation) -> 
     actual["messages"] = message_form(messages, e.messages)
     if e.messages is not None:
         found += _messages(e.messages, messages)
-    return Outcome(step.index + 1, destination, tuple(found), reasons, actual)
+    return ExpectationResult(step.index + 1, destination, tuple(found), reasons, actual)
 
 
-def check_end(replay: Replay, destination: str, e: EndExpectation) -> Outcome:
+def check_end(replay: Replay, destination: str, e: EndExpectation) -> ExpectationResult:
     """What one destination still holds when the scenario ends."""
     found: list[Mismatch] = []
     end = replay.end
@@ -144,7 +144,7 @@ def check_end(replay: Replay, destination: str, e: EndExpectation) -> Outcome:
         got = sorted(have.profiles) if have else []
         if sorted(w.profiles) != got:
             found.append(Mismatch(f"waiting for {w.segment}", _profiles(w.profiles), _profiles(got)))
-    return Outcome(0, destination, tuple(found), reasons, actual)
+    return ExpectationResult(0, destination, tuple(found), reasons, actual)
 
 
 # --- the parts -----------------------------------------------------------------------------------
@@ -280,8 +280,8 @@ def _profiles(profiles: Iterable[str]) -> str:
 
 
 __all__ = [
+    "ExpectationResult",
     "Mismatch",
-    "Outcome",
     "check_end",
     "check_replay",
     "check_step",

@@ -14,11 +14,11 @@ from typing import TextIO
 
 from rich.text import Text
 
+from ..check.file_checks import FileCheck, check_json, failure_lines, summary_line
+from ..check.source import ScenarioFile, scenario_paths
+from ..check.update import REVIEW, UpdateMode, update_file
 from ..io.loader import ScenarioError
 from ..text.layout import THEME
-from .report import FileCheck, check_json, failure_lines, summary_line
-from .source import ScenarioFile, scenario_paths
-from .update import REVIEW, UpdateMode, update_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -21,7 +21,7 @@ from ..core.model import iso
 from ..core.rules import cited
 from ..core.words import count
 from ..text.sentences import Names, event_text
-from .compare import Outcome
+from .results import ExpectationResult
 from .source import ScenarioFile
 
 LABEL = 10  # the width of the labels: event, expected, actual, decided
@@ -29,20 +29,20 @@ LABEL = 10  # the width of the labels: event, expected, actual, decided
 
 @dataclass(slots=True)
 class FileCheck:
-    """One file's outcomes, or the one line that says why it could not be checked."""
+    """One file's results, or the one line that says why it could not be checked."""
 
     path: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)  # the line of each outcome's expectation
-    events: list[str] = field(default_factory=list)  # each outcome's event in words
+    results: list[ExpectationResult] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each result's expectation
+    events: list[str] = field(default_factory=list)  # each result's event in words
     error: str | None = None
 
     @classmethod
     def of(cls, source: ScenarioFile) -> FileCheck:
-        outcomes = source.outcomes()
+        results = source.results()
         names = Names.of(source.scenario)
         events = []
-        for o in outcomes:
+        for o in results:
             if o.step == 0:
                 events.append(
                     f"the end of the scenario ({iso(source.replay.end.at)})" if source.replay.end else ""
@@ -50,22 +50,22 @@ class FileCheck:
             else:
                 event = source.scenario.events[o.step - 1]
                 events.append(f"{event_text(event, names)} ({iso(event.at)})")
-        return cls(str(source.path), outcomes, [source.outcome_line(o) for o in outcomes], events)
+        return cls(str(source.path), results, [source.result_line(o) for o in results], events)
 
     @property
     def failed(self) -> list[int]:
-        return [i for i, o in enumerate(self.outcomes) if not o.passed]
+        return [i for i, o in enumerate(self.results) if not o.passed]
 
 
-def where(outcome: Outcome, names: dict[str, str] | None = None) -> str:
+def where(result: ExpectationResult, names: dict[str, str] | None = None) -> str:
     """`step 3, adnet`, or `the end, s3`."""
-    at = "the end" if outcome.step == 0 else f"step {outcome.step}"
-    return f"{at}, {outcome.destination}"
+    at = "the end" if result.step == 0 else f"step {result.step}"
+    return f"{at}, {result.destination}"
 
 
 def failure_lines(check: FileCheck, i: int) -> list[Text]:
-    """The failure of outcome `i` of `check`: where, the event, expected, actual, decided."""
-    o = check.outcomes[i]
+    """The failure of result `i` of `check`: where, the event, expected, actual, decided."""
+    o = check.results[i]
     lines = [
         Text.assemble(
             (f"{check.path}:{check.lines[i]}: ", "heading"),
@@ -94,7 +94,7 @@ def _row(label: str, *parts: str | tuple[str, str]) -> Text:
 
 def summary_line(checks: Sequence[FileCheck]) -> Text:
     """`2 files, 41 expectations: 40 hold, 1 failed` (and files that could not be checked)."""
-    total = sum(len(c.outcomes) for c in checks)
+    total = sum(len(c.results) for c in checks)
     failed = sum(len(c.failed) for c in checks)
     bad = sum(1 for c in checks if c.error)
     text = f"{count(len(checks), 'file')}, {count(total, 'expectation')}: {total - failed} hold"
@@ -106,7 +106,7 @@ def summary_line(checks: Sequence[FileCheck]) -> Text:
     return line
 
 
-def report_text(checks: Sequence[FileCheck]) -> str:
+def failures_text(checks: Sequence[FileCheck]) -> str:
     """Every failure, then the summary line, as plain text (what `exportkit check` prints in a pipe)."""
     lines: list[Text] = []
     for c in checks:
@@ -117,9 +117,9 @@ def report_text(checks: Sequence[FileCheck]) -> str:
 
 
 def check_text(text: str, name: str = "scenario.yaml") -> str:
-    """Check a scenario given as text: `report_text` of its one file (bad input raises the
+    """Check a scenario given as text: `failures_text` of its one file (bad input raises the
     loader's `ScenarioError`)."""
-    return report_text([FileCheck.of(ScenarioFile.from_text(text, name))])
+    return failures_text([FileCheck.of(ScenarioFile.from_text(text, name))])
 
 
 def check_json(checks: Sequence[FileCheck]) -> dict[str, Any]:
@@ -140,10 +140,10 @@ def check_json(checks: Sequence[FileCheck]) -> dict[str, Any]:
                 "mismatches": [m.as_dict() for m in o.mismatches],
                 "reasons": [r.as_dict() for r in o.reasons],
             }
-            for i, o in enumerate(c.outcomes)
+            for i, o in enumerate(c.results)
         ]
         files.append(entry)
-    total = sum(len(c.outcomes) for c in checks)
+    total = sum(len(c.results) for c in checks)
     failed = sum(len(c.failed) for c in checks)
     return {
         "files": files,
