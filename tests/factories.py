@@ -4,6 +4,7 @@ replace whole keys."""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,23 @@ SEGMENTS = [
     {"id": "u1", "name": "Watched Back to the Future"},
     {"id": "u2", "name": "Science fiction fans"},
 ]
+# One scenario written out as a file would be, for the tests that read expectations from YAML
+# text (tests/test_expectation.py: the loader; tests/test_plugin.py: the pytest plugin): one
+# profile, one segment, a destination of each type; `events:` comes next, written by each test.
+OWNERS_HEAD = textwrap.dedent("""\
+    name: orders
+    start: '2025-03-03T09:00:00Z'
+    segments: [{id: owners, name: Owners}]
+    profiles:
+      - {id: marty, identities: {email: [m@x.com]}, attributes: {person.name.firstName: Marty}}
+    destinations:
+      - {id: http-api, type: streaming-profile, segments: [owners]}
+      - {id: adnet, type: streaming-segment, segments: [owners], identities: [email]}
+      - id: s3
+        type: batch
+        segments: [{id: owners, mode: incremental}]
+    events:
+    """)
 MAPPED_ATTRIBUTES = ["person.name.firstName", "person.name.lastName", "personalEmail.address", "loyalty.tier"]
 BATCH_ATTRIBUTES = ["person.name.firstName", "personalEmail.address", "loyalty.tier"]
 

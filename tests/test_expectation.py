@@ -14,22 +14,16 @@ from exportkit.core.expectation import Expectation, FileExpectation, MessageExpe
 from exportkit.core.schema import scenario_schema
 from exportkit.io.loader import ScenarioError, parse_scenario
 
-HEAD = textwrap.dedent("""\
-    name: t
-    start: '2025-03-03T09:00:00Z'
-    segments: [{id: owners, name: Owners}]
-    profiles: [{id: marty, identities: {email: [m@x.com]}}]
-    destinations:
-      - {id: http-api, type: streaming-profile, segments: [owners]}
-      - {id: adnet, type: streaming-segment, segments: [owners], identities: [email]}
-      - id: s3
-        type: batch
-        segments: [{id: owners, mode: incremental}]
-    events:
-      - profile: marty
-        qualify: owners
-        expect:
-    """)
+from .factories import OWNERS_HEAD
+
+HEAD = (
+    OWNERS_HEAD
+    + """\
+  - profile: marty
+    qualify: owners
+    expect:
+"""
+)  # events of its own under `events:`
 LINE = HEAD.count("\n") + 1  # the line of the first entry under expect:
 
 

@@ -4,32 +4,23 @@ the scenario's lines and what happened, exit statuses, `-k`, JUnit XML and `--ex
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-SCENARIO = textwrap.dedent("""\
-    name: orders
-    start: '2025-03-03T09:00:00Z'
-    segments: [{id: owners, name: Owners}]
-    profiles:
-      - {id: marty, identities: {email: [m@x.com]}, attributes: {person.name.firstName: Marty}}
-    destinations:
-      - {id: http-api, type: streaming-profile, segments: [owners]}
-      - {id: adnet, type: streaming-segment, segments: [owners], identities: [email]}
-      - id: s3
-        type: batch
-        segments: [{id: owners, mode: incremental}]
-    events:
-      # the first qualification
-      - profile: marty
-        qualify: owners
-        expect:
-          http-api: exported   # E-T1
-          adnet: ADNET
-          s3: noted
-      - {profile: marty, exit: owners, expect: {http-api: exported}}
-    """)
+from .factories import OWNERS_HEAD
+
+SCENARIO = (
+    OWNERS_HEAD
+    + """\
+  # the first qualification
+  - profile: marty
+    qualify: owners
+    expect:
+      http-api: exported   # E-T1
+      adnet: ADNET
+      s3: noted
+  - {profile: marty, exit: owners, expect: {http-api: exported}}
+"""
+)  # events of its own under `events:`
 
 
 @pytest.fixture
