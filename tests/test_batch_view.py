@@ -19,10 +19,11 @@ from exportkit.ui.batch_view import (
 
 def test_week_text_incremental_with_status():
     text = week_text("incremental", "daily at 17:00", True)
-    assert "+ doc (exited) [B-I4]" in text
-    assert "+ jennifer (exited) [A13]" in text
-    assert "- marty [B-T7]" in text
+    assert "+ doc: Emmett, null, platinum, exited  [B-I4]" in text
+    assert "+ jennifer: Jennifer, null, null, exited  [A13]" in text
+    assert "- marty  [B-T7]" in text
     assert "[A8]" in text
+    assert max(map(len, text.splitlines())) <= 100
 
 
 def test_week_text_refuses_hourly_full_files():
@@ -37,7 +38,9 @@ def test_file_table_marks_new_and_exited_rows():
     assert changes[0] == ["new", "new", "new"]  # the first file: everyone is new
     assert ["exited"] in changes
     html = file_html(files[0]).data
-    assert "background-color: #d8f5d0'" in html and "<style" not in html
+    assert html.count('<tr class="ek-new">') == 3 and "tr.ek-new td{background:#d8f5d0}" in html
+    exited = file_html(files[3], previous[3]).data
+    assert exited.count('<tr class="ek-exited">') == 1 and "tr.ek-exited td{background:#f9d6d5}" in html
 
 
 def test_written_files_are_listed_relative_to_the_folder(tmp_path):
@@ -50,8 +53,8 @@ def test_written_files_are_listed_relative_to_the_folder(tmp_path):
 @pytest.mark.parametrize(
     ("mode", "schedule", "status", "words"),
     [
-        pytest.param("full", "after evaluation", False, "after_evaluation full file", id="full"),
-        pytest.param("incremental", "every 6 hours", True, "scheduled incremental file", id="hourly"),
+        pytest.param("full", "after evaluation", False, "(full, after_evaluation,", id="full"),
+        pytest.param("incremental", "every 6 hours", True, "(incremental, scheduled,", id="hourly"),
         pytest.param("incremental", "once, day 3 at 12:00", True, "refused", id="refused"),
     ],
 )

@@ -131,7 +131,8 @@ def test_step_document_and_text_show_files():
         "loyalty_tier": "gold",
     }
     text = render_step(result, 1)
-    assert text[1].startswith("  s3 file Amazon_S3_segments1_")
+    assert text[1] == "  changed: run s3"  # the verbose timeline's order: what changed, then the files
+    assert text[2].startswith("  s3 file Amazon_S3_segments1_")
     assert any(line.startswith("      + p: P, p@example.com, gold") for line in text)
 
 

@@ -13,6 +13,7 @@ from exportkit.app.cli import main
 from exportkit.core.filenames import base_name, template_problem
 from exportkit.core.model import Segment
 from exportkit.io.loader import ScenarioError, build_scenario, parse_scenario
+from exportkit.text.narrate import file_text
 
 from .factories import T0, at, make_batch, make_batch_profile, make_destination
 
@@ -134,7 +135,7 @@ def test_a_file_per_merge_policy_says_why_and_keeps_each_rows_reason():
         ("p2", "B-I1", "s1"),
     ]
     assert grouped.as_dict()["merge_policy"] == "mp-time"
-    assert "(full, scheduled, merge policy mp-time: s1, s2, 2 rows" in grouped.render()[0]
+    assert "(full, scheduled, merge policy mp-time: s1, s2, 2 rows" in file_text(grouped)[0].plain
 
 
 # (id, events before the 17:00 file, profile left out, deciding rule, words of its reason)

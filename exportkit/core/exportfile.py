@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from .model import iso
-from .rules import Reason, cited
-from .words import count
+from .rules import Reason
 
 Mode = Literal["full", "incremental"]
 FileTrigger = Literal["scheduled", "export_now", "after_evaluation", "run"]
@@ -69,24 +67,6 @@ class ExportFile:
             "why": [note.as_dict() for note in self.why],
             "left_out": [note.as_dict() for note in self.left_out],
         }
-
-    def render(self, indent: str = "  ") -> list[str]:
-        """The file as timeline text: a heading, the file's reasons, each row, then left-outs."""
-        held = (
-            self.segment if self.merge_policy is None else f"merge policy {self.merge_policy}: {self.segment}"
-        )
-        lines = [
-            f"{indent}{self.destination} file {self.name} ({self.mode}, {self.trigger}, "
-            f"{held}, {count(len(self.rows), 'row')}, at {iso(self.at)})"
-        ]
-        lines += [f"{indent}  {cited(r)}" for r in self.reasons]
-        lines.append(f"{indent}  columns: {', '.join(self.columns)}")
-        for row, note in zip(self.rows, self.why, strict=True):
-            values = ", ".join(show_value(row[c]) for c in self.columns)
-            lines.append(f"{indent}    + {note.profile}: {values}  {cited(note.reason)}")
-        for note in self.left_out:
-            lines.append(f"{indent}    - {note.profile}  {cited(note.reason)}")
-        return lines
 
 
 def show_value(value: Any) -> str:

@@ -23,11 +23,9 @@ from ..core.model import (
     StreamingProfileDestination,
     StreamingSegmentDestination,
     aggregation_problem,
-    iso,
 )
 from ..core.rulesets import RuleSet
-from ..text.narrate import render_decision
-from ..text.sentences import Names, event_text
+from ..text.narrate import step_text
 
 
 def streaming_destinations(scenario: Scenario) -> list[StreamingDestination]:
@@ -166,46 +164,10 @@ _TYPES: dict[str, Any] = {
 }
 
 
-def _state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
-    if state is None:
-        return []
-    lines = [f"{title}:"]
-    lines.append("  segments: " + (", ".join(f"{s}={st}" for s, st in state["segments"].items()) or "none"))
-    lines.append(
-        "  attributes: " + (", ".join(f"{a}={v!r}" for a, v in state["attributes"].items()) or "none")
-    )
-    lines.append(
-        "  identities: "
-        + (", ".join(f"{ns}={','.join(ids)}" for ns, ids in state["identities"].items()) or "none")
-    )
-    lines.append(f"  consent: {state['consent']}")
-    return lines
-
-
 def step_report(result: Replay, index: int, destination: str | None = None) -> str:
-    """Step `index` as text (0 is the activation backfill, 1..N the events)."""
-    r = result.record(index)
-    mine = [f for f in r.files if destination in (None, f.destination)]
-    later = [f for f in r.later_files if destination in (None, f.destination)]
-    batch = {d.id for d in result.scenario.destinations if d.type == "batch"}
-    if r.event is None:
-        lines = [f"Step 0 of {len(result.steps)}: activation at {iso(r.at)}"]
-    else:
-        event = event_text(r.event, Names.of(result.scenario))
-        lines = [f"Step {index} of {len(result.steps)} at {iso(r.at)}: {event}"]
-        lines += [line for f in mine for line in f.render()]
-        lines += [f"  changed: {c}" for c in r.changes] or ["  changed: nothing"]
-        lines += _state_lines("before", r.before) + _state_lines("after", r.after)
-    for d in r.decisions:
-        if destination in (None, d.destination):
-            lines += render_decision(d)
-    if r.event is None and destination in batch:
-        lines.append(
-            f"  {destination}: a batch destination sends nothing at activation; "
-            "its first scheduled file holds the whole population [B-I3]"
-        )
-    # the files the clock makes after the step and before the next event, at their own time (B-T3)
-    return "\n".join(lines + [line for f in later for line in f.render()])
+    """Step `index` as text (0 is the activation backfill, 1..N the events): the verbose
+    timeline's words, numbered, with the profile before and after (`text.narrate.step_text`)."""
+    return "\n".join(step_text(result, index, destination))
 
 
 __all__ = [

@@ -20,9 +20,9 @@ from ..core.aggregation import Message
 from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step, StepRecord
 from ..core.events import EVALUATE
-from ..core.exportfile import ExportFile
+from ..core.exportfile import ExportFile, show_value
 from ..core.model import Scenario, iso
-from ..core.rules import RULES, Reason, cited
+from ..core.rules import RULES, Reason, cited, reason
 from ..core.selection import Selection
 from ..core.words import count, listed
 from .layout import clip, wrap
@@ -86,26 +86,86 @@ def concerned(step: Step, decisions: list[Decision]) -> list[Decision]:
     return decisions
 
 
-def render_step(result: Replay, number: int, payload: bool = True) -> list[str]:
-    """Step `number` of a replay (1 is the first event) as verbose text: the event in words, then
-    what it caused (what the clock made between events is not the step's: the timeline shows it
-    at its own time)."""
+def render_step(result: Replay, number: int, payload: bool = True, *, width: int = 120) -> list[str]:
+    """Step `number` of a replay (1 is the first event) as the verbose timeline writes it, about
+    what the step is about (`concerned`): the event in words, then what it caused (what the clock
+    made between events is not the step's: the timeline shows it at its own time)."""
     if not 1 <= number <= len(result.steps):
         raise ValueError(
             f"step {number}: the replay has steps 1 to {len(result.steps)} "
             "(step 0, the activation, has no event)"
         )
-    step = result.steps[number - 1]
-    lines = [step_heading(result.record(number), Names.of(result.scenario))]
-    for f in step.files:
-        lines += f.render()
-    lines += [f"  changed: {c}" for c in step.changes] or ["  changed: nothing"]
-    for d in concerned(step, step.decisions):
-        lines += render_decision(d, payload)
-    for m in step.messages:
-        lines += m.render()
-    lines += [f"  {b.render()}" for b in step.buffers]
-    return lines
+    narrator = Narrator(
+        result.scenario, result.rules, width=width, verbose=True, payload=payload, focused=True
+    )
+    return [line.plain for line in narrator.lines(result.steps[number - 1])[1:]]
+
+
+def step_text(
+    result: Replay, number: int, destination: str | None = None, *, width: int | None = None
+) -> list[str]:
+    """Step `number` (0: the activation) as the explorer shows it, in the verbose timeline's words:
+    numbered "of N", with the profile before and after, `destination`'s part only (all with None),
+    then what the clock made before the next event, at its own time; lines whole unless a `width`
+    is given."""
+    record = result.record(number)
+    narrator = Narrator(
+        result.scenario,
+        result.rules,
+        width=width,
+        verbose=True,
+        selection=Selection(destination=destination),
+        numbered=True,
+    )
+    entries: list[Entry] = [result.opening if number == 0 else result.steps[number - 1], *record.later]
+    return [line.plain for entry in entries for line in narrator.lines(entry)][1:]
+
+
+BATCH_AT_ACTIVATION = (
+    "a batch destination sends nothing at activation; its first scheduled file holds the whole population"
+)
+
+
+def file_text(f: ExportFile, *, verbose: bool = True, profile: str | None = None) -> list[Text]:
+    """A batch file as text, the one way every view writes it. Verbose: a heading (destination,
+    name, mode, trigger, segment, rows, time), the file's reasons, its columns, each row with its
+    values and reason, each profile left out with its reason. Compact: one line, the file with
+    its rows' profiles and its deciding reason. `profile` keeps that profile's rows only."""
+    if not verbose:
+        profiles = [p for p in dict.fromkeys(f.profiles) if profile in (None, p)]
+        who = f": {listed(profiles)}" if profiles else ""
+        line = Text(f"{f.mode} file of {f.segment}", "file")
+        return [line.append(f" ({count(len(f.rows), 'row')}{who})  ").append_text(_rule(f.reasons[0]))]
+    held = f.segment if f.merge_policy is None else f"merge policy {f.merge_policy}: {f.segment}"
+    lines = [
+        f"  {f.destination} file {f.name} ({f.mode}, {f.trigger}, {held}, "
+        f"{count(len(f.rows), 'row')}, at {iso(f.at)})"
+    ]
+    lines += [f"    {cited(r)}" for r in f.reasons]
+    lines.append(f"    columns: {', '.join(f.columns)}")
+    for row, note in zip(f.rows, f.why, strict=True):
+        if profile in (None, note.profile):
+            values = ", ".join(show_value(row[c]) for c in f.columns)
+            lines.append(f"      + {note.profile}: {values}  {cited(note.reason)}")
+    lines += [f"      - {n.profile}  {cited(n.reason)}" for n in f.left_out if profile in (None, n.profile)]
+    return [styled(line) for line in lines]
+
+
+def state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
+    """A profile's state (`Step.before`, `Step.after`) in a few lines: segments, attributes,
+    identities, consent."""
+    if state is None:
+        return []
+    segments = ", ".join(f"{s}={st}" for s, st in state["segments"].items()) or "none"
+    attributes = ", ".join(f"{a}={v!r}" for a, v in state["attributes"].items()) or "none"
+    identities = ", ".join(f"{ns}={','.join(ids)}" for ns, ids in state["identities"].items()) or "none"
+    return [
+        f"  {title}:",
+        f"    segments: {segments}",
+        f"    attributes: {attributes}",
+        f"    identities: {identities}",
+        f"    consent: {state['consent']}",
+    ]
 
 
 class Narrator:
@@ -116,13 +176,19 @@ class Narrator:
         scenario: Scenario,
         rules: str,
         *,
-        width: int = 120,
+        width: int | None = 120,
         verbose: bool = False,
         payload: bool = True,
         selection: Selection | None = None,
+        focused: bool = False,
+        numbered: bool = False,
     ):
+        """`focused`: a step on one destination shows that destination's decisions only, as the
+        compact timeline always does (`concerned`); `numbered`: headings say "Step 3 of 31" and
+        the profile before and after (the explorer's text)."""
         self.scenario, self.rules = scenario, rules
         self.width, self.verbose, self.payload = width, verbose, payload
+        self.focused, self.numbered = focused or not verbose, numbered
         self.selection = selection or Selection()
         self.names = Names.of(scenario)
         self.column = max((len(d.id) for d in scenario.destinations), default=0)
@@ -162,7 +228,10 @@ class Narrator:
         out: list[Text] = []
         for item in lines:
             line, hang = item if isinstance(item, tuple) else (item, None)
-            out += [clip(line, self.width)] if hang == CLIP else wrap(line, self.width, hang)
+            if self.width is None:  # whole lines (the explorer's text: a reader greps it)
+                out.append(line)
+            else:
+                out += [clip(line, self.width)] if hang == CLIP else wrap(line, self.width, hang)
         return out
 
     def _text(self, texts: Iterable[str], style: str = "") -> list[tuple[Text, int]]:
@@ -174,8 +243,9 @@ class Narrator:
         if not sel.in_range(0):
             return []
         decisions = sel.decisions(o.decisions)
+        title = f"Step 0 of {self.steps}: activation" if self.numbered else "Activation"
         head = Text.assemble(
-            ("Activation", "heading"),
+            (title, "heading"),
             (f" at {iso(o.at)}", "time"),
             ": the streaming destinations backfill what was held before the mapping",
         )
@@ -191,7 +261,9 @@ class Narrator:
             for (dest, rule), profiles in groups.items():
                 what = Text(f"backfill of {len(profiles):,}: {listed(profiles)}")
                 out.append(self._verdict(dest, EXPORTED, "exported", what, Reason(rule, RULES[rule])))
-        if not exported:
+        if sel.destination is not None and self.scenario.destination(sel.destination).type == "batch":
+            out.append(Text("  ") + _rule(reason("B-I3", BATCH_AT_ACTIVATION)))
+        elif not exported:
             out.append(Text("  nothing to backfill"))
         skipped: dict[tuple[str, str, str], list[str]] = {}
         for d in decisions:
@@ -226,8 +298,9 @@ class Narrator:
         sel = self.selection
         if not sel.concerns(step):
             return []
+        of = f" of {self.steps}" if self.numbered else ""
         head = Text.assemble(
-            (f"Step {step.index + 1}", "heading"),
+            (f"Step {step.index + 1}{of}", "heading"),
             (f" at {iso(step.event.at)}", "time"),
             ": ",
             (event_text(step.event, self.names), "event"),
@@ -237,10 +310,12 @@ class Narrator:
         self._after_block = False
         if self.verbose:
             out += self._text([f"  changed: {c}" for c in step.changes] or ["  changed: nothing"], "detail")
+        if self.numbered:
+            out += self._text(state_lines("before", step.before) + state_lines("after", step.after), "detail")
         for f in sel.files(step.files):
             out += self._file(f)
         decisions = sel.decisions(step.decisions, others=True)
-        if not self.verbose:
+        if self.focused:
             decisions = concerned(step, decisions)
         for d in decisions:
             out += self._text(render_decision(d, self.payload)) if self.verbose else [self._decision(d)]
@@ -304,21 +379,10 @@ class Narrator:
         return line.append("  ").append_text(_rule(d.reasons[0])), CLIP
 
     def _file(self, f: ExportFile) -> list[tuple[Text, int]]:
+        lines = file_text(f, verbose=self.verbose, profile=self.selection.profile)
         if self.verbose:
-            rendered = f.render()
-            if self.selection.profile is not None:  # the file's heading and reasons, the profile's rows
-                p = self.selection.profile
-                rendered = [t for t in rendered if not t.startswith("    ") or t.split()[1].rstrip(":") == p]
-            return self._text(rendered)
-        rows = len(f.rows)
-        profiles = list(dict.fromkeys(f.profiles))
-        if self.selection.profile is not None:
-            profiles = [p for p in profiles if p == self.selection.profile]
-        size = count(rows, "row")
-        who = f": {listed(profiles)}" if profiles else ""
-        line = self._lead(f.destination).append(f"{f.mode} file of {f.segment}", "file")
-        line.append(f" ({size}{who})  ").append_text(_rule(f.reasons[0]))
-        return [(line, CLIP)]
+            return [(line, _hang_of(line.plain)) for line in lines]
+        return [(self._lead(f.destination) + line, CLIP) for line in lines]
 
     def _message(self, m: Message) -> list[tuple[Text, int]]:
         if self.verbose:
@@ -363,13 +427,17 @@ def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = Tru
 
 
 __all__ = [
+    "BATCH_AT_ACTIVATION",
     "EXPORTED",
     "NOT_EXPORTED",
     "Narrator",
+    "file_text",
     "render_decision",
     "render_step",
     "render_timeline",
     "rule_lines",
+    "state_lines",
     "step_heading",
+    "step_text",
     "styled",
 ]

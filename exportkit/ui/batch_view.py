@@ -8,6 +8,7 @@ those of `exportkit.engine.replay`.
 from __future__ import annotations
 
 import html
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,17 @@ from IPython.display import HTML
 
 from ..core.engine import Replay, replay
 from ..core.exportfile import ExportFile
-from ..core.model import iso
 from ..core.rules import cited
 from ..core.words import count
+from ..course.views.parts import style
+from ..course.views.step import file_html as step_view_file_html
+from ..course.views.step import row_changes
 from ..io.files import read_back, write_files
 from ..io.library import DATASETS
 from ..io.loader import ScenarioError, parse_scenario
-from .table_html import html_table
+from ..text.layout import wrap
+from ..text.narrate import file_text
+from ..text.sentences import Names
 
 SEGMENT = "delorean-owners"  # the week's one segment
 MODES = ("incremental", "full")
@@ -33,8 +38,7 @@ SCHEDULES: dict[str, dict[str, str]] = {
     "after evaluation": {"after": "evaluation"},
     "once, day 3 at 12:00": {"once": "2025-03-05T12:00:00Z"},
 }
-NEW_COLOUR = "background-color: #d8f5d0"
-EXITED_COLOUR = "background-color: #f9d6d5"
+WIDTH = 100  # the week's text lines: JupyterLab breaks a wider printed line anywhere
 
 
 # The week itself is a dataset file (`datasets/lessons/batch_week.yaml`); the controls change only
@@ -66,11 +70,9 @@ def week_files(result: Replay) -> list[ExportFile]:
 def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFrame:
     """One file as a table: its columns, then `profile`, `change` (new, exited or empty) and
     `why`. A row is new when its profile was not in the previous file of the same segment."""
-    before = set(previous.profiles) if previous is not None else set()
     records = []
-    for row, note in zip(f.rows, f.why, strict=True):
-        exited = row.get("segmentMembership_status") == "exited"
-        change = "exited" if exited else ("" if note.profile in before else "new")
+    changes = row_changes(f, previous.profiles if previous is not None else ())
+    for row, note, change in zip(f.rows, f.why, changes, strict=True):
         records.append(
             {
                 # a column the profile has no value for is empty in the file: empty here too (pandas
@@ -85,11 +87,15 @@ def file_table(f: ExportFile, previous: ExportFile | None = None) -> pd.DataFram
 
 
 def file_html(f: ExportFile, previous: ExportFile | None = None) -> HTML:
-    """`file_table` with new rows in green and exited rows in red."""
-    table = file_table(f, previous)
-    shade = [{"new": NEW_COLOUR, "exited": EXITED_COLOUR}.get(change, "") for change in table["change"]]
-    styles = pd.DataFrame([[s] * len(table.columns) for s in shade], index=table.index, columns=table.columns)
-    return html_table(table, styles, caption=f"{f.name} ({f.mode}, {f.trigger})", index=False)
+    """The file as the step view draws it (`course.views.step.file_html`), new rows in green and
+    exited rows in red, the segment and profiles by their names."""
+    shown = step_view_file_html(f, _week_names(), previous.profiles if previous is not None else ())
+    return HTML(f'{style()}<div class="ek">{shown}</div>')
+
+
+@cache
+def _week_names() -> Names:
+    return Names.of(parse_scenario(WEEK.read_text(encoding="utf-8"), source=WEEK.name))
 
 
 def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
@@ -102,19 +108,6 @@ def previous_files(files: list[ExportFile]) -> list[ExportFile | None]:
     return out
 
 
-def file_text(f: ExportFile) -> list[str]:
-    """One file in a few lines: when, what, each row and each left-out profile with its rule."""
-    lines = [f"{iso(f.at)} {f.trigger} {f.mode} file {f.name}: {count(len(f.rows), 'row')}"]
-    for note, row in zip(f.why, f.rows, strict=True):
-        status = row.get("segmentMembership_status")
-        shown = f" ({status})" if status else ""
-        lines.append(f"  + {note.profile}{shown} {cited(note.reason)}")
-    lines += [f"  - {n.profile} {cited(n.reason)}" for n in f.left_out]
-    empty = [r for r in f.reasons if r.rule == "A8"]
-    lines += [f"  {cited(r)}" for r in empty]
-    return lines
-
-
 def week_text(mode: str, schedule: str, include_status: bool) -> str:
     """The whole week as text, or the reason the settings are refused."""
     status = "status mapped" if include_status else "status not mapped"
@@ -125,7 +118,7 @@ def week_text(mode: str, schedule: str, include_status: bool) -> str:
         return f"{head}\nrefused: {err.problem}\n"
     lines = [head]
     for f in week_files(result):
-        lines += file_text(f)
+        lines += [part.plain for line in file_text(f) for part in wrap(line, WIDTH)]
     return "\n".join(lines) + "\n"
 
 
@@ -244,7 +237,6 @@ __all__ = [
     "BatchWeekView",
     "file_html",
     "file_table",
-    "file_text",
     "folder_listing",
     "previous_files",
     "replay_week",

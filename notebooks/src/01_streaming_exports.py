@@ -70,7 +70,7 @@ print(explorer.text)
 # %%
 explorer.step.value = 3
 print(explorer.text.split("after:")[0].splitlines()[0])
-print("\n".join(explorer.text.split("\n")[-2:]))
+print(explorer.text[explorer.text.index("  adnet marty"):])
 explorer.destination.value = "http-api"
 print("\n".join(line for line in explorer.text.splitlines() if "EXPORTED" in line or "[E-S1]" in line))
 

@@ -24,7 +24,7 @@ INCLUDE_STATUS = True         # is segmentMembership.status mapped?
 # %% [markdown]
 # ## The week, file by file
 #
-# `+` is a row of the file, `-` a profile that changed but is not in it. Each line ends with the rule it comes from (see `docs/export-rules.md`).
+# Each file as the timeline of `exportkit run --verbose` writes it: its reasons, its columns, then `+` a row of the file with its values, `-` a profile that changed but is not in it, each with the rule it comes from (see `docs/export-rules.md`).
 
 # %%
 print(week_text(MODE, SCHEDULE, INCLUDE_STATUS))

@@ -12,7 +12,6 @@
 # whose dataflow has its identity trigger switched off (`triggers: {identities: false}`).
 
 # %%
-import textwrap
 from itertools import takewhile
 
 from exportkit import ScenarioError, load_scenario, render_step, replay
@@ -29,10 +28,8 @@ print(f"{result.scenario.name}: rules {result.rules}, {len(result.steps)} steps"
 # %%
 def show(*numbers):
     for number in numbers:
-        lines = render_step(result, number, payload=False)
-        for line in takewhile(lambda line: not line.startswith("  message"), lines):
-            indent = " " * (len(line) - len(line.lstrip()) + 2)
-            print(textwrap.fill(line, 100, subsequent_indent=indent, break_long_words=False))
+        lines = render_step(result, number, payload=False, width=100)
+        print("\n".join(takewhile(lambda line: not line.startswith("  message"), lines)))
 
 # %% [markdown]
 # ## Triggers switched off (C7)

@@ -300,13 +300,30 @@ def buffer_html(b: BufferState, names: Names) -> str:
     )
 
 
-def file_html(f: ExportFile, names: Names) -> str:
+def row_changes(f: ExportFile, previous: tuple[str, ...]) -> list[str]:
+    """Each row's change from the file before it (whose profiles are `previous`): "exited" (its
+    status column says so), "new" (its profile was not in it) or ""."""
+    return [
+        "exited" if row.get("segmentMembership_status") == "exited" else ("" if p in previous else "new")
+        for row, p in zip(f.rows, f.profiles, strict=True)
+    ]
+
+
+def file_html(f: ExportFile, names: Names, previous: tuple[str, ...] | None = None) -> str:
+    """A batch file as HTML, the one way every view draws it: what it is, its reasons, then a
+    row per profile (its values and reason) and each profile left out, with its reason. Given the
+    `previous` file's profiles, a row is marked new (not in it) or exited (its status column)."""
     head = "".join(f"<th>{escape(c)}</th>" for c in f.columns)
     rows = []
-    for row, note in zip(f.rows, f.why, strict=True):
+    changes = row_changes(f, previous or ())
+    for row, note, change in zip(f.rows, f.why, changes, strict=True):
         values = "".join(f"<td>{escape(show_value(row[c]))}</td>" for c in f.columns)
+        change = change if previous is not None else ""
+        cls, mark = (
+            (f' class="ek-{change}"', f' <span class="ek-muted">({change})</span>') if change else ("", "")
+        )
         rows.append(
-            f"<tr><td>{named_html(names.profile(note.profile))}</td>{values}"
+            f"<tr{cls}><td>{named_html(names.profile(note.profile))}{mark}</td>{values}"
             f"<td>{reason_html(note.reason, names)}</td></tr>"
         )
     for note in f.left_out:
@@ -416,5 +433,6 @@ __all__ = [
     "lookup",
     "payload_html",
     "payloads_html",
+    "row_changes",
     "step_html",
 ]
