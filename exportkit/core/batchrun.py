@@ -60,7 +60,8 @@ _NO_LONGER = "; it is no longer active, but Export file now uses the snapshot"
 class SegmentLedger:
     """One segment of one batch destination: changes since the last scheduled file, and more."""
 
-    noted: dict[str, set[ChangeKind]] = field(default_factory=dict)
+    # the kinds of change noted for each profile since the last file, each once
+    noted: dict[str, tuple[ChangeKind, ...]] = field(default_factory=dict)
     # Of the noted profiles, those that were active members at the last file, and those that
     # became active members since: only they can exit (A13, A16).
     was_active: set[str] = field(default_factory=set)
@@ -139,13 +140,14 @@ class BatchLedger:
                     noted = qualifies_for_incremental(kinds, self.rules)
                 ledger = self.ledgers[(dest.id, bs.id)]
                 pid = state.id
-                if pid not in ledger.noted:  # its first note since the last file: as it was then
-                    ledger.noted[pid] = set()
+                before = ledger.noted.get(pid)
+                if before is None:  # its first note since the last file: as it was then
+                    before = ()
                     if is_active(previous, bs.id):
                         ledger.was_active.add(pid)
                 if is_active(state, bs.id):
                     ledger.entered.add(pid)
-                ledger.noted[pid].update(kinds)
+                ledger.noted[pid] = (*before, *(kind for kind in kinds if kind not in before))
                 for note in made:
                     reasons.append(note.reason)
         if not reasons:
@@ -290,17 +292,20 @@ class BatchLedger:
         snapshot = states is self.snapshot
         candidates: list[Candidate] = []
         left: list[RowNote] = []
+        whys: dict[tuple[str, str], Reason] = {}  # by text and status: the rows share their reason
         for pid in self._members(seg):
             state = states[pid]
             if is_active(state, seg):
                 status = state.segments[seg]
                 if not snapshot:
-                    why = Reason("B-I1", _FULL_MEMBER, seg, status)
+                    rule, text = "B-I1", _FULL_MEMBER
                 elif is_active(self.states[pid], seg):
-                    why = Reason("B-I9", _SNAPSHOT_MEMBER, seg, status)
+                    rule, text = "B-I9", _SNAPSHOT_MEMBER
                 else:
-                    why = Reason("B-I9", _SNAPSHOT_MEMBER + _NO_LONGER, seg, status)
-                candidates.append(full_entry(state, seg, why))
+                    rule, text = "B-I9", _SNAPSHOT_MEMBER + _NO_LONGER
+                if (text, status) not in whys:
+                    whys[text, status] = Reason(rule, text, seg, status)
+                candidates.append(full_entry(state, seg, whys[text, status]))
                 continue
             out = inactive_reason(state, seg, "B-I2", "full files never hold exited profiles")
             if out is not None:
