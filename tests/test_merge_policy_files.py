@@ -319,3 +319,122 @@ def test_a_misuse_exits_2_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"exportkit: {path}:") and "files_per: the files_per option" in err
     assert err.count("\n") == 1
+
+
+# --- a file per merge policy read per segment: by `expect` and by the audit --------------------
+
+
+def scenario_file(tmp_path, events: list[dict[str, Any]] | None = None, **batch: Any):
+    """`scenario` with p4 in s2 alone, so the merge policy mp-time's file holds rows of both its
+    segments (s1: p1, p2; s2: p4), written as a file."""
+    import yaml
+
+    data = scenario(events, **batch)
+    data["start"] = data["start"].isoformat()
+    data["profiles"].append(make_batch_profile("p4", segments={"s2": "realized"}))
+    data["destinations"] = [{k: v for k, v in d.items() if v is not None} for d in data["destinations"]]
+    path = tmp_path / "mp.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+# (id, batch options, the files expected on the clock at 17:00, whether they hold)
+PER_SEGMENT_EXPECT = [
+    (
+        "each-segment-its-rows",
+        {},
+        [{"segment": "s1", "profiles": ["p1", "p2"], "rows": 2}, {"segment": "s2", "profiles": ["p4"]},
+         {"segment": "s3", "profiles": ["p3"], "rows": 1}],
+        True,
+    ),
+    (
+        "a-segment-counts-its-own-rows-only",
+        {},
+        [{"segment": "s1", "rows": 3}, {"segment": "s2"}, {"segment": "s3"}],
+        False,
+    ),
+    (
+        "every-segment-of-the-file-is-expected",
+        {},
+        [{"segment": "s1"}, {"segment": "s3"}],
+        False,
+    ),
+    (
+        "no-key-a-row-in-each-segment",
+        {"identity": None, "dedup_key": None},
+        [{"segment": "s1", "profiles": ["p1", "p2"]}, {"segment": "s2", "profiles": ["p2", "p4"], "rows": 2},
+         {"segment": "s3"}],
+        True,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "expected", "holds"),
+    [c[1:] for c in PER_SEGMENT_EXPECT],
+    ids=[c[0] for c in PER_SEGMENT_EXPECT],
+)
+def test_expect_reads_a_merge_policy_file_per_segment(tmp_path, options, expected, holds):
+    from exportkit.check import FileCheck, ScenarioFile
+
+    later = [
+        {
+            "at": at(10),
+            "profile": "p1",
+            "set": {"loyalty.tier": "gold"},
+            "expect": {"s3": {"files": expected}},
+        }
+    ]
+    result = FileCheck.of(ScenarioFile.read(scenario_file(tmp_path, [*EVENTS_BEFORE, *later], **options)))
+    assert [(o.name, o.passed) for o in result.results] == [("step-2::s3", holds)]
+
+
+EVENTS_BEFORE = [{"at": at(1), "profile": "p3", "set": {"loyalty.tier": "gold"}}]
+
+
+def _drop_p4(lines: list[str]) -> list[str]:
+    return [x for x in lines if not x.startswith("p4@")]
+
+
+def _alter_p4(lines: list[str]) -> list[str]:
+    return [x.replace(",P4,", ",Biff,") for x in lines]
+
+
+def _inject(lines: list[str]) -> list[str]:
+    return [*lines, "p9@example.com,P9,p9@example.com,gold,realized,2025-03-03T09:00:00Z"]
+
+
+# (id, what is done to the mp-time file's lines, the findings: (outcome, profile, audience))
+AUDITED_PER_SEGMENT = [
+    ("as-written", None, []),
+    ("s2-row-dropped", _drop_p4, [("MISSING", "p4", "s2")]),
+    ("s2-row-altered", _alter_p4, [("DIFFERENT", "p4", "s2")]),
+    ("row-injected-after-s2", _inject, [("UNEXPECTED", None, "s2")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "findings"), [c[1:] for c in AUDITED_PER_SEGMENT], ids=[c[0] for c in AUDITED_PER_SEGMENT]
+)
+def test_the_audit_reads_a_merge_policy_file_per_segment(tmp_path, capsys, change, findings):
+    """Its name says the merge policy, its rows come segment by segment (A27): each captured row
+    is matched as a record of its own segment, never of "s1, s2"."""
+    path, out = scenario_file(tmp_path), tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--no-progress", "--summary"]) == 0
+    (mixed,) = out.glob("*mergePolicymp-time_*.csv")
+    if change is not None:
+        mixed.write_text("\n".join(change(mixed.read_text().splitlines())) + "\n")
+    capsys.readouterr()
+    code = main(["audit", str(path), "--capture", str(out), "--until", at(24), "--json"])  # all due
+    doc = json.loads(capsys.readouterr().out)
+    audiences = {a["id"] for f in doc["findings"] for a in f["audiences"]}
+    assert audiences == {"s1", "s2", "s3"}
+    needing = [
+        (f["outcome"], f["profile"], f["audiences"][0]["id"])
+        for f in doc["findings"]
+        if f["outcome"] != "MATCHED"
+    ]
+    assert needing == findings
+    assert code == (0 if not findings else 1)
+    matched = doc["totals"]["MATCHED"]
+    assert matched == 4 - sum(outcome in ("MISSING", "DIFFERENT") for outcome, _, _ in findings)

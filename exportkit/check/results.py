@@ -56,9 +56,13 @@ class ExpectationResult:
 
 def step_files(replay: Replay, step: Step, destination: str) -> list[ExportFile]:
     """The files `destination` wrote at this step, or on the clock before it (B-T3): an event's
-    `expect:` holds what fell due since the previous event (the timeline's entries before the step)."""
+    `expect:` holds what fell due since the previous event (the timeline's entries before the step).
+    A file per merge policy (B-T2b) is one file per segment it holds, each with its own rows, so
+    `files: [{segment: s1, ...}]` reads it as it reads a segment's own file."""
     before = replay.record(step.index).later_files
-    return [f for f in [*before, *step.files] if f.destination == destination]
+    return [
+        share for f in [*before, *step.files] if f.destination == destination for share in f.segment_shares()
+    ]
 
 
 def step_messages(replay: Replay, step: Step, destination: str) -> list[Message]:
@@ -203,7 +207,8 @@ def _near(payload: dict[str, Any], path: str) -> str:
 
 
 def file_expectation(f: ExportFile) -> dict[str, Any]:
-    """An actual file in the `files:` form of an expectation."""
+    """An actual file (a segment's share of a file per merge policy) in the `files:` form of an
+    expectation."""
     return {"segment": f.segment, "mode": f.mode, "profiles": sorted(set(f.profiles)), "rows": len(f.rows)}
 
 

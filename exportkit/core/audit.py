@@ -374,12 +374,21 @@ def predicted(result: Replay, destinations: Iterable[str] | None = None) -> list
 
 
 def file_records(dest: BatchDestination, f: ExportFile) -> list[Record]:
+    """Each row of `f` as a record of its own segment (a file per merge policy holds several, B-T2b)."""
     cause = f"{f.mode} file {f.name} ({f.trigger}) at {iso(f.at)}"
     return [
         row_record(
-            dest, f.segment, row, at=f.at, where=f.name, profile=note.profile, why=note.reason, cause=cause
+            dest,
+            share.segment,
+            row,
+            at=f.at,
+            where=f.name,
+            profile=note.profile,
+            why=note.reason,
+            cause=cause,
         )
-        for row, note in zip(f.rows, f.why, strict=True)
+        for share in f.segment_shares()
+        for row, note in zip(share.rows, share.why, strict=True)
     ]
 
 

@@ -413,6 +413,7 @@ class BatchLedger:
         reasons: list[Reason] = []
         lines: list[PendingRow] = []
         segment_at: list[str] = []  # each candidate's segment, by its order in the file
+        row_segments: list[str] = []  # each row's segment, in the file's order
         for part in parts:
             left += part.left
             reasons += [r for r in part.reasons if r not in reasons]  # a shared schedule once
@@ -430,6 +431,7 @@ class BatchLedger:
         left += [RowNote(pid, r) for pid, r in lost]
         for ln in kept:
             rows.append(row_of(dest, ln, heads, segment_at[ln.order]))
+            row_segments.append(segment_at[ln.order])
             whys.append(RowNote(ln.candidate.state.id, ln.candidate.why))
         if dest.include_qualification_time:
             reasons.append(_qualification_time_column())
@@ -480,6 +482,7 @@ class BatchLedger:
                     format=dest.format,
                     compression=dest.compression,
                     merge_policy=policy,
+                    row_segments=tuple(row_segments[chunk]) if policy is not None else (),
                 )
             )
         return files

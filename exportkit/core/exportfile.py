@@ -8,7 +8,7 @@ changed but is not in it (`left_out`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
@@ -48,6 +48,29 @@ class ExportFile:
     format: Literal["csv", "json", "parquet"] = "csv"
     compression: Literal["none", "gzip"] = "none"
     merge_policy: str | None = None  # B-T2b: the merge policy of a file per merge policy
+    # B-T2b, A27: in a file per merge policy, each row's segment (its rows come segment by segment)
+    row_segments: tuple[str, ...] = ()
+
+    def segment_shares(self) -> list[ExportFile]:
+        """The file as one file per segment it holds: itself, or for a file per merge policy
+        (B-T2b) one per segment of `segment`, with that segment's rows alone (maybe none)."""
+        if self.merge_policy is None:
+            return [self]
+        shares = []
+        for held in self.segment.split(", "):
+            mine = [i for i, s in enumerate(self.row_segments) if s == held]
+            shares.append(
+                replace(
+                    self,
+                    segment=held,
+                    rows=tuple(self.rows[i] for i in mine),
+                    profiles=tuple(self.profiles[i] for i in mine),
+                    why=tuple(self.why[i] for i in mine),
+                    merge_policy=None,
+                    row_segments=(),
+                )
+            )
+        return shares
 
     def as_dict(self) -> dict[str, Any]:
         """The file in the JSON document: `profiles[i]` is the profile of `rows[i]`; a file per

@@ -301,20 +301,44 @@ def _read_testing_api(data: dict[str, Any], text: str, streams: _Streams) -> Cap
 
 @dataclass(frozen=True, slots=True)
 class FileName:
-    """What a batch file's name says: its destination, audience and time (None: a static name)."""
+    """What a batch file's name says: its destination, audience and time (None: a static name).
+
+    A file per merge policy (B-T2b) names its merge policy: `segment` then lists the segments of
+    that policy the destination maps ("s1, s2"), whose rows it holds in turn (A27)."""
 
     destination: BatchDestination
     segment: str
     at: datetime | None
+    merge_policy: str | None = None
+
+
+def _alternatives(values: list[str]) -> str:
+    """A regular expression of `values` made safe for a file name (A9), the longest first."""
+    return "|".join(re.escape(safe(v)) for v in sorted(values, key=lambda v: -len(v)))
+
+
+def _policies(dest: BatchDestination, scenario: Scenario) -> dict[str, list[str]]:
+    """The segments `dest` maps, by merge policy, in mapping order (B-T2b)."""
+    held: dict[str, list[str]] = {}
+    for s in dest.segment_ids:
+        held.setdefault(scenario.segment(s).merge_policy, []).append(s)
+    return held
 
 
 def name_pattern(dest: BatchDestination, scenario: Scenario) -> re.Pattern[str]:
-    """B-F3/B-F4: the file names `dest` writes, as a pattern with the audience and the time."""
+    """B-F3/B-F4: the file names `dest` writes, as a pattern with the audience (or the merge
+    policy, B-T2b) and the time."""
     segments = [scenario.segment(s) for s in dest.segment_ids]
-    ids = "|".join(re.escape(safe(s.id)) for s in sorted(segments, key=lambda s: -len(s.id)))
-    names = "|".join(re.escape(safe(s.name)) for s in sorted(segments, key=lambda s: -len(s.name)))
-    if dest.file_name is None:
-        body = f"{re.escape(safe(destination_name(dest)))}_segment(?P<seg>{ids})_(?P<compact>\\d{{14}})"
+    ids = _alternatives([s.id for s in segments])
+    names = _alternatives([s.name for s in segments])
+    policies = list(_policies(dest, scenario))
+    policy_ids = _alternatives(policies)
+    policy_names = _alternatives([scenario.merge_policies.get(p, p) for p in policies])
+    stamp = "_(?P<compact>\\d{14})"
+    if dest.file_name is None and dest.per_merge_policy:
+        body = f"{re.escape(safe(destination_name(dest)))}_mergePolicy(?P<mp>{policy_ids}){stamp}"
+    elif dest.file_name is None:
+        body = f"{re.escape(safe(destination_name(dest)))}_segment(?P<seg>{ids}){stamp}"
     else:
         used: set[str] = set()
         groups = {
@@ -325,6 +349,8 @@ def name_pattern(dest: BatchDestination, scenario: Scenario) -> re.Pattern[str]:
             "%DESTINATION_INSTANCE_NAME%": re.escape(safe(destination_name(dest))),
             "%DATETIME%": "(?P<dt>\\d{8}_\\d{6})",
             "%TIMESTAMP%": "(?P<ts>\\d{10})",
+            "%MERGE_POLICY_ID%": f"(?P<mp>{policy_ids})",
+            "%MERGE_POLICY_NAME%": f"(?P<mpname>{policy_names})",
         }
         parts: list[str] = []
         pos = 0
@@ -344,8 +370,8 @@ def name_pattern(dest: BatchDestination, scenario: Scenario) -> re.Pattern[str]:
 
 
 def parse_name(name: str, scenario: Scenario) -> FileName | None:
-    """The destination, audience and time a file name says, or None if no batch destination of
-    the scenario writes such a name."""
+    """The destination, audience (or merge policy) and time a file name says, or None if no batch
+    destination of the scenario writes such a name."""
     for dest in scenario.destinations:
         if not isinstance(dest, BatchDestination):
             continue
@@ -353,9 +379,18 @@ def parse_name(name: str, scenario: Scenario) -> FileName | None:
         if m is None:
             continue
         found = m.groupdict()
-        by_id = {safe(s): s for s in dest.segment_ids}
-        by_name = {safe(scenario.segment(s).name): s for s in dest.segment_ids}
-        segment = by_id.get(found.get("seg") or "") or by_name.get(found.get("segname") or "")
+        policy = None
+        if dest.per_merge_policy:
+            policies = _policies(dest, scenario)
+            by_name = {safe(scenario.merge_policies.get(p, p)): p for p in policies}
+            policy = {safe(p): p for p in policies}.get(found.get("mp") or "") or by_name.get(
+                found.get("mpname") or ""
+            )
+            segment = None if policy is None else ", ".join(policies[policy])
+        else:
+            by_id = {safe(s): s for s in dest.segment_ids}
+            by_name = {safe(scenario.segment(s).name): s for s in dest.segment_ids}
+            segment = by_id.get(found.get("seg") or "") or by_name.get(found.get("segname") or "")
         if segment is None:
             continue
         at = None
@@ -365,7 +400,7 @@ def parse_name(name: str, scenario: Scenario) -> FileName | None:
             at = datetime.strptime(found["dt"], "%Y%m%d_%H%M%S").replace(tzinfo=UTC)
         elif found.get("ts"):
             at = datetime.fromtimestamp(int(found["ts"]), UTC)
-        return FileName(dest, segment, at)
+        return FileName(dest, segment, at, policy)
     return None
 
 
@@ -402,6 +437,42 @@ def _read_files(paths: list[Path], scenario: Scenario) -> Capture:
     return Capture("batch files", records, latest, files, 0)
 
 
+def per_segment(captured: list[Record], predicted: list[Record]) -> list[Record]:
+    """Each row of a file per merge policy (B-T2b) as a record of its own segment.
+
+    Its name says the merge policy, not the segment, and its columns say neither: the file holds
+    each segment's rows in turn (A27). A row takes the segment the rules predict for that row of
+    that file (by file name and identity, in file order); a row they do not predict takes the
+    segment of the row before it (the file's layout), else the policy's first."""
+    held = {r.memberships[0][0] for r in captured if r.memberships and ", " in r.memberships[0][0]}
+    if not held:
+        return captured
+    expected: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for e in predicted:
+        if e.memberships:
+            expected.setdefault((e.where, e.identities), []).append(e.memberships[0][0])
+    out: list[Record] = []
+    previous: dict[str, str] = {}  # by file: the segment of its last row
+    for r in captured:
+        if not r.memberships or r.memberships[0][0] not in held:
+            out.append(r)
+            continue
+        shared, status = r.memberships[0]
+        file = r.where.rsplit(":", 1)[0]
+        segments = shared.split(", ")
+        predicted_for_row = [x for x in expected.get((file, r.identities), []) if x in segments]
+        if predicted_for_row:
+            segment = predicted_for_row[0]
+            expected[(file, r.identities)].remove(segment)
+        else:
+            segment = previous.get(file, segments[0])
+        previous[file] = segment
+        out.append(
+            Record(r.destination, r.identities, ((segment, status),), r.fields, at=r.at, where=r.where)
+        )
+    return out
+
+
 def audit_capture(
     scenario: Scenario,
     capture: str | Path,
@@ -431,7 +502,7 @@ def audit_capture(
     outcome = audit_records(
         shown,
         expected.records,
-        [r for r in read.records if r.destination in audited],
+        per_segment([r for r in read.records if r.destination in audited], expected.records),
         until=until or read.latest,
         tolerances=tolerances or Tolerances(),
         refusals=expected.refusals,
@@ -450,5 +521,6 @@ __all__ = [
     "audit_capture",
     "name_pattern",
     "parse_name",
+    "per_segment",
     "read_capture",
 ]
