@@ -176,9 +176,15 @@ def test_toolkit_additions_are_separate_and_new(reference, additions, added):
 
 
 def _attribute(part: ast.expr) -> str | None:
-    """`rule` for the f-string part `{r.rule}`, None for anything else."""
+    """`rule` for the f-string part `{r.rule}` or `{r['rule']}`, None for anything else."""
     if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Attribute):
         return part.value.attr
+    if (
+        isinstance(part, ast.FormattedValue)
+        and isinstance(part.value, ast.Subscript)
+        and isinstance(part.value.slice, ast.Constant)
+    ):
+        return str(part.value.slice.value)
     return None
 
 
@@ -206,3 +212,44 @@ def test_rule_and_text_are_cited_in_one_place():
     """`[rule] text` has one formatter, `rules.cited`; a second copy would drift from it."""
     assert places(_hand_cited, outside="core/rules.py") == []
     assert _hand_cited(ast.parse('f"  [{r.rule}] {r.text}"')) == [1]  # the check can fail
+    assert _hand_cited(ast.parse("f\"[{e['rule']}] {e['text']}\"")) == [1]
+
+
+def _formatted(node: ast.AST) -> bool:
+    """The expression writes values into text itself: an f-string with a `{}` part in it."""
+    return any(
+        isinstance(n, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in n.values)
+        for n in ast.walk(node)
+    )
+
+
+def _formatted_templates(tree: ast.AST) -> list[int]:
+    """Lines of `reason(rule, template, ...)` calls whose template is an f-string, or a name the
+    function bound to one: the values are then text, not values a renderer can show by kind."""
+    lines = []
+    for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        bound = {
+            t.id
+            for n in ast.walk(function)
+            if isinstance(n, ast.Assign) and _formatted(n.value)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+            name = getattr(call.func, "id", getattr(call.func, "attr", None))
+            if name not in ("reason", "Reason") or len(call.args) < 2:
+                continue
+            template = call.args[1]
+            if _formatted(template) or (isinstance(template, ast.Name) and template.id in bound):
+                lines.append(call.lineno)
+    return sorted(set(lines))
+
+
+def test_reasons_carry_their_values_apart_from_their_template():
+    """A reason is its rule id, a template and the values it names (segment, destination, time,
+    count ...), never a sentence with the values written in: the HTML shows each value by its
+    kind (a name with its id on hover, a date), the text as `[rule] text`."""
+    assert places(_formatted_templates, outside="core/rules.py") == []
+    caught = 'def f(s):\n    text = f"of {s}"\n    return reason("B-I1", text)\n'
+    assert _formatted_templates(ast.parse(caught)) == [3]  # the check can fail
+    assert _formatted_templates(ast.parse('def f(s):\n    return reason("B-I1", f"of {s}")\n')) == [2]

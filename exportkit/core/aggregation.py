@@ -72,8 +72,9 @@ def default_profile_policy(rules: RuleSet) -> Policy:
         AggregationKey(),
         reason(
             "M3",
-            f"no aggregation given: a streaming profile destination sends best effort, at "
-            f"most {BEST_EFFORT_USERS} profiles per request, as the HTTP API does",
+            "no aggregation given: a streaming profile destination sends best effort, at most {} "
+            "profiles per request, as the HTTP API does",
+            BEST_EFFORT_USERS,
         ),
     )
 
@@ -96,8 +97,11 @@ def default_segment_policy(rules: RuleSet) -> Policy:
         AggregationKey(),
         reason(
             "M2",
-            f"no aggregation given: a streaming segment destination is batched like Facebook, "
-            f"{EVENTS_IN_BATCH} records or {age} s, whichever comes first ({note}, A14)",
+            "no aggregation given: a streaming segment destination is batched like Facebook, "
+            "{} records or {} s, whichever comes first ({}, A14)",
+            EVENTS_IN_BATCH,
+            age,
+            note,
         ),
     )
 
@@ -111,7 +115,7 @@ def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
             users,
             None,
             aggregation.key,
-            reason("M4", f"best effort, as configured: at most {users} profiles per request"),
+            reason("M4", "best effort, as configured: at most {} profiles per request", users),
         )
     count = aggregation.max_events_in_batch or EVENTS_IN_BATCH
     settings = settings_of(rules)
@@ -130,8 +134,11 @@ def given_policy(aggregation: Aggregation, rules: RuleSet) -> Policy:
         aggregation.key,
         reason(
             "M5",
-            f"configurable aggregation, as configured: a call at {count} events or after "
-            f"{age} s, whichever comes first{unset}",
+            "configurable aggregation, as configured: a call at {} events or after {} s, whichever "
+            "comes first{}",
+            count,
+            age,
+            unset,
         ),
     )
 

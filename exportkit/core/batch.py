@@ -264,17 +264,13 @@ def not_qualifying_reason(kinds: Iterable[ChangeKind], segment: str, rules: Rule
     kinds = set(kinds)
     if "identity" in kinds:
         documentation = settings_of(rules).documentation
-        text = (
-            f"identity change only: it does not qualify for incremental files of {segment} "
-            f"under {documentation} (A6)"
-        )
+        text = "identity change only: it does not qualify for incremental files of {} under {} (A6)"
         if "attribute" in kinds:
             text = (
-                f"identity and attribute changes only: identity changes do not qualify for "
-                f"incremental files of {segment} under {documentation} (A6), attribute "
-                "changes never do (B-T7)"
+                "identity and attribute changes only: identity changes do not qualify for "
+                "incremental files of {} under {} (A6), attribute changes never do (B-T7)"
             )
-        return reason("B-T8", text)
+        return reason("B-T8", text, segment, documentation)
     return reason("B-T7", "attribute change only: never qualifies for incremental files")
 
 
@@ -391,7 +387,7 @@ def missing_mandatory(dest: BatchDestination, state: ProfileState) -> Reason | N
     """B-I6: a profile missing a mandatory attribute is not exported."""
     for path in dest.mandatory:
         if state.attributes.get(path) is None:
-            return reason("B-I6", f"missing the mandatory attribute {path}: not exported")
+            return reason("B-I6", "missing the mandatory attribute {}: not exported", path)
     return None
 
 
@@ -401,7 +397,7 @@ def identity_rows(dest: BatchDestination, c: Candidate, order: int) -> list[Pend
         return [PendingRow(c, None, order)]
     values = c.state.identities.get(dest.identity, ())
     if not values:
-        return reason("B-I8", f"no {dest.identity} identity: the exported identity is mandatory")
+        return reason("B-I8", "no {} identity: the exported identity is mandatory", dest.identity)
     return [PendingRow(c, value, order) for value in values]
 
 

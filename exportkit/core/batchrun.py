@@ -253,9 +253,9 @@ class BatchLedger:
         reasons = [
             reason(
                 "B-T5",
-                f"Export file now: one extra full file of {bs.id}; the "
-                "schedule and the baseline of the next incremental file do not "
-                "change",
+                "Export file now: one extra full file of {}; the schedule and the baseline of the next "
+                "incremental file do not change",
+                bs.id,
             )
         ]
         if at - self.catalog.activated_at < EXPORT_NOW_WAIT:
@@ -270,8 +270,8 @@ class BatchLedger:
         reasons.append(
             reason(
                 "B-I9",
-                f"uses the snapshot of {iso(self.snapshot_at)}: the "
-                "population and attribute values of that moment",
+                "uses the snapshot of {}: the population and attribute values of that moment",
+                self.snapshot_at,
             )
         )
         reasons += _full_reasons(bs)
@@ -316,15 +316,17 @@ class BatchLedger:
                         pid,
                         reason(
                             "B-I9",
-                            f"became an active member of {seg} after the snapshot of "
-                            f"{iso(self.snapshot_at)}; Export file now uses the snapshot",
+                            "became an active member of {} after the snapshot of {}; Export file now "
+                            "uses the snapshot",
+                            seg,
+                            self.snapshot_at,
                         ),
                     )
                 )
         if not candidates:
             reasons = [
                 *reasons,
-                reason("B-I1", f"{seg} has no active member: the file is empty, header only"),
+                reason("B-I1", "{} has no active member: the file is empty, header only", seg),
             ]
         return SegmentShare(bs, candidates, left, reasons)
 
@@ -342,8 +344,9 @@ class BatchLedger:
                         seg,
                         reason(
                             "B-I3",
-                            f"active member of {seg} ({status}): the first incremental file "
-                            "holds the whole population",
+                            "active member of {} ({}): the first incremental file holds the whole population",
+                            seg,
+                            status,
                         ),
                     )
                 )
@@ -380,12 +383,14 @@ class BatchLedger:
                 candidates.append(entry)
             else:
                 left.append(RowNote(pid, entry))
-        since = iso(ledger.last_run) if ledger.last_run else "activation"
+        since = ledger.last_run or "activation"
         reasons = [
             why_run,
             reason(
                 "B-T6",
-                f"only profiles whose membership in {seg} changed since the last scheduled file ({since})",
+                "only profiles whose membership in {} changed since the last scheduled file ({})",
+                seg,
+                since,
             ),
             _export_time_values(),
         ]
@@ -447,8 +452,10 @@ class BatchLedger:
             reasons.append(
                 reason(
                     "B-F4" if dest.file_name is not None else "B-F3",
-                    f"a file of this run is already named {wanted}: names carry the time to the second, "
-                    f"so this one is {base} rather than replace it",
+                    "a file of this run is already named {}: names carry the time to the second, "
+                    "so this one is {} rather than replace it",
+                    wanted,
+                    base,
                 )
             )
         if is_static(dest):
@@ -461,7 +468,11 @@ class BatchLedger:
         held = ", ".join(p.segment.id for p in parts)
         for i, (chunk, name) in enumerate(zip(chunks, names, strict=True)):
             extra = (
-                [reason("B-F2", f"part {i + 1} of {len(chunks)}: files are split at {dest.max_rows} rows")]
+                [
+                    reason(
+                        "B-F2", "part {} of {}: files are split at {} rows", i + 1, len(chunks), dest.max_rows
+                    )
+                ]
                 if len(chunks) > 1
                 else []
             )
@@ -497,20 +508,20 @@ class BatchLedger:
             ledger.entered.clear()
 
     def _skip(self, dest: BatchDestination, what: str) -> None:
-        since = iso(self.disabled[dest.id])
         text = (
-            f"{what} is skipped: the dataflow to {dest.id} was disabled at {since}; the next incremental "
+            "{} is skipped: the dataflow to {} was disabled at {}; the next incremental "
             "file after it is enabled holds every membership change since the last file written (A20)"
         )
-        self.skipped.append(Decision(dest.id, "", False, (reason("L1", text),), verdict="skipped"))
+        why = reason("L1", text, what, dest.id, self.disabled[dest.id])
+        self.skipped.append(Decision(dest.id, "", False, (why,), verdict="skipped"))
 
     def _trigger_reason(self, dest: BatchDestination, bs: BatchSegment, trigger: FileTrigger) -> Reason:
         if trigger == "after_evaluation":
             return reason("B-T4", "runs right after the daily segment evaluation job")
         if trigger == "run":
-            return reason("B-T3", f"a run event: a scheduled run of every segment of {dest.id}, now")
+            return reason("B-T3", "a run event: a scheduled run of every segment of {}, now", dest.id)
         assert bs.schedule is not None  # the clock fires scheduled segments only
-        return reason("B-T3", f"scheduled {bs.schedule.describe()}")
+        return reason("B-T3", "scheduled {}", bs.schedule.describe())
 
     # --- decisions for run, export_now and evaluate events --------------------------------
 
@@ -545,7 +556,15 @@ class BatchLedger:
             elif kind == FLUSH:
                 rule, text = "M1", ("flush empties a streaming buffer; file-based destinations have none")
             elif dest.id != target:
-                rule, text = "B-T2", f"{kind} concerns {target} only; this destination is not run"
+                out.append(
+                    Decision(
+                        dest.id,
+                        "",
+                        False,
+                        (reason("B-T2", "{} concerns {} only; this destination is not run", kind, target),),
+                    )
+                )
+                continue
             elif kind == RUN:
                 rule, text = "B-T3", "a scheduled run of every segment now; files listed above"
             else:
@@ -592,8 +611,8 @@ def export_now_refusal(bs: BatchSegment, at: datetime, added_at: datetime) -> Re
             "Export file now refused for {}: less than 1 h after the segment was added ({}); it may "
             "run from {}",
             bs.id,
-            iso(added_at),
-            iso(ready),
+            added_at,
+            ready,
         )
     once = bs.schedule.once if bs.schedule is not None else None
     if once is not None and once.date() != at.date():
@@ -601,7 +620,7 @@ def export_now_refusal(bs: BatchSegment, at: datetime, added_at: datetime) -> Re
             "B-T5b",
             "Export file now refused for {}: its schedule (once, {}) does not cover {} (A25)",
             bs.id,
-            iso(once),
+            once,
             at.date().isoformat(),
         )
     return None
@@ -628,14 +647,14 @@ def _full_reasons(bs: BatchSegment) -> list[Reason]:
     return [
         reason(
             "B-I1",
-            f"full file of {bs.id}: the whole active population with the "
-            "latest values of the mapped attributes",
+            "full file of {}: the whole active population with the latest values of the mapped attributes",
+            bs.id,
         ),
         reason("B-I2", "exited profiles are never in full files"),
     ]
 
 
-def _empty_incremental(segment: str, since: str, left: list[RowNote]) -> Reason:
+def _empty_incremental(segment: str, since: datetime | str, left: list[RowNote]) -> Reason:
     """A8: why an incremental file has no row: no change, or only changes the file does not show."""
     silent = [n.profile for n in left if n.reason.template in SILENT_EXITS]
     if silent:

@@ -21,7 +21,6 @@ from .rules import Reason, reason
 from .rulesets import deciding, settings_of
 from .state import Change, ProfileState
 from .streaming import consent_hold
-from .values import iso
 from .words import count
 
 ACTIVATE_NOW_WAIT = timedelta(hours=24)
@@ -58,11 +57,11 @@ class Dataflows:
             return _not_in_rules("disable", "L1", "paused_dataflows", destination, self.catalog.rules)
         self.disabled[destination] = at
         text = (
-            f"the dataflow to {destination} is disabled: it exports nothing until it is enabled again; "
+            "the dataflow to {} is disabled: it exports nothing until it is enabled again; "
             "a streaming destination does not catch up later, a batch destination skips the runs that "
             "fall due meanwhile (A20); exports already waiting in a buffer still leave (A24)"
         )
-        return Decision(destination, "", False, (reason("L1", text),), verdict="disabled")
+        return Decision(destination, "", False, (reason("L1", text, destination),), verdict="disabled")
 
     def enable(self, destination: str, at: datetime) -> Decision:
         """L1, A20: the dataflow exports again, from its next change or run; nothing is caught up."""
@@ -70,11 +69,11 @@ class Dataflows:
             return _not_in_rules("enable", "L1", "paused_dataflows", destination, self.catalog.rules)
         since = self.disabled.pop(destination)
         text = (
-            f"the dataflow to {destination}, disabled at {iso(since)}, is enabled again: the next "
+            "the dataflow to {}, disabled at {}, is enabled again: the next "
             "triggering change exports as usual, and the next incremental file holds every membership "
             "change since the last file written (A20)"
         )
-        return Decision(destination, "", False, (reason("L1", text),), verdict="enabled")
+        return Decision(destination, "", False, (reason("L1", text, destination, since),), verdict="enabled")
 
     # --- L2, A29: deleted dataflows --------------------------------------------------------------
 
@@ -103,14 +102,15 @@ class Dataflows:
                 "no profile is exported to it again; exports already waiting in its buffer still "
                 "leave as its aggregation policy says (A29)"
             )
-        text = f"the dataflow to {dest.id} is deleted: {segments} unmapped; {after}"
-        reasons = [reason("L2", text)]
+        reasons = [reason("L2", "the dataflow to {} is deleted: {} unmapped; " + after, dest.id, segments)]
         if isinstance(dest, StreamingSegmentDestination):
             reasons.append(
                 reason(
                     "S-S3",
-                    f"at the partner, {segments} are removed only if {dest.id} supports removal; "
+                    "at the partner, {} are removed only if {} supports removal; "
                     "otherwise they stay there until deleted at the partner",
+                    segments,
+                    dest.id,
                 )
             )
         return Decision(dest.id, "", False, tuple(reasons), verdict="deleted")
@@ -169,9 +169,11 @@ class Dataflows:
                 0,
                 reason(
                     "S-T7",
-                    f"Activate now: {', '.join(running)} resent in full, {count(n, 'profile')}, one "
-                    f"streaming job per audience; {count(exited, 'exited profile')} not sent (A18); "
-                    "the exports wait in the buffers like any other (A23)",
+                    "Activate now: {} resent in full, {}, one streaming job per audience; {} not sent "
+                    "(A18); the exports wait in the buffers like any other (A23)",
+                    ", ".join(running),
+                    count(n, "profile"),
+                    count(exited, "exited profile"),
                 ),
             )
         verdict = f"resent {count(sum(d.exported for d in sent), 'profile')}" if running else "refused"
@@ -181,21 +183,26 @@ class Dataflows:
         """S-T7: why Activate now may not run for `segment` at `at` (with the time it may), or None."""
         destination = dest.id
         if segment not in dest.mapped_segments:  # the loader refuses it; a remapped destination can
-            return reason("S-T7", f"Activate now refused for {segment}: it is not mapped to {destination}")
+            return reason("S-T7", "Activate now refused for {}: it is not mapped to {}", segment, destination)
         mapped = self.catalog.activated_at
         if at < mapped + ACTIVATE_NOW_WAIT:
             return reason(
                 "S-T7",
-                f"Activate now refused for {segment}: it was mapped at {iso(mapped)}, less than 24 hours "
-                f"ago; it may run from {iso(mapped + ACTIVATE_NOW_WAIT)}",
+                "Activate now refused for {}: it was mapped at {}, less than 24 hours ago; it may run "
+                "from {}",
+                segment,
+                mapped,
+                mapped + ACTIVATE_NOW_WAIT,
             )
         last = self.last_run.get((destination, segment))
         if last is not None and at < last + ACTIVATE_NOW_WAIT:
             return reason(
                 "S-T7",
-                f"Activate now refused for {segment}: it last ran at {iso(last)}, less than 24 hours "
-                "ago (one run per audience in any 24 hours); it may run from "
-                f"{iso(last + ACTIVATE_NOW_WAIT)}",
+                "Activate now refused for {}: it last ran at {}, less than 24 hours "
+                "ago (one run per audience in any 24 hours); it may run from {}",
+                segment,
+                last,
+                last + ACTIVATE_NOW_WAIT,
             )
         return None
 
@@ -221,35 +228,37 @@ def _member(destination: str, state: ProfileState, held: list[str]) -> Reason:
 def _disabled(destination: str, since: datetime) -> Reason:
     return reason(
         "L1",
-        f"the dataflow to {destination} was disabled at {iso(since)}: nothing is exported until it is "
+        "the dataflow to {} was disabled at {}: nothing is exported until it is "
         "enabled again, and this change is not caught up then (A20)",
+        destination,
+        since,
     )
 
 
 def _deleted(destination: str, at: datetime) -> Reason:
     return reason(
         "L2",
-        f"the dataflow to {destination} was deleted at {iso(at)}: its audiences are unmapped, so "
+        "the dataflow to {} was deleted at {}: its audiences are unmapped, so "
         "nothing is exported to it again",
+        destination,
+        at,
     )
 
 
 def refused_elsewhere(dest: AnyDestination) -> Decision:
     """S-T7: Activate now on a destination that is not a streaming segment destination (the
     loader refuses it in a file; the explorer can remap a destination to another type)."""
-    text = (
-        f"Activate now resends audiences to streaming segment destinations only; {dest.id} is a "
-        f"{dest.type} destination"
-    )
-    return Decision(dest.id, "", False, (reason("S-T7", text),), verdict="refused")
+    text = "Activate now resends audiences to streaming segment destinations only; {} is a {} destination"
+    return Decision(dest.id, "", False, (reason("S-T7", text, dest.id, dest.type),), verdict="refused")
 
 
 def _not_in_rules(kind: str, rule: str, feature: str, destination: str, rules: str) -> Decision:
     """An event replayed under a rule set without its setting `feature`: it does nothing, and the
     reason names the documentation it comes from (the first rule set that has it)."""
     source = settings_of(deciding(feature)[0]).documentation
-    text = f"{kind} comes from {source} ({rule}); {settings_of(rules).documentation} has no such event"
-    return Decision(destination, "", False, (reason(rule, text),), verdict="not run")
+    text = "{} comes from {} ({}); {} has no such event"
+    reasons = (reason(rule, text, kind, source, rule, settings_of(rules).documentation),)
+    return Decision(destination, "", False, reasons, verdict="not run")
 
 
 __all__ = ["ACTIVATE_NOW_WAIT", "Dataflows", "refused_elsewhere"]

@@ -503,8 +503,8 @@ class Replayer:
                 decisions += made
                 continue
             rule = {"streaming-profile": "E-T5", "streaming-segment": "S-T5"}.get(d.type, "B-T2")
-            text = f"{event.kind} concerns {target} only and updates no profile: nothing to export here"
-            decisions.append(Decision(d.id, "", False, (reason(rule, text),)))
+            text = "{} concerns {} only and updates no profile: nothing to export here"
+            decisions.append(Decision(d.id, "", False, (reason(rule, text, event.kind, target),)))
         return Step(index, event, [], decisions, messages=messages)
 
     @staticmethod
@@ -515,14 +515,17 @@ class Replayer:
             calls = count(len(messages), "message")
             leave = "leaves" if len(messages) == 1 else "leave"
             text = (
-                f"flush: {calls} carrying {sent} {leave} the buffer now, listed below; a flush sends "
+                "flush: {} carrying {} " + leave + " the buffer now, listed below; a flush sends "
                 "what waits and exports no profile by itself"
             )
+            why = reason("M1", text, calls, sent)
             verdict = f"sent {calls} of {sent}"
         else:
-            text = "flush: the buffer is empty, so nothing is sent; a flush exports no profile by itself"
+            why = reason(
+                "M1", "flush: the buffer is empty, so nothing is sent; a flush exports no profile by itself"
+            )
             verdict = "nothing to send"
-        return Decision(destination, "", False, (reason("M1", text),), verdict=verdict)
+        return Decision(destination, "", False, (why,), verdict=verdict)
 
 
 __all__ = [

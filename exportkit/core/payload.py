@@ -86,8 +86,9 @@ def enterprise_payload(
                     True,
                     reason(
                         "E-I1",
-                        f"{where}; {settings.documentation} sends all the profile's segments "
-                        "with their latest status, mapped or not",
+                        "{}; {} sends all the profile's segments with their latest status, mapped or not",
+                        where,
+                        settings.documentation,
                     ),
                 )
             )
@@ -100,6 +101,7 @@ def enterprise_payload(
             field = f"segmentMembership.ups.{seg}"
             policy = catalog.segments[seg].merge_policy
             # E-I1': one rule, one note per segment; the branches only choose what the note says.
+            values: tuple[str, ...] = ()
             if seg in chosen:
                 ups[seg] = _entry(state, seg)
                 included = True
@@ -107,30 +109,31 @@ def enterprise_payload(
                     text = "mapped segment whose status changed now"
                 elif activation:
                     text = (
-                        f"mapped segment the profile holds at activation: {settings.documentation} "
-                        "sends the mapped segments (backfill, E-T6)"
+                        "mapped segment the profile holds at activation: {} sends the mapped segments "
+                        "(backfill, E-T6)"
                     )
+                    values = (settings.documentation,)
                 else:
                     text = (
-                        f"mapped segment the profile holds, unchanged now: {settings.documentation} "
-                        "sends the mapped segments, and unmapped ones of the same merge policy"
+                        "mapped segment the profile holds, unchanged now: {} sends the mapped segments, "
+                        "and unmapped ones of the same merge policy"
                     )
+                    values = (settings.documentation,)
             elif seg in mapped:
                 included, text = False, "mapped segment the profile exited earlier: it does not hold it"
             elif not state.holds(seg):
                 included = False
-                text = f"unmapped segment the profile does not hold ({state.segments[seg]})"
+                text, values = "unmapped segment the profile does not hold ({})", (state.segments[seg],)
             elif policy in policies:
                 ups[seg] = _entry(state, seg)
                 included = True
-                text = f"unmapped, but shares merge policy {policy!r} with a mapped segment in this export"
+                text = "unmapped, but shares merge policy '{}' with a mapped segment in this export"
+                values = (policy,)
             else:
                 included = False
-                text = (
-                    f"unmapped, and its merge policy {policy!r} is not that of a mapped segment "
-                    "in this export"
-                )
-            notes.append(FieldNote(field, included, reason("E-I1'", text)))
+                text = "unmapped, and its merge policy '{}' is not that of a mapped segment in this export"
+                values = (policy,)
+            notes.append(FieldNote(field, included, reason("E-I1'", text, *values)))
     _segment_options(dest, ups, catalog, notes)
     payload["segmentMembership"] = {"ups": ups}
     payload["identityMap"] = {ns: [{"id": x} for x in ids] for ns, ids in state.identities.items() if ids}
@@ -225,17 +228,18 @@ def segment_payload(
                     True,
                     reason(
                         "S-T4",
-                        f"the profile opted out: an audience-exited event for {seg}, which it "
-                        f"held as {status}",
+                        "the profile opted out: an audience-exited event for {}, which it held as {}",
+                        seg,
+                        status,
                     ),
                 )
             )
         elif opt_out:
-            notes.append(FieldNote(field, False, reason("S-T4", f"held as {status}: no exit to send")))
+            notes.append(FieldNote(field, False, reason("S-T4", "held as {}: no exit to send", status)))
         elif seg in resend and status in ACTIVE:
             ups[seg] = _entry(state, seg)
-            text = f"Activate now resends it with its current status, {status} (S-T7, A18)"
-            notes.append(FieldNote(field, True, reason("S-T7", text)))
+            text = "Activate now resends it with its current status, {} (S-T7, A18)"
+            notes.append(FieldNote(field, True, reason("S-T7", text, status)))
         elif seg in change.segments or (activation and status in ACTIVE):
             ups[seg] = _entry(state, seg)
             text = (
@@ -252,7 +256,8 @@ def segment_payload(
                     True,
                     reason(
                         "S-I3",
-                        f"unchanged mapped segment held as {status}; include_unchanged_segments is on (A12)",
+                        "unchanged mapped segment held as {}; include_unchanged_segments is on (A12)",
+                        status,
                     ),
                 )
             )

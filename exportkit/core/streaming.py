@@ -262,7 +262,7 @@ def may_export(dest: StreamingDestination, change: Change, state: ProfileState) 
 
 def _held_back(fired: Reason) -> Reason:
     """A trigger that fired for a profile that may not be exported: said as what it would do."""
-    template = f"would trigger ({fired.template}), but the profile is not exported, as said above"
+    template = "would trigger (" + fired.template + "), but the profile is not exported, as said above"
     return Reason(fired.rule, template, *fired.values)
 
 

@@ -75,23 +75,30 @@ def next_files(ledger: BatchLedger, at: datetime) -> list[NextFile]:
                         "full",
                         due,
                         (),
-                        reason("B-I1", f"next full file {when}: the whole active population"),
+                        reason("B-I1", "next full file {}: the whole active population", when),
                     )
                 )
                 continue
             if not book.first_done:
-                why = reason("B-I3", f"first incremental file {when}: it will hold the whole population")
+                why = reason("B-I3", "first incremental file {}: it will hold the whole population", when)
                 out.append(NextFile(dest.id, bs.id, "incremental", due, (), why))
                 continue
             waiting = tuple(
                 pid for pid, kinds in book.noted.items() if qualifies_for_incremental(kinds, ledger.rules)
             )
-            text = (
-                f"next incremental file {when}: {count(len(waiting), 'profile')} noted since the last file"
+            why = (
+                reason(
+                    "B-T6",
+                    "next incremental file {}: {} noted since the last file",
+                    when,
+                    count(len(waiting), "profile"),
+                )
                 if waiting
-                else f"next incremental file {when}: no membership change noted since the last file"
+                else reason(
+                    "B-T6", "next incremental file {}: no membership change noted since the last file", when
+                )
             )
-            out.append(NextFile(dest.id, bs.id, "incremental", due, waiting, reason("B-T6", text)))
+            out.append(NextFile(dest.id, bs.id, "incremental", due, waiting, why))
     return out
 
 

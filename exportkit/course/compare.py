@@ -16,6 +16,7 @@ from typing import Any
 from ..core.decision import Decision
 from ..core.engine import Replay
 from ..core.events import ACTIONS
+from ..core.exportfile import ExportFile
 from ..core.model import (
     BatchDestination,
     BatchSegment,
@@ -355,15 +356,13 @@ def _compare_files(step: int, a: list[Any], b: list[Any]) -> list[Difference]:
     return out
 
 
-def _row_why(f: Any, profile: str) -> str:
+def _row_why(f: ExportFile | None, profile: str) -> str:
     if f is None:
         return "no file"
-    for entry in f.as_dict().get("why", []):
-        if entry.get("profile") == profile:
-            return f"in the file: [{entry['rule']}] {entry['text']}"
-    for entry in f.as_dict().get("left_out", []):
-        if entry.get("profile") == profile:
-            return f"not in the file: [{entry['rule']}] {entry['text']}"
+    for where, notes in (("in the file", f.why), ("not in the file", f.left_out)):
+        for note in notes:
+            if note.profile == profile:
+                return f"{where}: {cited(note.reason)}"
     return "not in the file"
 
 

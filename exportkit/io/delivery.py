@@ -448,10 +448,10 @@ def _interrupted(
     path = Path(dead_letter)
     _append(message_id, message, url, tried, path, run_id, "interrupted")
     text = (
-        f"delivery was interrupted before this message was acknowledged: the whole message is "
-        f"written to the dead-letter file {path} (it may have arrived: run {run_id} says which call)"
+        "delivery was interrupted before this message was acknowledged: the whole message is "
+        "written to the dead-letter file {} (it may have arrived: run {} says which call)"
     )
-    return Delivery(message_id, message, url, tried, str(path), (reason("M7", text),))
+    return Delivery(message_id, message, url, tried, str(path), (reason("M7", text, str(path), run_id),))
 
 
 def _append(

@@ -265,14 +265,13 @@ class Narrator:
             out.append(Text("  ") + _rule(reason("B-I3", BATCH_AT_ACTIVATION)))
         elif not exported:
             out.append(Text("  nothing to backfill"))
-        skipped: dict[tuple[str, str, str], list[str]] = {}
+        skipped: dict[tuple[str, Reason], list[str]] = {}  # a reason equals another of its rule and text
         for d in decisions:
             if not d.exported:
-                r = d.reasons[0]
-                skipped.setdefault((d.destination, r.rule, r.text), []).append(d.profile)
-        for (dest, rule, text), profiles in skipped.items():
+                skipped.setdefault((d.destination, d.reasons[0]), []).append(d.profile)
+        for (dest, why), profiles in skipped.items():
             who = Text(f"no backfill for {len(profiles):,}: {listed(profiles)}")
-            line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, Reason(rule, text))
+            line, _ = self._verdict(dest, NOT_EXPORTED, "not-exported", who, why)
             out.append((line, self._hang() if self.verbose else CLIP))
         for m in sel.messages(o.messages):
             out += self._message(m)
