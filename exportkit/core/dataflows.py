@@ -49,7 +49,7 @@ class Dataflows:
         since = self.disabled.get(destination)
         if since is None:
             return None
-        return Decision(destination, profile, False, (_disabled(destination, since),))
+        return Decision(destination, profile, False, (reason("L1", _DISABLED, destination, since),))
 
     def disable(self, destination: str, at: datetime) -> Decision:
         """L1: from now, the dataflow to `destination` exports nothing until it is enabled again."""
@@ -82,7 +82,7 @@ class Dataflows:
         at = self.deleted.get(destination)
         if at is None:
             return None
-        return Decision(destination, profile, False, (_deleted(destination, at),))
+        return Decision(destination, profile, False, (reason("L2", _DELETED, destination, at),))
 
     def delete(self, dest: AnyDestination, at: datetime) -> Decision:
         """L2: the dataflow to `dest` is deleted: its audiences are unmapped, and it exports
@@ -131,7 +131,9 @@ class Dataflows:
             return [_not_in_rules("activate_now", "S-T7", "activate_now", dest.id, self.catalog.rules)]
         since = self.disabled.get(dest.id)
         if since is not None:
-            return [Decision(dest.id, "", False, (_disabled(dest.id, since),), verdict="refused")]
+            return [
+                Decision(dest.id, "", False, (reason("L1", _DISABLED, dest.id, since),), verdict="refused")
+            ]
         asked = tuple(segments) if segments is not None else dest.segments
         refused: list[Reason] = []
         running: list[str] = []
@@ -225,24 +227,13 @@ def _member(destination: str, state: ProfileState, held: list[str]) -> Reason:
     )
 
 
-def _disabled(destination: str, since: datetime) -> Reason:
-    return reason(
-        "L1",
-        "the dataflow to {} was disabled at {}: nothing is exported until it is "
-        "enabled again, and this change is not caught up then (A20)",
-        destination,
-        since,
-    )
-
-
-def _deleted(destination: str, at: datetime) -> Reason:
-    return reason(
-        "L2",
-        "the dataflow to {} was deleted at {}: its audiences are unmapped, so "
-        "nothing is exported to it again",
-        destination,
-        at,
-    )
+_DISABLED = (  # L1, on a profile event or Activate now while the dataflow is disabled
+    "the dataflow to {} was disabled at {}: nothing is exported until it is enabled again, and this "
+    "change is not caught up then (A20)"
+)
+_DELETED = (
+    "the dataflow to {} was deleted at {}: its audiences are unmapped, so nothing is exported to it again"
+)
 
 
 def refused_elsewhere(dest: AnyDestination) -> Decision:
