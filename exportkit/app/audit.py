@@ -15,14 +15,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from ..core.audit import BACKFILL_LATENCY, LATENCY, Tolerances
-from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.audit_page import audit_html
 from ..io.capture import audit_capture
 from ..io.dataflow import DESTINATION_TYPES, import_dataflow
 from ..io.library import scenario_path
 from ..io.loader import ScenarioError, load_scenario, parse_scenario
 from ..text.findings import audit_json_lines, audit_text
-from .usage import UsageError, write_text
+from .usage import UsageError, add_scenario_options, write_text
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -49,18 +48,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         description="Each captured and each predicted record is MATCHED, MISSING, UNEXPECTED, "
         "DIFFERENT or PENDING. Exit 0 when only MATCHED and PENDING, 1 otherwise, 2 for bad input.",
     )
-    audit.add_argument("scenario", help="a scenario file (YAML or JSON), or a name from datasets/")
+    add_scenario_options(
+        audit, destination="audit this destination only; requests that do not name theirs are taken as its"
+    )
     audit.add_argument(
         "--capture",
         required=True,
         metavar="PATH",
         help="the receiver's log, a JSON file of request bodies, the testing API's output, "
         "or a folder of batch files",
-    )
-    audit.add_argument(
-        "--destination",
-        metavar="ID",
-        help="audit this destination only; requests that do not name theirs are taken as its",
     )
     audit.add_argument(
         "--until",
@@ -74,11 +70,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         seconds = latency.total_seconds()
         said = f"how late a {what} may arrive ({rule}: {seconds:g} s)"
         audit.add_argument(flag, type=float, default=seconds, metavar="SECONDS", help=said)
-    audit.add_argument(
-        "--rules",
-        choices=list(RULE_SETS),
-        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
-    )
     audit.add_argument("--json", action="store_true", help="print the findings as JSON, one per line")
     audit.add_argument("--html", metavar="FILE", help="also write the audit as one static HTML page")
     audit.add_argument("-v", "--verbose", action="store_true", help="list the MATCHED records too")

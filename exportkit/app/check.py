@@ -19,6 +19,7 @@ from ..check.source import ScenarioFile, scenario_paths
 from ..check.update import REVIEW, UpdateMode, update_file
 from ..io.loader import ScenarioError
 from ..text.layout import THEME
+from .usage import bad_input
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,11 +65,10 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
             return status_
     checks = check_paths(args.paths)
     if not checks:
-        print(f"exportkit: no scenario file under {', '.join(args.paths)}", file=err)
-        return 2
+        return bad_input(f"no scenario file under {', '.join(args.paths)}", err)
     for c in checks:
         if c.error:
-            print(f"exportkit: {c.error}", file=err)
+            bad_input(c.error, err)
     if args.json:
         out.write(json.dumps(check_json(checks), indent=2, ensure_ascii=False) + "\n")
         return status(checks)
@@ -88,11 +88,9 @@ def _update(paths: list[str], mode: UpdateMode, out: TextIO, err: TextIO) -> int
         try:
             changes += update_file(path, mode)
         except ScenarioError as problem:
-            print(f"exportkit: {problem}", file=err)
-            return 2
+            return bad_input(problem, err)
         except OSError as problem:
-            print(f"exportkit: {path}: cannot be written ({problem.strerror or problem})", file=err)
-            return 2
+            return bad_input(f"{path}: cannot be written ({problem.strerror or problem})", err)
     out.write("".join(f"{line}\n" for line in changes))
     out.write(f"{REVIEW}\n\n" if changes else "Nothing to update.\n\n")
     return 0

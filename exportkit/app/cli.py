@@ -32,7 +32,6 @@ from ..core.engine import Entry, Step, timeline
 from ..core.guardrails import warnings
 from ..core.model import BatchDestination, Scenario
 from ..core.rules import RULES
-from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..core.schema import schema_text
 from ..core.selection import Selection, parse_steps
 from ..core.words import count
@@ -63,7 +62,7 @@ from ..text.summary import Summary
 from . import audit, check, report
 from .output import Output
 from .progress import Progress, loading
-from .usage import UsageError, write_text
+from .usage import UsageError, add_scenario_options, bad_input, write_text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,9 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="replay a scenario and explain every export decision")
-    run.add_argument(
-        "scenario", help="a scenario file (YAML or JSON), or the name of a bundled one, such as delorean"
-    )
+    add_scenario_options(run, destination="only this destination's verdicts, files and messages")
     run.add_argument(
         "--json",
         action="store_true",
@@ -90,9 +87,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--profile", metavar="ID", help="only this profile's story (and its activation)")
     run.add_argument(
-        "--destination", metavar="ID", help="only this destination's verdicts, files and messages"
-    )
-    run.add_argument(
         "--steps",
         metavar="N-M",
         help="only steps N to M (also N, N- or -M; steps count from 1, 0 is the activation)",
@@ -102,11 +96,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print counts per destination, rule, file and message instead of the "
         "timeline (for large scenarios; with --json, as JSON)",
-    )
-    run.add_argument(
-        "--rules",
-        choices=list(RULE_SETS),
-        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
     run.add_argument(
         "--no-payload",
@@ -261,15 +250,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "schema":
             return _schema(args)
         return _run(args)
-    except (FileError, CaptureError, UsageError) as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
+    except (FileError, CaptureError, UsageError, DeadLetterError) as err:
+        return bad_input(err)
     except OutputError as err:
-        print(f"exportkit: {err}; no file was written", file=sys.stderr)
-        return 2
-    except DeadLetterError as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
+        return bad_input(f"{err}; no file was written")
     except Interrupted as stop:
         print(f"exportkit: {stop}", file=sys.stderr)
         return stop.status

@@ -12,38 +12,28 @@ import sys
 from pathlib import Path
 
 from ..core.engine import replay
-from ..core.rulesets import DEFAULT_RULE_SET, RULE_SETS, rule_set_help
 from ..course.views.page import report_html
 from ..io.library import scenario_path
-from ..io.loader import ScenarioError, load_scenario
+from ..io.loader import load_scenario
+from .usage import UsageError, add_scenario_options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="write the demo's views of a scenario as one static HTML page")
-    report.add_argument("scenario", help="a scenario file (YAML or JSON), or a name from datasets/")
+    add_scenario_options(report)
     report.add_argument(
         "-o", "--out", default="report.html", metavar="FILE", help="the page to write (default: report.html)"
-    )
-    report.add_argument(
-        "--rules",
-        choices=list(RULE_SETS),
-        help=f"rule set: {rule_set_help()} (default: the scenario's own, else {DEFAULT_RULE_SET})",
     )
 
 
 def main(args: argparse.Namespace) -> int:
-    """Write the report; bad input is one line on stderr and exit status 2."""
-    try:
-        scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
-    except ScenarioError as err:
-        print(f"exportkit: {err}", file=sys.stderr)
-        return 2
+    """Write the report; bad input raises, for `cli._dispatch` to say in one line (exit status 2)."""
+    scenario = load_scenario(scenario_path(args.scenario), rules=args.rules)
     out = Path(args.out)
     try:
         out.write_text(report_html(replay(scenario)), encoding="utf-8")
     except OSError as err:
-        print(f"exportkit: {out}: cannot write the report ({err.strerror or err})", file=sys.stderr)
-        return 2
+        raise UsageError(f"{out}: cannot write the report ({err.strerror or err})") from None
     print(f"exportkit: wrote {out} ({len(scenario.events)} steps; open it in a browser)", file=sys.stderr)
     return 0
 
