@@ -307,6 +307,13 @@ def test_closing_a_tab_frees_its_kernel(browser, demo_server, how):
             assert wait_until(lambda: count() == POOL_SIZE, CULL_AFTER + 60), f"kernels: {count()}"
             assert culled() == before + 1, "a dead tab's kernel goes by culling"
         else:
+            # The tab has sat idle while the pool refilled (FILL_DELAY and a kernel's start: more
+            # than CULL_AFTER), so the culler could take its kernel the moment its socket closed,
+            # racing the page's shutdown call while the kernel stops (slower under load: the
+            # flake). A click, which the kernel answers, is what a reader closing a tab has just
+            # done: the culler then waits CULL_AFTER, and only the page's call stops it sooner.
+            page.click("button.exportkit-next")
+            page.wait_for_selector(step_selector(3), timeout=STEP_WAIT)
             if how == "leave":
                 leave(page)
             else:
