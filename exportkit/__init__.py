@@ -26,7 +26,7 @@ from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
 from .io.receiver import Receiver
 from .text.findings import audit_text
-from .text.narrate import render_step, render_timeline
+from .text.narrate import message_text, render_step, render_timeline
 from .text.render import replay_document, to_json
 from .text.summary import Summary
 
@@ -64,6 +64,7 @@ __all__ = [
     "import_dataflow",
     "load_scenario",
     "matrix_text",
+    "message_text",
     "parse_scenario",
     "qualification_burst",
     "read_back",

@@ -19,6 +19,7 @@ from exportkit.core.engine import Replay
 from exportkit.core.model import Aggregation, StreamingProfileDestination, StreamingSegmentDestination
 from exportkit.core.rules import reason
 from exportkit.course.workloads import qualification_burst
+from exportkit.text.narrate import message_text
 
 CONFIGURABLE = {"type": "configurable", "max_batch_age_seconds": 1800, "max_events_in_batch": 10000}
 
@@ -547,7 +548,7 @@ def test_a_message_says_why_it_left_in_the_policy_s_words_and_lists_each_profile
     (message,) = due.messages
     assert result.steps[2].messages == []
     assert (message.trigger, message.left_on) == ("best_effort", "best effort")
-    assert message.render()[0].endswith("2 exports of 1 profile, left on best effort: p1")
+    assert message_text(message)[0].plain.endswith("2 exports of 1 profile, left on best effort: p1")
     (end,) = result.end.messages
     assert (end.trigger, end.left_on) == ("end", "end of scenario")
 

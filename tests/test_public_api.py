@@ -55,6 +55,7 @@ EXPORTKIT = [
     "import_dataflow",
     "load_scenario",
     "matrix_text",
+    "message_text",
     "parse_scenario",
     "qualification_burst",
     "read_back",

@@ -19,6 +19,7 @@ from exportkit.core.rulesets import RULE_SETS
 from exportkit.course.generate import generate_scenario
 from exportkit.io.library import DATASETS, dataset_names, dataset_path
 from exportkit.io.loader import build_scenario, load_scenario
+from exportkit.text.narrate import buffer_text, message_text
 
 DATASET_FILES = [dataset_path(n) for n in dataset_names()] + [
     dataset_path(n, DATASETS / "lessons") for n in dataset_names(DATASETS / "lessons")
@@ -50,14 +51,14 @@ def what_each_destination_sees(scenario: Scenario, whole: Scenario, rules: str) 
                 else:
                     seen[d.destination]["decisions"].append((number, said))
             for b in entry.buffers if isinstance(entry, Step) else ():
-                seen[b.destination]["buffers"].append((number, b.as_dict(), b.render()))
+                seen[b.destination]["buffers"].append((number, b.as_dict(), buffer_text(b)))
         if isinstance(entry, End):
             for d in entry.decisions:
                 seen[d.destination]["skipped"].append((d.as_dict(), d.verdict, d.exported))
             for n in entry.next_files:
                 seen[n.destination]["next"].append(n.as_dict())
         for m in entry.messages:
-            seen[m.destination]["messages"].append((m.as_dict(), m.render()))
+            seen[m.destination]["messages"].append((m.as_dict(), [t.plain for t in message_text(m)]))
         for f in entry.files:
             seen[f.destination]["files"].append(f.as_dict())
     return seen

@@ -26,9 +26,9 @@ from .model import (
     StreamingDestination,
     iso,
 )
-from .rules import Reason, cited, reason
+from .rules import Reason, reason
 from .rulesets import RuleSet, settings_of
-from .words import count, listed
+from .words import listed
 
 SendTrigger = Literal["count", "age", "best_effort", "flush", "end"]
 SEND_WORDS: dict[SendTrigger, str] = {  # why a message left, in the glossary's words
@@ -223,16 +223,6 @@ class BufferState(NamedTuple):
     at: datetime
     policy: Policy
 
-    def render(self) -> str:
-        group = f" [{self.group}]" if self.group else ""
-        head = f"{self.destination} buffer{group}: {self.size}/{self.policy.max_count}"
-        if self.oldest is None:
-            return f"{head}, empty"
-        if self.policy.type == "best_effort":
-            return f"{head}, leaves as soon as the clock moves on (best effort)"
-        waited = _clock(int((self.at - self.oldest).total_seconds()))
-        return f"{head}, oldest {waited} of {self.policy.max_age_seconds} s"
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "destination": self.destination,
@@ -242,10 +232,6 @@ class BufferState(NamedTuple):
             "oldest": iso(self.oldest) if self.oldest else None,
             "max_age_seconds": self.policy.max_age_seconds,
         }
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 class Message(NamedTuple):
@@ -280,21 +266,6 @@ class Message(NamedTuple):
     def left_on(self) -> str:
         """Why the message left, in the glossary's words (count reached, window age, ...)."""
         return SEND_WORDS[self.trigger]
-
-    def render(self) -> list[str]:
-        distinct = list(dict.fromkeys(self.profiles))  # a profile is listed once per message
-        group = f" [{self.group}]" if self.group else ""
-        size = count(len(distinct), "profile")
-        if len(distinct) != len(self.profiles):
-            size = f"{count(len(self.profiles), 'export')} of {size}"
-        lines = [
-            f"  message to {self.destination}{group} at {iso(self.sent_at)}: {size}, "
-            f"left on {self.left_on}: {listed(distinct)}"
-        ]
-        lines += [f"    {cited(r)}" for r in self.reasons]
-        if self.left is not None:
-            lines.append(f"    {self.left.render()}")
-        return lines
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.text import Text
 
-from ..core.aggregation import Message
+from ..core.aggregation import BufferState, Message
 from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step, StepRecord
 from ..core.events import EVALUATE
@@ -149,6 +149,39 @@ def file_text(f: ExportFile, *, verbose: bool = True, profile: str | None = None
             lines.append(f"      + {note.profile}: {values}  {cited(note.reason)}")
     lines += [f"      - {n.profile}  {cited(n.reason)}" for n in f.left_out if profile in (None, n.profile)]
     return [styled(line) for line in lines]
+
+
+def message_text(m: Message, *, verbose: bool = True) -> list[Text]:
+    """A streaming message as text, the one way every view writes it. Verbose: where it went,
+    when, its profiles (each once) and why it left, every reason, and its buffer after it left.
+    Compact: one line with the deciding reason (why it left then, after the policy's own)."""
+    who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
+    group = f" [{m.group}]" if m.group else ""
+    size = count(len(who), "profile")
+    if not verbose:
+        size += f", {count(len(m.profiles), 'export')}" if len(m.profiles) != len(who) else ""
+        line = Text(f"message{group}", "message").append(f" sent ({m.left_on}): {size}: {listed(who)}")
+        return [line.append("  ").append_text(_rule(m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]))]
+    if len(who) != len(m.profiles):
+        size = f"{count(len(m.profiles), 'export')} of {size}"
+    lines = [
+        f"  message to {m.destination}{group} at {iso(m.sent_at)}: {size}, left on {m.left_on}: {listed(who)}"
+    ]
+    lines += [f"    {cited(r)}" for r in m.reasons]
+    lines += [f"    {buffer_text(m.left)}"] if m.left is not None else []
+    return [styled(line) for line in lines]
+
+
+def buffer_text(b: BufferState) -> str:
+    """How full a buffer is after a step or a message: its size of the limit, its oldest export's wait."""
+    head = f"{b.destination} buffer{f' [{b.group}]' if b.group else ''}: {b.size}/{b.policy.max_count}"
+    if b.oldest is None:
+        return f"{head}, empty"
+    if b.policy.type == "best_effort":
+        return f"{head}, leaves as soon as the clock moves on (best effort)"
+    waited = int((b.at - b.oldest).total_seconds())
+    clock = f"{waited // 3600:02d}:{waited // 60 % 60:02d}:{waited % 60:02d}"
+    return f"{head}, oldest {clock} of {b.policy.max_age_seconds} s"
 
 
 def state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
@@ -322,7 +355,7 @@ class Narrator:
             out += self._message(m)
         if self.verbose:
             buffers = [b for b in step.buffers if sel.destination in (None, b.destination)]
-            out += self._text([f"  {b.render()}" for b in buffers], "detail")
+            out += self._text([f"  {buffer_text(b)}" for b in buffers], "detail")
         self._last_at = step.event.at
         return out
 
@@ -384,18 +417,10 @@ class Narrator:
         return [(self._lead(f.destination) + line, CLIP) for line in lines]
 
     def _message(self, m: Message) -> list[tuple[Text, int]]:
+        lines = message_text(m, verbose=self.verbose)
         if self.verbose:
-            return self._text(m.render())
-        group = f" [{m.group}]" if m.group else ""
-        n = len(m.profiles)
-        line = self._lead(m.destination).append(f"message{group}", "message")
-        who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
-        size = count(len(who), "profile")
-        if n != len(who):
-            size += f", {count(n, 'export')}"
-        line.append(f" sent ({m.left_on}): {size}: {listed(who)}")
-        deciding = m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]
-        return [(line.append("  ").append_text(_rule(deciding)), CLIP)]
+            return [(line, _hang_of(line.plain)) for line in lines]
+        return [(self._lead(m.destination) + line, CLIP) for line in lines]
 
 
 def rule_lines(rule_id: str, texts: list[RuleText], *, full: bool, width: int) -> list[Text]:
@@ -430,7 +455,9 @@ __all__ = [
     "EXPORTED",
     "NOT_EXPORTED",
     "Narrator",
+    "buffer_text",
     "file_text",
+    "message_text",
     "render_decision",
     "render_step",
     "render_timeline",

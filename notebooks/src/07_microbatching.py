@@ -95,7 +95,7 @@ print("\n".join(describe_messages(best_effort, "http-api")))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from exportkit import load_scenario
+from exportkit import load_scenario, message_text
 from exportkit.ui import StepView
 
 small = replay(load_scenario("../datasets/microbatching.yaml"))
@@ -103,7 +103,7 @@ StepView.of(small, len(small.steps), focus="adnet")
 
 # %%
 print(json.dumps(small.steps[-1].event.as_dict()))
-print("\n".join(m.render()[0] for m in small.steps[-1].messages))
+print("\n".join(message_text(m)[0].plain for m in small.steps[-1].messages))
 
 # %% [markdown]
 # ## A live delivery on loopback
