@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import yaml
 
 from exportkit import Receiver
 from exportkit.app.cli import main
-from exportkit.core.audit import Record, Tolerances, audit_records, payload_record
+from exportkit.core.audit import Record, Refusals, Tolerances, audit_records, payload_record
+from exportkit.core.rules import reason
 from exportkit.core.rulesets import RULE_SETS, settings_of
 from exportkit.io.capture import parse_name
 from exportkit.io.library import dataset_names, dataset_path
@@ -464,3 +466,31 @@ def test_the_audit_predicts_from_the_audited_destinations_alone_what_the_whole_r
         assert got.records == expected.records, group
         assert got.refusals == expected.refusals, group
         assert expected.records or not any(m.destination in group for m in whole.messages()), group
+
+
+T = [datetime(2025, 3, 3, h, tzinfo=UTC) for h in range(9, 14)]
+NOT_MAPPED = reason("A2", "the profile holds none of this destination's mapped segments")
+NO_UPDATE = reason("E-T5", "no relevant update ({}): exports are incremental", "consent is already in")
+
+
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        (None, NOT_MAPPED),  # no time: the last reason given
+        (T[0] - timedelta(hours=1), NOT_MAPPED),  # before any: the first one given
+        (T[0], NOT_MAPPED),
+        (T[1], NO_UPDATE),
+        (T[2], NO_UPDATE),  # the same reason again is the one before it
+        (T[3], NOT_MAPPED),
+        (T[4], NOT_MAPPED),
+    ],
+    ids=["no-time", "before-any", "at-first", "at-second", "repeated", "at-last", "after-last"],
+)
+def test_the_refusal_in_force_is_the_last_given_at_or_before_the_record(at, said):
+    refusals = Refusals()
+    for when, why in zip(T, [NOT_MAPPED, NO_UPDATE, NO_UPDATE, NOT_MAPPED], strict=False):
+        refusals.add("http-api", "marty", when, why)
+    assert refusals.said("http-api", "marty", at) == said
+    assert refusals.said("http-api", "doc", at) is None
+    assert refusals.said("adnet", "marty", at) is None
+    assert len(refusals.by["http-api", "marty"][1]) == 3  # the repeated reason is held once
