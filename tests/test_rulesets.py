@@ -76,9 +76,12 @@ def test_a_version_that_only_changes_settings_is_one_row(draft, capsys):
     )
 
 
-def test_a_version_names_its_reference_file_in_its_row(draft, tmp_path):
+def test_a_version_names_its_reference_file_in_its_row(draft, tmp_path, capsys):
     # The row's `reference` is read as its rule statements: every rule in it is the draft's.
     assert references()["export-rules-draft.md"] == "draft"
+    with pytest.raises(SystemExit):
+        main(["rules", "--help"])
+    assert "docs/export-rules-draft.md" in "".join(capsys.readouterr().out.split())  # wrapped at "-"
     (tmp_path / "export-rules-draft.md").write_text("- **B-T8**: identity changes do not qualify [Draft]\n")
     (statement,) = load_rule_reference(tmp_path)["B-T8"]
     assert statement.rule_set() == "draft"

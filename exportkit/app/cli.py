@@ -57,7 +57,7 @@ from ..io.retries import RetryPolicy, retry_policy
 from ..io.scenario_text import FileError
 from ..text.narrate import Narrator, rule_lines
 from ..text.render import JsonWriter
-from ..text.ruledoc import RuleText, load_rule_reference, statements
+from ..text.ruledoc import RuleText, load_rule_reference, references, statements
 from ..text.summary import Summary
 from . import audit, check, report
 from .output import Output
@@ -209,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
         "rules",
         help="the rule catalogue: each rule with its statement, documented or the toolkit's reading",
         description="Without ids, one line per rule; with ids, each chosen rule's whole statement, "
-        "from docs/export-rules.md.",
+        f"from {' and '.join(f'docs/{name}' for name in references())}.",
     )
     rules.add_argument("ids", nargs="*", metavar="ID", help="rule ids such as E-T1 or B-I4 (default: all)")
 
