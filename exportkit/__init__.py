@@ -26,7 +26,8 @@ from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
 from .io.receiver import Receiver
 from .text.findings import audit_text
-from .text.narrate import message_text, render_step, render_timeline
+from .text.lines import message_text
+from .text.narrate import render_step, render_timeline
 from .text.render import replay_document, to_json
 from .text.summary import Summary
 

@@ -19,7 +19,7 @@ from exportkit.core.engine import Replay
 from exportkit.core.model import Aggregation, StreamingProfileDestination, StreamingSegmentDestination
 from exportkit.core.rules import reason
 from exportkit.course.workloads import qualification_burst
-from exportkit.text.narrate import message_text
+from exportkit.text.lines import message_text
 
 CONFIGURABLE = {"type": "configurable", "max_batch_age_seconds": 1800, "max_events_in_batch": 10000}
 

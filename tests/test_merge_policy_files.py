@@ -13,7 +13,7 @@ from exportkit.app.cli import main
 from exportkit.core.filenames import base_name, template_problem
 from exportkit.core.model import Segment
 from exportkit.io.loader import ScenarioError, build_scenario, parse_scenario
-from exportkit.text.narrate import file_text
+from exportkit.text.lines import file_text
 
 from .factories import T0, at, make_batch, make_batch_profile, make_destination
 

@@ -19,7 +19,7 @@ from exportkit.core.rulesets import RULE_SETS
 from exportkit.course.generate import generate_scenario
 from exportkit.io.library import DATASETS, dataset_names, dataset_path
 from exportkit.io.loader import build_scenario, load_scenario
-from exportkit.text.narrate import buffer_text, message_text
+from exportkit.text.lines import buffer_text, message_text
 
 DATASET_FILES = [dataset_path(n) for n in dataset_names()] + [
     dataset_path(n, DATASETS / "lessons") for n in dataset_names(DATASETS / "lessons")

@@ -4,68 +4,43 @@ Compact: per step, the event in words (names before ids) and one line per destin
 verdict and its deciding reason; files and messages one line each, at their own time. Verbose
 adds what changed, each payload with its field notes, every reason, file rows and buffer states:
 the whole explanation. Lines are rich `Text`s wrapped to a width (`layout`); `Narrator.lines(entry)` gives
-the lines of one timeline entry, so text is written while the replay runs.
+the lines of one timeline entry, so text is written while the replay runs. Each value (a decision,
+a file, a message) is written by `lines`; this module lays them out as steps and blocks.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
 
-from ..core.aggregation import BufferState, Message
+from ..core.aggregation import Message
 from ..core.decision import Decision
 from ..core.engine import Due, End, Entry, Opening, Replay, Step, StepRecord
 from ..core.events import EVALUATE
-from ..core.exportfile import ExportFile, show_value
+from ..core.exportfile import ExportFile
 from ..core.model import Scenario, iso
-from ..core.rules import RULES, Reason, cited, reason
+from ..core.rules import RULES, Reason, reason
 from ..core.selection import Selection
 from ..core.words import count, listed
 from .layout import clip, wrap
+from .lines import (
+    BATCH_AT_ACTIVATION,
+    buffer_text,
+    file_text,
+    hang_of,
+    message_text,
+    render_decision,
+    rule_text,
+    state_lines,
+    styled,
+)
 from .ruledoc import RuleText
 from .sentences import Names, event_text
 
 CLIP = -1  # as a hang: cut the line to the width instead of wrapping it (compact lines)
 EXPORTED, NOT_EXPORTED = "EXPORTED", "not exported"
-
-
-def _rule(r: Reason) -> Text:
-    mark, text = cited(r).split(" ", 1)  # "[E-T3]", then the text
-    return Text.assemble((mark, "rule"), f" {text}")
-
-
-_MARKS = re.compile(r"(\[[A-Z]+-?[A-Z]?\d+'?\]|EXPORTED|not exported)")
-_MARK_STYLES = {"EXPORTED": "exported", "not exported": "not-exported"}
-
-
-def styled(text: str, style: str = "") -> Text:
-    """A line of the verbose text: rule ids and verdicts marked, the rest in `style`."""
-    out = Text()
-    for i, part in enumerate(_MARKS.split(text)):
-        out.append(part, style if i % 2 == 0 else _MARK_STYLES.get(part, "rule"))
-    return out
-
-
-def _hang_of(text: str) -> int:
-    """Continuation indent of a verbose line: its own indent plus four."""
-    return len(text) - len(text.lstrip(" ")) + 4
-
-
-def render_decision(d: Decision, payload: bool = True, indent: str = "  ") -> list[str]:
-    """A decision as text: verdict, reasons, then the payload and each field's reason."""
-    who = f" {d.profile}" if d.profile else ""
-    lines = [f"{indent}{d.destination}{who}: {d.verdict}"]
-    lines += [f"{indent}  {cited(r)}" for r in d.reasons]
-    if d.exported and payload:
-        lines.append(f"{indent}  payload: {json.dumps(d.payload, ensure_ascii=False)}")
-        for note in d.fields:
-            mark = "+" if note.included else "-"
-            lines.append(f"{indent}    {mark} {note.field} {cited(note.reason)}")
-    return lines
 
 
 def step_heading(record: StepRecord, names: Names) -> str:
@@ -119,86 +94,6 @@ def step_text(
     )
     entries: list[Entry] = [result.opening if number == 0 else result.steps[number - 1], *record.later]
     return [line.plain for entry in entries for line in narrator.lines(entry)][1:]
-
-
-BATCH_AT_ACTIVATION = (
-    "a batch destination sends nothing at activation; its first scheduled file holds the whole population"
-)
-
-
-def file_text(f: ExportFile, *, verbose: bool = True, profile: str | None = None) -> list[Text]:
-    """A batch file as text, the one way every view writes it. Verbose: a heading (destination,
-    name, mode, trigger, segment, rows, time), the file's reasons, its columns, each row with its
-    values and reason, each profile left out with its reason. Compact: one line, the file with
-    its rows' profiles and its deciding reason. `profile` keeps that profile's rows only."""
-    if not verbose:
-        profiles = [p for p in dict.fromkeys(f.profiles) if profile in (None, p)]
-        who = f": {listed(profiles)}" if profiles else ""
-        line = Text(f"{f.mode} file of {f.segment}", "file")
-        return [line.append(f" ({count(len(f.rows), 'row')}{who})  ").append_text(_rule(f.reasons[0]))]
-    held = f.segment if f.merge_policy is None else f"merge policy {f.merge_policy}: {f.segment}"
-    lines = [
-        f"  {f.destination} file {f.name} ({f.mode}, {f.trigger}, {held}, "
-        f"{count(len(f.rows), 'row')}, at {iso(f.at)})"
-    ]
-    lines += [f"    {cited(r)}" for r in f.reasons]
-    lines.append(f"    columns: {', '.join(f.columns)}")
-    for row, note in zip(f.rows, f.why, strict=True):
-        if profile in (None, note.profile):
-            values = ", ".join(show_value(row[c]) for c in f.columns)
-            lines.append(f"      + {note.profile}: {values}  {cited(note.reason)}")
-    lines += [f"      - {n.profile}  {cited(n.reason)}" for n in f.left_out if profile in (None, n.profile)]
-    return [styled(line) for line in lines]
-
-
-def message_text(m: Message, *, verbose: bool = True) -> list[Text]:
-    """A streaming message as text, the one way every view writes it. Verbose: where it went,
-    when, its profiles (each once) and why it left, every reason, and its buffer after it left.
-    Compact: one line with the deciding reason (why it left then, after the policy's own)."""
-    who = list(dict.fromkeys(m.profiles))  # a profile once per message, however many exports
-    group = f" [{m.group}]" if m.group else ""
-    size = count(len(who), "profile")
-    if not verbose:
-        size += f", {count(len(m.profiles), 'export')}" if len(m.profiles) != len(who) else ""
-        line = Text(f"message{group}", "message").append(f" sent ({m.left_on}): {size}: {listed(who)}")
-        return [line.append("  ").append_text(_rule(m.reasons[1] if len(m.reasons) > 1 else m.reasons[0]))]
-    if len(who) != len(m.profiles):
-        size = f"{count(len(m.profiles), 'export')} of {size}"
-    lines = [
-        f"  message to {m.destination}{group} at {iso(m.sent_at)}: {size}, left on {m.left_on}: {listed(who)}"
-    ]
-    lines += [f"    {cited(r)}" for r in m.reasons]
-    lines += [f"    {buffer_text(m.left)}"] if m.left is not None else []
-    return [styled(line) for line in lines]
-
-
-def buffer_text(b: BufferState) -> str:
-    """How full a buffer is after a step or a message: its size of the limit, its oldest export's wait."""
-    head = f"{b.destination} buffer{f' [{b.group}]' if b.group else ''}: {b.size}/{b.policy.max_count}"
-    if b.oldest is None:
-        return f"{head}, empty"
-    if b.policy.type == "best_effort":
-        return f"{head}, leaves as soon as the clock moves on (best effort)"
-    waited = int((b.at - b.oldest).total_seconds())
-    clock = f"{waited // 3600:02d}:{waited // 60 % 60:02d}:{waited % 60:02d}"
-    return f"{head}, oldest {clock} of {b.policy.max_age_seconds} s"
-
-
-def state_lines(title: str, state: dict[str, Any] | None) -> list[str]:
-    """A profile's state (`Step.before`, `Step.after`) in a few lines: segments, attributes,
-    identities, consent."""
-    if state is None:
-        return []
-    segments = ", ".join(f"{s}={st}" for s, st in state["segments"].items()) or "none"
-    attributes = ", ".join(f"{a}={v!r}" for a, v in state["attributes"].items()) or "none"
-    identities = ", ".join(f"{ns}={','.join(ids)}" for ns, ids in state["identities"].items()) or "none"
-    return [
-        f"  {title}:",
-        f"    segments: {segments}",
-        f"    attributes: {attributes}",
-        f"    identities: {identities}",
-        f"    consent: {state['consent']}",
-    ]
 
 
 class Narrator:
@@ -269,7 +164,7 @@ class Narrator:
 
     def _text(self, texts: Iterable[str], style: str = "") -> list[tuple[Text, int]]:
         """Verbose lines made by the values' own `render`, marked and wrapped at their indent."""
-        return [(styled(t, style), _hang_of(t)) for t in texts]
+        return [(styled(t, style), hang_of(t)) for t in texts]
 
     def _opening(self, o: Opening) -> list[Text | tuple[Text, int]]:
         sel = self.selection
@@ -295,7 +190,7 @@ class Narrator:
                 what = Text(f"backfill of {len(profiles):,}: {listed(profiles)}")
                 out.append(self._verdict(dest, EXPORTED, "exported", what, Reason(rule, RULES[rule])))
         if sel.destination is not None and self.scenario.destination(sel.destination).type == "batch":
-            out.append(Text("  ") + _rule(reason("B-I3", BATCH_AT_ACTIVATION)))
+            out.append(Text("  ") + rule_text(reason("B-I3", BATCH_AT_ACTIVATION)))
         elif not exported:
             out.append(Text("  nothing to backfill"))
         skipped: dict[tuple[str, Reason], list[str]] = {}  # a reason equals another of its rule and text
@@ -383,7 +278,7 @@ class Narrator:
             if sel.profile is not None and sel.profile not in n.profiles:
                 continue
             line = self._lead(n.destination).append(f"next {n.mode} file of {n.segment}", "file")
-            line.append_text(Text("  ") + _rule(n.reason))
+            line.append_text(Text("  ") + rule_text(n.reason))
             if n.profiles:
                 line.append(f": {listed(list(n.profiles))}", "waiting")
             out.append((line, self._hang()))
@@ -403,23 +298,23 @@ class Narrator:
     def _verdict(self, dest: str, verdict: str, style: str, middle: Text, r: Reason) -> tuple[Text, int]:
         line = self._lead(dest).append(verdict, style)
         line.append(" " * (len(NOT_EXPORTED) - len(verdict) + 2)).append_text(middle)
-        return line.append("  ").append_text(_rule(r)), self._hang()
+        return line.append("  ").append_text(rule_text(r)), self._hang()
 
     def _decision(self, d: Decision) -> tuple[Text, int]:
         style = "exported" if d.exported else "not-exported"
         line = self._lead(d.destination).append(d.verdict.ljust(len(NOT_EXPORTED)), style)
-        return line.append("  ").append_text(_rule(d.reasons[0])), CLIP
+        return line.append("  ").append_text(rule_text(d.reasons[0])), CLIP
 
     def _file(self, f: ExportFile) -> list[tuple[Text, int]]:
         lines = file_text(f, verbose=self.verbose, profile=self.selection.profile)
         if self.verbose:
-            return [(line, _hang_of(line.plain)) for line in lines]
+            return [(line, hang_of(line.plain)) for line in lines]
         return [(self._lead(f.destination) + line, CLIP) for line in lines]
 
     def _message(self, m: Message) -> list[tuple[Text, int]]:
         lines = message_text(m, verbose=self.verbose)
         if self.verbose:
-            return [(line, _hang_of(line.plain)) for line in lines]
+            return [(line, hang_of(line.plain)) for line in lines]
         return [(self._lead(m.destination) + line, CLIP) for line in lines]
 
 
@@ -451,19 +346,12 @@ def render_timeline(result: Replay, payload: bool = True, *, verbose: bool = Tru
 
 
 __all__ = [
-    "BATCH_AT_ACTIVATION",
     "EXPORTED",
     "NOT_EXPORTED",
     "Narrator",
-    "buffer_text",
-    "file_text",
-    "message_text",
-    "render_decision",
     "render_step",
     "render_timeline",
     "rule_lines",
-    "state_lines",
     "step_heading",
     "step_text",
-    "styled",
 ]

@@ -27,7 +27,7 @@ from ..io.files import read_back, write_files
 from ..io.library import DATASETS
 from ..io.loader import ScenarioError, parse_scenario
 from ..text.layout import wrap
-from ..text.narrate import file_text
+from ..text.lines import file_text
 from ..text.sentences import Names
 
 SEGMENT = "delorean-owners"  # the week's one segment
