@@ -27,7 +27,7 @@ Firing = tuple[bool, Reason]
 Firings = Sequence[Firing]
 TriggerRule = Callable[[StreamingDestination, Change, RuleSetSettings], Firings]
 """A trigger rule reads the destination, the change and the settings of the rule set it runs under."""
-NONE: Firings = ()
+NO_FIRINGS: Firings = ()
 
 
 def _fired(rule: str, template: str, *values: Value) -> Firing:
@@ -50,7 +50,7 @@ def _memberships(dest: StreamingDestination, change: Change, rule: str, unmapped
     """A membership change in a mapped segment triggers under `rule`; one in another segment does
     not, for the reason `unmapped` (its rule, and a template naming the segment)."""
     if not change.segments:
-        return NONE
+        return NO_FIRINGS
     mapped = dest.mapped_segments
     return [
         _mapped_move(rule, seg, old, new) if seg in mapped else _quiet(*unmapped, seg)
@@ -84,7 +84,7 @@ def enterprise_identity(dest: StreamingDestination, change: Change, settings: Ru
 def enterprise_attributes(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-T3: any update of a mapped attribute triggers, a same-value overwrite too (E-S1)."""
     if not change.attributes:
-        return NONE
+        return NO_FIRINGS
     mapped = dest.mapped_attributes
     out: list[Firing] = []
     for path, (old, new) in change.attributes.items():
@@ -107,7 +107,7 @@ def enterprise_attributes(dest: StreamingDestination, change: Change, settings: 
 def enterprise_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """E-S3: consent is not evaluated for enterprise destinations; A13: no event is sent."""
     if change.consent is None:
-        return NONE
+        return NO_FIRINGS
     return (
         _quiet(
             "E-S3",
@@ -130,7 +130,7 @@ IN_UNMAPPED_NAMESPACE = "identity {}:{} {} in a not mapped namespace"
 def segment_identity(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T2: an identity added or removed in a mapped namespace triggers; other namespaces do not."""
     if not change.identities:
-        return NONE
+        return NO_FIRINGS
     mapped = dest.mapped_identities if isinstance(dest, StreamingSegmentDestination) else frozenset()
     return [
         (True, reason("S-T2", IN_MAPPED_NAMESPACE, ns, x, how))
@@ -150,7 +150,7 @@ def segment_attributes(dest: StreamingDestination, change: Change, settings: Rul
     """S-T3: any update of a mapped attribute triggers; a same-value overwrite only if set (A3),
     or, unset, where the rule set counts restatements (C8)."""
     if not change.attributes:
-        return NONE
+        return NO_FIRINGS
     mapped = dest.mapped_attributes
     given = dest.same_value_overwrite_triggers if isinstance(dest, StreamingSegmentDestination) else None
     out: list[Firing] = []
@@ -178,7 +178,7 @@ _RESTATED = (
 def segment_consent(dest: StreamingDestination, change: Change, settings: RuleSetSettings) -> Firings:
     """S-T4: with consent enforcement, an opt-out sends an audience-exited event."""
     if change.consent is None:
-        return NONE
+        return NO_FIRINGS
     if not (isinstance(dest, StreamingSegmentDestination) and dest.consent_enforcement):
         return (
             _quiet(

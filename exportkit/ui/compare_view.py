@@ -15,7 +15,8 @@ from ..core.model import Scenario, StreamingSegmentDestination
 from ..core.rulesets import RULE_SETS, settings_of
 from ..course.compare import Difference, compare, compare_text, matrix
 from ..course.explore import attribute_paths, remap, streaming_destinations
-from .explorer import REPORT_STYLE, WIDE, CheckList, keep_a_segment
+from .explorer import REPORT_STYLE, CheckList, keep_a_segment
+from .options import WIDE
 from .table_html import html_table
 
 EXPORTED = "background-color: #dcfce7"

@@ -33,7 +33,7 @@ from ..course.explore import (
 )
 from ..io.loader import load_scenario
 from ..text.sentences import Names
-from .options import OptionsForm, option_changes
+from .options import WIDE, OptionsForm, option_changes
 from .step_view import StepView
 
 # Monospace, compact and wrapped: the plain-text views (the quiz) use it.
@@ -47,7 +47,6 @@ STREAMING_CHOICES = [
     ("Enterprise (whole profiles)", "streaming-profile"),
     ("Advertising (segments)", "streaming-segment"),
 ]
-WIDE = {"description_width": "initial"}
 
 
 class CheckList(w.VBox):

@@ -60,7 +60,9 @@ DEFAULTS = {
     "max_events_in_batch": f"default {EVENTS_IN_BATCH}",
 }
 # an option that is unset until a scenario writes it: the rule set decides (A3, C8)
-UNSET = {"same_value_overwrite_triggers": [("as the rule set decides", ""), ("yes", "yes"), ("no", "no")]}
+UNSET_CHOICES = {
+    "same_value_overwrite_triggers": [("as the rule set decides", ""), ("yes", "yes"), ("no", "no")]
+}
 KEYS = ("segment_id", "segment_status", "identity")
 WIDE = {"description_width": "initial"}
 
@@ -146,10 +148,10 @@ class OptionsForm:
         if field == "segments":
             return self._segments(value)
         choices = get_args(info.annotation)
-        if field in UNSET:
+        if field in UNSET_CHOICES:
             shown = "" if value is None else ("yes" if value else "no")
             box: w.Widget = w.Dropdown(
-                options=UNSET[field],
+                options=UNSET_CHOICES[field],
                 value=shown,
                 description=_words(field),
                 style=WIDE,

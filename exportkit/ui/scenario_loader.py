@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..io.library import DATASETS, dataset_names, dataset_path, load_upload
 from .explorer import Explorer
 
-NONE = "(choose)"
+CHOOSE = "(choose)"
 
 
 class ScenarioLoader:
@@ -19,7 +19,9 @@ class ScenarioLoader:
 
     def __init__(self, folder: Path = DATASETS):
         self.folder = folder
-        self.picker = w.Dropdown(options=[NONE, *dataset_names(folder)], value=NONE, description="Dataset")
+        self.picker = w.Dropdown(
+            options=[CHOOSE, *dataset_names(folder)], value=CHOOSE, description="Dataset"
+        )
         self.upload = w.FileUpload(accept=".yaml,.yml,.json", multiple=False, description="Upload a scenario")
         self.error_box = w.HTML()
         self.error_box.add_class("exportkit-error")
@@ -55,7 +57,7 @@ class ScenarioLoader:
         return self.explorer.text if self.explorer is not None else ""
 
     def _picked(self, change: dict) -> None:
-        if change["new"] != NONE:
+        if change["new"] != CHOOSE:
             self.load_dataset(change["new"])
 
     def _uploaded(self, change: dict) -> None:
