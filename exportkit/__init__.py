@@ -26,6 +26,7 @@ from .io.files import read_back, write_files
 from .io.loader import ScenarioError, load_scenario, parse_scenario
 from .io.receiver import Receiver
 from .text.findings import audit_text
+from .text.layout import wrap_text
 from .text.lines import message_text
 from .text.narrate import render_step, render_timeline
 from .text.render import replay_document, to_json
@@ -76,6 +77,7 @@ __all__ = [
     "replay_document",
     "step_cells_text",
     "to_json",
+    "wrap_text",
     "write_files",
     "write_scenario",
 ]

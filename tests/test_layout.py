@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import doctest
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.text import Text
 
-from exportkit.text.layout import clip, wrap
+from exportkit.text import layout
+from exportkit.text.layout import clip, wrap, wrap_text
 
 WORDS = st.text(alphabet="abcdefghij-[]:", min_size=1, max_size=30)
 SPANS = st.lists(
@@ -68,3 +72,24 @@ def test_clip_cuts_at_a_clause_and_marks_it():
     assert cut.plain == "  s3  [B-T2] not a member of a, b…"
     assert cut.plain[6:12] == "[B-T2]" and [(s.start, s.end, s.style) for s in cut.spans] == [(6, 12, "rule")]
     assert clip(line, 200) is line
+
+
+WRAP_TEXT = [
+    ("short-lines-unchanged", "a b\n  c d", 10, "a b\n  c d"),
+    ("broken-between-words-at-a-hang", "  s3  noted  [B-T6] one two", 16,
+     "  s3  noted\n      [B-T6] one\n      two"),
+    ("every-line-alone", "one two three\nfour five six", 9, "one two\n    three\nfour five\n    six"),
+    ("blank-lines-kept", "a\n\nb", 10, "a\n\nb"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "wrapped"), [c[1:] for c in WRAP_TEXT], ids=[c[0] for c in WRAP_TEXT]
+)
+def test_wrap_text_breaks_only_between_words(text, width, wrapped):
+    assert wrap_text(text, width) == wrapped
+    assert all(len(line) <= width for line in wrap_text(text, width).splitlines())
+
+
+def test_wrap_texts_docstring_example_holds():
+    assert doctest.testmod(layout).failed == 0

@@ -66,6 +66,7 @@ EXPORTKIT = [
     "replay_document",
     "step_cells_text",
     "to_json",
+    "wrap_text",
     "write_files",
     "write_scenario",
 ]

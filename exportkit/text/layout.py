@@ -68,6 +68,18 @@ def wrap(line: Text, width: int, hang: int | None = None) -> list[Text]:
     return out
 
 
+def wrap_text(text: str, width: int = 100) -> str:
+    """Plain `text` with each line wider than `width` broken at spaces (`wrap`), for a notebook's
+    printed output: JupyterLab breaks a printed line wider than its output area anywhere, mid-word,
+    and 100 characters fit its output area at 1366x768 with the file browser open.
+
+    >>> print(wrap_text("  s3  noted  [B-T6] a change noted for the next incremental file", 40))
+      s3  noted  [B-T6] a change noted for
+          the next incremental file
+    """
+    return "\n".join(part.plain for line in text.split("\n") for part in wrap(Text(line), width))
+
+
 def clip(line: Text, width: int) -> Text:
     """`line` cut to `width` characters, at a clause or word boundary, ending in an ellipsis.
 
@@ -87,4 +99,4 @@ def clip(line: Text, width: int) -> Text:
     return line[:cut] + "…"
 
 
-__all__ = ["THEME", "clip", "wrap"]
+__all__ = ["THEME", "clip", "wrap", "wrap_text"]

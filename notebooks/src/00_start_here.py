@@ -32,7 +32,7 @@
 # for all its reasons; amber rows are where the two destinations disagree).
 
 # %%
-from exportkit import load_scenario, replay
+from exportkit import load_scenario, replay, wrap_text
 from exportkit.ui import matrix_html
 
 result = replay(load_scenario("../datasets/delorean.yaml"))  # paths are relative to this notebook
@@ -48,7 +48,7 @@ matrix_html(result, steps=range(1, 8), destinations=["http-api", "adnet"])
 # %%
 from exportkit import render_step
 
-print("\n".join(render_step(result, 3, payload=False)))
+print(wrap_text("\n".join(render_step(result, 3, payload=False))))
 
 # %% [markdown]
 # ## The path through the course

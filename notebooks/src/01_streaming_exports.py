@@ -20,7 +20,7 @@
 # %%
 import json
 
-from exportkit import load_scenario
+from exportkit import load_scenario, wrap_text
 from exportkit.ui import Explorer
 
 SCENARIO = "../datasets/delorean.yaml"  # paths are relative to this notebook
@@ -53,7 +53,7 @@ explorer
 # %%
 explorer.destination.value = "http-api"
 explorer.step.value = 1
-print(explorer.text)
+print(wrap_text(explorer.text))
 
 # %% [markdown]
 # The advertising destination receives the same qualification with only the mapped segment
@@ -61,7 +61,7 @@ print(explorer.text)
 
 # %%
 explorer.destination.value = "adnet"
-print(explorer.text)
+print(wrap_text(explorer.text))
 
 # %% [markdown]
 # **Step 3** overwrites `loyalty.tier` with the value it already had. The enterprise destination
@@ -69,10 +69,10 @@ print(explorer.text)
 
 # %%
 explorer.step.value = 3
-print(explorer.text.split("after:")[0].splitlines()[0])
-print(explorer.text[explorer.text.index("  adnet marty"):])
+print(wrap_text(explorer.text.split("after:")[0].splitlines()[0]))
+print(wrap_text(explorer.text[explorer.text.index("  adnet marty"):]))
 explorer.destination.value = "http-api"
-print("\n".join(line for line in explorer.text.splitlines() if "EXPORTED" in line or "[E-S1]" in line))
+print(wrap_text("\n".join(line for line in explorer.text.splitlines() if "EXPORTED" in line or "[E-S1]" in line)))
 
 # %% [markdown]
 # ## What if the mapping were different?
@@ -82,7 +82,7 @@ print("\n".join(line for line in explorer.text.splitlines() if "EXPORTED" in lin
 # %%
 explorer.attributes.value = ("person.name.firstName", "person.name.lastName", "personalEmail.address")
 explorer.step.value = 3
-print("\n".join(explorer.text.splitlines()[-2:]))
+print(wrap_text("\n".join(explorer.text.splitlines()[-2:])))
 
 # %% [markdown]
 # Switch to the **current** documentation (rule set `current`): the enterprise payload keeps
@@ -93,8 +93,8 @@ print("\n".join(explorer.text.splitlines()[-2:]))
 explorer.reset()  # the HTTP API's mapping as the scenario defines it
 explorer.rules.value = "current"
 explorer.step.value = 1
-print(explorer.text.splitlines()[0])
-print("\n".join(line for line in explorer.text.splitlines() if "segmentMembership" in line))
+print(wrap_text(explorer.text.splitlines()[0]))
+print(wrap_text("\n".join(line for line in explorer.text.splitlines() if "segmentMembership" in line)))
 
 # %% [markdown]
 # ## Try it yourself
@@ -112,9 +112,9 @@ explorer.destination.value = "http-api"
 explorer.reset()
 explorer.rules.value = "seed"
 explorer.step.value = 0
-print(explorer.text.splitlines()[0])
+print(wrap_text(explorer.text.splitlines()[0]))
 for step in (13, 8, 5):
-    print(f"step {step}: {json.dumps(explorer.scenario.events[step - 1].as_dict())}")
+    print(wrap_text(f"step {step}: {json.dumps(explorer.scenario.events[step - 1].as_dict())}"))
 
 # %% [markdown]
 # Next: `02_batch_files.ipynb` for files, full and incremental.

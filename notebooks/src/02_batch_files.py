@@ -6,6 +6,7 @@
 # %%
 import tempfile
 
+from exportkit import wrap_text
 from exportkit.ui import (
     BatchWeekView, file_html, folder_listing, previous_files, replay_week, week_files,
     week_text, write_week,
@@ -27,7 +28,7 @@ INCLUDE_STATUS = True         # is segmentMembership.status mapped?
 # Each file as the timeline of `exportkit run --verbose` writes it: its reasons, its columns, then `+` a row of the file with its values, `-` a profile that changed but is not in it, each with the rule it comes from (see `docs/export-rules.md`).
 
 # %%
-print(week_text(MODE, SCHEDULE, INCLUDE_STATUS))
+print(wrap_text(week_text(MODE, SCHEDULE, INCLUDE_STATUS)))
 
 # %% [markdown]
 # ## One file as a table
@@ -55,7 +56,7 @@ file_html(files[exits[0]], previous_files(files)[exits[0]])
 # %%
 with tempfile.TemporaryDirectory() as folder:
     write_week(result, folder)
-    print(folder_listing(folder))
+    print(wrap_text(folder_listing(folder)))
 
 # %% [markdown]
 # ## Try it
@@ -75,14 +76,14 @@ view
 view.mode.value = "full"
 view.schedule.value = "after evaluation"
 view.status.value = False
-print(view.text())
+print(wrap_text(view.text()))
 
 # %% [markdown]
 # And a refused setting: full files cannot run every few hours (B-T3).
 
 # %%
 view.schedule.value = "every 6 hours"
-print(view.text())
+print(wrap_text(view.text()))
 
 # %% [markdown]
 # Next: **`03_side_by_side.ipynb`**: the same events against every destination type at once.

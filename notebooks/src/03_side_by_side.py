@@ -17,12 +17,12 @@
 # batch destinations disagree on their files.
 
 # %%
-from exportkit import every_type, load_scenario, matrix_text, replay, step_cells_text
+from exportkit import every_type, load_scenario, matrix_text, replay, step_cells_text, wrap_text
 from exportkit.ui import matrix_html
 
 SCENARIO = "../datasets/delorean.yaml"
 result = replay(every_type(load_scenario(SCENARIO), "http-api"))
-print(", ".join(f"{d.id} ({d.type})" for d in result.scenario.destinations))
+print(wrap_text(", ".join(f"{d.id} ({d.type})" for d in result.scenario.destinations)))
 
 # %%
 matrix_html(result)
@@ -54,7 +54,7 @@ StepView.of(result, 3)
 # default (A3); batch files never care about attributes (B-T7).
 
 # %%
-print(step_cells_text(result, 3))
+print(wrap_text(step_cells_text(result, 3)))
 
 # %% [markdown]
 # **Step 5** adds a phone number: enterprise destinations export on *any* identity change (E-T2);
@@ -62,7 +62,7 @@ print(step_cells_text(result, 3))
 # under the current documentation (B-T8).
 
 # %%
-print(step_cells_text(result, 5))
+print(wrap_text(step_cells_text(result, 5)))
 
 # %% [markdown]
 # **Step 13**, Jennifer opts out: only a destination with consent enforcement sends an exit (S-T4);
@@ -71,7 +71,7 @@ print(step_cells_text(result, 5))
 # status, lists her once more, as `exited`.
 
 # %%
-print(step_cells_text(result, 13))
+print(wrap_text(step_cells_text(result, 13)))
 
 # %% [markdown]
 # **Step 24**, Marty leaves a segment that neither stream maps; then, before the next event (the
@@ -80,7 +80,7 @@ print(step_cells_text(result, 13))
 # with the whole population (B-I1), the incremental one with only what changed (B-T6).
 
 # %%
-print(step_cells_text(result, 24))
+print(wrap_text(step_cells_text(result, 24)))
 
 # %% [markdown]
 # Next: `04_what_if.ipynb` compares two mappings, or two versions of the documentation, by what they

@@ -6,7 +6,7 @@
 # rule behind each side.
 
 # %%
-from exportkit import compare, compare_text, load_scenario, remap, replay
+from exportkit import compare, compare_text, load_scenario, remap, replay, wrap_text
 from exportkit.ui import WhatIfView, differences_frame
 
 SCENARIO = "../datasets/delorean.yaml"
@@ -21,7 +21,7 @@ scenario = load_scenario(SCENARIO)
 
 # %%
 seed_vs_current = compare(replay(scenario, "seed"), replay(scenario, "current"))
-print(compare_text(seed_vs_current, "seed", "current").split("\n")[0])
+print(wrap_text(compare_text(seed_vs_current, "seed", "current").split("\n")[0]))
 differences_frame(seed_vs_current, "seed", "current").groupby(["destination", "what"]).size()
 
 # %% [markdown]
@@ -30,7 +30,7 @@ differences_frame(seed_vs_current, "seed", "current").groupby(["destination", "w
 # the older one says `existing` (A7). Here is step 1, the seed's example:
 
 # %%
-print(compare_text([d for d in seed_vs_current if d.step == 1], "seed", "current"))
+print(wrap_text(compare_text([d for d in seed_vs_current if d.step == 1], "seed", "current")))
 
 # %% [markdown]
 # ## The 2026 documentation
@@ -41,7 +41,7 @@ print(compare_text([d for d in seed_vs_current if d.step == 1], "seed", "current
 
 # %%
 current_vs_latest = compare(replay(scenario, "current"), replay(scenario, "latest"))
-print(compare_text([d for d in current_vs_latest if d.what == "verdict"], "current", "latest"))
+print(wrap_text(compare_text([d for d in current_vs_latest if d.what == "verdict"], "current", "latest")))
 
 # %% [markdown]
 # ## Two mappings
@@ -53,7 +53,7 @@ b = remap(scenario, "http-api", "streaming-profile",
           ["delorean-owners", "city-dallas", "site-active"],
           ["person.name.firstName", "person.name.lastName", "personalEmail.address"])
 diffs = [d for d in compare(replay(scenario), replay(b)) if d.destination == "http-api"]
-print(compare_text([d for d in diffs if d.what == "verdict"], "A (tier mapped)", "B (tier not mapped)"))
+print(wrap_text(compare_text([d for d in diffs if d.what == "verdict"], "A (tier mapped)", "B (tier not mapped)")))
 
 # %% [markdown]
 # Every verdict that changes belongs to an event that updates `loyalty.tier` for a member of a
@@ -64,7 +64,7 @@ print(compare_text([d for d in diffs if d.what == "verdict"], "A (tier mapped)",
 import json
 
 for step in sorted({d.step for d in diffs if d.what == "verdict"}):
-    print(f"step {step}: {json.dumps(scenario.events[step - 1].as_dict())}")
+    print(wrap_text(f"step {step}: {json.dumps(scenario.events[step - 1].as_dict())}"))
 
 # %% [markdown]
 # ## Try it
@@ -79,8 +79,8 @@ view
 
 # %%
 view.segments.value = ("delorean-owners",)  # B no longer maps City - Dallas
-print("\n".join(line for line in view.text.splitlines() if "verdict" in line or "step 10" in line
-                or "step 19" in line or line.startswith("  ")))
+print(wrap_text("\n".join(line for line in view.text.splitlines() if "verdict" in line or "step 10" in line
+                or "step 19" in line or line.startswith("  "))))
 
 # %% [markdown]
 # And each version of the documentation against the one before it, for the same destination
@@ -88,9 +88,9 @@ print("\n".join(line for line in view.text.splitlines() if "verdict" in line or 
 
 # %%
 view.mode.value = "seed:current"
-print(view.text.splitlines()[0])
+print(wrap_text(view.text.splitlines()[0]))
 view.mode.value = "current:latest"
-print(view.text.splitlines()[0])
+print(wrap_text(view.text.splitlines()[0]))
 
 # %% [markdown]
 # Next: **`05_quiz.ipynb`**: predict, then reveal, and check yourself.

@@ -13,6 +13,7 @@
 # question once. Change `SEED` for another set of questions, or `SCENARIO` for another story.
 
 # %%
+from exportkit import wrap_text
 from exportkit.ui import QuizView
 
 SCENARIO = "../datasets/delorean.yaml"  # any file of ../datasets/
@@ -35,7 +36,7 @@ quiz
 demo = QuizView(SCENARIO, seed=SEED, count=QUESTIONS)  # the same questions, not displayed
 demo.select("yes")
 demo.check.click()
-print(demo.text)
+print(wrap_text(demo.text))
 
 # %% [markdown]
 # Wrong: Biff holds none of the destination's mapped segments, so nothing about him is exported
@@ -47,7 +48,7 @@ print(demo.text)
 demo.next.click()
 demo.select(["person.name.firstName"])
 demo.check.click()
-print(demo.text)
+print(wrap_text(demo.text))
 
 # %% [markdown]
 # Right: his last name and email address are not mapped on the advertising destination (`S-I6`),

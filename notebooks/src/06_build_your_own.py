@@ -12,6 +12,7 @@
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from exportkit import wrap_text
 from exportkit.ui import ScenarioLoader
 
 loader = ScenarioLoader()
@@ -27,8 +28,8 @@ loader
 loader.load_dataset("retail_loyalty")
 loader.explorer.destination.value = "email-platform"
 loader.explorer.step.value = 5
-print("\n".join(line for line in loader.text.splitlines()
-                if line.startswith("Step") or ": EXPORTED" in line or "[A3]" in line))
+print(wrap_text("\n".join(line for line in loader.text.splitlines()
+                if line.startswith("Step") or ": EXPORTED" in line or "[A3]" in line)))
 
 # %% [markdown]
 # An uploaded file goes through the same check. Here is a scenario with a typo: the event names the
@@ -47,7 +48,7 @@ events:
   - {profile: zoe, qualify: vip-customer}
 """
 loader.load("my_first_scenario.yaml", MY_SCENARIO)
-print(loader.text)
+print(wrap_text(loader.text))
 
 # %% [markdown]
 # Fix the id and the same text loads; step 1 exports Zoe to the webhook:
@@ -55,8 +56,8 @@ print(loader.text)
 # %%
 loader.load("my_first_scenario.yaml", MY_SCENARIO.replace("qualify: vip-customer}", "qualify: vip-customers}"))
 loader.explorer.step.value = 1
-print("\n".join(line for line in loader.text.splitlines()
-                if line.startswith("Step") or "webhook zoe" in line or "[E-T1]" in line))
+print(wrap_text("\n".join(line for line in loader.text.splitlines()
+                if line.startswith("Step") or "webhook zoe" in line or "[E-T1]" in line)))
 
 # %% [markdown]
 # ## Pin it: expectations CI can hold
@@ -86,7 +87,7 @@ events:
         rule: S-T1
         payload: {has: [identityMap.email]}
 """
-print(check_text(PINNED, "pinned.scenario.yaml"))
+print(wrap_text(check_text(PINNED, "pinned.scenario.yaml")))
 
 # %% [markdown]
 # Now someone changes the mapping: the destination maps the phone namespace instead of email. The
@@ -95,14 +96,14 @@ print(check_text(PINNED, "pinned.scenario.yaml"))
 
 # %%
 BROKEN = PINNED.replace("identities: [email]}", "identities: [phone]}")
-print(check_text(BROKEN, "pinned.scenario.yaml"))
+print(wrap_text(check_text(BROKEN, "pinned.scenario.yaml")))
 
 # %% [markdown]
 # Map email again (or, if the change was meant, update the expectation:
 # `exportkit check --update fix` rewrites what fails and keeps your comments) and it holds:
 
 # %%
-print(check_text(BROKEN.replace("identities: [phone]}", "identities: [phone, email]}"), "pinned.scenario.yaml"))
+print(wrap_text(check_text(BROKEN.replace("identities: [phone]}", "identities: [phone, email]}"), "pinned.scenario.yaml")))
 
 # %% [markdown]
 # Next: **`07_microbatching.ipynb`**: how streaming exports are grouped into calls.

@@ -17,19 +17,12 @@
 # %%
 import json
 import tempfile
-import textwrap
 from pathlib import Path
 
-from exportkit import Receiver, audit_capture, audit_text, deliver, import_dataflow, parse_scenario, replay
+from exportkit import (
+    Receiver, audit_capture, audit_text, deliver, import_dataflow, parse_scenario, replay, wrap_text,
+)
 
-
-def wrapped(text, width=100):
-    """The report with each long line wrapped between words (JupyterLab cuts a wider one anywhere)."""
-    lines = []
-    for line in text.splitlines():
-        indent = " " * (len(line) - len(line.lstrip()) + 2)
-        lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False))
-    return "\n".join(lines)
 
 # %% [markdown]
 # Parameters: the dataflow, the entities response of its profiles, and where the capture goes.
@@ -92,7 +85,7 @@ print(f"{sum(d.delivered for d in deliveries)} of {len(deliveries)} messages ack
 
 # %%
 clean = audit_capture(scenario, capture)
-print(wrapped(audit_text(clean)))
+print(wrap_text(audit_text(clean)))
 
 # %% [markdown]
 # ## 4. Plant three differences, and audit again
@@ -113,7 +106,7 @@ planted = WORK / "planted.jsonl"
 planted.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
 
 findings = audit_capture(scenario, planted)
-print(wrapped(audit_text(findings)))
+print(wrap_text(audit_text(findings)))
 
 # %% [markdown]
 # ## Reading the findings

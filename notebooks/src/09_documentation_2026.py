@@ -14,7 +14,7 @@
 # %%
 from itertools import takewhile
 
-from exportkit import ScenarioError, load_scenario, render_step, replay
+from exportkit import ScenarioError, load_scenario, render_step, replay, wrap_text
 
 SCENARIO = "../datasets/lessons/documentation_2026.yaml"
 result = replay(load_scenario(SCENARIO))
@@ -77,7 +77,7 @@ show(6, 7)
 try:
     load_scenario(SCENARIO, rules="current")
 except ScenarioError as error:
-    print(error)
+    print(wrap_text(str(error)))
 
 # %% [markdown]
 # ## Retries by answer (M9)
