@@ -128,6 +128,7 @@ class _Streams:
 
     def __init__(self, scenario: Scenario, destination: str | None, source: str):
         self.scenario, self.source = scenario, source
+        self.name = Path(source).name  # where a record was read: this name and its line
         self.ids = {d.id for d in scenario.destinations}
         streaming = [d.id for d in scenario.destinations if not isinstance(d, BatchDestination)]
         self.default = destination or (streaming[0] if len(streaming) == 1 else None)
@@ -166,7 +167,7 @@ class _Streams:
             self.seen.add(message)
         payloads = body if isinstance(body, list) else [body]
         dest = self.destination_of(destination, line)
-        where = f"{Path(self.source).name}:{line}" if line else Path(self.source).name
+        where = f"{self.name}:{line}" if line else self.name
         for i, payload in enumerate(payloads):
             if not isinstance(payload, dict):
                 raise CaptureError(
@@ -183,14 +184,14 @@ class _Streams:
         return Capture(kind, self.records, self.latest, self.messages, self.retries)
 
 
-def _header(headers: Any, name: str) -> str | None:
-    if not isinstance(headers, dict):
-        return None
-    wanted = name.lower()
-    for k, v in headers.items():
-        if str(k).lower() == wanted:
-            return str(v)
-    return None
+def _headers(headers: Any) -> dict[str, str]:
+    """A request's headers by their lower-cased names (HTTP's names ignore case; of two names
+    that differ only in case, the first), read once for the four a record needs."""
+    out: dict[str, str] = {}
+    if isinstance(headers, dict):
+        for k, v in headers.items():
+            out.setdefault(str(k).lower(), str(v))
+    return out
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -228,14 +229,11 @@ def _read_lines(text: str, streams: _Streams) -> Capture:
                 raise CaptureError(
                     streams.source, "the request's body is not JSON: not an export payload", number
                 )
-            headers = record.get("headers")
-            message = (
-                _header(headers, "X-Exportkit-Run") or "",
-                _header(headers, "X-Exportkit-Message") or "",
-            )
-            at = _moment(_header(headers, "X-Exportkit-Sent-At")) or _moment(record.get("time"))
+            headers = _headers(record.get("headers"))
+            message = (headers.get("x-exportkit-run") or "", headers.get("x-exportkit-message") or "")
+            at = _moment(headers.get("x-exportkit-sent-at")) or _moment(record.get("time"))
             streams.add(
-                body, number, destination=_header(headers, "X-Exportkit-Destination"), message=message, at=at
+                body, number, destination=headers.get("x-exportkit-destination"), message=message, at=at
             )
         elif isinstance(record, list) or _is_payload(record):
             streams.add(record, number)
