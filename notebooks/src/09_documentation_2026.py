@@ -1,9 +1,10 @@
 # %% [markdown]
-# # 09 · The 2026 documentation: switched-off triggers, paused dataflows, Activate now, retries
+# # 09 · The 2026 documentation: switched-off triggers, paused and deleted dataflows, Activate now, retries
 #
 # The platform's 2026 pages add rules a consultant will be asked about: "does turning off identity
-# triggers stop this export?", "what happens while a dataflow is paused?", "can we resend the whole
-# audience?", "which failed calls are retried?". exportkit follows them under the rule set `latest`
+# triggers stop this export?", "what happens while a dataflow is paused?", "and once it is
+# deleted?", "can we resend the whole audience?", "which failed calls are retried?". exportkit
+# follows them under the rule set `latest`
 # (the 2026 documentation); `seed` (the older documentation) and `current` (the V5 documentation)
 # refuse these options and events.
 #
@@ -66,6 +67,18 @@ show(3, 4, 5)
 
 # %%
 show(6, 7)
+
+# %% [markdown]
+# ## A deleted dataflow (L2)
+#
+# Deleting a dataflow is not a longer pause: its audiences are unmapped, and nothing reaches the
+# destination again. Step 8 deletes the advertising network's dataflow (what the partner keeps is its
+# own affair: S-S3); in step 9 Marty's tier changes again, the CRM exports him (E-T3) and the deleted
+# dataflow says why it does not (L2). What was already waiting in its buffer still leaves, and a later
+# event naming it is refused when the scenario loads (A29).
+
+# %%
+show(8, 9)
 
 # %% [markdown]
 # ## Under an older rule set
