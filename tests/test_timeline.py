@@ -44,6 +44,34 @@ def test_a_counting_reader_gets_the_same_steps_without_the_buffers_fill(name):
         ]
 
 
+@pytest.mark.parametrize("name", ["delorean", "microbatching", "streaming_media"])
+def test_a_counting_reader_gets_the_same_messages_without_their_bodies(name):
+    """`record_bodies=False` (what `run --summary` asks for): the same messages, each with its
+    profiles, sender and reasons; an export waiting in a buffer keeps no decision, so reading a
+    body it did not keep fails loudly instead of saying nothing was sent."""
+    scenario = load_scenario(ROOT / "datasets" / f"{name}.yaml")
+    full, lean = list(timeline(scenario)), list(timeline(scenario, record_bodies=False))
+    assert [shape(e) for e in lean] == [shape(e) for e in full]
+    sent = [
+        (a, b) for x, y in zip(full, lean, strict=True) for a, b in zip(x.messages, y.messages, strict=True)
+    ]
+    assert sent  # the scenario sends messages
+    for a, b in sent:
+        assert (b.destination, b.sent_at, b.profiles, b.trigger, b.group) == (
+            a.destination,
+            a.sent_at,
+            a.profiles,
+            a.trigger,
+            a.group,
+        )
+        assert [r.as_dict() for r in b.reasons] == [r.as_dict() for r in a.reasons]
+        assert a.body  # the full replay builds each body when read
+    ungrouped = [b for _, b in sent if not b.group]
+    assert ungrouped
+    with pytest.raises(ValueError, match="kept no message bodies"):
+        _ = ungrouped[0].body
+
+
 def test_entries_are_in_time_order_and_end_with_the_end():
     times = []
     items = list(timeline(DELOREAN))

@@ -282,8 +282,9 @@ def _run(args: argparse.Namespace) -> int:
         stage = stack.enter_context(StagedFolder(out)) if out is not None else None
         sink = _sink(args, scenario, rules, selection)
         with Progress(len(scenario.events), sys.stderr, enabled=not args.no_progress) as progress:
-            # the one replay driver (core/engine.py); a summary reads no buffer's fill
-            for entry in timeline(scenario, rules, record_buffers=not args.summary):
+            # the one replay driver (core/engine.py); a summary reads no buffer's fill, no body
+            read = not args.summary
+            for entry in timeline(scenario, rules, record_buffers=read, record_bodies=read):
                 if isinstance(entry, Step):
                     progress.advance()
                 if stage is not None:

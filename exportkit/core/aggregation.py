@@ -195,18 +195,30 @@ def _join(label: str, more: str) -> str:
 
 class WaitingExport:
     """One export waiting in a buffer. Its body is the decision's payload, built only when read,
-    unless a group restricted it (M6)."""
+    unless a group restricted it (M6). Without `keep`, for a replay that only counts messages,
+    it keeps the profile and not the decision: nothing is held for a body nobody reads."""
 
-    __slots__ = ("_body", "at", "decision", "profile", "spread")
+    __slots__ = ("_body", "_decision", "at", "profile", "spread")
 
     def __init__(
-        self, at: datetime, decision: Decision, spread: bool = False, body: dict[str, Any] | None = None
+        self,
+        at: datetime,
+        decision: Decision,
+        spread: bool = False,
+        body: dict[str, Any] | None = None,
+        keep: bool = True,
     ):
         self.at = at
-        self.decision = decision
+        self._decision = decision if keep else None
         self.profile = decision.profile
         self.spread = spread  # the export also waits in another group (S-I2)
         self._body = body
+
+    @property
+    def decision(self) -> Decision:
+        if self._decision is None:
+            raise ValueError("this replay kept no message bodies (record_bodies=False)")
+        return self._decision
 
     @property
     def body(self) -> dict[str, Any]:
@@ -345,9 +357,11 @@ def due_at(buffer: Buffer, now: datetime) -> tuple[datetime, Reason] | None:
 
 
 class Outbox:
-    """The buffers of every streaming destination, on the scenario clock."""
+    """The buffers of every streaming destination, on the scenario clock. With `bodies` false
+    (a replay that only counts messages) a message carries its profiles, not their payloads."""
 
-    def __init__(self, destinations: Iterable[StreamingDestination], rules: RuleSet):
+    def __init__(self, destinations: Iterable[StreamingDestination], rules: RuleSet, bodies: bool = True):
+        self.bodies = bodies
         self.destinations = {d.id: d for d in destinations}
         self.policies = {d.id: policy_for(d, rules) for d in self.destinations.values()}
         # by destination, then group as made: the order messages due at one instant leave in
@@ -377,7 +391,7 @@ class Outbox:
             policy = self.policies[d.destination]
             key = policy.key
             if not (key.segment_id or key.identity):  # one group: the payload can wait to be built
-                entries = [("", WaitingExport(at, d))]
+                entries = [("", WaitingExport(at, d, keep=self.bodies))]
             else:
                 mapped = self.destinations[d.destination].segments
                 groups = group_export(key, mapped, d.payload or {})

@@ -267,13 +267,16 @@ def timeline(
     record_states: bool = False,
     record_buffers: bool = True,
     end: datetime | None = None,
+    record_bodies: bool = True,
 ) -> Iterator[Entry]:
     """Replay `scenario` and yield its entries in time order, keeping none of them, so the text,
     the JSON document and the summary are written as the replay goes, in memory that follows the
     profiles, not the events (a reader that only counts passes `record_buffers=False`: the steps
-    then leave their `buffers` empty). `end` is when the replay ends, if after the last event:
-    a scenario restricted to some destinations (`Scenario.only`) ends when the whole one does."""
-    yield from Replayer(scenario, rules, record_states, record_buffers, end)
+    then leave their `buffers` empty; and `record_bodies=False`: a message then carries its
+    profiles but no body, and an export waiting in a buffer keeps no decision). `end` is when the
+    replay ends, if after the last event: a scenario restricted to some destinations
+    (`Scenario.only`) ends when the whole one does."""
+    yield from Replayer(scenario, rules, record_states, record_buffers, end, record_bodies)
 
 
 class Replayer:
@@ -288,6 +291,7 @@ class Replayer:
         record_states: bool = True,
         record_buffers: bool = True,
         end: datetime | None = None,
+        record_bodies: bool = True,
     ):
         self.scenario = scenario
         self.end = max(end, scenario.end) if end is not None else scenario.end
@@ -320,7 +324,8 @@ class Replayer:
         self.ledger.deleted = self.dataflows.deleted
         # Profiles that may hold a realized membership: the only ones an evaluation changes.
         self.realized = {pid for pid, st in self.states.items() if "realized" in st.segments.values()}
-        self.outbox = Outbox(self.streaming, self.rules)  # M1-M6: exports wait to leave as messages
+        # M1-M6: exports wait to leave as messages (a counting reader keeps no bodies for them)
+        self.outbox = Outbox(self.streaming, self.rules, record_bodies)
         self.clock = scenario.start  # the time of the previous event: schedules fire after it
         self.activation_messages = self.outbox.add(self.clock, self.activation)
 
