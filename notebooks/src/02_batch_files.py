@@ -59,6 +59,17 @@ with tempfile.TemporaryDirectory() as folder:
     print(wrap_text(folder_listing(folder)))
 
 # %% [markdown]
+# ## One file per merge policy (B-T2b)
+#
+# The 2026 documentation lets a destination write **one file per merge policy** instead of one per audience (`files_per: merge_policy`, rule set `latest`). In [`../datasets/lessons/merge_policy_files.yaml`](../datasets/lessons/merge_policy_files.yaml) the audiences Gold and Silver share the merge policy *Default Time-based*, so the 17:00 run writes them into one file, named after the policy (`_mergePolicy<id>_`), each audience's rows in turn (A27). Marty holds both: with a deduplication key a file has one row per key value, so his Silver row is left out, and says why. The edge audience gets a file of its own.
+
+# %%
+from exportkit import load_scenario, render_timeline, replay
+
+timeline = render_timeline(replay(load_scenario("../datasets/lessons/merge_policy_files.yaml")), width=100)
+print(timeline[timeline.index("Meanwhile") : timeline.index("\nStep 2")].rstrip())
+
+# %% [markdown]
 # ## Try it
 #
 # Pick the mode, the schedule and the status mapping; the slider steps through the week's files, and the box below the table lists the files written to a temporary folder. An hourly full file is refused, with the reason.
