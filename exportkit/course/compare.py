@@ -15,7 +15,6 @@ from typing import Any
 
 from ..core.decision import Decision
 from ..core.engine import Replay
-from ..core.events import ACTIONS
 from ..core.exportfile import ExportFile
 from ..core.model import (
     BatchDestination,
@@ -72,11 +71,8 @@ def every_type(scenario: Scenario, destination: str | None = None) -> Scenario:
         ),
     ]
     ids = {d.id for d in derived}
-    events = tuple(
-        e
-        for e in scenario.events  # not the events of the replaced destinations (runs, flushes, ...)
-        if ACTIONS[e.kind].targets in ("profile", "scenario") or e.value in ids
-    )
+    # not the events of the replaced destinations (runs, flushes, ...)
+    events = tuple(e for e in scenario.events if e.concerns(ids))
     return scenario.model_copy(update={"destinations": tuple(derived), "events": events})
 
 
