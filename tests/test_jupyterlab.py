@@ -170,9 +170,7 @@ def test_a_notebook_run_in_jupyterlab_drives_its_widget(lab: Lab, chromium: str,
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{lab.address}/lab/tree/notebooks/01_streaming_exports.ipynb?reset", timeout=OPEN_WAIT)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=OPEN_WAIT)
-            page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
-            page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
-            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+            run_all(page)
             explorer = page.locator(".exportkit-explorer").first
             explorer.wait_for(timeout=OPEN_WAIT)
             step = "() => document.querySelector('.exportkit-explorer .exportkit-step .widget-readout')"
